@@ -1,0 +1,204 @@
+"""The `quelle` command: the same facade as the window, from a terminal.
+
+With no command it opens the window. Heavy libraries load only when a command needs them,
+so `quelle --help` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from quelle import __version__
+from quelle.core.errors import QuelleError
+
+log = logging.getLogger("quelle.cli")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quelle",
+        description="Ask questions about your own documents, fully offline. "
+        "Without a command, the window opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"quelle {__version__}")
+    parser.add_argument("--home", metavar="DIR",
+                        help="keep the library, settings and logs in DIR (also: QUELLE_HOME)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="add files and folders to the library")
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+
+    ask = commands.add_parser("ask", help="ask a question about the library")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+
+    commands.add_parser("docs", help="list the documents in the library")
+
+    remove = commands.add_parser("remove", help="remove a document from the library")
+    remove.add_argument("document", help="its id (or first characters), path or file name")
+
+    commands.add_parser("gui", help="open the window (the default)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command in (None, "gui"):
+        from quelle.ui.app import run
+
+        return run(args.home)
+    from quelle.core.library import Library
+    from quelle.core.logs import setup_logging
+
+    try:
+        library = Library(args.home)
+    except QuelleError as exc:
+        print(f"quelle: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(library.paths.log_file)
+    handlers = {"ingest": _ingest, "ask": _ask, "docs": _docs, "remove": _remove}
+    try:
+        return handlers[args.command](library, args)
+    except QuelleError as exc:
+        log.info("Command failed: %s", exc)
+        print(f"quelle: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nquelle: stopped.", file=sys.stderr)
+        return 130
+    except Exception:
+        log.exception("Unexpected error in 'quelle %s'", args.command)
+        print(f"quelle: unexpected error; details are in {library.paths.log_file}",
+              file=sys.stderr)
+        return 1
+    finally:
+        library.close()
+
+
+class _ProgressBar:
+    """One line on the terminal: bar, files done, current file, ETA."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._last = 0.0
+        self._tty = stream.isatty()
+
+    def __call__(self, progress) -> None:  # type: ignore[no-untyped-def]
+        now = time.monotonic()
+        final = progress.files_done == progress.files_total
+        if now - self._last < (0.1 if self._tty else 5.0) and not final:
+            return
+        self._last = now
+        width = 24
+        filled = int(width * progress.fraction)
+        eta = _duration(progress.eta_seconds) if progress.eta_seconds is not None else "--"
+        name = Path(progress.event.path).name
+        line = (f"[{'#' * filled}{'.' * (width - filled)}] {progress.fraction:4.0%} "
+                f"{progress.files_done}/{progress.files_total} files, ETA {eta}  {name[:40]}")
+        if self._tty:
+            self._stream.write("\r\x1b[K" + line)
+        else:
+            self._stream.write(line + "\n")
+        self._stream.flush()
+
+    def close(self) -> None:
+        if self._tty:
+            self._stream.write("\n")
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else f"{seconds}s"
+
+
+def _ingest(library, args) -> int:  # type: ignore[no-untyped-def]
+    bar = _ProgressBar(sys.stderr)
+    try:
+        report = library.ingest(args.paths, on_progress=bar)
+    finally:
+        bar.close()
+    print(f"Added {len(report.added)} documents ({report.passages} passages), "
+          f"{len(report.unchanged)} unchanged, {len(report.failed)} failed "
+          f"in {_duration(report.seconds)}.")
+    for path, reason in report.failed:
+        print(f"  failed: {path}: {reason}")
+    if report.cancelled:
+        print("Stopped before all files were indexed.")
+    return 0 if (report.added or report.unchanged) else 1
+
+
+def _ask(library, args) -> int:  # type: ignore[no-untyped-def]
+    if not library.documents():
+        raise QuelleError("The library is empty. Add documents first: quelle ingest PATH")
+    stream = None if args.json else sys.stdout
+
+    def on_token(piece: str) -> None:
+        if stream:
+            stream.write(piece)
+            stream.flush()
+
+    answer = library.ask(args.question, on_token=on_token, cancel=threading.Event())
+    if args.json:
+        print(json.dumps(_answer_json(answer), ensure_ascii=False, indent=2))
+        return 0
+    print()
+    if answer.sources:
+        print("\nSources:")
+        for n, hit in enumerate(answer.sources, start=1):
+            print(f"[{n}] {Path(hit.passage.path).name}, page {hit.passage.page}")
+    return 0
+
+
+def _answer_json(answer) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    timings = answer.timings
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "found": answer.found,
+        "sources": [
+            {"n": n, "file": h.passage.path, "page": h.passage.page,
+             "score": round(h.score, 6), "similarity": round(h.similarity, 4),
+             "passage_id": h.passage.passage_id, "text": h.passage.text}
+            for n, h in enumerate(answer.sources, start=1)
+        ],
+        "timings": {
+            "retrieval_seconds": round(answer.retrieval_seconds, 4),
+            **({"first_token_seconds": round(timings.first_token_seconds, 3),
+                "tokens_per_second": round(timings.tokens_per_second, 2),
+                "ms_per_token": round(timings.ms_per_token, 2),
+                "prompt_tokens": timings.prompt_tokens,
+                "answer_tokens": timings.answer_tokens,
+                "total_seconds": round(timings.total_seconds, 3)} if timings else {}),
+        },
+    }
+
+
+def _docs(library, args) -> int:  # type: ignore[no-untyped-def]
+    docs = library.documents()
+    if not docs:
+        print("The library is empty.")
+        return 0
+    for d in docs:
+        added = time.strftime("%Y-%m-%d %H:%M", time.localtime(d.added))
+        state = "" if d.state == "ready" else f"  ({d.state})"
+        print(f"{d.doc_id[:10]}  {d.title}  {d.pages} pages, {d.passages} passages, "
+              f"added {added}{state}")
+    return 0
+
+
+def _remove(library, args) -> int:  # type: ignore[no-untyped-def]
+    doc = library.find_document(args.document)
+    if doc is None:
+        raise QuelleError(f"No single document matches '{args.document}'. "
+                          "See 'quelle docs' for ids and names.")
+    library.remove(doc.doc_id)
+    print(f"Removed {doc.title}.")
+    return 0

@@ -1,0 +1,248 @@
+"""The SQLite catalogue: documents, their passages and the keyword (BM25) index.
+
+Passage text lives here, once; Chroma holds only the vectors under the same passage ids.
+A document is 'indexing' until its vectors are all stored and 'ready' after, so a crash in
+between is found and repaired on the next start.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from quelle.core.language import index_terms, query_terms
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,          -- sha256 of the file's bytes
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    pages INTEGER NOT NULL,
+    passages INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    added REAL NOT NULL,
+    state TEXT NOT NULL               -- 'indexing' or 'ready'
+);
+CREATE TABLE IF NOT EXISTS sources (
+    path TEXT PRIMARY KEY,            -- absolute path of a file with this content
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id),
+    mtime REAL NOT NULL,
+    size INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sources_doc ON sources(doc_id);
+CREATE TABLE IF NOT EXISTS passages (
+    rowid INTEGER PRIMARY KEY,
+    passage_id TEXT UNIQUE NOT NULL,  -- '<doc_id>:<n>', also the Chroma id
+    doc_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    page INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS passage_terms USING fts5(terms, tokenize='unicode61');
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    doc_id: str
+    title: str
+    kind: str
+    path: str  # the first path it was added from
+    pages: int
+    passages: int
+    size: int
+    added: float
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    passage_id: str
+    doc_id: str
+    title: str
+    path: str
+    page: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewPassage:
+    page: int
+    start: int
+    end: int
+    text: str
+
+
+class Catalog:
+    """One SQLite file; each thread gets its own connection (WAL lets them overlap)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._db() as db:
+            db.executescript(_SCHEMA)
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    # --- meta ------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._db().execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._db() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # --- documents and sources -------------------------------------------------------------
+
+    def source(self, path: str) -> tuple[str, float, int] | None:
+        """(doc_id, mtime, size) recorded for a path, if any."""
+        row = self._db().execute(
+            "SELECT doc_id, mtime, size FROM sources WHERE path=?", (path,)
+        ).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def document(self, doc_id: str) -> DocumentInfo | None:
+        rows = self._documents("WHERE d.doc_id=?", (doc_id,))
+        return rows[0] if rows else None
+
+    def documents(self) -> list[DocumentInfo]:
+        return self._documents("", ())
+
+    def _documents(self, where: str, args: tuple) -> list[DocumentInfo]:  # type: ignore[type-arg]
+        rows = self._db().execute(
+            "SELECT d.*, (SELECT MIN(path) FROM sources s WHERE s.doc_id=d.doc_id) AS path "
+            f"FROM documents d {where} ORDER BY d.added, d.title",
+            args,
+        ).fetchall()
+        return [
+            DocumentInfo(r["doc_id"], r["title"], r["kind"], r["path"] or "", r["pages"],
+                         r["passages"], r["size"], r["added"], r["state"])
+            for r in rows
+        ]
+
+    def unfinished(self) -> list[DocumentInfo]:
+        """Documents whose indexing was interrupted."""
+        return self._documents("WHERE d.state='indexing'", ())
+
+    def add_source(self, path: str, doc_id: str, mtime: float, size: int) -> None:
+        with self._db() as db:
+            db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
+                       (path, doc_id, mtime, size))
+
+    def begin_document(
+        self, doc_id: str, title: str, kind: str, pages: int, size: int,
+        passages: Sequence[NewPassage], languages: Sequence[str],
+    ) -> list[str]:
+        """Record a document and its passages in one transaction; returns the passage ids."""
+        ids = [f"{doc_id}:{n}" for n in range(len(passages))]
+        with self._db() as db:
+            self._delete_passages(db, doc_id)
+            db.execute(
+                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, 'indexing')",
+                (doc_id, title, kind, pages, len(passages), size, time.time()),
+            )
+            for n, (pid, p, lang) in enumerate(zip(ids, passages, languages, strict=True)):
+                cur = db.execute(
+                    "INSERT INTO passages (passage_id, doc_id, seq, page, start, end, text) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (pid, doc_id, n, p.page, p.start, p.end, p.text),
+                )
+                db.execute("INSERT INTO passage_terms (rowid, terms) VALUES (?, ?)",
+                           (cur.lastrowid, index_terms(f"{title}\n{p.text}", lang)))
+        return ids
+
+    def finish_document(self, doc_id: str) -> None:
+        with self._db() as db:
+            db.execute("UPDATE documents SET state='ready' WHERE doc_id=?", (doc_id,))
+
+    def remove_document(self, doc_id: str) -> None:
+        with self._db() as db:
+            self._delete_passages(db, doc_id)
+            db.execute("DELETE FROM sources WHERE doc_id=?", (doc_id,))
+            db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+
+    def remove_source(self, path: str) -> str | None:
+        """Forget one path; returns the doc_id if no other path holds that content any more."""
+        found = self.source(path)
+        if not found:
+            return None
+        with self._db() as db:
+            db.execute("DELETE FROM sources WHERE path=?", (path,))
+            left = db.execute("SELECT 1 FROM sources WHERE doc_id=?", (found[0],)).fetchone()
+        return None if left else found[0]
+
+    @staticmethod
+    def _delete_passages(db: sqlite3.Connection, doc_id: str) -> None:
+        db.execute(
+            "DELETE FROM passage_terms WHERE rowid IN (SELECT rowid FROM passages WHERE doc_id=?)",
+            (doc_id,),
+        )
+        db.execute("DELETE FROM passages WHERE doc_id=?", (doc_id,))
+
+    # --- passages --------------------------------------------------------------------------
+
+    def passage_ids(self, doc_id: str) -> list[str]:
+        rows = self._db().execute(
+            "SELECT passage_id FROM passages WHERE doc_id=? ORDER BY seq", (doc_id,)
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def passages(self, passage_ids: Iterable[str]) -> dict[str, Passage]:
+        ids = list(passage_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._db().execute(
+            "SELECT p.*, d.title, (SELECT MIN(path) FROM sources s WHERE s.doc_id=p.doc_id) AS path"
+            f" FROM passages p JOIN documents d USING (doc_id) WHERE p.passage_id IN ({marks})",
+            ids,
+        ).fetchall()
+        return {
+            r["passage_id"]: Passage(r["passage_id"], r["doc_id"], r["title"], r["path"] or "",
+                                     r["page"], r["start"], r["end"], r["text"])
+            for r in rows
+        }
+
+    def passage_count(self) -> int:
+        return self._db().execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+
+    def keyword_search(self, query: str, limit: int) -> list[str]:
+        """Passage ids ranked by BM25 over stemmed terms, best first (ready documents only)."""
+        terms = query_terms(query)
+        if not terms:
+            return []
+        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        rows = self._db().execute(
+            "SELECT p.passage_id FROM passage_terms t JOIN passages p ON p.rowid = t.rowid "
+            "JOIN documents d ON d.doc_id = p.doc_id "
+            "WHERE passage_terms MATCH ? AND d.state='ready' ORDER BY bm25(passage_terms) LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [r[0] for r in rows]

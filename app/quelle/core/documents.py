@@ -1,0 +1,226 @@
+"""Reading files into pages of text, one reader per file type.
+
+Every reader returns the pages of one file or raises a `DocumentError` whose message names
+the file and says what is wrong in words.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from quelle.core.errors import DocumentError, EmptyDocument, EncryptedDocument, UnsupportedFile
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Text of one page (PDF) or of the whole file (other types: page 1)."""
+
+    number: int
+    text: str
+
+
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".rst", ".text"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+SUPPORTED_SUFFIXES = frozenset({".pdf", ".docx"}) | TEXT_SUFFIXES | HTML_SUFFIXES
+
+# Tables in financial filings hold arrays larger than pypdf's default safety limit.
+_PDF_LIMITS = {"array_maximum_element_count": 2_000_000}
+
+
+def is_supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def read_pages(path: Path) -> list[Page]:
+    """All pages of `path` that hold text. Raises `DocumentError` for anything unreadable."""
+    suffix = path.suffix.lower()
+    reader = _READERS.get(suffix) or _reader_for_family(suffix)
+    if reader is None:
+        raise UnsupportedFile(
+            f"'{path.name}' is a {suffix or 'extension-less'} file, which Quelle cannot read. "
+            "Add PDF, Word (.docx), text, Markdown or HTML files."
+        )
+    try:
+        pages = reader(path)
+    except DocumentError:
+        raise
+    except FileNotFoundError as exc:
+        raise DocumentError(f"'{path.name}' no longer exists.") from exc
+    except PermissionError as exc:
+        raise DocumentError(f"Could not open '{path.name}': permission denied.") from exc
+    except Exception as exc:  # a damaged file must not stop the others
+        log.warning("Reading %s failed", path, exc_info=True)
+        raise DocumentError(
+            f"Could not read '{path.name}': the file seems damaged ({type(exc).__name__})."
+        ) from exc
+    pages = [Page(p.number, p.text) for p in pages if p.text.strip()]
+    if not pages:
+        hint = " (a scanned image without a text layer?)" if suffix == ".pdf" else ""
+        raise EmptyDocument(f"'{path.name}' contains no text to index{hint}.")
+    return pages
+
+
+def _reader_for_family(suffix: str) -> Callable[[Path], list[Page]] | None:
+    if suffix in TEXT_SUFFIXES:
+        return _read_text
+    if suffix in HTML_SUFFIXES:
+        return _read_html
+    return None
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+
+def _read_pdf(path: Path) -> list[Page]:
+    import contextlib
+
+    import pypdf
+
+    if path.stat().st_size == 0:
+        raise DocumentError(f"'{path.name}' is empty (0 bytes).")
+    configure = getattr(pypdf, "apply_configuration", None)  # pypdf >= 7
+    with configure(**_PDF_LIMITS) if configure else contextlib.nullcontext():
+        return _extract_pdf(path)
+
+
+def _extract_pdf(path: Path) -> list[Page]:
+    import pypdf
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    try:
+        reader = pypdf.PdfReader(path)
+    except PdfReadError as exc:
+        raise DocumentError(f"Could not read '{path.name}': it is not a valid PDF ({exc}).") from exc
+    if reader.is_encrypted:
+        try:
+            unlocked = reader.decrypt("")
+        except (NotImplementedError, FileNotDecryptedError) as exc:
+            raise EncryptedDocument(
+                f"Could not open '{path.name}': it uses an encryption Quelle cannot undo ({exc})."
+            ) from exc
+        if not unlocked:
+            raise EncryptedDocument(
+                f"Could not open '{path.name}': it is protected by a password. "
+                "Save an unprotected copy and add that."
+            )
+    pages: list[Page] = []
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            text = page.extract_text() or ""
+        except Exception:  # one bad page must not lose the rest of the file
+            log.warning("Page %d of %s could not be read", number, path, exc_info=True)
+            continue
+        pages.append(Page(number, _clean(text)))
+    return pages
+
+
+# --- text, Markdown, reStructuredText -------------------------------------------------------
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 (a superset of Latin-1)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_text(path: Path) -> list[Page]:
+    return [Page(1, _clean(decode_text(path.read_bytes())))]
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+
+class _VisibleText(HTMLParser):
+    """Collects the text a browser would show: no scripts, styles or head."""
+
+    _HIDDEN = frozenset({"script", "style", "head", "title", "noscript", "template", "svg"})
+    _BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+                         "section", "article", "table", "ul", "ol", "pre", "blockquote", "hr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title = ""
+        self._hidden = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._HIDDEN:
+            self._hidden += 1
+            self._in_title = tag == "title"
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN:
+            self._hidden = max(0, self._hidden - 1)
+            self._in_title = False
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        elif not self._hidden:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    parser = _VisibleText()
+    parser.feed(markup)
+    parser.close()
+    return _clean("".join(parser.parts))
+
+
+def _read_html(path: Path) -> list[Page]:
+    data = path.read_bytes()
+    declared = re.search(rb'<meta[^>]+charset=["\']?([\w-]+)', data[:4096], re.IGNORECASE)
+    try:
+        markup = data.decode(declared.group(1).decode("ascii")) if declared else decode_text(data)
+    except (LookupError, UnicodeDecodeError):
+        markup = decode_text(data)
+    return [Page(1, html_to_text(markup))]
+
+
+# --- Word ----------------------------------------------------------------------------------
+
+
+def _read_docx(path: Path) -> list[Page]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except PackageNotFoundError as exc:
+        raise DocumentError(f"Could not read '{path.name}': it is not a valid Word file.") from exc
+    blocks = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            blocks.append(" | ".join(cell.text.strip() for cell in row.cells))
+    return [Page(1, _clean("\n".join(blocks)))]
+
+
+_READERS: dict[str, Callable[[Path], list[Page]]] = {".pdf": _read_pdf, ".docx": _read_docx}
+
+_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+_BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
+
+
+def _clean(text: str) -> str:
+    """Fold runs of spaces and blank lines; keep paragraph breaks, which chunking uses."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = _SPACES.sub(" ", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()

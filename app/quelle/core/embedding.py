@@ -1,0 +1,66 @@
+"""sentence-transformers adapter: the one place that knows how text becomes vectors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from quelle.core.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+
+class TextEmbedder(Protocol):
+    """The seam the engine needs; tests may pass a small fake."""
+
+    model_id: str
+    dimension: int
+    max_tokens: int
+
+    def token_starts(self, text: str) -> Sequence[int]: ...
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+
+class Embedder:
+    """A sentence-transformers model loaded from a local folder, on the CPU."""
+
+    def __init__(self, model_dir: Path, model_id: str, batch_size: int = 32) -> None:
+        from quelle.core.offline import enforce_offline
+
+        enforce_offline()
+        if not (model_dir / "modules.json").exists() and not (model_dir / "config.json").exists():
+            raise ModelError(f"'{model_dir}' is not a sentence-transformers model folder.")
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+        except Exception as exc:
+            log.exception("Loading embedder %s failed", model_dir)
+            raise ModelError(f"Could not load the embedding model in '{model_dir}'.") from exc
+        self.model_id = model_id
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
+            self._model, "get_sentence_embedding_dimension"
+        )
+        self.dimension = int(get_dim())
+        # [CLS] and [SEP] take two places of the model's input.
+        self.max_tokens = int(self._model.max_seq_length) - 2
+        self._batch_size = batch_size
+
+    def token_starts(self, text: str) -> list[int]:
+        encoded = self._model.tokenizer(
+            text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
+        )
+        return [start for start, _ in encoded["offset_mapping"]]
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return vectors.tolist()

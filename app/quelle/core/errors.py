@@ -1,0 +1,35 @@
+"""Errors a user can act on. Any other exception is a bug and is logged with its traceback."""
+
+from __future__ import annotations
+
+
+class QuelleError(Exception):
+    """One or two sentences for the user: what went wrong, why, and what to do."""
+
+
+class DocumentError(QuelleError):
+    """A single file could not be read; the others go on."""
+
+
+class UnsupportedFile(DocumentError):
+    """The file type is not one Quelle reads."""
+
+
+class EncryptedDocument(DocumentError):
+    """The PDF needs a password."""
+
+
+class EmptyDocument(DocumentError):
+    """The file has no text to index (for example a scanned PDF without a text layer)."""
+
+
+class ModelError(QuelleError):
+    """A model file is missing, unreadable or does not fit the index."""
+
+
+class IndexMismatch(ModelError):
+    """The index was built by another embedding model; mixing vectors would give nonsense."""
+
+
+class Cancelled(QuelleError):
+    """The user stopped the work."""

@@ -1,0 +1,205 @@
+"""The facade the window and the CLI call: ingest, ask, list, remove.
+
+Threads: models are loaded lazily and per thread (a model object never crosses threads), so
+the window's ingestion thread and its engine thread each get their own embedder, and only
+the thread that asks loads the chat model. The catalogue gives each thread its own SQLite
+connection; Chroma's client is shared, as Chroma allows.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from quelle.core.catalog import Catalog, DocumentInfo, Passage
+from quelle.core.config import Settings, load_settings, save_settings
+from quelle.core.errors import IndexMismatch, QuelleError
+from quelle.core.generation import Generator, SamplingParams, Timings
+from quelle.core.ingestion import Ingestor, IngestReport, Progress, file_hash
+from quelle.core.language import detect_language
+from quelle.core.models import chat_model_path, embedder_path
+from quelle.core.offline import enforce_offline
+from quelle.core.paths import Paths
+from quelle.core.prompts import NO_ANSWER, Turn, fit_messages, retrieval_query
+from quelle.core.retrieval import Hit, Retriever
+
+log = logging.getLogger(__name__)
+
+BUNDLED_EMBEDDER_ID = "sentence-transformers/all-MiniLM-L6-v2"
+# Below this cosine similarity a passage is not taken as evidence. Unrelated questions
+# against real documents score under it with the bundled MiniLM; real matches score above.
+MIN_SIMILARITY = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    text: str
+    sources: list[Hit]  # numbered [1], [2], ... in this order
+    retrieval_seconds: float
+    timings: Timings | None  # None when no passage was relevant and no model ran
+    stopped: bool = False
+
+    @property
+    def found(self) -> bool:
+        return bool(self.sources)
+
+
+class Library:
+    def __init__(self, home: str | Path | None = None, settings: Settings | None = None) -> None:
+        enforce_offline()
+        self.paths = Paths.resolve(home).ensure()
+        self._settings = settings or load_settings(self.paths.settings_file)
+        self._catalog: Catalog | None = None
+        self._store = None
+        self._shared_lock = threading.Lock()
+        self._local = threading.local()
+
+    # --- settings -------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    def update_settings(self, settings: Settings) -> None:
+        """Save and apply; the chat model reloads on the next question if it changed."""
+        if settings.embedding_model != self._settings.embedding_model:
+            raise QuelleError("Changing the embedding model needs a new library; "
+                              "use a different --home for it.")
+        save_settings(settings, self.paths.settings_file)
+        self._settings = settings
+
+    # --- components, created lazily ---------------------------------------------------------
+
+    @property
+    def catalog(self) -> Catalog:
+        with self._shared_lock:
+            if self._catalog is None:
+                self._catalog = Catalog(self.paths.index_dir / "catalog.sqlite")
+            return self._catalog
+
+    def _embedder_id(self) -> str:
+        configured = self._settings.embedding_model
+        return Path(configured).name if configured else BUNDLED_EMBEDDER_ID
+
+    def embedder(self):  # type: ignore[no-untyped-def]
+        """This thread's embedder."""
+        embedder = getattr(self._local, "embedder", None)
+        if embedder is None:
+            from quelle.core.embedding import Embedder
+
+            model_id = self._embedder_id()
+            recorded = self.catalog.get_meta("embedding_model")
+            if recorded and recorded != model_id:
+                raise IndexMismatch(
+                    f"This library was indexed with '{recorded}', but '{model_id}' is selected."
+                )
+            embedder = Embedder(embedder_path(self._settings.embedding_model), model_id)
+            self._local.embedder = embedder
+        return embedder
+
+    def _vector_store(self):  # type: ignore[no-untyped-def]
+        embedder = self.embedder()
+        with self._shared_lock:
+            if self._store is None:
+                from quelle.core.store import VectorStore
+
+                self._store = VectorStore(self.paths.index_dir / "chroma", embedder.model_id,
+                                          embedder.dimension)
+        self.catalog.set_meta("embedding_model", embedder.model_id)
+        return self._store
+
+    def generator(self) -> Generator:
+        """This thread's chat model, reloaded when its settings changed."""
+        s = self._settings
+        key = (str(chat_model_path(s.chat_model)), s.context_size, s.threads)
+        current = getattr(self._local, "generator", None)
+        if current is None or self._local.generator_key != key:
+            self._local.generator = None  # free the old model before loading the new one
+            self._local.generator = Generator(Path(key[0]), s.context_size, s.threads)
+            self._local.generator_key = key
+        return self._local.generator
+
+    def load_models(self, chat: bool = True) -> None:
+        """Load what this thread needs up front, so the first question is not slowed."""
+        self._vector_store()
+        if chat:
+            self.generator()
+
+    def _ingestor(self) -> Ingestor:
+        s = self._settings
+        return Ingestor(self.catalog, self._vector_store(), self.embedder(), s.chunk_tokens,
+                        s.chunk_overlap)
+
+    # --- the facade ---------------------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[str | Path],
+               on_progress: Callable[[Progress], None] | None = None,
+               cancel: threading.Event | None = None) -> IngestReport:
+        return self._ingestor().run([Path(p) for p in paths], on_progress, cancel)
+
+    def resume(self) -> int:
+        """Finish indexing that a crash interrupted."""
+        if not self.catalog.unfinished():
+            return 0
+        return self._ingestor().resume()
+
+    def documents(self) -> list[DocumentInfo]:
+        return self.catalog.documents()
+
+    def find_document(self, key: str) -> DocumentInfo | None:
+        """A document by id (or its first characters), path, or file name."""
+        docs = self.documents()
+        path = Path(key).expanduser()
+        if path.is_file():
+            doc_id = self.catalog.source(str(path.absolute()))
+            key = doc_id[0] if doc_id else file_hash(path)
+        matches = [d for d in docs if d.doc_id.startswith(key) or d.title == key or d.path == key]
+        return matches[0] if len(matches) == 1 else None
+
+    def remove(self, doc_id: str) -> None:
+        self._ingestor().remove(doc_id)
+
+    def passage(self, passage_id: str) -> Passage | None:
+        return self.catalog.passages([passage_id]).get(passage_id)
+
+    def search(self, question: str, history: Sequence[Turn] = (), limit: int | None = None):  # type: ignore[no-untyped-def]
+        retriever = Retriever(self.catalog, self._vector_store(), self.embedder())
+        s = self._settings
+        return retriever.search(retrieval_query(question, history),
+                                limit or s.passages_per_answer, s.hybrid_search)
+
+    def ask(self, question: str, history: Sequence[Turn] = (),
+            on_token: Callable[[str], None] | None = None,
+            cancel: threading.Event | None = None) -> Answer:
+        """Retrieve, then stream an answer drawn only from the passages found."""
+        question = question.strip()
+        if not question:
+            raise QuelleError("The question is empty. Type a question about your documents.")
+        retrieval = self.search(question, history)
+        hits = [h for h in retrieval.hits if h.similarity >= MIN_SIMILARITY]
+        if not hits:
+            text = NO_ANSWER[detect_language(question)]
+            if on_token:
+                on_token(text)
+            return Answer(question, text, [], retrieval.seconds, None)
+        s = self._settings
+        generator = self.generator()
+        answer_budget = min(s.max_answer_tokens, generator.context_size // 2)
+        messages, kept = fit_messages(
+            question, [h.passage for h in hits], history, s.system_prompt,
+            generator.count_tokens, generator.context_size - answer_budget,
+        )
+        kept_ids = {p.passage_id for p in kept}
+        params = SamplingParams(s.temperature, s.top_p, s.top_k, s.repeat_penalty, answer_budget)
+        completion = generator.stream(messages, params, on_token, cancel)
+        sources = [h for h in hits if h.passage.passage_id in kept_ids]
+        return Answer(question, completion.text.strip(), sources, retrieval.seconds,
+                      completion.timings, completion.stopped)
+
+    def close(self) -> None:
+        if self._catalog is not None:
+            self._catalog.close()

