@@ -1,0 +1,211 @@
+"""Conversations that outlive the window: questions, answers, their sources and timings.
+
+A small SQLite file next to the library (`Paths.conversations_file`). Plain Python, no Qt,
+so the CLI or a test can read what the window saved. One store object belongs to one
+thread (the window's), like every SQLite connection here.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
+
+from quelle.core.prompts import Turn
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS conversations (
+    conv_id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    created REAL NOT NULL,
+    updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS turns (
+    turn_id INTEGER PRIMARY KEY,
+    conv_id INTEGER NOT NULL REFERENCES conversations(conv_id) ON DELETE CASCADE,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    sources TEXT NOT NULL,            -- JSON list of SavedSource
+    timings TEXT NOT NULL,            -- JSON object, empty when no model ran
+    stopped INTEGER NOT NULL,
+    created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS turns_conv ON turns(conv_id);
+"""
+
+SNIPPET_CHARS = 240
+DEFAULT_TITLE = "New conversation"
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSource:
+    """A passage an answer cited, kept with enough text to show and highlight it later."""
+
+    file: str
+    page: int
+    passage_id: str
+    snippet: str
+    similarity: float
+    text: str = ""
+
+    @property
+    def name(self) -> str:
+        return PurePath(self.file).name
+
+
+@dataclass(frozen=True, slots=True)
+class SavedTurn:
+    """One question and its answer as the user saw it."""
+
+    question: str
+    answer: str
+    sources: list[SavedSource] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    stopped: bool = False
+    turn_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    conv_id: int
+    title: str
+    created: float
+    updated: float
+
+
+def snippet_of(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """The passage on one line, cut at a word boundary."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def turn_from_answer(answer: Any) -> SavedTurn:
+    """A `quelle.core.library.Answer` as a turn to store."""
+    sources = [
+        SavedSource(h.passage.path or h.passage.title, h.passage.page, h.passage.passage_id,
+                    snippet_of(h.passage.text), round(float(h.similarity), 4), h.passage.text)
+        for h in answer.sources
+    ]
+    timings: dict[str, float] = {"retrieval_seconds": round(answer.retrieval_seconds, 4)}
+    t = answer.timings
+    if t is not None:
+        timings.update({
+            "first_token_seconds": round(t.first_token_seconds, 3),
+            "tokens_per_second": round(t.tokens_per_second, 2),
+            "ms_per_token": round(t.ms_per_token, 2),
+            "prompt_tokens": t.prompt_tokens,
+            "answer_tokens": t.answer_tokens,
+            "total_seconds": round(t.total_seconds, 3),
+        })
+    return SavedTurn(answer.question, answer.text, sources, timings, answer.stopped)
+
+
+class ConversationStore:
+    """List, create, rename, delete conversations; append and read their turns."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path)
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- conversations ------------------------------------------------------------------------
+
+    def conversations(self) -> list[Conversation]:
+        """Most recently used first."""
+        rows = self._db.execute(
+            "SELECT conv_id, title, created, updated FROM conversations "
+            "ORDER BY updated DESC, conv_id DESC"
+        ).fetchall()
+        return [Conversation(*row) for row in rows]
+
+    def conversation(self, conv_id: int) -> Conversation | None:
+        row = self._db.execute(
+            "SELECT conv_id, title, created, updated FROM conversations WHERE conv_id = ?",
+            (conv_id,),
+        ).fetchone()
+        return Conversation(*row) if row else None
+
+    def new(self, title: str = DEFAULT_TITLE) -> Conversation:
+        now = time.time()
+        with self._db:
+            cursor = self._db.execute(
+                "INSERT INTO conversations (title, created, updated) VALUES (?, ?, ?)",
+                (title, now, now),
+            )
+        return Conversation(int(cursor.lastrowid or 0), title, now, now)
+
+    def rename(self, conv_id: int, title: str) -> None:
+        title = " ".join(title.split()) or DEFAULT_TITLE
+        with self._db:
+            self._db.execute("UPDATE conversations SET title = ? WHERE conv_id = ?",
+                             (title, conv_id))
+
+    def delete(self, conv_id: int) -> None:
+        with self._db:
+            self._db.execute("DELETE FROM turns WHERE conv_id = ?", (conv_id,))
+            self._db.execute("DELETE FROM conversations WHERE conv_id = ?", (conv_id,))
+
+    # --- turns ----------------------------------------------------------------------------------
+
+    def add_turn(self, conv_id: int, turn: SavedTurn) -> SavedTurn:
+        now = time.time()
+        with self._db:
+            cursor = self._db.execute(
+                "INSERT INTO turns (conv_id, question, answer, sources, timings, stopped, created)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (conv_id, turn.question, turn.answer,
+                 json.dumps([asdict(s) for s in turn.sources], ensure_ascii=False),
+                 json.dumps(turn.timings), int(turn.stopped), now),
+            )
+            self._db.execute("UPDATE conversations SET updated = ? WHERE conv_id = ?",
+                             (now, conv_id))
+        return SavedTurn(turn.question, turn.answer, turn.sources, turn.timings, turn.stopped,
+                         int(cursor.lastrowid or 0))
+
+    def turns(self, conv_id: int) -> list[SavedTurn]:
+        rows = self._db.execute(
+            "SELECT turn_id, question, answer, sources, timings, stopped FROM turns "
+            "WHERE conv_id = ? ORDER BY turn_id", (conv_id,),
+        ).fetchall()
+        return [
+            SavedTurn(question, answer, [SavedSource(**s) for s in json.loads(sources)],
+                      json.loads(timings), bool(stopped), turn_id)
+            for turn_id, question, answer, sources, timings, stopped in rows
+        ]
+
+    def history(self, conv_id: int, limit: int = 3) -> list[Turn]:
+        """The last answered turns, for a follow-up question."""
+        answered = [t for t in self.turns(conv_id) if t.answer and t.sources and not t.stopped]
+        return [Turn(t.question, t.answer) for t in answered[-limit:]]
+
+    # --- export -----------------------------------------------------------------------------
+
+    def export_markdown(self, conv_id: int) -> str:
+        """The conversation as a Markdown file a colleague can read: answers with sources."""
+        conv = self.conversation(conv_id)
+        if conv is None:
+            raise KeyError(conv_id)
+        lines = [f"# {conv.title}", "",
+                 f"_Exported from Quelle on {time.strftime('%Y-%m-%d %H:%M')}_", ""]
+        for turn in self.turns(conv_id):
+            lines += [f"## {turn.question}", "", turn.answer.strip() or "_(no answer)_", ""]
+            if turn.stopped:
+                lines += ["_(stopped before the end)_", ""]
+            if turn.sources:
+                lines += ["**Sources**", ""]
+                for n, s in enumerate(turn.sources, start=1):
+                    lines.append(f"{n}. {s.name}, page {s.page} "
+                                 f"(similarity {s.similarity:.2f}): {s.snippet}")
+                lines.append("")
+        return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,200 @@
+"""The two worker objects behind the window: the engine (models, answers) and the ingester.
+
+Each lives in its own QThread and talks to the GUI only through signals, which Qt queues
+across threads. The engine thread owns the chat model, so it answers questions; ingestion
+runs in a second thread (the Library gives that thread its own embedder), so questions can
+be asked while documents are indexed. Stopping is a plain method setting a
+`threading.Event`: a slot would wait in the queue behind the work it should stop.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from quelle.core.config import Settings
+from quelle.core.errors import QuelleError
+from quelle.core.ingestion import Progress
+from quelle.core.library import Library
+from quelle.core.prompts import Turn
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class AnswerRequest:
+    """A question in flight; the GUI keeps it to stop it."""
+
+    question: str
+    history: list[Turn]
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass(slots=True)
+class IngestJob:
+    paths: list[str]
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+
+def bug_message(library: Library, what: str) -> str:
+    return (f"{what} failed because of an unexpected error. "
+            f"Details are in the log file: {library.paths.log_file}")
+
+
+class Engine(QObject):
+    """Owns the chat model and the query embedder. Lives in the engine thread."""
+
+    models_loaded = Signal()
+    models_failed = Signal(str)
+    documents_changed = Signal(list)  # list[DocumentInfo]
+    token_received = Signal(str)
+    answer_finished = Signal(object)  # Answer
+    answer_failed = Signal(str)
+    settings_applied = Signal(object)  # Settings
+    settings_failed = Signal(str)
+    error_occurred = Signal(str)
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self._library = library
+        self._current: AnswerRequest | None = None
+
+    @Slot()
+    def start(self) -> None:
+        """List the library at once, then load the models and finish interrupted indexing."""
+        self._emit_documents()
+        try:
+            self._library.load_models(chat=True)
+            finished = self._library.resume()
+            if finished:
+                log.info("Finished %d interrupted documents", finished)
+                self._emit_documents()
+        except QuelleError as exc:
+            log.warning("Loading models failed: %s", exc)
+            self.models_failed.emit(str(exc))
+            return
+        except Exception:
+            log.exception("Loading models failed")
+            self.models_failed.emit(bug_message(self._library, "Loading the models"))
+            return
+        self.models_loaded.emit()
+
+    @Slot(object)
+    def ask(self, request: AnswerRequest) -> None:
+        self._current = request
+        try:
+            if request.cancel.is_set():
+                raise QuelleError("Stopped before the answer began.")
+            answer = self._library.ask(request.question, request.history,
+                                       on_token=self.token_received.emit,
+                                       cancel=request.cancel)
+        except QuelleError as exc:
+            self.answer_failed.emit(str(exc))
+        except Exception:
+            log.exception("Answering %r failed", request.question)
+            self.answer_failed.emit(bug_message(self._library, "Answering"))
+        else:
+            self.answer_finished.emit(answer)
+        finally:
+            self._current = None
+
+    def cancel(self) -> None:
+        """Stop the answer being generated, from any thread, at the next token."""
+        current = self._current
+        if current is not None:
+            current.cancel.set()
+
+    @Slot(object)
+    def update_settings(self, settings: Settings) -> None:
+        try:
+            self._library.update_settings(settings)
+        except QuelleError as exc:
+            self.settings_failed.emit(str(exc))
+            return
+        except Exception:
+            log.exception("Saving settings failed")
+            self.settings_failed.emit(bug_message(self._library, "Saving the settings"))
+            return
+        self.settings_applied.emit(settings)
+
+    @Slot(str)
+    def remove_document(self, doc_id: str) -> None:
+        try:
+            self._library.remove(doc_id)
+        except QuelleError as exc:
+            self.error_occurred.emit(str(exc))
+        except Exception:
+            log.exception("Removing %s failed", doc_id)
+            self.error_occurred.emit(bug_message(self._library, "Removing the document"))
+        self._emit_documents()
+
+    @Slot()
+    def refresh_documents(self) -> None:
+        self._emit_documents()
+
+    def _emit_documents(self) -> None:
+        try:
+            self.documents_changed.emit(self._library.documents())
+        except Exception:
+            log.exception("Listing documents failed")
+
+
+class Ingester(QObject):
+    """Indexes files in its own thread, one job at a time, reporting each file's state."""
+
+    progressed = Signal(object)  # Progress
+    job_finished = Signal(object)  # IngestReport
+    job_failed = Signal(str)
+    documents_changed = Signal(list)
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self._library = library
+        self._current: IngestJob | None = None
+
+    @Slot(object)
+    def ingest(self, job: IngestJob) -> None:
+        self._current = job
+        try:
+            report = self._library.ingest(job.paths, on_progress=self._report,
+                                          cancel=job.cancel)
+        except QuelleError as exc:
+            self.job_failed.emit(str(exc))
+        except Exception:
+            log.exception("Ingesting %s failed", job.paths)
+            self.job_failed.emit(bug_message(self._library, "Adding documents"))
+        else:
+            self.job_finished.emit(report)
+        finally:
+            self._current = None
+            self.documents_changed.emit(self._safe_documents())
+
+    def _report(self, progress: Progress) -> None:
+        self.progressed.emit(progress)
+        if progress.event.state == "ready":
+            self.documents_changed.emit(self._safe_documents())
+
+    def _safe_documents(self) -> list:  # type: ignore[type-arg]
+        try:
+            return self._library.documents()
+        except Exception:
+            log.exception("Listing documents failed")
+            return []
+
+    def cancel(self) -> None:
+        """Stop after the current batch of passages; callable from any thread."""
+        current = self._current
+        if current is not None:
+            current.cancel.set()
+
+
+def start_worker(worker: QObject, name: str) -> QThread:
+    """Move `worker` into a new, running thread that deletes nothing on its own."""
+    thread = QThread()
+    thread.setObjectName(name)
+    worker.moveToThread(thread)
+    thread.start()
+    return thread

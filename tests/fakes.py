@@ -1,0 +1,38 @@
+"""Small fakes at the engine's seams, for fast unit tests."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Sequence
+
+_WORD = re.compile(r"\w+|[^\w\s]")
+
+
+class FakeEmbedder:
+    """Bag-of-words vectors: texts sharing words are similar. One token per word or symbol."""
+
+    model_id = "fake-bow"
+    dimension = 64
+    max_tokens = 254
+
+    def __init__(self) -> None:
+        self.embedded = 0
+        self.fail_after: int | None = None  # raise once this many texts were embedded
+
+    def token_starts(self, text: str) -> list[int]:
+        return [m.start() for m in _WORD.finditer(text)]
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        if self.fail_after is not None and self.embedded + len(texts) > self.fail_after:
+            raise RuntimeError("simulated crash")
+        self.embedded += len(texts)
+        return [self._vector(t) for t in texts]
+
+    def _vector(self, text: str) -> list[float]:
+        vec = [0.0] * self.dimension
+        for word in re.findall(r"\w+", text.lower()):
+            vec[int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
+        norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+        return [v / norm for v in vec]

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from fakes import FakeEmbedder
+
+from quelle.core.chunking import chunk_pages, split_units
+from quelle.core.documents import Page
+
+starts = FakeEmbedder().token_starts
+
+
+def sentences(n: int) -> str:
+    return " ".join(f"Sentence number {i} says something about topic {i}." for i in range(n))
+
+
+def test_chunks_respect_the_token_limit_and_point_back_into_the_page():
+    page = Page(3, sentences(60))
+    chunks = chunk_pages([page], starts, max_tokens=40, overlap=10)
+    assert len(chunks) > 5
+    for chunk in chunks:
+        assert len(starts(chunk.text)) <= 40
+        assert page.text[chunk.start:chunk.end] == chunk.text
+        assert chunk.page == 3
+
+
+def test_chunks_cut_at_sentence_ends_and_overlap():
+    page = Page(1, sentences(30))
+    chunks = chunk_pages([page], starts, max_tokens=40, overlap=12)
+    for chunk in chunks:
+        assert chunk.text.startswith("Sentence") and chunk.text.endswith(".")
+    for before, after in zip(chunks, chunks[1:], strict=False):
+        assert after.start < before.end, "consecutive chunks share a sentence"
+        assert after.start > before.start, "chunking always moves forward"
+    covered = set()
+    for chunk in chunks:
+        covered.update(range(chunk.start, chunk.end))
+    assert max(covered) == len(page.text) - 1
+
+
+def test_a_sentence_longer_than_the_limit_is_split_not_truncated():
+    words = " ".join(f"w{i}" for i in range(500))
+    page = Page(1, words)
+    chunks = chunk_pages([page], starts, max_tokens=50, overlap=0)
+    assert all(len(starts(c.text)) <= 50 for c in chunks)
+    assert " ".join(c.text for c in chunks).split() == words.split()
+
+
+def test_paragraph_breaks_are_boundaries():
+    units = split_units("Title line\nFirst paragraph. Second sentence!\n\nNext")
+    texts = ["Title line\nFirst paragraph. Second sentence!\n\nNext"[a:b] for a, b in units]
+    assert texts == ["Title line", "First paragraph.", "Second sentence!", "Next"]
+
+
+def test_pages_are_never_merged_into_one_chunk():
+    chunks = chunk_pages([Page(1, "Alpha."), Page(2, "Beta.")], starts, 40, 5)
+    assert [(c.page, c.text) for c in chunks] == [(1, "Alpha."), (2, "Beta.")]

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from quelle.core.catalog import Passage
+from quelle.core.prompts import Turn, build_messages, fit_messages, retrieval_query
+
+
+def passage(n: int, text: str = "") -> Passage:
+    return Passage(f"d:{n}", "d", "report.pdf", "/x/report.pdf", n, 0, 10,
+                   text or f"Passage number {n}. " * 20)
+
+
+def count_words(messages):
+    return sum(len(m["content"].split()) for m in messages)
+
+
+def test_passages_are_numbered_with_file_and_page():
+    messages = build_messages("How much?", [passage(1), passage(7)], [], "SYSTEM")
+    user = messages[-1]["content"]
+    assert "[1] (report.pdf, page 1)" in user and "[2] (report.pdf, page 7)" in user
+    assert messages[0] == {"role": "system", "content": "SYSTEM"}
+
+
+def test_answer_language_follows_the_question():
+    assert "Antworte auf Deutsch." in build_messages(
+        "Wie hoch war der Umsatz im dritten Quartal?", [passage(1)], [], "S")[-1]["content"]
+    assert "Answer in English." in build_messages(
+        "How high was revenue?", [passage(1)], [], "S")[-1]["content"]
+
+
+def test_fitting_drops_old_turns_first_then_the_weakest_passages():
+    history = [Turn("old question " * 30, "old answer " * 30)]
+    passages = [passage(n) for n in range(1, 6)]
+    full = count_words(build_messages("Q?", passages, history, "S"))
+    no_history = count_words(build_messages("Q?", passages, [], "S"))
+    messages, kept = fit_messages("Q?", passages, history, "S", count_words, no_history)
+    assert kept == passages and len(messages) == 2 and full > no_history
+    messages, kept = fit_messages("Q?", passages, history, "S", count_words, no_history - 50)
+    assert kept == passages[:len(kept)] and 0 < len(kept) < 5
+    assert count_words(messages) <= no_history - 50
+
+
+def test_a_single_huge_passage_is_shortened_to_fit():
+    huge = passage(1, "word " * 5000)
+    messages, kept = fit_messages("Q?", [huge], [], "S", count_words, 600)
+    assert count_words(messages) <= 600
+    assert kept and len(kept[0].text) < len(huge.text)
+
+
+def test_follow_up_questions_borrow_the_previous_question():
+    history = [Turn("What were Apple's net sales in Q3 2022?", "82,959 million [1]")]
+    query = retrieval_query("And in the quarter before?", history)
+    assert "Apple" in query and "quarter before" in query
+    assert retrieval_query("Standalone?", []) == "Standalone?"
