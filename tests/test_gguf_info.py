@@ -45,8 +45,7 @@ def _write_gguf(path: Path, *, big_endian: bool = False, file_type: int | None =
         writer.add_file_type(file_type)
     writer.add_array("tokenizer.ggml.tokens", [f"tok{i}" for i in range(500)])
     writer.add_array("tokenizer.ggml.scores", [0.5] * 500)
-    dtype = ">f2" if big_endian else "<f2"
-    writer.add_tensor("blk.0.attn_q.weight", np.zeros((4, 8), dtype=dtype))
+    writer.add_tensor("blk.0.attn_q.weight", np.zeros((4, 8), dtype=np.float16))
     writer.add_tensor("blk.0.attn_norm.weight", np.zeros(8, dtype=np.float32))
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
