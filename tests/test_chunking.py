@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from fakes import FakeEmbedder
-
 from quelle.core.chunking import chunk_pages, split_units
 from quelle.core.documents import Page
+
+from fakes import FakeEmbedder
 
 starts = FakeEmbedder().token_starts
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import APPLE_Q3_2022, EVAL, needs_eval
 
 from quelle.core.documents import html_to_text, read_pages
 from quelle.core.errors import DocumentError, EmptyDocument, EncryptedDocument, UnsupportedFile
+
+from conftest import APPLE_Q3_2022, EVAL, needs_eval
 
 ROBUST = EVAL / "pdf_robustness" / "pypdf_resources"
 

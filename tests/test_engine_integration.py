@@ -7,10 +7,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_QUESTION
 
 from quelle.core.library import Library
 from quelle.core.prompts import NO_ANSWER, Turn
+
+from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_QUESTION
 
 pytestmark = pytest.mark.integration
 

@@ -7,12 +7,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from fakes import FakeEmbedder
 
 from quelle.core.catalog import Catalog
 from quelle.core.ingestion import Ingestor
 from quelle.core.retrieval import Retriever
 from quelle.core.store import VectorStore
+
+from fakes import FakeEmbedder
 
 
 class Engine:

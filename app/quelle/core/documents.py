@@ -97,7 +97,9 @@ def _extract_pdf(path: Path) -> list[Page]:
     try:
         reader = pypdf.PdfReader(path)
     except PdfReadError as exc:
-        raise DocumentError(f"Could not read '{path.name}': it is not a valid PDF ({exc}).") from exc
+        raise DocumentError(
+            f"Could not read '{path.name}': it is not a valid PDF ({exc})."
+        ) from exc
     if reader.is_encrypted:
         try:
             unlocked = reader.decrypt("")

@@ -41,10 +41,9 @@ class Embedder:
             log.exception("Loading embedder %s failed", model_dir)
             raise ModelError(f"Could not load the embedding model in '{model_dir}'.") from exc
         self.model_id = model_id
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
-        )
-        self.dimension = int(get_dim())
+        model = self._model
+        get_dim = getattr(model, "get_embedding_dimension", None)
+        self.dimension = int(get_dim() if get_dim else model.get_sentence_embedding_dimension())
         # [CLS] and [SEP] take two places of the model's input.
         self.max_tokens = int(self._model.max_seq_length) - 2
         self._batch_size = batch_size

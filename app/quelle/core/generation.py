@@ -96,7 +96,7 @@ class Generator:
     def render(self, messages: Sequence[Message]) -> tuple[str, list[str]]:
         """The prompt text exactly as the model will see it, and its stop strings."""
         result = self._formatter(messages=list(messages))
-        stop = result.stop if isinstance(result.stop, list) else [result.stop] if result.stop else []
+        stop = result.stop if isinstance(result.stop, list) else [result.stop]
         return result.prompt, [s for s in stop if s]
 
     def tokenize(self, text: str) -> list[int]:

@@ -153,8 +153,8 @@ class Ingestor:
                 event = FileEvent(str(path), "failed", str(exc))
             except Exception as exc:  # a bug must cost one file, not the whole run
                 log.exception("Ingesting %s failed", path)
-                event = FileEvent(str(path), "failed",
-                                  f"Could not index '{path.name}': unexpected {type(exc).__name__}.")
+                reason = f"Could not index '{path.name}': unexpected {type(exc).__name__}."
+                event = FileEvent(str(path), "failed", reason)
             if event.state == "cancelled":
                 report.cancelled = True
                 break
