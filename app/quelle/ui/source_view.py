@@ -1,0 +1,737 @@
+"""The cited source: the page a passage came from, with the passage highlighted.
+
+A citation is only worth something if the user can check it, so this view opens the
+original file at the cited page and marks the passage there. PDFs are rendered page by page
+with QtPdf; other files show the text exactly as Quelle extracted it, so the passage lines up
+with what was indexed.
+
+Quelle's passages come from pypdf, while the highlight must be placed on PDFium's text
+(the only text QtPdf can turn into page geometry). The two extractions differ in whitespace,
+ligatures and sometimes line order, so `locate_passage` compares them with whitespace
+removed and, failing an exact match, highlights the longest pieces the two have in common.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QFont,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QStyle,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from PySide6.QtPdf import QPdfDocument, QPdfSelection
+
+log = logging.getLogger(__name__)
+
+# Characters that one extractor emits and the other may not: soft hyphens (PDFium marks a
+# line-end hyphen as 0x02), zero-width marks, and hyphens, which pypdf keeps at line ends.
+_IGNORED = frozenset("\u00ad\x02\ufffe\ufeff\u200b\u200c\u200d-\u2010\u2011")
+_MIN_PIECE = 12  # shortest common piece (non-space characters) worth highlighting
+
+# Amber under dark text reads well on white paper and in a dark palette alike.
+_HIGHLIGHT_FILL = QColor(255, 193, 7, 120)
+_HIGHLIGHT_EDGE = QColor(230, 120, 0, 220)
+_TEXT_HIGHLIGHT = QColor(255, 213, 79)
+
+
+@dataclass(frozen=True, slots=True)
+class PassageLocation:
+    """Where a passage lies in a text: character spans, and how much of it was found."""
+
+    spans: tuple[tuple[int, int], ...]
+    coverage: float  # share of the passage's non-space characters inside `spans`
+    exact: bool  # found whole, in order; otherwise pieced together from shared parts
+
+
+def locate_passage(text: str, passage: str) -> PassageLocation:
+    """Spans of `text` that hold `passage`, ignoring whitespace, case and ligatures.
+
+    First the whole passage is sought; if the two texts differ (another extractor, another
+    line order), the longest pieces they share are highlighted, longest first, down to a
+    dozen characters, so a table row or sentence still lands in the right place.
+    """
+    hay, hay_map = _normalise(text)
+    needle, _ = _normalise(passage)
+    if not needle or not hay:
+        return PassageLocation((), 0.0, exact=False)
+    found = hay.find(needle)
+    if found >= 0:
+        span = (hay_map[found], hay_map[found + len(needle) - 1] + 1)
+        return PassageLocation((span,), 1.0, exact=True)
+    blocks = _common_blocks(hay, needle, min(_MIN_PIECE, len(needle)))
+    if not blocks:
+        return PassageLocation((), 0.0, exact=False)
+    spans = sorted((hay_map[a], hay_map[a + size - 1] + 1) for a, size in blocks)
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        # Pieces separated only by ignored characters become one highlight.
+        if merged and not _normalise(text[merged[-1][1] : start])[0]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    coverage = sum(size for _, size in blocks) / len(needle)
+    return PassageLocation(tuple(merged), min(coverage, 1.0), exact=False)
+
+
+def _normalise(text: str) -> tuple[str, list[int]]:
+    """`text` without whitespace, NFKC-folded and case-folded, with each char's source index."""
+    chars: list[str] = []
+    index: list[int] = []
+    for i, char in enumerate(text):
+        if char.isspace() or char in _IGNORED:
+            continue
+        folded = char.casefold() if char.isascii() else unicodedata.normalize("NFKC", char)
+        for part in folded.casefold():
+            if not part.isspace() and part not in _IGNORED:
+                chars.append(part)
+                index.append(i)
+    return "".join(chars), index
+
+
+def _common_blocks(hay: str, needle: str, min_size: int) -> list[tuple[int, int]]:
+    """(start in hay, size) of the longest shared pieces, each part of `needle` used once."""
+    matcher = SequenceMatcher(None, hay, needle, autojunk=False)
+    pending = [(0, len(needle))]
+    blocks: list[tuple[int, int]] = []
+    for _ in range(48):  # bounds the work on a page that shares little with the passage
+        best = None
+        for lo, hi in pending:
+            if hi - lo < min_size:
+                continue
+            match = matcher.find_longest_match(0, len(hay), lo, hi)
+            if match.size >= min_size and (best is None or match.size > best[0].size):
+                best = (match, lo, hi)
+        if best is None:
+            break
+        match, lo, hi = best
+        blocks.append((match.a, match.size))
+        pending.remove((lo, hi))
+        pending += [(lo, match.b), (match.b + match.size, hi)]
+    return blocks
+
+
+def merge_lines(boxes: list[QRectF]) -> list[QRectF]:
+    """Glyph-run boxes joined into one box per text line, so a highlight reads as a marker
+    stroke rather than a scatter of boxes (PDFium gives one box per run of glyphs).
+
+    Only boxes that follow each other in reading order are joined, so two columns whose
+    lines share a height never become one box across the gutter.
+    """
+    lines: list[QRectF] = []
+    for box in boxes:
+        line = lines[-1] if lines else None
+        if line is not None:
+            overlap = min(line.bottom(), box.bottom()) - max(line.top(), box.top())
+            if overlap > 0.5 * min(line.height(), box.height()):
+                lines[-1] = line.united(box)
+                continue
+        lines.append(QRectF(box))
+    return lines
+
+
+def _utf16_offset(text: str, index: int) -> int:
+    """Qt counts positions in UTF-16 units; characters beyond the BMP take two."""
+    return index + sum(1 for char in text[:index] if ord(char) > 0xFFFF)
+
+
+# --- PDF pages ------------------------------------------------------------------------------
+
+
+class _PageCanvas(QWidget):
+    """All pages of a PDF stacked vertically, rendered on demand, highlights painted on top."""
+
+    _SPACING = 12
+    _MARGIN = 12
+    _CACHE_PAGES = 8
+
+    def __init__(self, document: QPdfDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.zoom = 1.0  # device-independent pixels per PDF point
+        self.page_rects: list[QRectF] = []
+        self.highlights: dict[int, list[QRectF]] = {}  # page -> line boxes in points
+        self._images: OrderedDict[tuple[int, int, int], QImage] = OrderedDict()
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    def relayout(self, zoom: float) -> None:
+        self.zoom = zoom
+        self.page_rects = []
+        widest = 0.0
+        sizes = [self.document.pagePointSize(i) for i in range(self.document.pageCount())]
+        for size in sizes:
+            widest = max(widest, size.width() * zoom)
+        y = float(self._MARGIN)
+        for size in sizes:
+            w, h = size.width() * zoom, size.height() * zoom
+            x = self._MARGIN + (widest - w) / 2
+            self.page_rects.append(QRectF(round(x), round(y), round(w), round(h)))
+            y += round(h) + self._SPACING
+        self.resize(int(widest) + 2 * self._MARGIN, int(y) - self._SPACING + self._MARGIN)
+        self.update()
+
+    def clear(self) -> None:
+        self._images.clear()
+        self.highlights = {}
+        self.page_rects = []
+        self.resize(0, 0)
+
+    def page_at(self, y: float) -> int:
+        """Index of the page at or nearest above vertical position `y`."""
+        for index, rect in enumerate(self.page_rects):
+            if y < rect.bottom() + self._SPACING:
+                return index
+        return max(0, len(self.page_rects) - 1)
+
+    def to_widget(self, page: int, point: QPointF) -> QPointF:
+        rect = self.page_rects[page]
+        return QPointF(rect.x() + point.x() * self.zoom, rect.y() + point.y() * self.zoom)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.palette().color(self.backgroundRole()).darker(115))
+        for index, rect in enumerate(self.page_rects):
+            if not rect.intersects(QRectF(event.rect())):
+                continue
+            painter.fillRect(rect, Qt.GlobalColor.white)
+            image = self._page_image(index, rect)
+            if image is not None:
+                painter.drawImage(rect.topLeft(), image)
+            painter.setPen(QPen(QColor(0, 0, 0, 60)))
+            painter.drawRect(rect.adjusted(-0.5, -0.5, 0.5, 0.5))
+            self._paint_highlights(painter, index)
+        painter.end()
+
+    def _paint_highlights(self, painter: QPainter, index: int) -> None:
+        lines = self.highlights.get(index)
+        if not lines:
+            return
+        rect = self.page_rects[index]
+        pad = 1.5 * self.zoom  # PDFium's boxes hug the glyphs; a little air reads better
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(_HIGHLIGHT_FILL)
+        for line in lines:
+            top_left = self.to_widget(index, line.topLeft())
+            bottom_right = self.to_widget(index, line.bottomRight())
+            painter.drawRoundedRect(QRectF(top_left, bottom_right).adjusted(-pad, -pad, pad, pad),
+                                    pad, pad)
+        # A bar in the margin finds the passage even when zoomed in on another column.
+        first = min(line.top() for line in lines)
+        last = max(line.bottom() for line in lines)
+        painter.setBrush(_HIGHLIGHT_EDGE)
+        painter.drawRect(QRectF(rect.x() - 7, rect.y() + first * self.zoom - pad,
+                                4, (last - first) * self.zoom + 2 * pad))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+
+    def _page_image(self, index: int, rect: QRectF) -> QImage | None:
+        ratio = self.devicePixelRatioF()
+        size = QSize(round(rect.width() * ratio), round(rect.height() * ratio))
+        key = (index, size.width(), size.height())
+        image = self._images.get(key)
+        if image is None:
+            image = self.document.render(index, size)
+            if image.isNull():
+                return None
+            image.setDevicePixelRatio(ratio)
+            self._images[key] = image
+            while len(self._images) > self._CACHE_PAGES:
+                self._images.popitem(last=False)
+        else:
+            self._images.move_to_end(key)
+        return image
+
+
+class _PageScroll(QScrollArea):
+    """The scroll area around the pages; Ctrl+wheel zooms like every document viewer."""
+
+    zoom_requested = Signal(int)  # +1 in, -1 out
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom_requested.emit(1 if event.angleDelta().y() > 0 else -1)
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
+
+# --- the view -------------------------------------------------------------------------------
+
+
+class SourceView(QWidget):
+    """Shows where a cited passage comes from: its page, highlighted, in the original file."""
+
+    _PDF, _TEXT, _MESSAGE = range(3)
+    _ZOOM_STEP = 1.25
+    _ZOOM_RANGE = (0.25, 6.0)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._path = ""
+        self._page = 0  # 1-based; 0 while nothing is shown
+        self._page_count = 0
+        self._fit_width = True
+        self._anchor: tuple[int, float] | None = None  # (page index, y in points) to keep in view
+        self._scrolling = False
+        self._selections: list[QPdfSelection] = []
+        self._text_span: tuple[int, int] | None = None  # highlighted UTF-16 range of a text file
+        self._document: QPdfDocument | None = None
+        self._build()
+
+    # --- construction ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self._title = QLabel()
+        font = self._title.font()
+        font.setBold(True)
+        self._title.setFont(font)
+        self._title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._page_label = QLabel()
+        self._note = QLabel()
+        self._note.setWordWrap(True)
+        self._note.setVisible(False)
+        self._note.setObjectName("sourceNote")
+
+        style = self.style()
+        self._previous = self._tool_button(
+            style.standardIcon(QStyle.StandardPixmap.SP_ArrowUp), self.tr("Previous page"),
+            self._go_previous)
+        self._next = self._tool_button(
+            style.standardIcon(QStyle.StandardPixmap.SP_ArrowDown), self.tr("Next page"),
+            self._go_next)
+        self._zoom_out = self._tool_button(None, self.tr("Zoom out (Ctrl+-)"), self.zoom_out, "−")
+        self._zoom_in = self._tool_button(None, self.tr("Zoom in (Ctrl++)"), self.zoom_in, "+")
+        self._fit = self._tool_button(None, self.tr("Fit the page width (Ctrl+0)"),
+                                      self.fit_width, self.tr("Fit width"))
+        self._open = self._tool_button(None, self.tr("Open the file in its usual application"),
+                                       self._open_original, self.tr("Open original"))
+
+        header = QHBoxLayout()
+        header.setContentsMargins(6, 4, 6, 4)
+        header.addWidget(self._title, 1)
+        header.addWidget(self._page_label)
+        for button in (self._previous, self._next, self._zoom_out, self._zoom_in, self._fit,
+                       self._open):
+            header.addWidget(button)
+
+        from PySide6.QtPdf import QPdfDocument
+
+        self._document = QPdfDocument(self)
+        self._canvas = _PageCanvas(self._document)
+        self._scroll = _PageScroll()
+        self._scroll.setWidget(self._canvas)
+        self._scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.zoom_requested.connect(self._zoom_by_steps)
+        self._scroll.verticalScrollBar().valueChanged.connect(self._scrolled)
+
+        self._text = QPlainTextEdit()
+        self._text.setReadOnly(True)
+        self._text.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self._text.setFrameShape(QFrame.Shape.NoFrame)
+
+        self._message = QLabel()
+        self._message.setObjectName("sourceMessage")
+        self._message.setWordWrap(True)
+        self._message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._message.setMargin(24)
+        self._message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self._stack = QStackedWidget()
+        self._stack.addWidget(self._scroll)
+        self._stack.addWidget(self._text)
+        self._stack.addWidget(self._message)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(header)
+        self._note.setContentsMargins(8, 0, 8, 4)
+        layout.addWidget(self._note)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(line)
+        layout.addWidget(self._stack, 1)
+
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot in (
+            (QKeySequence.StandardKey.ZoomIn, self.zoom_in),
+            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Equal), self.zoom_in),
+            (QKeySequence.StandardKey.ZoomOut, self.zoom_out),
+            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_0), self.fit_width),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(context)
+            shortcut.activated.connect(slot)
+
+        self._show_message(self.tr("Choose a citation to see the passage in its source."))
+        self._open.setEnabled(False)
+
+    def _tool_button(self, icon: object, tip: str, slot: object, text: str = "") -> QToolButton:
+        button = QToolButton()
+        if icon is not None:
+            button.setIcon(icon)  # type: ignore[arg-type]
+        if text:
+            button.setText(text)
+        button.setToolTip(tip)
+        button.setAccessibleName(tip)
+        button.setAutoRaise(True)
+        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        button.clicked.connect(slot)  # type: ignore[arg-type]
+        return button
+
+    # --- public API ----------------------------------------------------------------------------
+
+    def show_passage(self, path: str, page: int, text: str) -> None:
+        """Open `path` at `page` (1-based) and highlight `text`; problems become a message."""
+        self._path = path
+        self._selections = []
+        self._canvas.highlights = {}
+        self._text.setExtraSelections([])
+        self._text_span = None
+        self._note.setVisible(False)
+        file = Path(path)
+        self._title.setText(file.name)
+        self._title.setToolTip(str(file))
+        self._open.setEnabled(file.is_file())
+        if not file.is_file():
+            self._show_message(self.tr("'{name}' can no longer be found at {folder}. It may "
+                                       "have been moved, renamed or deleted.")
+                               .format(name=file.name, folder=str(file.parent)))
+            return
+        try:
+            if file.suffix.lower() == ".pdf":
+                self._show_pdf(file, page, text)
+            else:
+                self._show_text(file, page, text)
+        except Exception:  # a view must never take the window down with it
+            log.exception("Showing %s failed", path)
+            self._show_message(self.tr("'{name}' could not be shown (see the log file for "
+                                       "details).").format(name=file.name))
+
+    def current_page(self) -> int:
+        """The page the user is looking at, 1-based; 0 when nothing is shown."""
+        return self._page
+
+    def current_path(self) -> str:
+        return self._path
+
+    def highlighted_text(self) -> str:
+        """The text under the highlight, as the viewer sees it."""
+        if self._stack.currentIndex() == self._PDF:
+            return "\n".join(selection.text() for selection in self._selections)
+        if self._stack.currentIndex() == self._TEXT:
+            selections = self._text.extraSelections()  # keeps the cursors alive while read
+            parts = [selection.cursor.selectedText() for selection in selections]
+            return "\n".join(parts).replace("\u2029", "\n")
+        return ""
+
+    def message(self) -> str:
+        """The explanation shown instead of a document, or '' while a document is shown."""
+        return self._message.text() if self._stack.currentIndex() == self._MESSAGE else ""
+
+    def zoom_in(self) -> None:
+        self._zoom_by_steps(1)
+
+    def zoom_out(self) -> None:
+        self._zoom_by_steps(-1)
+
+    def fit_width(self) -> None:
+        """Back to the default: the widest page fills the view's width."""
+        if self._stack.currentIndex() == self._TEXT:
+            self._text.setFont(QFont(self.font()))
+            return
+        self._fit_width = True
+        self._relayout()
+
+    def go_to_page(self, page: int) -> None:
+        """Scroll so that `page` (1-based) starts at the top of the view."""
+        if self._stack.currentIndex() != self._PDF or not self._page_count:
+            return
+        page = max(1, min(page, self._page_count))
+        self._anchor = (page - 1, 0.0)
+        self._set_page(page)
+        self._scroll_to_anchor()
+
+    # --- PDF -----------------------------------------------------------------------------------
+
+    def _show_pdf(self, file: Path, page: int, text: str) -> None:
+        from PySide6.QtPdf import QPdfDocument
+
+        document = self._document
+        assert document is not None
+        if str(file) != document.property("quelle_path") or document.pageCount() == 0:
+            self._canvas.clear()
+            document.setProperty("quelle_path", "")
+            error = document.load(str(file))
+            if error != QPdfDocument.Error.None_ or document.pageCount() == 0:
+                self._show_message(self._pdf_error(file.name, error))
+                return
+            document.setProperty("quelle_path", str(file))
+        self._page_count = document.pageCount()
+        index = page - 1
+        if not 0 <= index < self._page_count:
+            self._show_note(self.tr("The file has {count} pages, not {page}; it may have changed "
+                                    "since it was indexed.").format(count=self._page_count,
+                                                                   page=page))
+            index = 0
+        else:
+            self._highlight_pdf(index, text)
+        self._stack.setCurrentIndex(self._PDF)
+        self._set_page(index + 1)
+        top = 0.0
+        if self._canvas.highlights.get(index):
+            top = min(line.top() for line in self._canvas.highlights[index])
+        self._anchor = (index, top)
+        self._relayout()
+
+    def _highlight_pdf(self, index: int, text: str) -> None:
+        document = self._document
+        assert document is not None
+        page_text = document.getAllText(index).text()
+        location = locate_passage(page_text, text)
+        self._selections = [document.getSelectionAtIndex(index, start, end - start)
+                            for start, end in location.spans]
+        boxes = [polygon.boundingRect() for selection in self._selections
+                 for polygon in selection.bounds()]
+        lines = merge_lines(boxes)
+        self._canvas.highlights = {index: lines} if lines else {}
+        if not lines:
+            self._show_note(self.tr("The passage could not be found in this page's text layer; "
+                                    "it is somewhere on this page."))
+        elif not location.exact:
+            self._show_note(self.tr("The page's text differs slightly from the indexed text; "
+                                    "the parts of the passage found on it are highlighted."))
+        log.debug("Passage on page %d of %s: %d spans, coverage %.2f", index + 1, self._path,
+                  len(location.spans), location.coverage)
+
+    def _pdf_error(self, name: str, error: object) -> str:
+        from PySide6.QtPdf import QPdfDocument
+
+        if error in (QPdfDocument.Error.IncorrectPassword,
+                     QPdfDocument.Error.UnsupportedSecurityScheme):
+            return self.tr("'{name}' is protected by a password, so it cannot be shown here. "
+                           "Use “Open original” to view it.").format(name=name)
+        return self.tr("'{name}' could not be opened as a PDF; the file may be damaged. "
+                       "Use “Open original” to try another application.").format(name=name)
+
+    def _zoom_by_steps(self, steps: int) -> None:
+        if self._stack.currentIndex() == self._TEXT:
+            if steps > 0:
+                self._text.zoomIn(steps)
+            else:
+                self._text.zoomOut(-steps)
+            return
+        if self._stack.currentIndex() != self._PDF:
+            return
+        low, high = self._ZOOM_RANGE
+        zoom = self._canvas.zoom * self._ZOOM_STEP ** steps
+        self._fit_width = False
+        self._anchor = self._visible_anchor()
+        self._relayout(max(low, min(high, zoom)))
+
+    def _relayout(self, zoom: float | None = None) -> None:
+        if self._stack.currentIndex() != self._PDF or not self._page_count:
+            return
+        if self._fit_width or zoom is None:
+            zoom = self._fit_zoom() if self._fit_width else self._canvas.zoom
+        self._scrolling = True
+        try:
+            self._canvas.relayout(zoom)
+        finally:
+            self._scrolling = False
+        self._scroll_to_anchor()
+
+    def _fit_zoom(self) -> float:
+        document = self._document
+        assert document is not None
+        widest = max(document.pagePointSize(i).width() for i in range(self._page_count))
+        bar = self._scroll.verticalScrollBar().sizeHint().width()
+        available = self._scroll.viewport().width()
+        if not self._scroll.verticalScrollBar().isVisible():
+            available -= bar  # the bar appears once the pages are laid out
+        available -= 2 * _PageCanvas._MARGIN
+        low, high = self._ZOOM_RANGE
+        return max(low, min(high, available / widest)) if widest > 0 else 1.0
+
+    def _scroll_to_anchor(self) -> None:
+        if self._anchor is None or not self._canvas.page_rects:
+            return
+        index, y_points = self._anchor
+        rect = self._canvas.page_rects[min(index, len(self._canvas.page_rects) - 1)]
+        y = rect.top() + y_points * self._canvas.zoom
+        if y_points > 0:  # a highlight: a third down the view, with the context above it
+            y -= self._scroll.viewport().height() / 3
+        else:
+            y -= _PageCanvas._SPACING / 2
+        self._scrolling = True
+        try:
+            self._scroll.verticalScrollBar().setValue(int(max(0.0, y)))
+        finally:
+            self._scrolling = False
+
+    def _visible_anchor(self) -> tuple[int, float]:
+        """The page and point at the top of the view, to keep in place while zooming."""
+        top = self._scroll.verticalScrollBar().value()
+        index = self._canvas.page_at(top)
+        rect = self._canvas.page_rects[index]
+        return index, max(0.0, (top - rect.top()) / self._canvas.zoom)
+
+    def _scrolled(self, value: int) -> None:
+        if self._scrolling or not self._canvas.page_rects:
+            return
+        self._anchor = self._visible_anchor()
+        viewport = QRectF(0, value, self._scroll.viewport().width(),
+                          self._scroll.viewport().height())
+        visible = [rect.intersected(viewport).height() for rect in self._canvas.page_rects]
+        self._set_page(max(range(len(visible)), key=visible.__getitem__) + 1)
+
+    def _go_previous(self) -> None:
+        self.go_to_page(self._page - 1)
+
+    def _go_next(self) -> None:
+        self.go_to_page(self._page + 1)
+
+    def _set_page(self, page: int) -> None:
+        self._page = page
+        self._page_label.setText(self.tr("page {page} of {count}").format(
+            page=page, count=self._page_count))
+        self._previous.setEnabled(page > 1)
+        self._next.setEnabled(page < self._page_count)
+
+    # --- text files ------------------------------------------------------------------------------
+
+    def _show_text(self, file: Path, page: int, passage: str) -> None:
+        from quelle.core.documents import read_pages
+        from quelle.core.errors import DocumentError
+
+        try:
+            pages = read_pages(file)
+        except DocumentError as exc:
+            self._show_message(self.tr("This source cannot be shown: {reason}").format(
+                reason=str(exc)))
+            return
+        chosen = next((p for p in pages if p.number == page), pages[0])
+        text = chosen.text
+        self._text.setPlainText(text)
+        self._page_count = max(p.number for p in pages)
+        self._page = chosen.number
+        self._page_label.setText("")
+        for button in (self._previous, self._next):
+            button.setEnabled(False)
+        self._stack.setCurrentIndex(self._TEXT)
+
+        start = text.find(passage) if passage else -1
+        if start >= 0:
+            spans: tuple[tuple[int, int], ...] = ((start, start + len(passage)),)
+            exact = True
+        else:
+            location = locate_passage(text, passage)
+            spans, exact = location.spans, location.exact
+        if not spans:
+            self._show_note(self.tr("The passage could not be found in this file; it may have "
+                                    "changed since it was indexed."))
+            return
+        if not exact:
+            self._show_note(self.tr("The file's text differs slightly from the indexed text; "
+                                    "the parts of the passage found in it are highlighted."))
+        highlight = QTextCharFormat()
+        highlight.setBackground(_TEXT_HIGHLIGHT)
+        highlight.setForeground(QColor(0, 0, 0))
+        selections = []
+        for begin, end in spans:
+            cursor = QTextCursor(self._text.document())
+            cursor.setPosition(_utf16_offset(text, begin))
+            cursor.setPosition(_utf16_offset(text, end), QTextCursor.MoveMode.KeepAnchor)
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor
+            selection.format = highlight
+            selections.append(selection)
+        self._text.setExtraSelections(selections)
+        self._text_span = (_utf16_offset(text, spans[0][0]), _utf16_offset(text, spans[0][1]))
+        self._scroll_text_to(*self._text_span)
+
+    def _scroll_text_to(self, start: int, end: int) -> None:
+        """Bring the passage's end, then its start, into view, so as much of it shows as fits."""
+        cursor = self._text.textCursor()
+        cursor.setPosition(end)
+        self._text.setTextCursor(cursor)
+        self._text.ensureCursorVisible()
+        cursor.setPosition(start)
+        self._text.setTextCursor(cursor)
+        self._text.ensureCursorVisible()
+
+    # --- messages --------------------------------------------------------------------------------
+
+    def _show_message(self, text: str) -> None:
+        self._message.setText(text)
+        self._stack.setCurrentIndex(self._MESSAGE)
+        self._page = 0
+        self._page_count = 0
+        self._page_label.setText("")
+        for button in (self._previous, self._next):
+            button.setEnabled(False)
+
+    def _show_note(self, text: str) -> None:
+        self._note.setText(text)
+        self._note.setVisible(True)
+
+    def _open_original(self) -> None:
+        if self._path:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(self._path))
+
+    # --- Qt overrides ----------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._fit_width:
+            self._relayout()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._relayout()
+        if self._stack.currentIndex() == self._TEXT and self._text_span is not None:
+            self._scroll_text_to(*self._text_span)
+
+
+__all__ = ["PassageLocation", "SourceView", "locate_passage"]
