@@ -1,0 +1,165 @@
+"""The Settings dialog hands back exactly what the user set, and refuses non-model files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+)
+
+from quelle.core.config import DEFAULT_SYSTEM_PROMPT, Settings
+from quelle.core.models import bundled_chat_model_path
+from quelle.ui.settings_dialog import SettingsDialog
+
+EDITED = Settings(
+    chat_model="",
+    temperature=0.7,
+    top_p=0.75,
+    top_k=12,
+    repeat_penalty=1.3,
+    max_answer_tokens=1024,
+    context_size=8192,
+    threads=3,
+    passages_per_answer=9,
+    hybrid_search=False,
+    system_prompt="Answer like a pirate, but cite [1].",
+)
+
+
+@pytest.fixture
+def dialog(qtbot) -> SettingsDialog:  # type: ignore[no-untyped-def]
+    widget = SettingsDialog(Settings())
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _ok(dialog: SettingsDialog) -> QPushButton:
+    return dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+
+
+def test_unchanged_dialog_returns_the_same_settings(qtbot) -> None:  # type: ignore[no-untyped-def]
+    for settings in (Settings(), EDITED):
+        dialog = SettingsDialog(settings)
+        qtbot.addWidget(dialog)
+        assert dialog.settings() == settings
+
+
+def test_every_field_edited_in_the_widgets_reaches_the_settings(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
+    def spin(name: str) -> QAbstractSpinBox:
+        box = dialog.findChild(QAbstractSpinBox, name)
+        assert box is not None, name
+        return box
+
+    tabs = dialog.findChild(QTabWidget)
+    generation = ("temperature", "top_p", "top_k", "repeat_penalty", "max_answer_tokens",
+                  "context_size", "threads")
+    for name in (*generation, "passages_per_answer"):
+        tabs.setCurrentIndex(1 if name in generation else 2)
+        box = spin(name)
+        assert box.isVisible()
+        box.setFocus()
+        box.selectAll()
+        qtbot.keyClicks(box, str(getattr(EDITED, name)))
+        qtbot.keyClick(box, Qt.Key.Key_Tab)
+    hybrid = dialog.findChild(QCheckBox, "hybrid_search")
+    assert hybrid.isVisible()
+    qtbot.mouseClick(hybrid, Qt.MouseButton.LeftButton)
+    tabs.setCurrentIndex(3)
+    prompt = dialog.findChild(QPlainTextEdit, "system_prompt")
+    prompt.setFocus()
+    prompt.selectAll()
+    qtbot.keyClicks(prompt, EDITED.system_prompt)
+
+    assert dialog.settings() == EDITED
+
+
+def test_restore_default_brings_back_the_shipped_prompt(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = SettingsDialog(EDITED)
+    qtbot.addWidget(dialog)
+    assert dialog.settings().system_prompt == EDITED.system_prompt
+    dialog.findChild(QPushButton, "restore_prompt").click()
+    assert dialog.settings().system_prompt == DEFAULT_SYSTEM_PROMPT
+
+
+def test_built_in_model_shows_its_quantisation_and_context(dialog) -> None:  # type: ignore[no-untyped-def]
+    info = dialog.findChild(QLabel, "model_info").text()
+    assert "Q4_1" in info
+    assert "8192" in info.replace(",", "").replace("\u202f", "").replace("\xa0", "")
+    assert "135M" in info
+
+
+def test_non_gguf_file_shows_an_error_and_keeps_the_model(tmp_path: Path, qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
+    notes = tmp_path / "notes.gguf"
+    notes.write_text("these are my notes, not a model\n" * 5, encoding="utf-8")
+    edit = dialog.findChild(QLineEdit, "chat_model")
+    edit.setFocus()
+    qtbot.keyClicks(edit, str(notes))
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+    error = dialog.findChild(QLabel, "model_error")
+    assert error.isVisible()
+    assert "'notes.gguf' is not a GGUF model file" in error.text()
+    assert not _ok(dialog).isEnabled()
+    assert dialog.settings().chat_model == ""  # still the built-in model
+    assert "Q4_1" in dialog.findChild(QLabel, "model_info").text()
+
+    dialog.findChild(QPushButton, "builtin_model").click()
+    assert not error.isVisible()
+    assert _ok(dialog).isEnabled()
+    assert edit.text() == ""
+
+
+def test_choosing_a_model_file_reads_its_header(monkeypatch, tmp_path: Path, dialog) -> None:  # type: ignore[no-untyped-def]
+    model = str(bundled_chat_model_path())
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *args, **kwargs: (model, "GGUF models (*.gguf)")))
+    dialog.findChild(QPushButton, "choose_model").click()
+    assert dialog.settings().chat_model == model
+    assert dialog.findChild(QLineEdit, "chat_model").text() == model
+    assert "Q4_1" in dialog.findChild(QLabel, "model_info").text()
+
+    missing = str(tmp_path / "gone.gguf")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *args, **kwargs: (missing, "")))
+    dialog.findChild(QPushButton, "choose_model").click()
+    assert "does not exist" in dialog.findChild(QLabel, "model_error").text()
+    assert dialog.settings().chat_model == model
+
+
+def test_context_larger_than_the_model_was_trained_for_is_flagged(dialog) -> None:  # type: ignore[no-untyped-def]
+    hint = dialog.findChild(QLabel, "context_hint")
+    dialog.findChild(QSpinBox, "context_size").setValue(4096)
+    assert "at most" not in hint.text()
+    dialog.findChild(QSpinBox, "context_size").setValue(16384)
+    assert "at most 8" in hint.text()
+
+
+def test_every_generation_field_is_reached_with_tab(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    tabs = dialog.findChild(QTabWidget)
+    tabs.setCurrentIndex(1)
+    dialog.findChild(QAbstractSpinBox, "temperature").setFocus()
+    reached = []
+    for _ in range(20):
+        focused = dialog.focusWidget()
+        name = (focused.parent() if isinstance(focused.parent(), QAbstractSpinBox)
+                else focused).objectName()
+        reached.append(name)
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    assert {"temperature", "top_p", "top_k", "repeat_penalty", "max_answer_tokens",
+            "context_size", "threads"} <= set(reached)
