@@ -119,7 +119,7 @@ class ConversationStore:
     def close(self) -> None:
         self._db.close()
 
-    # --- conversations ------------------------------------------------------------------------
+    # --- conversations ---
 
     def conversations(self) -> list[Conversation]:
         """Most recently used first."""
@@ -156,7 +156,7 @@ class ConversationStore:
             self._db.execute("DELETE FROM turns WHERE conv_id = ?", (conv_id,))
             self._db.execute("DELETE FROM conversations WHERE conv_id = ?", (conv_id,))
 
-    # --- turns ----------------------------------------------------------------------------------
+    # --- turns ---
 
     def add_turn(self, conv_id: int, turn: SavedTurn) -> SavedTurn:
         now = time.time()
@@ -189,7 +189,7 @@ class ConversationStore:
         answered = [t for t in self.turns(conv_id) if t.answer and t.sources and not t.stopped]
         return [Turn(t.question, t.answer) for t in answered[-limit:]]
 
-    # --- export -----------------------------------------------------------------------------
+    # --- export ---
 
     def export_markdown(self, conv_id: int) -> str:
         """The conversation as a Markdown file a colleague can read: answers with sources."""

@@ -129,6 +129,11 @@ class Library:
         if chat:
             self.generator()
 
+    def release_models(self) -> None:
+        """Free this thread's models. A thread Python did not start (a QThread) must call it
+        before it ends, or they are finalised during thread-state teardown and crash."""
+        self._local.__dict__.clear()
+
     def _ingestor(self) -> Ingestor:
         s = self._settings
         return Ingestor(self.catalog, self._vector_store(), self.embedder(), s.chunk_tokens,

@@ -50,9 +50,9 @@ class Engine(QObject):
     models_loaded = Signal()
     models_failed = Signal(str)
     documents_changed = Signal(list)  # list[DocumentInfo]
-    token_received = Signal(str)
-    answer_finished = Signal(object)  # Answer
-    answer_failed = Signal(str)
+    token_received = Signal(object, str)  # AnswerRequest, piece of text
+    answer_finished = Signal(object, object)  # AnswerRequest, Answer
+    answer_failed = Signal(object, str)  # AnswerRequest, message
     settings_applied = Signal(object)  # Settings
     settings_failed = Signal(str)
     error_occurred = Signal(str)
@@ -88,16 +88,19 @@ class Engine(QObject):
         try:
             if request.cancel.is_set():
                 raise QuelleError("Stopped before the answer began.")
+
+            def on_token(piece: str) -> None:
+                self.token_received.emit(request, piece)
+
             answer = self._library.ask(request.question, request.history,
-                                       on_token=self.token_received.emit,
-                                       cancel=request.cancel)
+                                       on_token=on_token, cancel=request.cancel)
         except QuelleError as exc:
-            self.answer_failed.emit(str(exc))
+            self.answer_failed.emit(request, str(exc))
         except Exception:
             log.exception("Answering %r failed", request.question)
-            self.answer_failed.emit(bug_message(self._library, "Answering"))
+            self.answer_failed.emit(request, bug_message(self._library, "Answering"))
         else:
-            self.answer_finished.emit(answer)
+            self.answer_finished.emit(request, answer)
         finally:
             self._current = None
 
@@ -191,10 +194,30 @@ class Ingester(QObject):
             current.cancel.set()
 
 
-def start_worker(worker: QObject, name: str) -> QThread:
-    """Move `worker` into a new, running thread that deletes nothing on its own."""
-    thread = QThread()
-    thread.setObjectName(name)
+class WorkerThread(QThread):
+    """A thread whose event loop runs inside one Python call.
+
+    Qt calls each slot of a plain QThread with a fresh Python thread state, and dropping it
+    afterwards would drop the Library's per-thread models with it (and finalise llama.cpp
+    during teardown, which crashes). Running the loop from Python's `run` keeps one thread
+    state, so the models stay loaded; they are freed explicitly before the thread ends.
+    """
+
+    def __init__(self, library: Library, name: str) -> None:
+        super().__init__()
+        self._library = library
+        self.setObjectName(name)
+
+    def run(self) -> None:
+        try:
+            self.exec()
+        finally:
+            self._library.release_models()
+
+
+def start_worker(worker: QObject, library: Library, name: str) -> WorkerThread:
+    """Move `worker` into a new, running thread."""
+    thread = WorkerThread(library, name)
     worker.moveToThread(thread)
     thread.start()
     return thread

@@ -1,0 +1,497 @@
+"""The conversation: questions, answers streamed as Markdown, timings and clickable sources.
+
+Each turn is its own small widget, so streaming re-renders only the answer being written,
+and only every few dozen milliseconds: a model can produce a hundred tokens a second and a
+repaint per token would make the window sluggish.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quelle.core.conversations import SavedSource, SavedTurn
+
+SOURCE_SCHEME = "quelle-source"
+RENDER_INTERVAL_MS = 50
+_MARKER = re.compile(r"\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\](?!\()")
+
+
+def linkify(text: str, turn: int, count: int | None = None) -> str:
+    """Turn citation markers `[2]` (or `[1, 2]`) into links `quelle-source:<turn>/<n>`.
+
+    With `count`, only markers that name a real source become links.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        numbers = [int(n) for n in re.split(r"\s*,\s*", match.group(1))]
+        if count is not None and not all(1 <= n <= count for n in numbers):
+            return match.group(0)
+        links = ", ".join(f"[\\[{n}\\]]({SOURCE_SCHEME}:{turn}/{n})" for n in numbers)
+        return links
+
+    return _MARKER.sub(replace, text)
+
+
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+def answer_markdown(text: str, turn: int, count: int | None = None) -> str:
+    """An answer ready to render: headings kept as bold lines (a model's `# Title` would
+    otherwise dwarf the conversation) and citation markers as links."""
+    return linkify(_HEADING.sub(r"**\1**", text), turn, count)
+
+
+def parse_source_url(url: QUrl) -> tuple[int, int] | None:
+    """`quelle-source:3/2` -> (3, 2)."""
+    if url.scheme() != SOURCE_SCHEME:
+        return None
+    try:
+        turn, n = url.path().split("/")
+        return int(turn), int(n)
+    except ValueError:
+        return None
+
+
+def muted_color(palette: QPalette) -> QColor:
+    """Secondary text: between text and background, readable in light and dark palettes."""
+    text = palette.color(QPalette.ColorRole.WindowText)
+    back = palette.color(QPalette.ColorRole.Window)
+    mix = 0.62
+    return QColor(int(text.red() * mix + back.red() * (1 - mix)),
+                  int(text.green() * mix + back.green() * (1 - mix)),
+                  int(text.blue() * mix + back.blue() * (1 - mix)))
+
+
+def _mute(label: QLabel) -> None:
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, muted_color(palette))
+    label.setPalette(palette)
+
+
+class AnswerBrowser(QTextBrowser):
+    """Rich text that is exactly as tall as its content, inside the scrolling conversation."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setAcceptDrops(False)
+        self.viewport().setAcceptDrops(False)
+        self.viewport().setAutoFillBackground(False)
+        self.setStyleSheet("QTextBrowser { background: transparent; }")
+        self.document().setDocumentMargin(2)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+
+    def _fit(self, size: object = None) -> None:
+        height = math.ceil(self.document().size().height()) + 2 * self.frameWidth()
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(super().sizeHint().width(), self.height())
+
+
+class SourceCard(QFrame):
+    """One cited passage: file, page, relevance and a snippet. Click or Enter opens it."""
+
+    activated = Signal()
+
+    def __init__(self, n: int, source: SavedSource, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.n = n
+        self.source = source
+        self.setObjectName("sourceCard")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.setToolTip(self.tr("Open %1 at page %2").replace("%1", source.name)
+                        .replace("%2", str(source.page)))
+        head = QLabel(self.tr("<b>[%1]</b>&nbsp; %2 · page %3")
+                      .replace("%1", str(n)).replace("%2", _escape(source.name))
+                      .replace("%3", str(source.page)))
+        head.setTextFormat(Qt.TextFormat.RichText)
+        relevance = QLabel(self.tr("relevance %1").replace("%1", f"{source.similarity:.2f}"))
+        _mute(relevance)
+        snippet = QLabel(source.snippet)
+        snippet.setWordWrap(True)
+        snippet.setTextFormat(Qt.TextFormat.PlainText)
+        _mute(snippet)
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(head, 1)
+        top.addWidget(relevance)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 8)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(snippet)
+        self.head = head
+        self.snippet = snippet
+
+    def mouseReleaseEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+                event.position().toPoint()):
+            self.activated.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.activated.emit()
+            return
+        super().keyPressEvent(event)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class TurnWidget(QFrame):
+    """A question with its answer; the answer grows while it streams."""
+
+    source_requested = Signal(int, int)  # turn, n
+
+    def __init__(self, index: int, question: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.index = index
+        self.question = question
+        self.text = ""
+        self.sources: list[SavedSource] = []
+        self.finished = False
+        self.setObjectName("turn")
+
+        self.question_label = QLabel(question)
+        self.question_label.setObjectName("question")
+        self.question_label.setWordWrap(True)
+        self.question_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.question_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.status = QLabel(self.tr("Searching your documents…"))
+        _mute(self.status)
+        self.answer = AnswerBrowser()
+        self.answer.anchorClicked.connect(self._anchor_clicked)
+        self.answer.hide()
+        self.metrics = QLabel()
+        self.metrics.setObjectName("metrics")
+        self.metrics.setWordWrap(True)
+        _mute(self.metrics)
+        self.metrics.hide()
+
+        self.sources_box = QWidget()
+        self.sources_layout = QVBoxLayout(self.sources_box)
+        self.sources_layout.setContentsMargins(0, 4, 0, 0)
+        self.sources_layout.setSpacing(6)
+        self.sources_box.hide()
+        self.cards: list[SourceCard] = []
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.question_label)
+        layout.addWidget(self.status)
+        layout.addWidget(self.answer)
+        layout.addWidget(self.metrics)
+        layout.addWidget(self.sources_box)
+
+    def set_text(self, text: str) -> None:
+        """Show the answer so far as Markdown (called by the view's render timer)."""
+        self.text = text
+        if not text:
+            return
+        self.status.hide()
+        self.answer.show()
+        count = len(self.sources) if self.finished else None
+        self.answer.setMarkdown(answer_markdown(text, self.index, count))
+
+    def finish(self, turn: SavedTurn) -> None:
+        self.finished = True
+        self.sources = list(turn.sources)
+        self.set_text(turn.answer)
+        if not turn.answer:
+            self.status.setText(self.tr("Stopped before the first word.") if turn.stopped
+                                else self.tr("No answer."))
+            self.status.show()
+        self.metrics.setText(self.metrics_text(turn))
+        self.metrics.show()
+        for card in self.cards:
+            card.deleteLater()
+        self.cards = []
+        if self.sources:
+            heading = QLabel(self.tr("Sources"))
+            heading.setObjectName("sourcesHeading")
+            self.sources_layout.addWidget(heading)
+        for n, source in enumerate(self.sources, start=1):
+            card = SourceCard(n, source)
+            card.activated.connect(self._card_activated)
+            self.sources_layout.addWidget(card)
+            self.cards.append(card)
+        self.sources_box.setVisible(bool(self.sources))
+
+    def fail(self, message: str) -> None:
+        self.finished = True
+        self.status.setText(message)
+        self.status.setObjectName("error")
+        self.status.setWordWrap(True)
+        palette = self.status.palette()
+        dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+        palette.setColor(QPalette.ColorRole.WindowText, QColor("#ff8a80" if dark else "#b3261e"))
+        self.status.setPalette(palette)
+        self.status.show()
+
+    def metrics_text(self, turn: SavedTurn) -> str:
+        t = turn.timings
+        parts = []
+        if "first_token_seconds" in t:
+            parts.append(self.tr("first token %1 s").replace(
+                "%1", f"{t['first_token_seconds']:.2f}"))
+            parts.append(self.tr("%1 tokens/s").replace("%1", f"{t['tokens_per_second']:.1f}"))
+            parts.append(self.tr("%1 ms/token").replace("%1", f"{t['ms_per_token']:.0f}"))
+        if "retrieval_seconds" in t:
+            parts.append(self.tr("retrieval %1 s").replace(
+                "%1", f"{t['retrieval_seconds']:.2f}"))
+        if not turn.sources:
+            parts.append(self.tr("no passage was relevant"))
+        if turn.stopped:
+            parts.append(self.tr("stopped"))
+        return "  ·  ".join(parts)
+
+    def plain_answer(self) -> str:
+        return self.answer.toPlainText() if self.answer.isVisible() else ""
+
+    def _anchor_clicked(self, url: QUrl) -> None:
+        parsed = parse_source_url(url)
+        if parsed is not None:
+            self.source_requested.emit(*parsed)
+
+    def _card_activated(self) -> None:
+        card = self.sender()
+        if isinstance(card, SourceCard):
+            self.source_requested.emit(self.index, card.n)
+
+
+class QuestionEdit(QPlainTextEdit):
+    """Enter sends, Shift+Enter starts a new line."""
+
+    submitted = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(False)
+        self.viewport().setAcceptDrops(False)
+        self.setTabChangesFocus(True)
+        lines = 3
+        height = self.fontMetrics().lineSpacing() * lines + 2 * int(
+            self.document().documentMargin()) + 2 * self.frameWidth() + 4
+        self.setFixedHeight(height)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+            else:
+                self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class ChatView(QWidget):
+    """The conversation and the question box."""
+
+    question_submitted = Signal(str)
+    stop_requested = Signal()
+    source_requested = Signal(int, int)  # turn index, source number (1-based)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._turns: list[TurnWidget] = []
+        self._streaming: TurnWidget | None = None
+        self._buffer = ""
+        self._follow = True
+        self.answering = False
+
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(RENDER_INTERVAL_MS)
+        self._render_timer.timeout.connect(self._render)
+
+        self.placeholder = QLabel(self.tr(
+            "<h3>Ask your documents</h3>"
+            "<p>Add PDFs, Word, Markdown, HTML or text files with <b>Ctrl+O</b>, "
+            "or drop files and folders anywhere on this window.</p>"
+            "<p>Then ask a question below. Every answer lists the passages it comes "
+            "from; click one to see it in its document.</p>"))
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setTextFormat(Qt.TextFormat.RichText)
+        _mute(self.placeholder)
+
+        self._content = QWidget()
+        self._content.setObjectName("chatContent")
+        self._layout = QVBoxLayout(self._content)
+        self._layout.setContentsMargins(20, 16, 20, 16)
+        self._layout.setSpacing(22)
+        self._layout.addWidget(self.placeholder)
+        self._layout.addStretch(1)
+
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("chatScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self._content)
+        self.scroll.setAcceptDrops(False)
+        bar = self.scroll.verticalScrollBar()
+        bar.rangeChanged.connect(self._range_changed)
+        bar.valueChanged.connect(self._scrolled)
+
+        self.input = QuestionEdit()
+        self.input.setObjectName("questionInput")
+        self.input.setPlaceholderText(self.tr(
+            "Ask a question about your documents…  (Enter sends, Shift+Enter adds a line)"))
+        self.input.submitted.connect(self.submit)
+        self.send_button = QPushButton(self.tr("Send"))
+        self.send_button.setObjectName("sendButton")
+        self.send_button.setDefault(False)
+        self.send_button.setAutoDefault(False)
+        self.send_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.send_button.clicked.connect(self._button_clicked)
+        self.send_button.setMinimumWidth(84)
+
+        box = QHBoxLayout()
+        box.setContentsMargins(16, 8, 16, 12)
+        box.setSpacing(8)
+        box.addWidget(self.input, 1)
+        box.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.scroll, 1)
+        separator = QFrame()
+        separator.setFrameShape(QFrame.Shape.HLine)
+        separator.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(separator)
+        layout.addLayout(box)
+        self.setFocusProxy(self.input)
+
+    # --- conversation ---
+
+    def turns(self) -> list[TurnWidget]:
+        return list(self._turns)
+
+    def clear(self) -> None:
+        self._render_timer.stop()
+        self._streaming = None
+        for turn in self._turns:
+            self._layout.removeWidget(turn)
+            turn.deleteLater()
+        self._turns = []
+        self.placeholder.show()
+        self.set_answering(False)
+
+    def show_turns(self, turns: list[SavedTurn]) -> None:
+        self.clear()
+        for saved in turns:
+            widget = self._add_turn(saved.question)
+            widget.finish(saved)
+        self._follow = True
+        self._scroll_to_end()
+
+    def begin_turn(self, question: str) -> TurnWidget:
+        widget = self._add_turn(question)
+        self._streaming = widget
+        self._buffer = ""
+        self._follow = True
+        self.set_answering(True)
+        self._scroll_to_end()
+        return widget
+
+    def append_token(self, piece: str) -> None:
+        """Queue a piece of the streaming answer; the render timer shows it shortly."""
+        if self._streaming is None:
+            return
+        self._buffer += piece
+        if not self._render_timer.isActive():
+            self._render_timer.start()
+
+    def finish_turn(self, turn: SavedTurn) -> None:
+        self._render_timer.stop()
+        if self._streaming is not None:
+            self._streaming.finish(turn)
+        self._streaming = None
+        self.set_answering(False)
+
+    def fail_turn(self, message: str) -> None:
+        self._render_timer.stop()
+        if self._streaming is not None:
+            if self._buffer:
+                self._streaming.set_text(self._buffer)
+            self._streaming.fail(message)
+        self._streaming = None
+        self.set_answering(False)
+
+    def set_answering(self, answering: bool) -> None:
+        self.answering = answering
+        self.send_button.setText(self.tr("Stop") if answering else self.tr("Send"))
+        self.send_button.setToolTip(self.tr("Stop the answer (Esc)") if answering
+                                    else self.tr("Send the question (Enter)"))
+
+    def _add_turn(self, question: str) -> TurnWidget:
+        self.placeholder.hide()
+        widget = TurnWidget(len(self._turns), question)
+        widget.source_requested.connect(self.source_requested)
+        self._layout.insertWidget(self._layout.count() - 1, widget)
+        self._turns.append(widget)
+        return widget
+
+    def _render(self) -> None:
+        if self._streaming is not None:
+            self._streaming.set_text(self._buffer)
+
+    # --- input ---
+
+    def submit(self) -> None:
+        question = self.input.toPlainText().strip()
+        if not question or self.answering:
+            return
+        self.input.clear()
+        self.question_submitted.emit(question)
+
+    def _button_clicked(self) -> None:
+        if self.answering:
+            self.stop_requested.emit()
+        else:
+            self.submit()
+        self.input.setFocus()
+
+    # --- scrolling ---
+
+    def _range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._follow:
+            self.scroll.verticalScrollBar().setValue(maximum)
+
+    def _scrolled(self, value: int) -> None:
+        bar = self.scroll.verticalScrollBar()
+        self._follow = value >= bar.maximum() - 8
+
+    def _scroll_to_end(self) -> None:
+        bar = self.scroll.verticalScrollBar()
+        bar.setValue(bar.maximum())

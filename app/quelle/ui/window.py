@@ -1,0 +1,682 @@
+"""Quelle's main window: conversations and library on the left, the chat in the middle, the
+cited source on the right, indexing progress and model state in the status bar.
+
+The window never waits on the engine: requests go out as queued signals (`*_requested`),
+results come back to bound slots. It opens before the models are loaded and queues added
+documents until they are.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quelle.core.catalog import DocumentInfo
+from quelle.core.config import Settings
+from quelle.core.conversations import DEFAULT_TITLE, ConversationStore, SavedTurn, turn_from_answer
+from quelle.core.ingestion import FileEvent, IngestReport, Progress, collect_files
+from quelle.core.library import Answer, Library
+from quelle.ui.chat_view import ChatView
+from quelle.ui.conversations_panel import ConversationsPanel
+from quelle.ui.engine import AnswerRequest, Engine, Ingester, IngestJob, start_worker
+from quelle.ui.library_panel import LibraryPanel
+
+log = logging.getLogger(__name__)
+
+HISTORY_TURNS = 3
+TITLE_CHARS = 60
+
+STYLE_SHEET = """
+QLabel#panelTitle { font-weight: 600; font-size: 11pt; }
+QWidget#chatContent { background: palette(base); }
+QScrollArea#chatScroll { background: palette(base); }
+QLabel#question {
+    font-weight: 600; padding: 8px 12px; border-radius: 8px;
+    background: palette(alternate-base); border: 1px solid palette(midlight);
+}
+QLabel#sourcesHeading { font-weight: 600; }
+QFrame#sourceCard {
+    border: 1px solid palette(mid); border-radius: 6px; background: palette(window);
+}
+QFrame#sourceCard:hover, QFrame#sourceCard:focus { border: 1px solid palette(highlight); }
+QLabel#sourceHeading { font-weight: 600; }
+"""
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else f"{seconds} s"
+
+
+class MainWindow(QMainWindow):
+    """One library, its conversations and the two worker threads that serve them."""
+
+    start_requested = Signal()
+    ask_requested = Signal(object)  # AnswerRequest
+    ingest_requested = Signal(object)  # IngestJob
+    settings_change_requested = Signal(object)  # Settings
+    remove_requested = Signal(str)  # doc_id
+    models_ready_changed = Signal(bool)
+    answer_done = Signal()  # an answer finished, failed or was stopped and is shown
+    ingestion_done = Signal()  # every queued document was processed
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.store = ConversationStore(library.paths.conversations_file)
+        self.models_ready = False
+        self.models_error = ""
+        self.conv_id: int | None = None
+        self._request: AnswerRequest | None = None
+        self._request_conv: int | None = None
+        self._job: IngestJob | None = None
+        self._pending: list[str] = []
+        self._closed = False
+        self._source_view = None  # created on first use: QtPdf loads lazily
+        self.started = time.monotonic()
+
+        self.setWindowTitle(self.tr("Quelle"))
+        self.setAcceptDrops(True)
+        self.setStyleSheet(STYLE_SHEET)
+        self._build_widgets()
+        self._build_status_bar()
+        self._build_actions()
+        self._restore_geometry()
+
+        self.engine = Engine(library)
+        self.ingester = Ingester(library)
+        self._connect_workers()
+        self.engine_thread = start_worker(self.engine, library, "quelle-engine")
+        self.ingest_thread = start_worker(self.ingester, library, "quelle-ingest")
+        self.start_requested.emit()
+
+        self._load_conversations()
+        self.chat.input.setFocus()
+
+    # --- construction ---
+
+    def _build_widgets(self) -> None:
+        self.conversations = ConversationsPanel()
+        self.conversations.selected.connect(self.open_conversation)
+        self.conversations.new_requested.connect(self.new_conversation)
+        self.conversations.rename_requested.connect(self.rename_conversation)
+        self.conversations.delete_requested.connect(self.delete_conversation)
+        self.conversations.export_requested.connect(self.export_conversation)
+
+        self.library_panel = LibraryPanel()
+        self.library_panel.remove_requested.connect(self.remove_requested)
+        self.library_panel.add_files_requested.connect(self.choose_files)
+        self.library_panel.add_folder_requested.connect(self.choose_folder)
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.setChildrenCollapsible(False)
+        for panel in (self.conversations, self.library_panel):
+            holder = QWidget()
+            box = QVBoxLayout(holder)
+            box.setContentsMargins(12, 10, 8, 10)
+            box.addWidget(panel)
+            left.addWidget(holder)
+        left.setStretchFactor(0, 2)
+        left.setStretchFactor(1, 3)
+        left.setSizes([300, 460])
+
+        self.chat = ChatView()
+        self.chat.question_submitted.connect(self.ask)
+        self.chat.stop_requested.connect(self.stop_answer)
+        self.chat.source_requested.connect(self.open_source)
+
+        self.source_panel = QWidget()
+        self.source_panel.setObjectName("sourcePanel")
+        source_box = QVBoxLayout(self.source_panel)
+        source_box.setContentsMargins(8, 10, 12, 10)
+        source_box.setSpacing(6)
+        source_head = QHBoxLayout()
+        self.source_title = QLabel(self.tr("Source"))
+        self.source_title.setObjectName("panelTitle")
+        self.source_title.setTextFormat(Qt.TextFormat.PlainText)
+        close_source = QPushButton(self.tr("Close"))
+        close_source.setToolTip(self.tr("Close the source (Ctrl+W)"))
+        close_source.clicked.connect(self.close_source)
+        source_head.addWidget(self.source_title, 1)
+        source_head.addWidget(close_source)
+        source_box.addLayout(source_head)
+        self.source_panel.hide()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.chat)
+        self.splitter.addWidget(self.source_panel)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([380, 900, 0])
+        self.setCentralWidget(self.splitter)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.model_busy = QProgressBar()
+        self.model_busy.setRange(0, 0)
+        self.model_busy.setFixedWidth(70)
+        self.model_busy.setMaximumHeight(14)
+        self.model_busy.setTextVisible(False)
+        self.model_status = QLabel(self.tr("Loading the models…"))
+        models = QWidget()
+        models_box = QHBoxLayout(models)
+        models_box.setContentsMargins(12, 0, 4, 0)
+        models_box.setSpacing(6)
+        models_box.addWidget(self.model_busy)
+        models_box.addWidget(self.model_status)
+
+        self.ingest_box = QWidget()
+        box = QHBoxLayout(self.ingest_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(8)
+        self.ingest_label = QLabel()
+        self.ingest_progress = QProgressBar()
+        self.ingest_progress.setRange(0, 1000)
+        self.ingest_progress.setFixedWidth(180)
+        self.ingest_progress.setTextVisible(False)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop adding documents"))
+        self.cancel_button.clicked.connect(self.cancel_ingestion)
+        box.addWidget(self.ingest_label)
+        box.addWidget(self.ingest_progress)
+        box.addWidget(self.cancel_button)
+        bar.addPermanentWidget(self.ingest_box)
+        bar.addPermanentWidget(models)
+        self.ingest_box.hide()
+
+    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None,  # type: ignore[no-untyped-def]
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        tr = self.tr
+        self.add_files_action = self._action(tr("&Add documents…"), self.choose_files,
+                                             QKeySequence.StandardKey.Open)
+        self.add_folder_action = self._action(tr("Add &folder…"), self.choose_folder,
+                                              "Ctrl+Shift+O")
+        self.cancel_action = self._action(tr("&Cancel adding"), self.cancel_ingestion)
+        self.cancel_action.setEnabled(False)
+        self.settings_action = self._action(tr("&Settings…"), self.open_settings, "Ctrl+,")
+        self.quit_action = self._action(tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+
+        self.new_action = self._action(tr("&New conversation"), self.new_conversation,
+                                       QKeySequence.StandardKey.New)
+        self.rename_action = self._action(tr("&Rename conversation"),
+                                          self.conversations.rename_current, "F2")
+        self.delete_action = self._action(tr("&Delete conversation"),
+                                          self.delete_current_conversation)
+        self.export_action = self._action(tr("&Export as Markdown…"),
+                                          self.export_current_conversation, "Ctrl+E")
+        self.stop_action = self._action(tr("&Stop answer"), self.stop_answer, "Esc")
+        self.stop_action.setEnabled(False)
+        self.focus_question_action = self._action(tr("Ask a &question"), self.focus_question,
+                                                  "Ctrl+L")
+
+        self.remove_action = self._action(tr("&Remove selected documents"),
+                                          self.library_panel.remove_selected)
+        self.open_action = self._action(tr("&Open original file"),
+                                        self.library_panel.open_selected, "Ctrl+Shift+E")
+        self.focus_conversations_action = self._action(
+            tr("Go to &conversations"), self.conversations.list.setFocus, "Ctrl+1")
+        self.focus_library_action = self._action(tr("Go to &library"),
+                                                 self.library_panel.tree.setFocus, "Ctrl+2")
+        self.close_source_action = self._action(tr("Close &source"), self.close_source,
+                                                QKeySequence.StandardKey.Close)
+
+        menus = self.menuBar()
+        file_menu = menus.addMenu(tr("&File"))
+        for action in (self.add_files_action, self.add_folder_action, self.cancel_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        conv_menu = menus.addMenu(tr("&Conversation"))
+        for action in (self.new_action, self.rename_action, self.delete_action,
+                       self.export_action):
+            conv_menu.addAction(action)
+        conv_menu.addSeparator()
+        conv_menu.addAction(self.focus_question_action)
+        conv_menu.addAction(self.stop_action)
+        library_menu = menus.addMenu(tr("&Library"))
+        library_menu.addAction(self.open_action)
+        library_menu.addAction(self.remove_action)
+        view_menu = menus.addMenu(tr("&View"))
+        for action in (self.focus_conversations_action, self.focus_library_action,
+                       self.focus_question_action, self.close_source_action):
+            view_menu.addAction(action)
+
+    def _connect_workers(self) -> None:
+        queued = Qt.ConnectionType.QueuedConnection
+        engine, ingester = self.engine, self.ingester
+        self.start_requested.connect(engine.start, queued)
+        self.ask_requested.connect(engine.ask, queued)
+        self.settings_change_requested.connect(engine.update_settings, queued)
+        self.remove_requested.connect(engine.remove_document, queued)
+        self.ingest_requested.connect(ingester.ingest, queued)
+
+        engine.models_loaded.connect(self._models_loaded, queued)
+        engine.models_failed.connect(self._models_failed, queued)
+        engine.documents_changed.connect(self._documents_changed, queued)
+        engine.token_received.connect(self._token_received, queued)
+        engine.answer_finished.connect(self._answer_finished, queued)
+        engine.answer_failed.connect(self._answer_failed, queued)
+        engine.settings_applied.connect(self._settings_applied, queued)
+        engine.settings_failed.connect(self._settings_failed, queued)
+        engine.error_occurred.connect(self._show_error, queued)
+        ingester.progressed.connect(self._ingest_progressed, queued)
+        ingester.job_finished.connect(self._ingest_finished, queued)
+        ingester.job_failed.connect(self._ingest_failed, queued)
+        ingester.documents_changed.connect(self._documents_changed, queued)
+
+    # --- models ---
+
+    def _models_loaded(self) -> None:
+        self.models_ready = True
+        self.model_busy.hide()
+        self.model_status.setText(self.tr("Models ready"))
+        log.info("Models ready %.1f s after the window opened", time.monotonic() - self.started)
+        self.models_ready_changed.emit(True)
+        self._start_next_job()
+
+    def _models_failed(self, message: str) -> None:
+        self.models_error = message
+        self.model_busy.hide()
+        self.model_status.setText(self.tr("The models could not be loaded"))
+        self.model_status.setToolTip(message)
+        self.models_ready_changed.emit(False)
+        QMessageBox.warning(self, self.tr("Quelle"), message)
+
+    # --- documents ---
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self._local_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        if self._local_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = self._local_paths(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.add_paths(paths)
+
+    @staticmethod
+    def _local_paths(mime) -> list[str]:  # type: ignore[no-untyped-def]
+        if not mime.hasUrls():
+            return []
+        return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
+
+    def choose_files(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self, self.tr("Add documents"), str(Path.home()),
+            self.tr("Documents (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;"
+                    "All files (*)"))
+        if paths:
+            self.add_paths(paths)
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a folder"),
+                                                  str(Path.home()))
+        if folder:
+            self.add_paths([folder])
+
+    def add_paths(self, paths: list[str]) -> None:
+        """Queue files and folders; they are indexed as soon as the models are ready."""
+        files, problems = collect_files(Path(p) for p in paths)
+        names = [str(f) for f in files]
+        self.library_panel.mark_queued(names)
+        for path, reason in problems:
+            self.library_panel.apply_event(FileEvent(path, "failed", reason))
+        if not names:
+            if not problems:
+                self.statusBar().showMessage(
+                    self.tr("No documents Quelle can read were found there."), 8000)
+            return
+        self._pending.extend(n for n in names if n not in self._pending)
+        if not self.models_ready:
+            self.statusBar().showMessage(
+                self.tr("The files are added as soon as the models are loaded."), 8000)
+        self._show_ingest_box()
+        self._start_next_job()
+
+    def _start_next_job(self) -> None:
+        if self._job is not None or not self._pending or not self.models_ready or self._closed:
+            return
+        self._job = IngestJob(self._pending)
+        self._pending = []
+        self.ingest_progress.setValue(0)
+        self._show_ingest_box()
+        self.ingest_requested.emit(self._job)
+
+    def _show_ingest_box(self) -> None:
+        waiting = len(self._pending) + (len(self._job.paths) if self._job else 0)
+        if self._job is None:
+            self.ingest_label.setText(self.tr("Waiting for the models: %1 files")
+                                      .replace("%1", str(waiting)))
+        self.ingest_box.show()
+        self.cancel_action.setEnabled(True)
+
+    def _ingest_progressed(self, progress: Progress) -> None:
+        self.library_panel.apply_event(progress.event)
+        self.ingest_progress.setValue(int(progress.fraction * 1000))
+        text = self.tr("Adding file %1 of %2").replace(
+            "%1", str(min(progress.files_done + 1, progress.files_total))).replace(
+            "%2", str(progress.files_total))
+        if progress.eta_seconds is not None:
+            text += "  ·  " + self.tr("about %1 left").replace(
+                "%1", _duration(progress.eta_seconds))
+        self.ingest_label.setText(text)
+
+    def _ingest_finished(self, report: IngestReport) -> None:
+        self._job = None
+        message = self.tr("Documents added: %1 (%2 passages)").replace(
+            "%1", str(len(report.added))).replace("%2", str(report.passages))
+        if report.unchanged:
+            message += " · " + self.tr("already in the library: %1").replace(
+                "%1", str(len(report.unchanged)))
+        if report.failed:
+            message += " · " + self.tr("failed: %1").replace("%1", str(len(report.failed)))
+        if report.cancelled:
+            message = self.tr("Stopped adding documents. ") + message
+            self.library_panel.forget_pending()
+        for path, reason in report.failed:
+            self.library_panel.apply_event(FileEvent(path, "failed", reason))
+        self.statusBar().showMessage(message + ".", 15000)
+        self._after_job()
+
+    def _ingest_failed(self, message: str) -> None:
+        self._job = None
+        self.library_panel.forget_pending()
+        self._show_error(message)
+        self._after_job()
+
+    def _after_job(self) -> None:
+        if self._pending:
+            self._start_next_job()
+            return
+        self.ingest_box.hide()
+        self.cancel_action.setEnabled(False)
+        self.ingestion_done.emit()
+
+    def cancel_ingestion(self) -> None:
+        self._pending = []
+        if self._job is not None:
+            self._job.cancel.set()
+            self.ingest_label.setText(self.tr("Stopping…"))
+        else:
+            self.library_panel.forget_pending()
+            self._after_job()
+
+    def _documents_changed(self, documents: list[DocumentInfo]) -> None:
+        self.library_panel.set_documents(documents)
+
+    # --- questions ---
+
+    def focus_question(self) -> None:
+        self.chat.input.setFocus()
+
+    def ask(self, question: str) -> None:
+        if self._request is not None:
+            return
+        if self.conv_id is None:
+            conv = self.store.new(question[:TITLE_CHARS])
+            self.conv_id = conv.conv_id
+        else:
+            conv = self.store.conversation(self.conv_id)
+            if conv is not None and conv.title == DEFAULT_TITLE and not self.store.turns(
+                    conv.conv_id):
+                self.store.rename(conv.conv_id, question[:TITLE_CHARS])
+        history = self.store.history(self.conv_id, HISTORY_TURNS)
+        request = AnswerRequest(question, history)
+        self._request = request
+        self._request_conv = self.conv_id
+        turn = self.chat.begin_turn(question)
+        if not self.models_ready and not self.models_error:
+            turn.status.setText(self.tr("Waiting for the models to load…"))
+        self.stop_action.setEnabled(True)
+        self._load_conversations()
+        self.ask_requested.emit(request)
+
+    def stop_answer(self) -> None:
+        if self._request is not None:
+            self._request.cancel.set()
+            self.engine.cancel()
+
+    def _token_received(self, request: AnswerRequest, piece: str) -> None:
+        if request is self._request and self.conv_id == self._request_conv:
+            self.chat.append_token(piece)
+
+    def _answer_finished(self, request: AnswerRequest, answer: Answer) -> None:
+        conv_id = self._request_conv if request is self._request else None
+        saved: SavedTurn | None = None
+        if conv_id is not None and self.store.conversation(conv_id) is not None:
+            saved = self.store.add_turn(conv_id, turn_from_answer(answer))
+        if request is self._request:
+            self._request = None
+            self.stop_action.setEnabled(False)
+            if saved is not None and self.conv_id == conv_id:
+                self.chat.finish_turn(saved)
+            self._load_conversations()
+            self.answer_done.emit()
+
+    def _answer_failed(self, request: AnswerRequest, message: str) -> None:
+        if request is self._request:
+            self._request = None
+            self.stop_action.setEnabled(False)
+            self.chat.fail_turn(message)
+            self.answer_done.emit()
+
+    # --- sources ---
+
+    def source_view(self):  # type: ignore[no-untyped-def]
+        """The source viewer, created the first time a source is opened."""
+        if self._source_view is None:
+            from quelle.ui.source_view import SourceView
+
+            self._source_view = SourceView(self.source_panel)
+            self.source_panel.layout().addWidget(self._source_view, 1)
+        return self._source_view
+
+    def open_source(self, turn_index: int, n: int) -> None:
+        turns = self.chat.turns()
+        if not 0 <= turn_index < len(turns):
+            return
+        sources = turns[turn_index].sources
+        if not 1 <= n <= len(sources):
+            return
+        source = sources[n - 1]
+        view = self.source_view()
+        self.source_title.setText(self.tr("[%1] %2, page %3").replace("%1", str(n))
+                                  .replace("%2", source.name).replace("%3", str(source.page)))
+        if not self.source_panel.isVisible():
+            self.source_panel.show()
+            total = sum(self.splitter.sizes())
+            left = self.splitter.sizes()[0]
+            rest = max(0, total - left)
+            self.splitter.setSizes([left, rest // 2, rest - rest // 2])
+        view.show_passage(source.file, source.page, source.text or source.snippet)
+
+    def close_source(self) -> None:
+        self.source_panel.hide()
+        self.chat.input.setFocus()
+
+    # --- conversations ---
+
+    def _load_conversations(self) -> None:
+        self.conversations.set_conversations(self.store.conversations(), self.conv_id)
+
+    def open_conversation(self, conv_id: int) -> None:
+        if conv_id == self.conv_id:
+            return
+        self.stop_answer()
+        self._request = None
+        self.stop_action.setEnabled(False)
+        self.conv_id = conv_id
+        self.chat.show_turns(self.store.turns(conv_id))
+        self._load_conversations()
+
+    def new_conversation(self) -> None:
+        self.stop_answer()
+        self._request = None
+        self.stop_action.setEnabled(False)
+        conv = self.store.new()
+        self.conv_id = conv.conv_id
+        self.chat.clear()
+        self._load_conversations()
+        self.chat.input.setFocus()
+
+    def rename_conversation(self, conv_id: int, title: str) -> None:
+        self.store.rename(conv_id, title)
+        self._load_conversations()
+
+    def delete_current_conversation(self) -> None:
+        conv_id = self.conversations.current_id()
+        if conv_id is not None:
+            self.delete_conversation(conv_id)
+
+    def delete_conversation(self, conv_id: int) -> None:
+        conv = self.store.conversation(conv_id)
+        if conv is None:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Delete conversation"),
+            self.tr("Delete “%1” and all its answers?").replace("%1", conv.title))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        if conv_id == self.conv_id:
+            self.stop_answer()
+            self._request = None
+            self.conv_id = None
+            self.chat.clear()
+        self.store.delete(conv_id)
+        self._load_conversations()
+
+    def export_current_conversation(self) -> None:
+        conv_id = self.conversations.current_id() or self.conv_id
+        if conv_id is not None:
+            self.export_conversation(conv_id)
+
+    def export_conversation(self, conv_id: int, path: str | None = None) -> None:
+        conv = self.store.conversation(conv_id)
+        if conv is None:
+            return
+        if path is None:
+            suggested = "".join(c if c.isalnum() or c in " -_" else "_" for c in conv.title)
+            path, _filter = QFileDialog.getSaveFileName(
+                self, self.tr("Export conversation"),
+                str(Path.home() / f"{suggested.strip() or 'conversation'}.md"),
+                self.tr("Markdown (*.md)"))
+        if not path:
+            return
+        try:
+            Path(path).write_text(self.store.export_markdown(conv_id), encoding="utf-8")
+        except OSError as exc:
+            self._show_error(self.tr("Could not write %1: %2").replace("%1", path)
+                             .replace("%2", exc.strerror or str(exc)))
+            return
+        self.statusBar().showMessage(self.tr("Exported to %1").replace("%1", path), 8000)
+
+    # --- settings ---
+
+    def open_settings(self) -> None:
+        from quelle.ui import settings_dialog
+
+        dialog = settings_dialog.SettingsDialog(self.library.settings, self)
+        if dialog.exec():
+            self.apply_settings(dialog.settings())
+
+    def apply_settings(self, settings: Settings) -> None:
+        self.settings_change_requested.emit(settings)
+
+    def _settings_applied(self, _settings: Settings) -> None:
+        self.statusBar().showMessage(
+            self.tr("Settings saved. They apply from the next question on."), 8000)
+
+    def _settings_failed(self, message: str) -> None:
+        QMessageBox.warning(self, self.tr("Settings not saved"), message)
+
+    # --- errors, geometry, closing ---
+
+    def _show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+
+    def _window_settings(self) -> QSettings:
+        return QSettings(str(self.library.paths.config_dir / "window.ini"),
+                         QSettings.Format.IniFormat)
+
+    def _restore_geometry(self) -> None:
+        stored = self._window_settings()
+        geometry = stored.value("geometry")
+        if geometry is None or not self.restoreGeometry(geometry):  # type: ignore[arg-type]
+            self.resize(1280, 800)
+        state = stored.value("splitter")
+        if state is not None:
+            self.splitter.restoreState(state)  # type: ignore[arg-type]
+            self.source_panel.hide()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop the answer and the indexing, and wait for both threads to end."""
+        if self._closed:
+            return
+        self._closed = True
+        stored = self._window_settings()
+        stored.setValue("geometry", self.saveGeometry())
+        self.source_panel.hide()
+        stored.setValue("splitter", self.splitter.saveState())
+        stored.sync()
+        self._pending = []
+        if self._request is not None:
+            self._request.cancel.set()
+        if self._job is not None:
+            self._job.cancel.set()
+        self.engine.cancel()
+        self.ingester.cancel()
+        for thread in (self.engine_thread, self.ingest_thread):
+            thread.quit()
+        for thread in (self.engine_thread, self.ingest_thread):
+            thread.wait()
+        self.store.close()
+        self.library.close()
+        log.info("Window closed")
