@@ -15,16 +15,17 @@ def count_words(messages):
 
 def test_passages_are_numbered_with_file_and_page():
     messages = build_messages("How much?", [passage(1), passage(7)], [], "SYSTEM")
-    user = messages[-1]["content"]
-    assert "[1] (report.pdf, page 1)" in user and "[2] (report.pdf, page 7)" in user
-    assert messages[0] == {"role": "system", "content": "SYSTEM"}
+    system = messages[0]["content"]
+    assert system.startswith("SYSTEM")
+    assert "[1] (report.pdf, page 1)" in system and "[2] (report.pdf, page 7)" in system
+    assert messages[-1] == {"role": "user", "content": "How much?"}
 
 
 def test_answer_language_follows_the_question():
     assert "Antworte auf Deutsch." in build_messages(
         "Wie hoch war der Umsatz im dritten Quartal?", [passage(1)], [], "S")[-1]["content"]
-    assert "Answer in English." in build_messages(
-        "How high was revenue?", [passage(1)], [], "S")[-1]["content"]
+    assert build_messages(
+        "How high was revenue?", [passage(1)], [], "S")[-1]["content"] == "How high was revenue?"
 
 
 def test_fitting_drops_old_turns_first_then_the_weakest_passages():

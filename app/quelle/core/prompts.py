@@ -24,10 +24,8 @@ NO_ANSWER = {
     "en": "I found nothing in your documents that answers this question.",
     "de": "In Ihren Dokumenten habe ich nichts gefunden, das diese Frage beantwortet.",
 }
-_ANSWER_IN = {
-    "en": "Answer in English.",
-    "de": "Antworte auf Deutsch.",
-}
+# Small models drift into English; a German question gets an explicit reminder.
+_ANSWER_IN = {"en": "", "de": "Antworte auf Deutsch."}
 
 
 def retrieval_query(question: str, history: Sequence[Turn]) -> str:
@@ -58,20 +56,15 @@ def build_messages(
     history: Sequence[Turn],
     system_prompt: str,
 ) -> list[Message]:
-    language = detect_language(question)
-    messages: list[Message] = [{"role": "system", "content": system_prompt}]
+    """The passages go into the system message and the question stands alone as the user's
+    turn: small models answer that shape best and do not echo the instructions."""
+    system = f"{system_prompt}\n\nPassages:\n\n{format_context(passages)}"
+    messages: list[Message] = [{"role": "system", "content": system}]
     for turn in history:
         messages.append({"role": "user", "content": turn.question})
         messages.append({"role": "assistant", "content": turn.answer})
-    messages.append({
-        "role": "user",
-        "content": (
-            f"Passages:\n\n{format_context(passages)}\n\n"
-            f"Question: {question}\n\n"
-            "Answer from the passages only and cite them as [1], [2]. "
-            f"If they do not contain the answer, say so. {_ANSWER_IN[language]}"
-        ),
-    })
+    reminder = _ANSWER_IN[detect_language(question)]
+    messages.append({"role": "user", "content": f"{question}\n{reminder}".strip()})
     return messages
 
 
