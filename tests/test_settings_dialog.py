@@ -115,12 +115,13 @@ def test_non_gguf_file_shows_an_error_and_keeps_the_model(tmp_path: Path, qtbot,
     assert "'notes.gguf' is not a GGUF model file" in error.text()
     assert not _ok(dialog).isEnabled()
     assert dialog.settings().chat_model == ""  # still the built-in model
-    assert "Q4_1" in dialog.findChild(QLabel, "model_info").text()
+    assert not dialog.findChild(QLabel, "model_info").isVisible()
 
     dialog.findChild(QPushButton, "builtin_model").click()
     assert not error.isVisible()
     assert _ok(dialog).isEnabled()
     assert edit.text() == ""
+    assert "Q4_1" in dialog.findChild(QLabel, "model_info").text()
 
 
 def test_choosing_a_model_file_reads_its_header(monkeypatch, tmp_path: Path, dialog) -> None:  # type: ignore[no-untyped-def]

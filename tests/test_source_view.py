@@ -122,6 +122,9 @@ def test_pages_can_be_turned_and_zoomed(qtbot, view) -> None:  # type: ignore[no
     view._previous.click()
     assert view.current_page() == 3
 
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    view._scroll.setFocus()
     qtbot.keyClick(view._scroll, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
     assert view._canvas.width() > fitted * 1.2
     assert view.current_page() == 3  # zooming keeps the page in view

@@ -263,10 +263,12 @@ class SettingsDialog(QDialog):
         except ModelError as exc:
             self._model_error.setText(str(exc))
             self._model_error.setVisible(True)
+            self._model_info.setVisible(False)  # it would describe the previous model
             self._buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             return
         self._chat_model = path
         self._model_error.setVisible(False)
+        self._model_info.setVisible(True)
         self._buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         self._model_info.setText(self._describe(info))
         self._model_context = info.context_length

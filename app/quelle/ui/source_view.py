@@ -14,7 +14,9 @@ removed and, failing an exact match, highlights the longest pieces the two have 
 from __future__ import annotations
 
 import logging
+import time
 import unicodedata
+from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -60,8 +62,9 @@ log = logging.getLogger(__name__)
 
 # Characters that one extractor emits and the other may not: soft hyphens (PDFium marks a
 # line-end hyphen as 0x02), zero-width marks, and hyphens, which pypdf keeps at line ends.
-_IGNORED = frozenset("\u00ad\x02\ufffe\ufeff\u200b\u200c\u200d-\u2010\u2011")
+_IGNORED = frozenset("\u00ad\x02\ufffe\ufeff\u200b\u200c\u200d-\u2010\u2011\u2212")
 _MIN_PIECE = 12  # shortest common piece (non-space characters) worth highlighting
+_SEARCH_SECONDS = 0.25  # longest the inexact search may take
 
 # Amber under dark text reads well on white paper and in a dark palette alike.
 _HIGHLIGHT_FILL = QColor(255, 193, 7, 120)
@@ -86,14 +89,16 @@ def locate_passage(text: str, passage: str) -> PassageLocation:
     dozen characters, so a table row or sentence still lands in the right place.
     """
     hay, hay_map = _normalise(text)
-    needle, _ = _normalise(passage)
+    needle, needle_map = _normalise(passage)
     if not needle or not hay:
         return PassageLocation((), 0.0, exact=False)
     found = hay.find(needle)
     if found >= 0:
         span = (hay_map[found], hay_map[found + len(needle) - 1] + 1)
         return PassageLocation((span,), 1.0, exact=True)
-    blocks = _common_blocks(hay, needle, min(_MIN_PIECE, len(needle)))
+    min_size = min(_MIN_PIECE, len(needle))
+    blocks, gaps = _matching_units(hay, needle, needle_map, passage, min_size)
+    blocks += _common_blocks(hay, needle, gaps, min_size)
     if not blocks:
         return PassageLocation((), 0.0, exact=False)
     spans = sorted((hay_map[a], hay_map[a + size - 1] + 1) for a, size in blocks)
@@ -123,25 +128,61 @@ def _normalise(text: str) -> tuple[str, list[int]]:
     return "".join(chars), index
 
 
-def _common_blocks(hay: str, needle: str, min_size: int) -> list[tuple[int, int]]:
-    """(start in hay, size) of the longest shared pieces, each part of `needle` used once."""
-    matcher = SequenceMatcher(None, hay, needle, autojunk=False)
-    pending = [(0, len(needle))]
+def _matching_units(
+    hay: str, needle: str, needle_map: list[int], passage: str, min_size: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Sentences and lines of the passage found whole on the page, and the needle's gaps.
+
+    Cheap (one `str.find` per line), and enough when only the line order differs.
+    """
+    from quelle.core.chunking import split_units
+
     blocks: list[tuple[int, int]] = []
-    for _ in range(48):  # bounds the work on a page that shares little with the passage
-        best = None
-        for lo, hi in pending:
-            if hi - lo < min_size:
-                continue
-            match = matcher.find_longest_match(0, len(hay), lo, hi)
-            if match.size >= min_size and (best is None or match.size > best[0].size):
-                best = (match, lo, hi)
-        if best is None:
-            break
-        match, lo, hi = best
+    gaps: list[tuple[int, int]] = []
+    covered_to, previous_end = 0, 0
+    for begin, end in split_units(passage):
+        lo, hi = bisect_left(needle_map, begin), bisect_left(needle_map, end)
+        if hi - lo < min_size:
+            continue
+        unit = needle[lo:hi]
+        found = hay.find(unit, previous_end)  # repeated lines: the one after the last match
+        if found < 0:
+            found = hay.find(unit)
+        if found < 0:
+            continue
+        blocks.append((found, hi - lo))
+        previous_end = found + hi - lo
+        if lo > covered_to:
+            gaps.append((covered_to, lo))
+        covered_to = hi
+    if covered_to < len(needle):
+        gaps.append((covered_to, len(needle)))
+    return blocks, gaps
+
+
+def _common_blocks(
+    hay: str, needle: str, gaps: list[tuple[int, int]], min_size: int
+) -> list[tuple[int, int]]:
+    """(start in hay, size) of the longest pieces of the needle's `gaps` found in `hay`.
+
+    Greedy: the longest piece first, then the longest in each remaining gap of the needle.
+    Each gap gets its own matcher (its cost grows with the gap, not the whole passage), and
+    a time budget keeps a page that shares little with the passage from freezing the view.
+    """
+    deadline = time.monotonic() + _SEARCH_SECONDS
+    pending = sorted(gaps, key=lambda gap: gap[1] - gap[0])
+    blocks: list[tuple[int, int]] = []
+    while pending and time.monotonic() < deadline:
+        lo, hi = pending.pop()
+        if hi - lo < min_size:
+            continue
+        matcher = SequenceMatcher(None, hay, needle[lo:hi], autojunk=False)
+        match = matcher.find_longest_match(0, len(hay), 0, hi - lo)
+        if match.size < min_size:
+            continue
         blocks.append((match.a, match.size))
-        pending.remove((lo, hi))
-        pending += [(lo, match.b), (match.b + match.size, hi)]
+        pending += [(lo, lo + match.b), (lo + match.b + match.size, hi)]
+        pending.sort(key=lambda gap: gap[1] - gap[0])  # the largest gap is popped next
     return blocks
 
 
@@ -281,6 +322,11 @@ class _PageScroll(QScrollArea):
     """The scroll area around the pages; Ctrl+wheel zooms like every document viewer."""
 
     zoom_requested = Signal(int)  # +1 in, -1 out
+    resized = Signal()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -290,7 +336,31 @@ class _PageScroll(QScrollArea):
             super().wheelEvent(event)
 
 
-# --- the view -------------------------------------------------------------------------------
+class _ElidedLabel(QLabel):
+    """A file name that shortens with an ellipsis instead of pushing the buttons away."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle,
+                                                   max(self.width(), 40)))
+
+
+# --- the view ---
 
 
 class SourceView(QWidget):
@@ -311,17 +381,16 @@ class SourceView(QWidget):
         self._selections: list[QPdfSelection] = []
         self._text_span: tuple[int, int] | None = None  # highlighted UTF-16 range of a text file
         self._document: QPdfDocument | None = None
+        self._loaded_pdf = ""  # the file `_document` holds, to turn pages without reloading
         self._build()
 
-    # --- construction ------------------------------------------------------------------------
+    # --- construction ---
 
     def _build(self) -> None:
-        self._title = QLabel()
+        self._title = _ElidedLabel()
         font = self._title.font()
         font.setBold(True)
         self._title.setFont(font)
-        self._title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._page_label = QLabel()
         self._note = QLabel()
         self._note.setWordWrap(True)
@@ -360,6 +429,7 @@ class SourceView(QWidget):
         self._scroll.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.zoom_requested.connect(self._zoom_by_steps)
+        self._scroll.resized.connect(self._scroll_resized)
         self._scroll.verticalScrollBar().valueChanged.connect(self._scrolled)
 
         self._text = QPlainTextEdit()
@@ -368,6 +438,7 @@ class SourceView(QWidget):
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self._text.setFrameShape(QFrame.Shape.NoFrame)
+        self._text.document().setDocumentMargin(12)
 
         self._message = QLabel()
         self._message.setObjectName("sourceMessage")
@@ -431,7 +502,7 @@ class SourceView(QWidget):
         self._text_span = None
         self._note.setVisible(False)
         file = Path(path)
-        self._title.setText(file.name)
+        self._title.set_full_text(file.name)
         self._title.setToolTip(str(file))
         self._open.setEnabled(file.is_file())
         if not file.is_file():
@@ -500,14 +571,14 @@ class SourceView(QWidget):
 
         document = self._document
         assert document is not None
-        if str(file) != document.property("quelle_path") or document.pageCount() == 0:
+        if str(file) != self._loaded_pdf or document.pageCount() == 0:
             self._canvas.clear()
-            document.setProperty("quelle_path", "")
+            self._loaded_pdf = ""
             error = document.load(str(file))
             if error != QPdfDocument.Error.None_ or document.pageCount() == 0:
                 self._show_message(self._pdf_error(file.name, error))
                 return
-            document.setProperty("quelle_path", str(file))
+            self._loaded_pdf = str(file)
         self._page_count = document.pageCount()
         index = page - 1
         if not 0 <= index < self._page_count:
@@ -517,7 +588,7 @@ class SourceView(QWidget):
             index = 0
         else:
             self._highlight_pdf(index, text)
-        self._stack.setCurrentIndex(self._PDF)
+        self._set_mode(self._PDF)
         self._set_page(index + 1)
         top = 0.0
         if self._canvas.highlights.get(index):
@@ -639,7 +710,7 @@ class SourceView(QWidget):
         self._previous.setEnabled(page > 1)
         self._next.setEnabled(page < self._page_count)
 
-    # --- text files ------------------------------------------------------------------------------
+    # --- text files ---
 
     def _show_text(self, file: Path, page: int, passage: str) -> None:
         from quelle.core.documents import read_pages
@@ -659,7 +730,7 @@ class SourceView(QWidget):
         self._page_label.setText("")
         for button in (self._previous, self._next):
             button.setEnabled(False)
-        self._stack.setCurrentIndex(self._TEXT)
+        self._set_mode(self._TEXT)
 
         start = text.find(passage) if passage else -1
         if start >= 0:
@@ -692,25 +763,38 @@ class SourceView(QWidget):
         self._scroll_text_to(*self._text_span)
 
     def _scroll_text_to(self, start: int, end: int) -> None:
-        """Bring the passage's end, then its start, into view, so as much of it shows as fits."""
+        """Centre the passage with context around it; a long one shows from its start."""
         cursor = self._text.textCursor()
-        cursor.setPosition(end)
-        self._text.setTextCursor(cursor)
-        self._text.ensureCursorVisible()
         cursor.setPosition(start)
+        self._text.setTextCursor(cursor)
+        self._text.centerCursor()
+        end_cursor = QTextCursor(self._text.document())
+        end_cursor.setPosition(end)
+        if self._text.viewport().rect().contains(self._text.cursorRect(end_cursor)):
+            return
+        self._text.setTextCursor(end_cursor)
+        self._text.ensureCursorVisible()
         self._text.setTextCursor(cursor)
         self._text.ensureCursorVisible()
 
-    # --- messages --------------------------------------------------------------------------------
+    # --- messages ---
 
     def _show_message(self, text: str) -> None:
         self._message.setText(text)
-        self._stack.setCurrentIndex(self._MESSAGE)
+        self._set_mode(self._MESSAGE)
         self._page = 0
         self._page_count = 0
         self._page_label.setText("")
         for button in (self._previous, self._next):
             button.setEnabled(False)
+
+    def _set_mode(self, mode: int) -> None:
+        """Show one of the three pages, with only the header buttons that work on it."""
+        self._stack.setCurrentIndex(mode)
+        for button in (self._previous, self._next, self._fit):
+            button.setVisible(mode == self._PDF)
+        for button in (self._zoom_in, self._zoom_out):
+            button.setVisible(mode != self._MESSAGE)
 
     def _show_note(self, text: str) -> None:
         self._note.setText(text)
@@ -722,8 +806,7 @@ class SourceView(QWidget):
 
     # --- Qt overrides ----------------------------------------------------------------------------
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+    def _scroll_resized(self) -> None:
         if self._fit_width:
             self._relayout()
 
