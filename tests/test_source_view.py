@@ -38,8 +38,8 @@ def _income_statement_passage() -> str:
 
 
 def _highlight_pixels(image: QImage) -> int:
-    """Pixels of the amber highlight blended over white paper, as a user would see them."""
-    amber = QColor(255, 221, 118)
+    """Pixels of the amber highlight on white paper, as a user would see them."""
+    amber = QColor(255, 216, 92)
     count = 0
     small = image.scaled(image.width() // 2, image.height() // 2)
     for y in range(small.height()):

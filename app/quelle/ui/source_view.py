@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QImage,
     QKeySequence,
     QPainter,
+    QPainterPath,
     QPaintEvent,
     QPen,
     QResizeEvent,
@@ -66,8 +67,8 @@ _IGNORED = frozenset("\u00ad\x02\ufffe\ufeff\u200b\u200c\u200d-\u2010\u2011\u221
 _MIN_PIECE = 12  # shortest common piece (non-space characters) worth highlighting
 _SEARCH_SECONDS = 0.25  # longest the inexact search may take
 
-# Amber under dark text reads well on white paper and in a dark palette alike.
-_HIGHLIGHT_FILL = QColor(255, 193, 7, 120)
+# Amber, multiplied onto the page like a marker pen: the paper turns amber, the ink stays black.
+_HIGHLIGHT_FILL = QColor(255, 216, 92)
 _HIGHLIGHT_EDGE = QColor(230, 120, 0, 220)
 _TEXT_HIGHLIGHT = QColor(255, 213, 79)
 
@@ -286,11 +287,16 @@ class _PageCanvas(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(_HIGHLIGHT_FILL)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
+        marker = QPainterPath()
+        marker.setFillRule(Qt.FillRule.WindingFill)
         for line in lines:
             top_left = self.to_widget(index, line.topLeft())
             bottom_right = self.to_widget(index, line.bottomRight())
-            painter.drawRoundedRect(QRectF(top_left, bottom_right).adjusted(-pad, -pad, pad, pad),
-                                    pad, pad)
+            marker.addRoundedRect(QRectF(top_left, bottom_right).adjusted(-pad, -pad, pad, pad),
+                                  pad, pad)
+        painter.drawPath(marker.simplified())  # one shape: overlaps are not multiplied twice
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
         # A bar in the margin finds the passage even when zoomed in on another column.
         first = min(line.top() for line in lines)
         last = max(line.bottom() for line in lines)
