@@ -233,8 +233,13 @@ class SettingsDialog(QDialog):
             threads=self._threads.value(),
             passages_per_answer=self._passages.value(),
             hybrid_search=self._hybrid.isChecked(),
-            system_prompt=self._prompt.toPlainText().strip() or DEFAULT_SYSTEM_PROMPT,
+            system_prompt=self._system_prompt(),
         )
+
+    def _system_prompt(self) -> str:
+        """What the user wrote, exactly; an emptied field means the default, not no rules."""
+        text = self._prompt.toPlainText()
+        return text if text.strip() else DEFAULT_SYSTEM_PROMPT
 
     # --- model picker ---
 

@@ -18,6 +18,7 @@ import time
 import unicodedata
 from bisect import bisect_left
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -28,6 +29,7 @@ from PySide6.QtGui import (
     QColor,
     QDesktopServices,
     QFont,
+    QIcon,
     QImage,
     QKeySequence,
     QPainter,
@@ -211,7 +213,7 @@ def _utf16_offset(text: str, index: int) -> int:
     return index + sum(1 for char in text[:index] if ord(char) > 0xFFFF)
 
 
-# --- PDF pages ------------------------------------------------------------------------------
+# --- PDF pages --------------------------------------------------------------------------------
 
 
 class _PageCanvas(QWidget):
@@ -366,7 +368,7 @@ class _ElidedLabel(QLabel):
                                                    max(self.width(), 40)))
 
 
-# --- the view ---
+# --- the view ---------------------------------------------------------------------------------
 
 
 class SourceView(QWidget):
@@ -390,7 +392,7 @@ class SourceView(QWidget):
         self._loaded_pdf = ""  # the file `_document` holds, to turn pages without reloading
         self._build()
 
-    # --- construction ---
+    # --- construction -------------------------------------------------------------------------
 
     def _build(self) -> None:
         self._title = _ElidedLabel()
@@ -484,20 +486,22 @@ class SourceView(QWidget):
         self._show_message(self.tr("Choose a citation to see the passage in its source."))
         self._open.setEnabled(False)
 
-    def _tool_button(self, icon: object, tip: str, slot: object, text: str = "") -> QToolButton:
+    def _tool_button(
+        self, icon: QIcon | None, tip: str, slot: Callable[[], None], text: str = ""
+    ) -> QToolButton:
         button = QToolButton()
         if icon is not None:
-            button.setIcon(icon)  # type: ignore[arg-type]
+            button.setIcon(icon)
         if text:
             button.setText(text)
         button.setToolTip(tip)
         button.setAccessibleName(tip)
         button.setAutoRaise(True)
         button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        button.clicked.connect(slot)  # type: ignore[arg-type]
+        button.clicked.connect(slot)
         return button
 
-    # --- public API ----------------------------------------------------------------------------
+    # --- public API ---------------------------------------------------------------------------
 
     def show_passage(self, path: str, page: int, text: str) -> None:
         """Open `path` at `page` (1-based) and highlight `text`; problems become a message."""
@@ -531,6 +535,7 @@ class SourceView(QWidget):
         return self._page
 
     def current_path(self) -> str:
+        """The file last asked for, shown or not (the window compares it to avoid reloads)."""
         return self._path
 
     def highlighted_text(self) -> str:
@@ -548,9 +553,11 @@ class SourceView(QWidget):
         return self._message.text() if self._stack.currentIndex() == self._MESSAGE else ""
 
     def zoom_in(self) -> None:
+        """Larger pages (or text), for small print in tables and footnotes."""
         self._zoom_by_steps(1)
 
     def zoom_out(self) -> None:
+        """Smaller pages (or text), to see more of the document around the passage."""
         self._zoom_by_steps(-1)
 
     def fit_width(self) -> None:
@@ -570,7 +577,7 @@ class SourceView(QWidget):
         self._set_page(page)
         self._scroll_to_anchor()
 
-    # --- PDF -----------------------------------------------------------------------------------
+    # --- PDF ----------------------------------------------------------------------------------
 
     def _show_pdf(self, file: Path, page: int, text: str) -> None:
         from PySide6.QtPdf import QPdfDocument
@@ -716,7 +723,7 @@ class SourceView(QWidget):
         self._previous.setEnabled(page > 1)
         self._next.setEnabled(page < self._page_count)
 
-    # --- text files ---
+    # --- text files ---------------------------------------------------------------------------
 
     def _show_text(self, file: Path, page: int, passage: str) -> None:
         from quelle.core.documents import read_pages
@@ -783,7 +790,7 @@ class SourceView(QWidget):
         self._text.setTextCursor(cursor)
         self._text.ensureCursorVisible()
 
-    # --- messages ---
+    # --- messages -----------------------------------------------------------------------------
 
     def _show_message(self, text: str) -> None:
         self._message.setText(text)
@@ -810,7 +817,7 @@ class SourceView(QWidget):
         if self._path:
             QDesktopServices.openUrl(QUrl.fromLocalFile(self._path))
 
-    # --- Qt overrides ----------------------------------------------------------------------------
+    # --- Qt overrides -------------------------------------------------------------------------
 
     def _scroll_resized(self) -> None:
         if self._fit_width:
