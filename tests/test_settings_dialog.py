@@ -94,6 +94,9 @@ def test_restore_default_brings_back_the_shipped_prompt(qtbot) -> None:  # type:
     dialog.findChild(QPushButton, "restore_prompt").click()
     assert dialog.settings().system_prompt == DEFAULT_SYSTEM_PROMPT
 
+    dialog.findChild(QPlainTextEdit, "system_prompt").setPlainText("  \n")
+    assert dialog.settings().system_prompt == DEFAULT_SYSTEM_PROMPT  # never an empty prompt
+
 
 def test_built_in_model_shows_its_quantisation_and_context(dialog) -> None:  # type: ignore[no-untyped-def]
     info = dialog.findChild(QLabel, "model_info").text()

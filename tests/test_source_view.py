@@ -230,3 +230,18 @@ def test_unreadable_text_file_shows_the_reason(tmp_path: Path, view) -> None:  #
     empty.write_text("   \n\n", encoding="utf-8")
     view.show_passage(str(empty), 1, "text")
     assert "contains no text" in view.message()
+
+
+def test_passage_after_emoji_is_highlighted_exactly(tmp_path: Path, view) -> None:  # type: ignore[no-untyped-def]
+    notes = tmp_path / "chat.txt"
+    notes.write_text("Party 🎉🎉 tonight!\nThe meeting moved to Friday at 10.\n", encoding="utf-8")
+    view.show_passage(str(notes), 1, "The meeting moved to Friday at 10.")
+    assert view.highlighted_text() == "The meeting moved to Friday at 10."
+
+
+@needs_eval(APPLE_Q3_2022)
+def test_page_beyond_the_document_opens_the_first_page_with_a_note(view) -> None:  # type: ignore[no-untyped-def]
+    view.show_passage(str(APPLE_Q3_2022), 99, "Total net sales")
+    assert view.current_page() == 1
+    note = view.findChild(QLabel, "sourceNote")
+    assert note.isVisible() and "28 pages, not 99" in note.text()
