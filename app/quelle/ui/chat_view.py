@@ -274,7 +274,7 @@ class TurnWidget(QFrame):
         return "  ·  ".join(parts)
 
     def plain_answer(self) -> str:
-        return self.answer.toPlainText() if self.answer.isVisible() else ""
+        return "" if self.answer.isHidden() else self.answer.toPlainText()
 
     def _anchor_clicked(self, url: QUrl) -> None:
         parsed = parse_source_url(url)
