@@ -136,23 +136,30 @@ def _matching_units(
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Sentences and lines of the passage found whole on the page, and the needle's gaps.
 
-    Cheap (one `str.find` per line), and enough when only the line order differs.
+    Cheap (one `str.find` per line), and enough when only the line order differs. A line too
+    short to be trusted alone ("Products") counts only where it directly follows the line
+    before it on the page.
     """
     from quelle.core.chunking import split_units
 
     blocks: list[tuple[int, int]] = []
     gaps: list[tuple[int, int]] = []
-    covered_to, previous_end = 0, 0
+    covered_to, previous_end = 0, -1
     for begin, end in split_units(passage):
         lo, hi = bisect_left(needle_map, begin), bisect_left(needle_map, end)
-        if hi - lo < min_size:
-            continue
         unit = needle[lo:hi]
-        found = hay.find(unit, previous_end)  # repeated lines: the one after the last match
-        if found < 0:
-            found = hay.find(unit)
-        if found < 0:
+        if not unit:
             continue
+        if previous_end >= 0 and hay.startswith(unit, previous_end):
+            found = previous_end
+        elif len(unit) < min_size:
+            continue
+        else:
+            found = hay.find(unit, max(previous_end, 0))  # a repeated line: the next one
+            if found < 0:
+                found = hay.find(unit)
+            if found < 0:
+                continue
         blocks.append((found, hi - lo))
         previous_end = found + hi - lo
         if lo > covered_to:
