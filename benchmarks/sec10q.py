@@ -1,0 +1,144 @@
+"""End-to-end figures on the 20 SEC 10-Q filings, each against a bare baseline in the same run.
+
+- ingestion: Quelle's `ingest` vs bare pypdf reading + bare sentence-transformers encoding of
+  the same passages (the floor any pipeline pays);
+- retrieval: latency of `search` per question and the share of the 195 questions whose top 5
+  passages come from a filing the question is about (file-level hit@5);
+- generation: Quelle's `ask` vs bare llama.cpp on the same prompt and token budget.
+
+Usage: python benchmarks/sec10q.py [--questions N]; prints figures, writes
+benchmarks/results/sec10q.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import fnmatch
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SEC = REPO.parent / "shared" / "eval" / "sec10q"
+APPLE_QUESTION = "What were Apple's total net sales in the third quarter of 2022?"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=int, default=195)
+    args = parser.parse_args()
+    from quelle.core.documents import read_pages
+    from quelle.core.library import Library
+
+    results: dict[str, dict] = {}
+    files = sorted((SEC / "docs").glob("*.pdf"))
+    with tempfile.TemporaryDirectory() as home:
+        library = Library(home)
+        library.load_models(chat=False)  # model loading is not ingestion
+        started = time.perf_counter()
+        report = library.ingest(files)
+        ingest_s = time.perf_counter() - started
+        assert not report.failed, report.failed
+
+        started = time.perf_counter()
+        pages = sum(len(read_pages(f)) for f in files)
+        read_s = time.perf_counter() - started
+
+        from quelle.core.ingestion import with_header
+
+        catalog = library.catalog
+        docs = {d.doc_id: d.title for d in catalog.documents()}
+        texts = [with_header(docs[pid.split(":")[0]], p.text) for pid, p in
+                 catalog.passages(pid for d in docs for pid in catalog.passage_ids(d)).items()]
+        from sentence_transformers import SentenceTransformer
+
+        from quelle.core.models import bundled_embedder_path
+
+        bare = SentenceTransformer(str(bundled_embedder_path()), device="cpu")
+        started = time.perf_counter()
+        bare.encode(texts, batch_size=64, normalize_embeddings=True)
+        encode_s = time.perf_counter() - started
+        results["ingestion"] = {
+            "files": len(files), "pages": pages, "passages": len(texts),
+            "quelle_seconds": round(ingest_s, 1), "bare_read_seconds": round(read_s, 1),
+            "bare_encode_seconds": round(encode_s, 1),
+            "ratio_to_bare_read_plus_encode": round(ingest_s / (read_s + encode_s), 3),
+        }
+
+        rows = list(csv.DictReader((SEC / "qna_data.csv").open(encoding="utf-8-sig")))
+        rows = rows[: args.questions]
+        latencies, hits = [], 0
+        library.search("warm up")
+        for row in rows:
+            retrieval = library.search(row["Question"])
+            latencies.append(retrieval.seconds * 1000)
+            pattern = row["Source Docs"].strip()
+            names = {Path(h.passage.path).name for h in retrieval.hits}
+            hits += any(fnmatch.fnmatch(n, p.strip()) or fnmatch.fnmatch(n, f"*{p.strip()}*")
+                        for n in names for p in pattern.split(","))
+        latencies.sort()
+        results["retrieval"] = {
+            "questions": len(rows),
+            "file_hit_at_5": round(hits / len(rows), 3),
+            "median_ms": round(statistics.median(latencies), 1),
+            "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+        }
+
+        tokens: list[str] = []
+        answer = library.ask(APPLE_QUESTION, on_token=tokens.append)
+        t = answer.timings
+        cites_income_statement = any(
+            Path(h.passage.path).name == "2022 Q3 AAPL.pdf" and h.passage.page == 4
+            for h in answer.sources)
+        results["generation"] = {
+            "prompt_tokens": t.prompt_tokens, "answer_tokens": t.answer_tokens,
+            "first_token_seconds": round(t.first_token_seconds, 2),
+            "tokens_per_second": round(t.tokens_per_second, 1),
+            "cites_income_statement_page": cites_income_statement,
+            **_bare_generation(library, answer, t),
+        }
+        library.close()
+
+    print(json.dumps(results, indent=2))
+    out = REPO / "benchmarks" / "results" / "sec10q.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+def _bare_generation(library, answer, timings) -> dict:  # type: ignore[no-untyped-def]
+    """The same prompt through llama.cpp directly, same token budget, greedy both times."""
+    from llama_cpp import Llama
+
+    from quelle.core.models import bundled_chat_model_path
+    from quelle.core.prompts import build_messages
+
+    gen = library.generator()
+    messages = build_messages(answer.question, [h.passage for h in answer.sources], [],
+                              library.settings.system_prompt)
+    prompt, stop = gen.render(messages)
+    llm = Llama(str(bundled_chat_model_path()), n_ctx=library.settings.context_size,
+                verbose=False)
+    tokens = llm.tokenize(prompt.encode(), add_bos=False, special=True)
+    started = time.perf_counter()
+    first, count = 0.0, 0
+    for _ in llm.create_completion(tokens, max_tokens=timings.answer_tokens, temperature=0.2,
+                                   stop=stop, stream=True):
+        count += 1
+        first = first or time.perf_counter() - started
+    total = time.perf_counter() - started
+    bare_tps = (count - 1) / (total - first) if count > 1 else 0.0
+    return {
+        "bare_first_token_seconds": round(first, 2),
+        "bare_tokens_per_second": round(bare_tps, 1),
+        "tokens_per_second_ratio_to_bare": round(timings.tokens_per_second / bare_tps, 3)
+        if bare_tps else None,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
