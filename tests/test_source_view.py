@@ -51,6 +51,13 @@ def _highlight_pixels(image: QImage) -> int:
     return count
 
 
+def _ink_pixels(image: QImage) -> int:
+    """Dark pixels: printed text, proof that the page was rendered."""
+    small = image.scaled(image.width() // 2, image.height() // 2)
+    return sum(1 for y in range(small.height()) for x in range(small.width())
+               if small.pixelColor(x, y).lightness() < 80)
+
+
 def _pdf_viewport(view: SourceView) -> QImage:
     return view._scroll.viewport().grab().toImage()
 
@@ -128,6 +135,11 @@ def test_pages_can_be_turned_and_zoomed(qtbot, view) -> None:  # type: ignore[no
     qtbot.keyClick(view._scroll, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
     assert view._canvas.width() > fitted * 1.2
     assert view.current_page() == 3  # zooming keeps the page in view
+    for _ in range(10):  # deep zoom renders only the visible part of the page
+        view.zoom_in()
+    assert view._canvas.width() > fitted * 4  # 600 %: pages beyond 12 megapixels
+    assert view.current_page() == 3
+    assert _ink_pixels(_pdf_viewport(view)) > 500
     view.fit_width()
     assert view._canvas.width() == fitted
 

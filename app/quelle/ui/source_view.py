@@ -21,10 +21,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from math import ceil, floor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -228,7 +229,8 @@ class _PageCanvas(QWidget):
 
     _SPACING = 12
     _MARGIN = 12
-    _CACHE_PAGES = 8
+    _CACHE_BYTES = 160 * 1024 * 1024  # rendered pages kept for scrolling back and forth
+    _WHOLE_PAGE_PIXELS = 12_000_000  # above this (deep zoom) only the visible part is rendered
 
     def __init__(self, document: QPdfDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -279,9 +281,16 @@ class _PageCanvas(QWidget):
             if not rect.intersects(QRectF(event.rect())):
                 continue
             painter.fillRect(rect, Qt.GlobalColor.white)
-            image = self._page_image(index, rect)
-            if image is not None:
-                painter.drawImage(rect.topLeft(), image)
+            ratio = self.devicePixelRatioF()
+            if rect.width() * rect.height() * ratio * ratio <= self._WHOLE_PAGE_PIXELS:
+                image = self._page_image(index, rect)
+                if image is not None:
+                    painter.drawImage(rect.topLeft(), image)
+            else:
+                exposed = rect.intersected(QRectF(event.rect())).toAlignedRect()
+                image = self._page_part(index, rect, exposed)
+                if image is not None:
+                    painter.drawImage(exposed.topLeft(), image)
             painter.setPen(QPen(QColor(0, 0, 0, 60)))
             painter.drawRect(rect.adjusted(-0.5, -0.5, 0.5, 0.5))
             self._paint_highlights(painter, index)
@@ -326,11 +335,40 @@ class _PageCanvas(QWidget):
                 return None
             image.setDevicePixelRatio(ratio)
             self._images[key] = image
-            while len(self._images) > self._CACHE_PAGES:
+            while len(self._images) > 1 and (
+                sum(cached.sizeInBytes() for cached in self._images.values())
+                > self._CACHE_BYTES
+            ):
                 self._images.popitem(last=False)
         else:
             self._images.move_to_end(key)
         return image
+
+    def _page_part(self, index: int, rect: QRectF, part: QRect) -> QImage | None:
+        """Only `part` (widget coordinates) of a page, so deep zoom costs no more memory."""
+        from PySide6.QtPdf import QPdfDocumentRenderOptions
+
+        ratio = self.devicePixelRatioF()
+        options = QPdfDocumentRenderOptions()
+        options.setScaledSize(QSize(round(rect.width() * ratio), round(rect.height() * ratio)))
+        clip = QRect(floor((part.x() - rect.x()) * ratio), floor((part.y() - rect.y()) * ratio),
+                     ceil(part.width() * ratio), ceil(part.height() * ratio))
+        options.setScaledClipRect(clip)
+        image = self.document.render(index, clip.size(), options)
+        if image.isNull():
+            return None
+        image.setDevicePixelRatio(ratio)
+        return image
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    """A point on a page (in points) and where in the view (fractions) it should appear."""
+
+    page: int
+    point: QPointF
+    x_fraction: float
+    y_fraction: float
 
 
 class _PageScroll(QScrollArea):
@@ -391,7 +429,7 @@ class SourceView(QWidget):
         self._page = 0  # 1-based; 0 while nothing is shown
         self._page_count = 0
         self._fit_width = True
-        self._anchor: tuple[int, float] | None = None  # (page index, y in points) to keep in view
+        self._anchor: _Anchor | None = None  # what stays in view through zoom and resize
         self._scrolling = False
         self._selections: list[QPdfSelection] = []
         self._text_span: tuple[int, int] | None = None  # highlighted UTF-16 range of a text file
@@ -446,6 +484,7 @@ class SourceView(QWidget):
         self._scroll.zoom_requested.connect(self._zoom_by_steps)
         self._scroll.resized.connect(self._scroll_resized)
         self._scroll.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self._scroll.horizontalScrollBar().valueChanged.connect(self._scrolled)
 
         self._text = QPlainTextEdit()
         self._text.setReadOnly(True)
@@ -580,7 +619,7 @@ class SourceView(QWidget):
         if self._stack.currentIndex() != self._PDF or not self._page_count:
             return
         page = max(1, min(page, self._page_count))
-        self._anchor = (page - 1, 0.0)
+        self._anchor = _Anchor(page - 1, QPointF(0, -_PageCanvas._SPACING / 2), 0.0, 0.0)
         self._set_page(page)
         self._scroll_to_anchor()
 
@@ -610,10 +649,13 @@ class SourceView(QWidget):
             self._highlight_pdf(index, text)
         self._set_mode(self._PDF)
         self._set_page(index + 1)
-        top = 0.0
-        if self._canvas.highlights.get(index):
-            top = min(line.top() for line in self._canvas.highlights[index])
-        self._anchor = (index, top)
+        lines = self._canvas.highlights.get(index)
+        if lines:  # the passage a third down the view, with its context above it
+            corner = QPointF(min(line.left() for line in lines) - 12,
+                             min(line.top() for line in lines))
+            self._anchor = _Anchor(index, corner, 0.0, 1 / 3)
+        else:
+            self._anchor = _Anchor(index, QPointF(0, 0), 0.0, 0.0)
         self._relayout()
 
     def _highlight_pdf(self, index: int, text: str) -> None:
@@ -688,32 +730,35 @@ class SourceView(QWidget):
     def _scroll_to_anchor(self) -> None:
         if self._anchor is None or not self._canvas.page_rects:
             return
-        index, y_points = self._anchor
-        rect = self._canvas.page_rects[min(index, len(self._canvas.page_rects) - 1)]
-        y = rect.top() + y_points * self._canvas.zoom
-        if y_points > 0:  # a highlight: a third down the view, with the context above it
-            y -= self._scroll.viewport().height() / 3
-        else:
-            y -= _PageCanvas._SPACING / 2
+        anchor = self._anchor
+        index = min(anchor.page, len(self._canvas.page_rects) - 1)
+        point = self._canvas.to_widget(index, anchor.point)
+        viewport = self._scroll.viewport()
         self._scrolling = True
         try:
-            self._scroll.verticalScrollBar().setValue(int(max(0.0, y)))
+            self._scroll.horizontalScrollBar().setValue(
+                int(max(0.0, point.x() - anchor.x_fraction * viewport.width())))
+            self._scroll.verticalScrollBar().setValue(
+                int(max(0.0, point.y() - anchor.y_fraction * viewport.height())))
         finally:
             self._scrolling = False
 
-    def _visible_anchor(self) -> tuple[int, float]:
-        """The page and point at the top of the view, to keep in place while zooming."""
-        top = self._scroll.verticalScrollBar().value()
-        index = self._canvas.page_at(top)
+    def _visible_anchor(self) -> _Anchor:
+        """The point of the page at the centre of the view, to keep there while zooming."""
+        viewport = self._scroll.viewport()
+        x = self._scroll.horizontalScrollBar().value() + viewport.width() / 2
+        y = self._scroll.verticalScrollBar().value() + viewport.height() / 2
+        index = self._canvas.page_at(y)
         rect = self._canvas.page_rects[index]
-        return index, max(0.0, (top - rect.top()) / self._canvas.zoom)
+        zoom = self._canvas.zoom
+        return _Anchor(index, QPointF((x - rect.x()) / zoom, (y - rect.y()) / zoom), 0.5, 0.5)
 
-    def _scrolled(self, value: int) -> None:
+    def _scrolled(self) -> None:
         if self._scrolling or not self._canvas.page_rects:
             return
         self._anchor = self._visible_anchor()
-        viewport = QRectF(0, value, self._scroll.viewport().width(),
-                          self._scroll.viewport().height())
+        top = self._scroll.verticalScrollBar().value()
+        viewport = QRectF(0, top, self._canvas.width(), self._scroll.viewport().height())
         visible = [rect.intersected(viewport).height() for rect in self._canvas.page_rects]
         self._set_page(max(range(len(visible)), key=visible.__getitem__) + 1)
 
