@@ -69,6 +69,7 @@ log = logging.getLogger(__name__)
 _IGNORED = frozenset("\u00ad\x02\ufffe\ufeff\u200b\u200c\u200d-\u2010\u2011\u2212")
 _MIN_PIECE = 12  # shortest common piece (non-space characters) worth highlighting
 _SEARCH_SECONDS = 0.25  # longest the inexact search may take
+_FUZZY_TEXT_LIMIT = 200_000  # beyond this (a whole book as one text) only lines are matched
 
 # Amber, multiplied onto the page like a marker pen: the paper turns amber, the ink stays black.
 _HIGHLIGHT_FILL = QColor(255, 216, 92)
@@ -102,7 +103,8 @@ def locate_passage(text: str, passage: str) -> PassageLocation:
         return PassageLocation((span,), 1.0, exact=True)
     min_size = min(_MIN_PIECE, len(needle))
     blocks, gaps = _matching_units(hay, needle, needle_map, passage, min_size)
-    blocks += _common_blocks(hay, needle, gaps, min_size)
+    if len(hay) <= _FUZZY_TEXT_LIMIT:
+        blocks += _common_blocks(hay, needle, gaps, min_size)
     if not blocks:
         return PassageLocation((), 0.0, exact=False)
     spans = sorted((hay_map[a], hay_map[a + size - 1] + 1) for a, size in blocks)
