@@ -36,3 +36,18 @@ class FakeEmbedder:
             vec[int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
         norm = math.sqrt(sum(v * v for v in vec)) or 1.0
         return [v / norm for v in vec]
+
+
+def read_forever(path):  # type: ignore[no-untyped-def]
+    """A reader stuck in a loop, as on a PDF built to never end."""
+    import time
+
+    while True:
+        time.sleep(0.05)
+
+
+def read_and_crash(path):  # type: ignore[no-untyped-def]
+    """A reader that takes its process down, as a parser bug in native code would."""
+    import os
+
+    os._exit(3)

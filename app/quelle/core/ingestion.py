@@ -18,10 +18,11 @@ from pathlib import Path
 
 from quelle.core.catalog import Catalog, NewPassage
 from quelle.core.chunking import chunk_pages
-from quelle.core.documents import is_supported, read_pages
+from quelle.core.documents import Page, is_supported
 from quelle.core.embedding import TextEmbedder
 from quelle.core.errors import QuelleError
 from quelle.core.language import detect_language
+from quelle.core.reader import IsolatedReader
 from quelle.core.store import VectorStore
 
 log = logging.getLogger(__name__)
@@ -125,12 +126,16 @@ class Ingestor:
     """Writes documents into the catalogue and the vector store. Owned by one thread."""
 
     def __init__(self, catalog: Catalog, store: VectorStore, embedder: TextEmbedder,
-                 chunk_tokens: int, chunk_overlap: int) -> None:
+                 chunk_tokens: int, chunk_overlap: int,
+                 read: Callable[[Path], list[Page]] | None = None) -> None:
+        """`read` turns a file into pages; by default in a child process (`IsolatedReader`)."""
         self._catalog = catalog
         self._store = store
         self._embedder = embedder
         self._max_tokens = min(chunk_tokens, embedder.max_tokens)
         self._overlap = chunk_overlap
+        self._reader = None if read else IsolatedReader()
+        self._read = read or self._reader.read  # type: ignore[union-attr]
 
     def run(self, paths: Iterable[Path], on_progress: Callable[[Progress], None] | None = None,
             cancel: threading.Event | None = None) -> IngestReport:
@@ -167,6 +172,8 @@ class Ingestor:
             else:
                 report.failed.append((event.path, event.reason))
         report.seconds = time.monotonic() - started
+        if self._reader:
+            self._reader.close()
         return report
 
     def _ingest_file(self, path: Path, tracker: _Tracker, cancel: threading.Event) -> FileEvent:
@@ -186,7 +193,7 @@ class Ingestor:
             self._catalog.add_source(name, doc_id, stat.st_mtime, stat.st_size)
             return FileEvent(name, "unchanged", pages=existing.pages, passages=existing.passages)
 
-        pages = read_pages(path)
+        pages = self._read(path)
         chunks = chunk_pages(pages, self._embedder.token_starts, self._max_tokens, self._overlap)
         passages = [NewPassage(c.page, c.start, c.end, c.text) for c in chunks]
         languages = [detect_language(c.text) for c in chunks]
