@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fakes import read_and_crash, read_forever
 
 from quelle.core.errors import DocumentError
 from quelle.core.reader import IsolatedReader
+
+from fakes import read_and_crash, read_forever
 
 
 def test_a_hanging_file_times_out_and_the_next_file_is_read(tmp_path: Path):
