@@ -24,7 +24,7 @@ from quelle.core.models import chat_model_path, embedder_path
 from quelle.core.offline import enforce_offline
 from quelle.core.paths import Paths
 from quelle.core.prompts import NO_ANSWER, Turn, fit_messages, retrieval_query
-from quelle.core.retrieval import Hit, Retriever
+from quelle.core.retrieval import Hit, Retrieval, Retriever
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ class Library:
 
                 self._store = VectorStore(self.paths.index_dir / "chroma", embedder.model_id,
                                           embedder.dimension)
-        self.catalog.set_meta("embedding_model", embedder.model_id)
+                self.catalog.set_meta("embedding_model", embedder.model_id)
         return self._store
 
     def generator(self) -> Generator:
@@ -171,7 +171,8 @@ class Library:
     def passage(self, passage_id: str) -> Passage | None:
         return self.catalog.passages([passage_id]).get(passage_id)
 
-    def search(self, question: str, history: Sequence[Turn] = (), limit: int | None = None):  # type: ignore[no-untyped-def]
+    def search(self, question: str, history: Sequence[Turn] = (),
+               limit: int | None = None) -> Retrieval:
         retriever = Retriever(self.catalog, self._vector_store(), self.embedder())
         s = self._settings
         return retriever.search(retrieval_query(question, history),
