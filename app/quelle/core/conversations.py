@@ -173,11 +173,18 @@ class ConversationStore:
         return SavedTurn(turn.question, turn.answer, turn.sources, turn.timings, turn.stopped,
                          int(cursor.lastrowid or 0))
 
-    def turns(self, conv_id: int) -> list[SavedTurn]:
+    def turn_count(self, conv_id: int) -> int:
+        row = self._db.execute("SELECT COUNT(*) FROM turns WHERE conv_id = ?",
+                               (conv_id,)).fetchone()
+        return int(row[0])
+
+    def turns(self, conv_id: int, last: int | None = None) -> list[SavedTurn]:
+        """The turns in order; with `last`, only the most recent ones."""
         rows = self._db.execute(
             "SELECT turn_id, question, answer, sources, timings, stopped FROM turns "
-            "WHERE conv_id = ? ORDER BY turn_id", (conv_id,),
+            "WHERE conv_id = ? ORDER BY turn_id DESC LIMIT ?", (conv_id, last or -1),
         ).fetchall()
+        rows.reverse()
         return [
             SavedTurn(question, answer, [SavedSource(**s) for s in json.loads(sources)],
                       json.loads(timings), bool(stopped), turn_id)
@@ -186,7 +193,8 @@ class ConversationStore:
 
     def history(self, conv_id: int, limit: int = 3) -> list[Turn]:
         """The last answered turns, for a follow-up question."""
-        answered = [t for t in self.turns(conv_id) if t.answer and t.sources and not t.stopped]
+        recent = self.turns(conv_id, last=limit * 4)
+        answered = [t for t in recent if t.answer and t.sources and not t.stopped]
         return [Turn(t.question, t.answer) for t in answered[-limit:]]
 
     # --- export ---

@@ -29,6 +29,7 @@ from quelle.core.conversations import SavedSource, SavedTurn
 
 SOURCE_SCHEME = "quelle-source"
 RENDER_INTERVAL_MS = 50
+SHOWN_TURNS = 10  # turns kept as widgets; earlier ones come back with a button
 _MARKER = re.compile(r"\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\](?!\()")
 
 
@@ -175,6 +176,7 @@ class TurnWidget(QFrame):
         self.question = question
         self.text = ""
         self.sources: list[SavedSource] = []
+        self.saved: SavedTurn | None = None
         self.finished = False
         self.setObjectName("turn")
 
@@ -223,6 +225,7 @@ class TurnWidget(QFrame):
 
     def finish(self, turn: SavedTurn) -> None:
         self.finished = True
+        self.saved = turn
         self.sources = list(turn.sources)
         self.set_text(turn.answer)
         if not turn.answer:
@@ -322,6 +325,7 @@ class ChatView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._turns: list[TurnWidget] = []
+        self._earlier: list[SavedTurn] = []
         self._streaming: TurnWidget | None = None
         self._buffer = ""
         self._follow = True
@@ -348,6 +352,12 @@ class ChatView(QWidget):
         self._layout = QVBoxLayout(self._content)
         self._layout.setContentsMargins(20, 16, 20, 16)
         self._layout.setSpacing(22)
+        self.earlier_button = QPushButton()
+        self.earlier_button.setObjectName("earlierButton")
+        self.earlier_button.setFlat(True)
+        self.earlier_button.clicked.connect(self.show_earlier)
+        self.earlier_button.hide()
+        self._layout.addWidget(self.earlier_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self._layout.addWidget(self.placeholder)
         self._layout.addStretch(1)
 
@@ -395,7 +405,11 @@ class ChatView(QWidget):
     # --- conversation ---
 
     def turns(self) -> list[TurnWidget]:
+        """The turns on screen, oldest first (earlier ones wait behind a button)."""
         return list(self._turns)
+
+    def turn(self, index: int) -> TurnWidget | None:
+        return next((t for t in self._turns if t.index == index), None)
 
     def clear(self) -> None:
         self._render_timer.stop()
@@ -404,18 +418,38 @@ class ChatView(QWidget):
             self._layout.removeWidget(turn)
             turn.deleteLater()
         self._turns = []
+        self._earlier = []
+        self._update_earlier_button()
         self.placeholder.show()
         self.set_answering(False)
 
     def show_turns(self, turns: list[SavedTurn]) -> None:
+        """Show a saved conversation: its last turns, the rest one click away."""
         self.clear()
-        for saved in turns:
+        self._earlier = list(turns[:-SHOWN_TURNS])
+        for saved in turns[-SHOWN_TURNS:]:
             widget = self._add_turn(saved.question)
             widget.finish(saved)
+        self._update_earlier_button()
         self._follow = True
         self._scroll_to_end()
 
+    def show_earlier(self) -> None:
+        """Bring the previous batch of hidden turns back above the ones shown."""
+        batch = self._earlier[-SHOWN_TURNS:]
+        self._earlier = self._earlier[:-SHOWN_TURNS]
+        first = len(self._earlier)
+        for offset, saved in enumerate(batch):
+            widget = TurnWidget(first + offset, saved.question)
+            widget.source_requested.connect(self.source_requested)
+            self._layout.insertWidget(2 + offset, widget)
+            self._turns.insert(offset, widget)
+            widget.finish(saved)
+        self._update_earlier_button()
+        self._follow = False
+
     def begin_turn(self, question: str) -> TurnWidget:
+        self._trim()
         widget = self._add_turn(question)
         self._streaming = widget
         self._buffer = ""
@@ -423,6 +457,22 @@ class ChatView(QWidget):
         self.set_answering(True)
         self._scroll_to_end()
         return widget
+
+    def _trim(self) -> None:
+        """Keep the widget count bounded: every relayout while streaming is as cheap with a
+        hundred questions asked as with one."""
+        while len(self._turns) >= SHOWN_TURNS and self._turns[0] is not self._streaming:
+            oldest = self._turns.pop(0)
+            if oldest.saved is not None:
+                self._earlier.append(oldest.saved)
+            self._layout.removeWidget(oldest)
+            oldest.deleteLater()
+        self._update_earlier_button()
+
+    def _update_earlier_button(self) -> None:
+        self.earlier_button.setVisible(bool(self._earlier))
+        self.earlier_button.setText(self.tr("Show earlier questions (%1)")
+                                    .replace("%1", str(len(self._earlier))))
 
     def append_token(self, piece: str) -> None:
         """Queue a piece of the streaming answer; the render timer shows it shortly."""
@@ -456,7 +506,8 @@ class ChatView(QWidget):
 
     def _add_turn(self, question: str) -> TurnWidget:
         self.placeholder.hide()
-        widget = TurnWidget(len(self._turns), question)
+        index = self._turns[-1].index + 1 if self._turns else len(self._earlier)
+        widget = TurnWidget(index, question)
         widget.source_requested.connect(self.source_requested)
         self._layout.insertWidget(self._layout.count() - 1, widget)
         self._turns.append(widget)

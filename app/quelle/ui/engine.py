@@ -9,7 +9,9 @@ be asked while documents are indexed. Stopping is a plain method setting a
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -22,6 +24,8 @@ from quelle.core.library import Library
 from quelle.core.prompts import Turn
 
 log = logging.getLogger(__name__)
+
+WORKER_NICENESS = 5  # added to the process's; Linux applies it per thread
 
 
 @dataclass(slots=True)
@@ -37,6 +41,28 @@ class AnswerRequest:
 class IngestJob:
     paths: list[str]
     cancel: threading.Event = field(default_factory=threading.Event)
+
+
+def freeze_heap() -> None:
+    """Exclude everything alive now (the models' millions of objects) from garbage collection.
+
+    A full collection walks the whole heap while holding the GIL; with torch, transformers
+    and Chroma loaded that takes a quarter of a second, and a worker allocating heavily (PDF
+    parsing) triggers one about every second, freezing the window each time. Objects that
+    live as long as the models gain nothing from being scanned.
+    """
+    gc.freeze()
+
+
+def lower_priority() -> None:
+    """Let the window win the CPU over this worker thread (and the threads it starts, such as
+    llama.cpp's and torch's, which inherit it): on a busy two-core machine a worker at equal
+    priority can keep the GUI thread waiting long enough to be felt."""
+    if hasattr(os, "setpriority"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+        except OSError as exc:
+            log.debug("Could not lower the worker's priority: %s", exc)
 
 
 def bug_message(library: Library, what: str) -> str:
@@ -68,6 +94,8 @@ class Engine(QObject):
         self._emit_documents()
         try:
             self._library.load_models(chat=True)
+            self._warm_up()
+            freeze_heap()
             finished = self._library.resume()
             if finished:
                 log.info("Finished %d interrupted documents", finished)
@@ -81,6 +109,21 @@ class Engine(QObject):
             self.models_failed.emit(bug_message(self._library, "Loading the models"))
             return
         self.models_loaded.emit()
+
+    def _warm_up(self) -> None:
+        """Run retrieval and one generated token once, so first-use costs (templates,
+        buffers, lazy imports) are paid while the window says it is loading, not in the
+        middle of the user's first answer."""
+        from quelle.core.generation import SamplingParams
+
+        self._library.generator().stream([{"role": "user", "content": "Hi"}],
+                                         SamplingParams(max_tokens=1))
+        stop = threading.Event()
+
+        def first_token(_piece: str) -> None:
+            stop.set()
+
+        self._library.ask("What are these documents about?", on_token=first_token, cancel=stop)
 
     @Slot(object)
     def ask(self, request: AnswerRequest) -> None:
@@ -157,6 +200,7 @@ class Ingester(QObject):
         super().__init__()
         self._library = library
         self._current: IngestJob | None = None
+        self._frozen = False
 
     @Slot(object)
     def ingest(self, job: IngestJob) -> None:
@@ -176,6 +220,9 @@ class Ingester(QObject):
             self.documents_changed.emit(self._safe_documents())
 
     def _report(self, progress: Progress) -> None:
+        if not self._frozen:  # this thread's embedder is loaded by the first report
+            freeze_heap()
+            self._frozen = True
         self.progressed.emit(progress)
         if progress.event.state == "ready":
             self.documents_changed.emit(self._safe_documents())
@@ -209,6 +256,7 @@ class WorkerThread(QThread):
         self.setObjectName(name)
 
     def run(self) -> None:
+        lower_priority()
         try:
             self.exec()
         finally:

@@ -461,7 +461,7 @@ class MainWindow(QMainWindow):
             self.conv_id = conv.conv_id
         else:
             conv = self.store.conversation(self.conv_id)
-            if conv is not None and conv.title == DEFAULT_TITLE and not self.store.turns(
+            if conv is not None and conv.title == DEFAULT_TITLE and not self.store.turn_count(
                     conv.conv_id):
                 self.store.rename(conv.conv_id, question[:TITLE_CHARS])
         history = self.store.history(self.conv_id, HISTORY_TURNS)
@@ -516,10 +516,10 @@ class MainWindow(QMainWindow):
         return self._source_view
 
     def open_source(self, turn_index: int, n: int) -> None:
-        turns = self.chat.turns()
-        if not 0 <= turn_index < len(turns):
+        turn = self.chat.turn(turn_index)
+        if turn is None:
             return
-        sources = turns[turn_index].sources
+        sources = turn.sources
         if not 1 <= n <= len(sources):
             return
         source = sources[n - 1]

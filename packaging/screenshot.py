@@ -1,0 +1,120 @@
+"""Take the screenshot for the README: the real window answering a real question.
+
+Starts Quelle on a temporary home, adds a few 10-Q filings, asks about Apple's net sales,
+waits for the streamed answer with its sources, opens the first Apple source and saves the
+window as assets/screenshot.png. Runs on the offscreen platform unless a display is set.
+
+    .venv/bin/python packaging/screenshot.py [--dark] [--out PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SEC10Q = REPO.parent / "shared" / "eval" / "sec10q" / "docs"
+FILINGS = ["2022 Q3 AAPL.pdf", "2023 Q1 AAPL.pdf", "2022 Q3 NVDA.pdf", "2023 Q1 MSFT.pdf"]
+QUESTION = "What were Apple's total net sales in the third quarter of 2022?"
+SIZE = (1280, 800)
+
+
+def dark_palette():  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#202124", QPalette.ColorRole.WindowText: "#e8eaed",
+        QPalette.ColorRole.Base: "#17181a", QPalette.ColorRole.AlternateBase: "#2a2b2e",
+        QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#2d2e31",
+        QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.Highlight: "#3b82c4",
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2a2b2e",
+        QPalette.ColorRole.ToolTipText: "#e8eaed", QPalette.ColorRole.PlaceholderText: "#9aa0a6",
+        QPalette.ColorRole.Link: "#8ab4f8", QPalette.ColorRole.Mid: "#44464a",
+        QPalette.ColorRole.Midlight: "#3a3b3e", QPalette.ColorRole.Light: "#4a4b4f",
+        QPalette.ColorRole.Dark: "#111213", QPalette.ColorRole.Shadow: "#000000",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dark", action="store_true", help="use a dark palette")
+    parser.add_argument("--out", default=str(REPO / "assets" / "screenshot.png"))
+    args = parser.parse_args()
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(REPO / "app"))
+
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop, QThread
+    from PySide6.QtWidgets import QApplication
+
+    from quelle.core.library import Library
+    from quelle.ui.app import make_application
+    from quelle.ui.window import MainWindow
+
+    app = make_application()
+    app.setStyle("Fusion")
+    if args.dark:
+        app.setPalette(dark_palette())
+
+    def wait_for(condition, seconds: float) -> None:  # type: ignore[no-untyped-def]
+        deadline = QDeadlineTimer(int(seconds * 1000))
+        while not condition():
+            if deadline.hasExpired():
+                raise SystemExit(f"timed out waiting for {condition.__name__}")
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            QThread.msleep(10)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        window = MainWindow(Library(Path(tmp) / "home"))
+        window.resize(*SIZE)
+        window.show()
+        started = time.monotonic()
+
+        def models_ready() -> bool:
+            return window.models_ready
+
+        def indexed() -> bool:
+            return not window.ingest_box.isVisible()
+
+        def answered() -> bool:
+            return not window.chat.answering
+
+        window.add_paths([str(SEC10Q / name) for name in FILINGS])
+        wait_for(models_ready, 300)
+        wait_for(indexed, 900)
+        print(f"indexed in {time.monotonic() - started:.0f} s", flush=True)
+        window.chat.input.setPlainText(QUESTION)
+        window.chat.submit()
+        wait_for(answered, 600)
+        turn = window.chat.turns()[-1]
+        apple = [c for c in turn.cards if c.source.name.endswith("AAPL.pdf")]
+        if apple:
+            window.open_source(turn.index, apple[0].n)
+        window.library_panel.tree.clearSelection()
+        window.statusBar().clearMessage()
+        window.chat.input.setFocus()
+        for _ in range(20):  # let layouts and the PDF view settle
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            QThread.msleep(25)
+        window.chat.scroll.verticalScrollBar().setValue(0)
+        app.processEvents()
+        image = window.grab()
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        image.save(args.out)
+        print(f"saved {args.out} ({image.width()}x{image.height()}); "
+              f"answer: {turn.plain_answer()[:120]!r}", flush=True)
+        window.close()
+    QApplication.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
