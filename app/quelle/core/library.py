@@ -55,7 +55,7 @@ class Library:
         self._settings = settings or load_settings(self.paths.settings_file)
         self._catalog: Catalog | None = None
         self._store = None
-        self._shared_lock = threading.Lock()
+        self._shared_lock = threading.RLock()  # the store, once created, records its model
         self._local = threading.local()
 
     # --- settings -------------------------------------------------------------------------
