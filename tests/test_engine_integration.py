@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from pathlib import Path
@@ -31,7 +32,11 @@ def test_apple_question_streams_and_cites_the_income_statement(library: Library)
     tokens: list[str] = []
     answer = library.ask(APPLE_QUESTION, on_token=tokens.append)
     assert len(tokens) > 3, "the answer arrives piece by piece"
-    assert "".join(tokens).strip() == answer.text
+    def unmarked(text: str) -> str:
+        return re.sub(r" ?\[\d+\]", "", text)
+
+    # The final text is the streamed one; Quelle may only add citation markers to it.
+    assert unmarked(answer.text) == unmarked("".join(tokens).strip())
     assert ("2022 Q3 AAPL.pdf", APPLE_INCOME_STATEMENT_PAGE) in cited(answer)
     assert answer.timings.first_token_seconds > 0
     assert answer.timings.tokens_per_second > 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quelle.core.catalog import Catalog, DocumentInfo, Passage
+from quelle.core.citations import add_citations
 from quelle.core.config import Settings, load_settings, save_settings
 from quelle.core.errors import IndexMismatch, QuelleError
 from quelle.core.generation import Generator, SamplingParams, Timings
@@ -203,8 +204,11 @@ class Library:
         params = SamplingParams(s.temperature, s.top_p, s.top_k, s.repeat_penalty, answer_budget)
         completion = generator.stream(messages, params, on_token, cancel)
         sources = [h for h in hits if h.passage.passage_id in kept_ids]
-        return Answer(question, completion.text.strip(), sources, retrieval.seconds,
-                      completion.timings, completion.stopped)
+        text = completion.text.strip()
+        if not completion.stopped:
+            text = add_citations(text, [h.passage.text for h in sources])
+        return Answer(question, text, sources, retrieval.seconds, completion.timings,
+                      completion.stopped)
 
     def close(self) -> None:
         if self._catalog is not None:
