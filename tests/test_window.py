@@ -272,7 +272,7 @@ def test_settings_are_applied_and_persist_across_a_restart(
     with qtbot.waitSignal(window.engine.settings_applied, timeout=LOAD):
         qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
     assert window.library.settings.temperature == 0.55
-    assert "Settings saved" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "Settings saved" in window.statusBar().currentMessage())
     window.close()
 
     again = open_window(home)
