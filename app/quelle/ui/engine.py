@@ -25,7 +25,7 @@ from quelle.core.prompts import Turn
 
 log = logging.getLogger(__name__)
 
-WORKER_NICENESS = 5  # added to the process's; Linux applies it per thread
+WORKER_NICENESS = 5  # nice value of worker threads (Linux applies it per thread)
 
 
 @dataclass(slots=True)
