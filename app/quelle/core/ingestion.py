@@ -202,7 +202,8 @@ class Ingestor:
             doc_id, path.name, path.suffix.lower().lstrip("."), len(pages), stat.st_size,
             passages, languages,
         )
-        self._store.delete_document(doc_id)  # vectors of an earlier, interrupted attempt
+        if existing:  # vectors of an earlier, interrupted attempt (a filtered delete is slow)
+            self._store.delete_document(doc_id)
         event = FileEvent(name, "embedding", pages=len(pages), passages=len(ids))
 
         def progress(done: int) -> None:

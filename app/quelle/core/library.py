@@ -30,6 +30,10 @@ from quelle.core.retrieval import Hit, Retrieval, Retriever
 log = logging.getLogger(__name__)
 
 BUNDLED_EMBEDDER_ID = "sentence-transformers/all-MiniLM-L6-v2"
+# Loading (and freeing) torch and llama.cpp models from two threads at once can crash inside
+# torch; a model load is rare and slow anyway, so loads take turns.
+_MODEL_LOCK = threading.Lock()
+
 # Below this cosine similarity a passage is not taken as evidence. Unrelated questions
 # against real documents score under it with the bundled MiniLM; real matches score above.
 MIN_SIMILARITY = 0.2
@@ -98,7 +102,8 @@ class Library:
                 raise IndexMismatch(
                     f"This library was indexed with '{recorded}', but '{model_id}' is selected."
                 )
-            embedder = Embedder(embedder_path(self._settings.embedding_model), model_id)
+            with _MODEL_LOCK:
+                embedder = Embedder(embedder_path(self._settings.embedding_model), model_id)
             self._local.embedder = embedder
         return embedder
 
@@ -119,8 +124,9 @@ class Library:
         key = (str(chat_model_path(s.chat_model)), s.context_size, s.threads)
         current = getattr(self._local, "generator", None)
         if current is None or self._local.generator_key != key:
-            self._local.generator = None  # free the old model before loading the new one
-            self._local.generator = Generator(Path(key[0]), s.context_size, s.threads)
+            with _MODEL_LOCK:
+                self._local.generator = None  # free the old model before loading the new one
+                self._local.generator = Generator(Path(key[0]), s.context_size, s.threads)
             self._local.generator_key = key
         return self._local.generator
 
@@ -133,7 +139,8 @@ class Library:
     def release_models(self) -> None:
         """Free this thread's models. A thread Python did not start (a QThread) must call it
         before it ends, or they are finalised during thread-state teardown and crash."""
-        self._local.__dict__.clear()
+        with _MODEL_LOCK:
+            self._local.__dict__.clear()
 
     def _ingestor(self) -> Ingestor:
         s = self._settings
