@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -95,9 +96,11 @@ def main() -> int:
         window.chat.submit()
         wait_for(answered, 600)
         turn = window.chat.turns()[-1]
+        cited = {int(n) for n in re.findall(r"\[(\d+)\]", turn.saved.answer)}
         apple = [c for c in turn.cards if c.source.name.endswith("AAPL.pdf")]
-        if apple:
-            window.open_source(turn.index, apple[0].n)
+        shown = [c for c in apple if c.n in cited] or apple  # what a reader would click
+        if shown:
+            window.open_source(turn.index, shown[0].n)
         window.library_panel.tree.clearSelection()
         window.statusBar().clearMessage()
         window.chat.input.setFocus()
