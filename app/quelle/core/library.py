@@ -30,8 +30,8 @@ from quelle.core.retrieval import Hit, Retrieval, Retriever
 log = logging.getLogger(__name__)
 
 BUNDLED_EMBEDDER_ID = "sentence-transformers/all-MiniLM-L6-v2"
-# Loading (and freeing) torch and llama.cpp models from two threads at once can crash inside
-# torch; a model load is rare and slow anyway, so loads take turns.
+# Model loads and frees take turns across threads: torch's module construction is not known to
+# be safe to run twice at once, and a load is rare and slow anyway.
 _MODEL_LOCK = threading.Lock()
 
 # Below this cosine similarity a passage is not taken as evidence. Unrelated questions
