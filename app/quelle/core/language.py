@@ -8,7 +8,7 @@ so a German question finds German passages and an English one English passages.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -27,6 +27,7 @@ ENGLISH_STOPWORDS = frozenset(
 )
 STOPWORDS = GERMAN_STOPWORDS | ENGLISH_STOPWORDS
 _GERMAN_MARKERS = frozenset("äöüß")
+_STEMMERS = threading.local()  # a Snowball stemmer keeps its word in itself: one per thread
 
 
 def words(text: str) -> list[str]:
@@ -42,11 +43,14 @@ def detect_language(text: str) -> str:
     return "de" if german > english else "en"
 
 
-@lru_cache(maxsize=2)
 def _stemmer(language: str):  # type: ignore[no-untyped-def]
-    import snowballstemmer
+    stemmer = getattr(_STEMMERS, language, None)
+    if stemmer is None:
+        import snowballstemmer
 
-    return snowballstemmer.stemmer("german" if language == "de" else "english")
+        stemmer = snowballstemmer.stemmer("german" if language == "de" else "english")
+        setattr(_STEMMERS, language, stemmer)
+    return stemmer
 
 
 def _folded(word: str) -> str:
