@@ -23,7 +23,7 @@ from quelle.core.embedding import TextEmbedder
 from quelle.core.errors import QuelleError
 from quelle.core.language import detect_language
 from quelle.core.reader import IsolatedReader
-from quelle.core.store import VectorStore
+from quelle.core.store import PassageVectors
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class _Tracker:
 class Ingestor:
     """Writes documents into the catalogue and the vector store. Owned by one thread."""
 
-    def __init__(self, catalog: Catalog, store: VectorStore, embedder: TextEmbedder,
+    def __init__(self, catalog: Catalog, store: PassageVectors, embedder: TextEmbedder,
                  chunk_tokens: int, chunk_overlap: int,
                  read: Callable[[Path], list[Page]] | None = None) -> None:
         """`read` turns a file into pages; by default in a child process (`IsolatedReader`)."""

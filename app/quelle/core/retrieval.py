@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from quelle.core.catalog import Catalog, Passage
 from quelle.core.embedding import TextEmbedder
-from quelle.core.store import VectorStore
+from quelle.core.store import PassageVectors
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of the very top ranks
 
@@ -60,7 +60,7 @@ def _keep_champions(best: list[str], champions: Sequence[Sequence[str]]) -> list
 
 
 class Retriever:
-    def __init__(self, catalog: Catalog, store: VectorStore, embedder: TextEmbedder) -> None:
+    def __init__(self, catalog: Catalog, store: PassageVectors, embedder: TextEmbedder) -> None:
         self._catalog = catalog
         self._store = store
         self._embedder = embedder

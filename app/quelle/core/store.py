@@ -9,12 +9,30 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from quelle.core.errors import IndexMismatch
 
 log = logging.getLogger(__name__)
 
 COLLECTION = "passages"
+
+
+class PassageVectors(Protocol):
+    """What ingestion and retrieval need of a vector store, in this process or another."""
+
+    def add(self, ids: Sequence[str], vectors: Sequence[Sequence[float]], doc_id: str,
+            pages: Sequence[int]) -> None: ...
+
+    def existing(self, ids: Sequence[str]) -> set[str]: ...
+
+    def query(self, vector: Sequence[float], limit: int) -> list[tuple[str, float]]: ...
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]: ...
+
+    def delete_document(self, doc_id: str) -> None: ...
+
+    def count(self) -> int: ...
 
 
 class VectorStore:
