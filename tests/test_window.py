@@ -11,13 +11,14 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QTextCursor
 from PySide6.QtWidgets import QApplication
 
+from quelle.core.catalog import DocumentInfo
 from quelle.core.config import Settings, load_settings, save_settings
 from quelle.core.library import Library
 from quelle.core.paths import Paths
 from quelle.ui.chat_view import TurnWidget, answer_markdown, parse_source_url
 from quelle.ui.window import MainWindow
 
-from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_QUESTION
+from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_QUESTION, SEC10Q, needs_eval
 
 SAMPLE = Path(__file__).resolve().parents[1] / "app" / "quelle" / "samples" / "quelle-guide.md"
 LOAD = 180_000  # ms: two cores shared with other work load the models slowly
@@ -51,7 +52,7 @@ def drop(window: MainWindow, paths: list[Path]) -> bool:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     point = QPointF(window.width() / 2, window.height() / 2)
-    enter = QDragEnterEvent(point.toPoint(), Qt.DropAction.CopyAction, mime,
+    enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(window, enter)
     if not enter.isAccepted():
@@ -68,6 +69,15 @@ def ask(qtbot, window: MainWindow, question: str) -> TurnWidget:  # type: ignore
     with qtbot.waitSignal(window.answer_done, timeout=ANSWER):
         qtbot.keyClick(window.chat.input, Qt.Key.Key_Return)
     return window.chat.turns()[-1]
+
+
+def documents(home: Path) -> list[DocumentInfo]:
+    """The library's documents as the catalogue on disk has them."""
+    library = Library(home)
+    try:
+        return library.documents()
+    finally:
+        library.close()
 
 
 def copy_home(source: Path, target: Path) -> Path:
@@ -162,8 +172,35 @@ def test_dropped_files_and_folders_are_ingested_and_failures_explained(
         shown = [panel.tree.topLevelItem(i) for i in range(panel.tree.topLevelItemCount())]
         [item] = [i for i in shown if i.text(0) == name]
         assert item.text(1) == f"Failed: {row.reason}"
-    titles = {d.title for d in Library(home).documents()}
+    titles = {d.title for d in documents(home)}
     assert titles == {"plants.md", "tea.txt"}
+
+
+@pytest.mark.integration
+@needs_eval(SEC10Q)
+def test_closing_while_indexing_ends_at_once_and_the_next_start_finishes_the_work(
+        qtbot, open_window, home: Path):
+    window = open_window(home)
+    wait_ready(qtbot, window)
+    assert drop(window, [SEC10Q])
+    qtbot.waitUntil(lambda: any(r.state == "ready" for r in window.library_panel.rows()),
+                    timeout=LOAD)
+    qtbot.waitUntil(lambda: any(r.state == "embedding" for r in window.library_panel.rows()),
+                    timeout=LOAD)
+    started = time.perf_counter()
+    window.close()
+    closed_after = time.perf_counter() - started
+    print(f"\nclosed after {closed_after:.1f} s while indexing")
+    assert closed_after < 15  # the job stops within seconds, not after the 20 filings
+
+    before = documents(home)  # what was finished stays; at most one is cut off
+    assert 1 <= len(before) < 20 and sum(d.state != "ready" for d in before) <= 1
+
+    again = open_window(home)  # completes a cut-off document without a new drop
+    qtbot.waitUntil(lambda: [d.state for d in documents(home)] == ["ready"] * len(before),
+                    timeout=LOAD)
+    qtbot.waitUntil(lambda: {r.title: r.state for r in again.library_panel.rows()}
+                    == {d.title: "ready" for d in before}, timeout=LOAD)
 
 
 @pytest.mark.integration

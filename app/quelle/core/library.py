@@ -1,9 +1,10 @@
 """The facade the window and the CLI call: ingest, ask, list, remove.
 
-Threads: models are loaded lazily and per thread (a model object never crosses threads), so
-the window's ingestion thread and its engine thread each get their own embedder, and only
-the thread that asks loads the chat model. The catalogue gives each thread its own SQLite
-connection; Chroma's client is shared, as Chroma allows.
+Threads: models are loaded lazily and per thread (a model object never crosses threads), and
+only the thread that asks loads the chat model. The catalogue gives each thread its own
+SQLite connection; the vector store runs in a child process that all threads share. The
+window indexes in another child process (`indexer`), with a Library of its own that writes
+through the same store process.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from quelle.core.citations import add_citations
 from quelle.core.config import Settings, load_settings, save_settings
 from quelle.core.errors import IndexMismatch, QuelleError
 from quelle.core.generation import Generator, SamplingParams, Timings
+from quelle.core.indexer import Indexer
 from quelle.core.ingestion import Ingestor, IngestReport, Progress, file_hash
 from quelle.core.language import detect_language
 from quelle.core.models import chat_model_path, embedder_path
@@ -26,6 +28,7 @@ from quelle.core.offline import enforce_offline
 from quelle.core.paths import Paths
 from quelle.core.prompts import NO_ANSWER, Turn, fit_messages, retrieval_query
 from quelle.core.retrieval import Hit, Retrieval, Retriever
+from quelle.core.store_process import StoreClient, StoreEndpoint, StoreProcess
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +57,20 @@ class Answer:
 
 
 class Library:
-    def __init__(self, home: str | Path | None = None, settings: Settings | None = None) -> None:
+    def __init__(self, home: str | Path | Paths | None = None, settings: Settings | None = None,
+                 store_endpoint: StoreEndpoint | None = None) -> None:
+        """`store_endpoint`: use the vector store another process started (the indexer's
+        case) instead of starting one."""
         enforce_offline()
-        self.paths = Paths.resolve(home).ensure()
+        self.paths = (home if isinstance(home, Paths) else Paths.resolve(home)).ensure()
         self._settings = settings or load_settings(self.paths.settings_file)
         self._catalog: Catalog | None = None
-        self._store = None
-        self._shared_lock = threading.RLock()  # the store, once created, records its model
+        self._store: StoreClient | None = None
+        self._store_endpoint = store_endpoint
+        self._indexer: Indexer | None = None
+        self._catalog_lock = threading.Lock()
+        self._store_lock = threading.Lock()  # held while the first thread loads and opens it
+        self._indexer_lock = threading.Lock()
         self._local = threading.local()
 
     # --- settings -------------------------------------------------------------------------
@@ -81,7 +91,7 @@ class Library:
 
     @property
     def catalog(self) -> Catalog:
-        with self._shared_lock:
+        with self._catalog_lock:
             if self._catalog is None:
                 self._catalog = Catalog(self.paths.index_dir / "catalog.sqlite")
             return self._catalog
@@ -107,16 +117,32 @@ class Library:
             self._local.embedder = embedder
         return embedder
 
-    def _vector_store(self):  # type: ignore[no-untyped-def]
-        embedder = self.embedder()
-        with self._shared_lock:
+    def _vector_store(self) -> StoreClient:
+        """The vector store, started by the first thread that needs it (with that thread's
+        embedder, which says which model and dimension the store must hold)."""
+        with self._store_lock:
             if self._store is None:
-                from quelle.core.store import VectorStore
+                if self._store_endpoint is not None:
+                    self._store = StoreClient.connect(self._store_endpoint)
+                else:
+                    embedder = self.embedder()
+                    self._store = StoreProcess(self.paths.index_dir / "chroma",
+                                               embedder.model_id, embedder.dimension,
+                                               self.paths.log_file.with_name("store.log"))
+                    self.catalog.set_meta("embedding_model", embedder.model_id)
+            return self._store
 
-                self._store = VectorStore(self.paths.index_dir / "chroma", embedder.model_id,
-                                          embedder.dimension)
-                self.catalog.set_meta("embedding_model", embedder.model_id)
-        return self._store
+    def indexer(self) -> Indexer:
+        """Indexing in a child process (see `quelle.core.indexer`), for the window."""
+        with self._indexer_lock:
+            if self._indexer is None:
+                store = self._vector_store()
+                if not isinstance(store, StoreProcess):
+                    raise QuelleError("Only the process that opened the library can index "
+                                      "in the background.")
+                self._indexer = Indexer(self.paths, self._settings, store.endpoint,
+                                        self.paths.log_file.with_name("indexer.log"))
+            return self._indexer
 
     def generator(self) -> Generator:
         """This thread's chat model, reloaded when its settings changed."""
@@ -132,6 +158,7 @@ class Library:
 
     def load_models(self, chat: bool = True) -> None:
         """Load what this thread needs up front, so the first question is not slowed."""
+        self.embedder()
         self._vector_store()
         if chat:
             self.generator()
@@ -217,6 +244,15 @@ class Library:
         return Answer(question, text, sources, retrieval.seconds, completion.timings,
                       completion.stopped)
 
+    def stop_indexing(self) -> None:
+        """From any thread: stop the indexing process's job within seconds."""
+        if self._indexer is not None:
+            self._indexer.stop()
+
     def close(self) -> None:
+        if self._indexer is not None:
+            self._indexer.close()
+        if self._store is not None:
+            self._store.close()
         if self._catalog is not None:
             self._catalog.close()

@@ -1,10 +1,11 @@
 """The two worker objects behind the window: the engine (models, answers) and the ingester.
 
 Each lives in its own QThread and talks to the GUI only through signals, which Qt queues
-across threads. The engine thread owns the chat model, so it answers questions; ingestion
-runs in a second thread (the Library gives that thread its own embedder), so questions can
-be asked while documents are indexed. Stopping is a plain method setting a
-`threading.Event`: a slot would wait in the queue behind the work it should stop.
+across threads. The engine thread owns the chat model, so it answers questions. The ingester
+thread hands jobs to the indexing process (`quelle.core.indexer`) and relays its progress,
+so questions can be asked while documents are indexed and the window stays smooth. Stopping
+is a plain method setting a `threading.Event`: a slot would wait in the queue behind the
+work it should stop.
 """
 
 from __future__ import annotations
@@ -90,16 +91,12 @@ class Engine(QObject):
 
     @Slot()
     def start(self) -> None:
-        """List the library at once, then load the models and finish interrupted indexing."""
+        """List the library at once, then load the models."""
         self._emit_documents()
         try:
             self._library.load_models(chat=True)
             self._warm_up()
             freeze_heap()
-            finished = self._library.resume()
-            if finished:
-                log.info("Finished %d interrupted documents", finished)
-                self._emit_documents()
         except QuelleError as exc:
             log.warning("Loading models failed: %s", exc)
             self.models_failed.emit(str(exc))
@@ -189,7 +186,7 @@ class Engine(QObject):
 
 
 class Ingester(QObject):
-    """Indexes files in its own thread, one job at a time, reporting each file's state."""
+    """Runs indexing jobs one at a time, reporting each file's state."""
 
     progressed = Signal(object)  # Progress
     job_finished = Signal(object)  # IngestReport
@@ -200,14 +197,28 @@ class Ingester(QObject):
         super().__init__()
         self._library = library
         self._current: IngestJob | None = None
-        self._frozen = False
+
+    @Slot()
+    def start(self) -> None:
+        """Start the indexing process and let it finish what a crash interrupted."""
+        try:
+            finished = self._library.indexer().resume()
+        except QuelleError as exc:  # the engine reports model problems
+            log.warning("Resuming interrupted indexing failed: %s", exc)
+            return
+        except Exception:
+            log.exception("Resuming interrupted indexing failed")
+            return
+        if finished:
+            log.info("Finished %d interrupted documents", finished)
+            self.documents_changed.emit(self._safe_documents())
 
     @Slot(object)
     def ingest(self, job: IngestJob) -> None:
         self._current = job
         try:
-            report = self._library.ingest(job.paths, on_progress=self._report,
-                                          cancel=job.cancel)
+            report = self._library.indexer().run(job.paths, on_progress=self._report,
+                                                 cancel=job.cancel)
         except QuelleError as exc:
             self.job_failed.emit(str(exc))
         except Exception:
@@ -220,9 +231,6 @@ class Ingester(QObject):
             self.documents_changed.emit(self._safe_documents())
 
     def _report(self, progress: Progress) -> None:
-        if not self._frozen:  # this thread's embedder is loaded by the first report
-            freeze_heap()
-            self._frozen = True
         self.progressed.emit(progress)
         if progress.event.state == "ready":
             self.documents_changed.emit(self._safe_documents())
@@ -239,6 +247,11 @@ class Ingester(QObject):
         current = self._current
         if current is not None:
             current.cancel.set()
+
+    def shut_down(self) -> None:
+        """Quelle is closing: stop the job within seconds, even in the middle of a file."""
+        self.cancel()
+        self._library.stop_indexing()
 
 
 class WorkerThread(QThread):

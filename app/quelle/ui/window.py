@@ -283,6 +283,7 @@ class MainWindow(QMainWindow):
         queued = Qt.ConnectionType.QueuedConnection
         engine, ingester = self.engine, self.ingester
         self.start_requested.connect(engine.start, queued)
+        self.start_requested.connect(ingester.start, queued)
         self.ask_requested.connect(engine.ask, queued)
         self.settings_change_requested.connect(engine.update_settings, queued)
         self.remove_requested.connect(engine.remove_document, queued)
@@ -672,7 +673,7 @@ class MainWindow(QMainWindow):
         if self._job is not None:
             self._job.cancel.set()
         self.engine.cancel()
-        self.ingester.cancel()
+        self.ingester.shut_down()
         for thread in (self.engine_thread, self.ingest_thread):
             thread.quit()
         for thread in (self.engine_thread, self.ingest_thread):
