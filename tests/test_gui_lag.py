@@ -21,10 +21,7 @@ from quelle.ui.window import MainWindow
 from conftest import APPLE_QUESTION, REPO, SEC10Q, needs_eval
 
 INTERVAL_MS = 20
-TARGET_LAG_MS = 100  # the goal for the worst tick; reported, not yet met
-# What the window holds to today: no stall a person would take for a hang, and smooth 99% of
-# the time. Chroma's periodic index flush still holds the interpreter lock for 100-250 ms.
-MAX_LAG_MS = 500
+MAX_LAG_MS = 100  # the GUI thread is never blocked longer than this
 MAX_P99_LAG_MS = 50
 RESULT = REPO / "benchmarks" / "results" / "gui_lag.json"
 
@@ -105,7 +102,7 @@ def test_window_stays_responsive_while_ingesting_and_answering(qtbot, sec_home: 
         "p99_lag_ms": round(lags[int(len(lags) * 0.99) - 1], 1),
         "mean_lag_ms": round(statistics.fmean(lags), 2),
         "ticks": len(lags),
-        "ticks_over_100_ms": sum(1 for lag in lags if lag > TARGET_LAG_MS),
+        "ticks_over_100_ms": sum(1 for lag in lags if lag > 100),
         "late_ticks": probe.late[:20],
         "interval_ms": INTERVAL_MS,
         "files": len(pdfs),
