@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -40,3 +43,47 @@ def test_reader_errors_keep_their_message(tmp_path: Path):
     with pytest.raises(DocumentError, match="empty.pdf.*0 bytes"):
         reader.read(empty)
     reader.close()
+
+
+def _read_forever_in_a_reader(pid_file: Path) -> None:
+    """A process (as the indexer is) whose reader is stuck on a file that never ends."""
+    import threading
+
+    from fakes import read_forever as stuck_reader
+
+    reader = IsolatedReader(timeout=600, function=stuck_reader)
+    threading.Thread(target=reader.read, args=(pid_file,), daemon=True).start()
+    while not reader._pool or not reader._pool._processes:  # noqa: SLF001
+        time.sleep(0.05)
+    time.sleep(1)
+    pid_file.write_text(str(next(iter(reader._pool._processes))))  # noqa: SLF001
+    time.sleep(600)
+
+
+def test_a_stuck_reader_ends_with_the_process_that_started_it(tmp_path: Path):
+    pid_file = tmp_path / "reader.pid"
+    owner = multiprocessing.get_context("spawn").Process(
+        target=_read_forever_in_a_reader, args=(pid_file,))
+    owner.start()
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    reader_pid = int(pid_file.read_text())
+    assert alive(reader_pid)
+    owner.kill()  # as when Quelle is killed or ends its indexer
+    owner.join()
+    deadline = time.monotonic() + 10
+    while alive(reader_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(reader_pid)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a finished child not yet reaped by anyone is gone for the user
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except FileNotFoundError:
+        return os.name != "posix"

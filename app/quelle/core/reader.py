@@ -11,6 +11,9 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
+import threading
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -21,6 +24,20 @@ from quelle.core.errors import DocumentError
 log = logging.getLogger(__name__)
 
 READ_TIMEOUT_SECONDS = 180.0
+
+
+def _exit_with_parent() -> None:
+    """In the reader process: end as soon as the process that started it ends, even in the
+    middle of a file that would never finish, so no reader outlives Quelle."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 class IsolatedReader:
@@ -36,7 +53,8 @@ class IsolatedReader:
         if self._pool is None:
             # spawn, not fork: forking a process that runs torch and llama.cpp threads is unsafe
             self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent,
             )
         future = self._pool.submit(self._function, path)
         try:
