@@ -69,3 +69,9 @@ def test_calls_after_close_fail_clearly(store: StoreProcess):
     store.close()
     with pytest.raises(StoreStopped):
         store.count()
+
+
+def test_a_process_without_the_key_is_refused(store: StoreProcess):
+    with pytest.raises(multiprocessing.AuthenticationError):
+        StoreClient.connect(StoreEndpoint(store.endpoint.address, b"not the key"))
+    assert store.count() == 0  # and the store goes on serving

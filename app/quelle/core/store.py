@@ -88,7 +88,9 @@ class VectorStore:
         if not ids:
             return {}
         got = self._collection.get(ids=list(ids), include=["embeddings"])
-        return {pid: list(vec) for pid, vec in zip(got["ids"], got["embeddings"], strict=True)}
+        # Plain floats: numpy scalars are slow to send to another process.
+        return {pid: [float(x) for x in vec]
+                for pid, vec in zip(got["ids"], got["embeddings"], strict=True)}
 
     def delete_document(self, doc_id: str) -> None:
         self._collection.delete(where={"doc_id": doc_id})

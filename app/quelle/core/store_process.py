@@ -20,6 +20,7 @@ import threading
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
+from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 from typing import Any
@@ -90,9 +91,11 @@ def _serve(control: Connection, folder: Path, model_id: str, dimension: int, aut
         while True:
             try:
                 conn = listener.accept()
-            except Exception:
-                log.exception("A connection to the vector store was refused")
+            except AuthenticationError:
+                log.warning("Refused a connection to the vector store without its key")
                 continue
+            except OSError:  # the listener is closed: the process is ending
+                return
             threading.Thread(target=_answer, args=(conn, store, lock), daemon=True).start()
 
     threading.Thread(target=accept, daemon=True).start()
