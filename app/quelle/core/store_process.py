@@ -139,13 +139,13 @@ class StoreClient:
         self._call("add", list(ids), vectors, doc_id, list(pages))
 
     def existing(self, ids: Sequence[str]) -> set[str]:
-        return self._call("existing", list(ids))
+        return self._call("existing", list(ids)) if ids else set()
 
     def query(self, vector: Sequence[float], limit: int) -> list[tuple[str, float]]:
         return self._call("query", vector, limit)
 
     def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
-        return self._call("vectors", list(ids))
+        return self._call("vectors", list(ids)) if ids else {}
 
     def delete_document(self, doc_id: str) -> None:
         self._call("delete_document", doc_id)
