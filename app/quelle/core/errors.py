@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class QuelleError(Exception):
     """One or two sentences for the user: what went wrong, why, and what to do."""
@@ -33,3 +35,9 @@ class IndexMismatch(ModelError):
 
 class Cancelled(QuelleError):
     """The user stopped the work."""
+
+
+def bug_message(what: str, log_file: Path) -> str:
+    """What the user reads when a bug (not a `QuelleError`) stopped `what`."""
+    return (f"{what} failed because of an unexpected error. "
+            f"Details are in the log file: {log_file}")

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from quelle.core.config import Settings
-from quelle.core.errors import Cancelled, QuelleError
+from quelle.core.errors import Cancelled, QuelleError, bug_message
 from quelle.core.ingestion import IngestReport, Progress
 from quelle.core.paths import Paths
 from quelle.core.store_process import StoreEndpoint
@@ -88,9 +88,7 @@ def _serve(conn: Connection, paths: Paths, settings: Settings, endpoint: StoreEn
             reply = ("error", exc)
         except Exception:
             log.exception("Indexing job %s failed", kind)
-            reply = ("error", QuelleError(
-                f"Adding documents failed because of an unexpected error. "
-                f"Details are in the log file: {log_file}"))
+            reply = ("error", QuelleError(bug_message("Adding documents", log_file)))
         try:
             conn.send(reply)
         except (BrokenPipeError, EOFError, OSError):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from quelle.core.config import Settings
-from quelle.core.errors import QuelleError
+from quelle.core.errors import QuelleError, bug_message
 from quelle.core.ingestion import Progress
 from quelle.core.library import Library
 from quelle.core.prompts import Turn
@@ -66,9 +66,8 @@ def lower_priority() -> None:
             log.debug("Could not lower the worker's priority: %s", exc)
 
 
-def bug_message(library: Library, what: str) -> str:
-    return (f"{what} failed because of an unexpected error. "
-            f"Details are in the log file: {library.paths.log_file}")
+def _bug(library: Library, what: str) -> str:
+    return bug_message(what, library.paths.log_file)
 
 
 class Engine(QObject):
@@ -103,7 +102,7 @@ class Engine(QObject):
             return
         except Exception:
             log.exception("Loading models failed")
-            self.models_failed.emit(bug_message(self._library, "Loading the models"))
+            self.models_failed.emit(_bug(self._library, "Loading the models"))
             return
         self.models_loaded.emit()
 
@@ -138,7 +137,7 @@ class Engine(QObject):
             self.answer_failed.emit(request, str(exc))
         except Exception:
             log.exception("Answering %r failed", request.question)
-            self.answer_failed.emit(request, bug_message(self._library, "Answering"))
+            self.answer_failed.emit(request, _bug(self._library, "Answering"))
         else:
             self.answer_finished.emit(request, answer)
         finally:
@@ -159,7 +158,7 @@ class Engine(QObject):
             return
         except Exception:
             log.exception("Saving settings failed")
-            self.settings_failed.emit(bug_message(self._library, "Saving the settings"))
+            self.settings_failed.emit(_bug(self._library, "Saving the settings"))
             return
         self.settings_applied.emit(settings)
 
@@ -171,7 +170,7 @@ class Engine(QObject):
             self.error_occurred.emit(str(exc))
         except Exception:
             log.exception("Removing %s failed", doc_id)
-            self.error_occurred.emit(bug_message(self._library, "Removing the document"))
+            self.error_occurred.emit(_bug(self._library, "Removing the document"))
         self._emit_documents()
 
     @Slot()
@@ -223,7 +222,7 @@ class Ingester(QObject):
             self.job_failed.emit(str(exc))
         except Exception:
             log.exception("Ingesting %s failed", job.paths)
-            self.job_failed.emit(bug_message(self._library, "Adding documents"))
+            self.job_failed.emit(_bug(self._library, "Adding documents"))
         else:
             self.job_finished.emit(report)
         finally:
