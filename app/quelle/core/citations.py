@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from quelle.core.language import STOPWORDS, words
 
@@ -17,6 +18,38 @@ _MARKER = re.compile(r"\[\d+\]")
 _SENTENCE = re.compile(r"[^.!?\n]*[^.!?\n\s][^.!?\n]*(?:[.!?](?=\s|$))?")
 MIN_SUPPORT = 0.6  # share of a sentence's weighted terms a passage must hold
 NUMBER_WEIGHT = 3.0  # figures decide which passage a sentence comes from
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of an answer and the passage (1-based) that supports it, if any."""
+
+    start: int  # character offsets in `Attribution.text`
+    end: int
+    passage: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """An answer's text (with markers added where the model gave none) and its sentences."""
+
+    text: str
+    sentences: tuple[Sentence, ...] = ()
+
+    @property
+    def cited(self) -> frozenset[int]:
+        """The 1-based numbers of the passages that support some sentence."""
+        return frozenset(s.passage for s in self.sentences if s.passage is not None)
+
+    @property
+    def unsupported(self) -> list[str]:
+        """Sentences no passage supports, as they stand in the text."""
+        return [self.text[s.start:s.end] for s in self.sentences if s.passage is None]
+
+
+def attribute(answer: str, passages: Sequence[str]) -> Attribution:
+    """Which passage supports each sentence of `answer` (placeholder: markers only)."""
+    return Attribution(add_citations(answer, passages))
 
 
 def has_citations(text: str) -> bool:

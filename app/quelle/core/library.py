@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quelle.core.catalog import Catalog, DocumentInfo, Passage
-from quelle.core.citations import add_citations
+from quelle.core.citations import Attribution, attribute
 from quelle.core.config import Settings, load_settings, save_settings
 from quelle.core.errors import IndexMismatch, QuelleError
 from quelle.core.generation import Generator, SamplingParams, Timings
@@ -50,6 +50,8 @@ class Answer:
     retrieval_seconds: float
     timings: Timings | None  # None when no passage was relevant and no model ran
     stopped: bool = False
+    # Which source supports each sentence; None when no model ran or the user stopped it.
+    attribution: Attribution | None = None
 
     @property
     def found(self) -> bool:
@@ -239,10 +241,12 @@ class Library:
         completion = generator.stream(messages, params, on_token, cancel)
         sources = [h for h in hits if h.passage.passage_id in kept_ids]
         text = completion.text.strip()
+        attribution = None
         if not completion.stopped:
-            text = add_citations(text, [h.passage.text for h in sources])
+            attribution = attribute(text, [h.passage.text for h in sources])
+            text = attribution.text
         return Answer(question, text, sources, retrieval.seconds, completion.timings,
-                      completion.stopped)
+                      completion.stopped, attribution)
 
     def stop_indexing(self) -> None:
         """From any thread: stop the indexing process's job within seconds."""
