@@ -1,32 +1,176 @@
+"""Which passage supports each sentence: invented figures show, right ones are cited."""
+
 from __future__ import annotations
 
-from quelle.core.citations import add_citations
+from quelle.core.citations import Attribution, attribute, sentence_spans
 
 PASSAGES = [
     "iPad net sales decreased during the third quarter of 2022 due to lower iPad Pro sales.",
     "Total net sales $ 82,959 $ 81,434 for the three months ended June 25, 2022.",
 ]
+GERMAN = [
+    "Der Umsatz des Konzerns stieg im dritten Quartal auf 1.234,5 Mio. Euro.",
+    "Die Belegschaft wuchs auf 12.400 Mitarbeiter, davon 38,5 % in Deutschland.",
+]
 
 
-def test_a_sentence_gets_the_marker_of_the_passage_holding_its_figures():
+def texts(attribution: Attribution) -> list[tuple[str, int | None, bool]]:
+    """Each sentence as it stands in the text, with its passage and whether it was checked."""
+    return [(attribution.text[s.start:s.end], s.passage, s.checked)
+            for s in attribution.sentences]
+
+
+def test_a_right_figure_is_supported_and_gets_its_passages_marker():
     answer = "Apple's total net sales for the three months ended June 25, 2022 were $82,959 mn."
-    assert add_citations(answer, PASSAGES) == (
-        "Apple's total net sales for the three months ended June 25, 2022 were $82,959 mn "
-        "[2]."
+    result = attribute(answer, PASSAGES)
+    assert result.text == (
+        "Apple's total net sales for the three months ended June 25, 2022 were $82,959 mn [2]."
     )
+    assert result.cited == {2} and result.unsupported == []
 
 
-def test_unsupported_sentences_stay_unmarked():
+def test_an_invented_figure_is_unsupported_even_when_the_words_match():
+    answer = "Total net sales for the three months ended June 25, 2022 were $91,317 million."
+    result = attribute(answer, PASSAGES)
+    assert result.text == answer  # no marker lends it a source
+    assert result.unsupported == [answer]
+    assert result.cited == frozenset()
+
+
+def test_an_invented_year_is_unsupported():
+    result = attribute("iPad net sales decreased during the third quarter of 2019.", PASSAGES)
+    assert result.unsupported == ["iPad net sales decreased during the third quarter of 2019."]
+
+
+def test_figures_match_in_the_forms_filings_use():
+    for figure in ("$82,959 million", "82,959", "$82.96 billion", "$83 billion"):
+        result = attribute(f"Total net sales were {figure}.", PASSAGES)
+        assert result.cited == {2}, figure
+    for wrong in ("$82,959 billion", "$82.5 billion", "$81.9 billion", "$8,296 million"):
+        assert attribute(f"Total net sales were {wrong}.", PASSAGES).unsupported, wrong
+
+
+def test_a_passage_stating_its_unit_rules_out_others():
+    passages = ["Net sales (in millions): Americas 37,472; Europe 19,287."]
+    assert attribute("Net sales in the Americas were $37.5 billion.", passages).cited == {1}
+    assert attribute("Net sales in the Americas were $37,472 thousand.", passages).unsupported
+
+
+def test_a_sentence_joining_figures_of_two_passages_is_supported():
+    passages = [*PASSAGES, "Total net sales increased 2% during the third quarter of 2022."]
+    answer = "Total net sales were $82.96 billion, up 2% from $81.43 billion."
+    result = attribute(answer, passages)
+    assert result.unsupported == [] and result.cited == {2}
+    assert attribute(answer.replace("2%", "7%"), passages).unsupported == [
+        answer.replace("2%", "7%")]
+
+
+def test_unsupported_sentences_stay_unmarked_and_supported_ones_are_marked():
     answer = "The weather in Paris was sunny. iPad net sales decreased in the third quarter."
-    assert add_citations(answer, PASSAGES) == (
+    result = attribute(answer, PASSAGES)
+    assert result.text == (
         "The weather in Paris was sunny. iPad net sales decreased in the third quarter [1]."
     )
+    assert texts(result) == [
+        ("The weather in Paris was sunny.", None, True),
+        ("iPad net sales decreased in the third quarter [1].", 1, True),
+    ]
+    assert result.unsupported == ["The weather in Paris was sunny."]
 
 
-def test_the_models_own_citations_stand():
-    answer = "Net sales were $82,959 million [1]."
-    assert add_citations(answer, PASSAGES) == answer
+def test_the_models_right_citation_stands():
+    answer = "Net sales were $82,959 million [2]. iPad sales decreased [1]."
+    result = attribute(answer, PASSAGES)
+    assert result.text == answer
+    assert [s.passage for s in result.sentences] == [2, 1]
 
 
-def test_no_passages_no_markers():
-    assert add_citations("Anything at all here.", []) == "Anything at all here."
+def test_the_models_wrong_citation_is_corrected():
+    result = attribute("Total net sales were $82,959 million [1].", PASSAGES)
+    assert result.text == "Total net sales were $82,959 million [2]."
+    assert result.cited == {2} and result.unsupported == []
+
+
+def test_a_cited_sentence_no_passage_supports_is_flagged_and_keeps_its_marker():
+    answer = "Total net sales were $97,278 million [2]."
+    result = attribute(answer, PASSAGES)
+    assert result.text == answer
+    assert result.unsupported == [answer]
+    assert result.cited == frozenset()
+
+
+def test_a_marker_naming_no_passage_is_corrected():
+    result = attribute("Total net sales were $82,959 million [7].", PASSAGES)
+    assert result.text == "Total net sales were $82,959 million [2]."
+
+
+def test_german_sentences_and_figures():
+    answer = (
+        "Der Umsatz des Konzerns stieg im dritten Quartal auf 1.234,5 Mio. Euro. "
+        "Die Belegschaft wuchs auf 12.400 Mitarbeiter. "
+        "Der Gewinn stieg auf 310,2 Mio. Euro."
+    )
+    result = attribute(answer, GERMAN)
+    assert texts(result) == [
+        ("Der Umsatz des Konzerns stieg im dritten Quartal auf 1.234,5 Mio. Euro [1].", 1, True),
+        ("Die Belegschaft wuchs auf 12.400 Mitarbeiter [2].", 2, True),
+        ("Der Gewinn stieg auf 310,2 Mio. Euro.", None, True),
+    ]
+    assert attribute("Der Umsatz stieg auf 1,23 Mrd. Euro.", GERMAN).cited == {1}
+    assert attribute("38,5 % der Belegschaft arbeiten in Deutschland.", GERMAN).cited == {2}
+    assert attribute("40 % der Belegschaft arbeiten in Deutschland.", GERMAN).unsupported
+
+
+def test_lead_ins_short_sentences_and_abstentions_are_neither_cited_nor_flagged():
+    answer = (
+        "Here is the answer:\n"
+        "Based on the provided documents, here is what I found:\n"
+        "- Total net sales were $82,959 million.\n"
+        "Yes.\n"
+        "The documents do not say how many iPads were sold in Europe.\n"
+        "Die Dokumente enthalten keine Angaben zum Gewinn im Jahr 2021."
+    )
+    result = attribute(answer, PASSAGES)
+    assert [(text, passage, checked) for text, passage, checked in texts(result)] == [
+        ("Here is the answer:", None, False),
+        ("Based on the provided documents, here is what I found:", None, False),
+        ("Total net sales were $82,959 million [2].", 2, True),
+        ("Yes.", None, False),
+        ("The documents do not say how many iPads were sold in Europe.", None, False),
+        ("Die Dokumente enthalten keine Angaben zum Gewinn im Jahr 2021.", None, False),
+    ]
+    assert result.unsupported == []
+
+
+def test_offsets_point_into_the_marked_text():
+    answer = (
+        "**Total net sales** were $82,959 million, e.g. in Q3. The iPhone was cheaper here.\n\n"
+        "1. iPad net sales decreased in the third quarter of 2022.\n"
+        "2. Mac sales grew 12.5% [2]."
+    )
+    result = attribute(answer, PASSAGES)
+    assert texts(result) == [
+        ("Total net sales** were $82,959 million, e.g. in Q3 [2].", 2, True),
+        ("The iPhone was cheaper here.", None, True),
+        ("iPad net sales decreased in the third quarter of 2022 [1].", 1, True),
+        ("Mac sales grew 12.5% [2].", None, True),
+    ]
+    assert result.unsupported_spans == [
+        (s.start, s.end) for s in result.sentences if s.unsupported
+    ]
+
+
+def test_sentences_split_at_ends_not_at_decimals_abbreviations_or_german_dates():
+    text = ("Sales were 82.96 billion, approx. 5% more. Der Bericht vom 25. Juni 2022 nennt "
+            "ca. 3 Mio. Euro. Next one! [1] And a last line")
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Sales were 82.96 billion, approx. 5% more.",
+        "Der Bericht vom 25. Juni 2022 nennt ca. 3 Mio. Euro.",
+        "Next one! [1]",
+        "And a last line",
+    ]
+
+
+def test_no_passages_nothing_is_cited():
+    result = attribute("Anything at all here.", [])
+    assert result.text == "Anything at all here." and result.cited == frozenset()
