@@ -2,7 +2,8 @@
 
 A small SQLite file next to the library (`Paths.conversations_file`). Plain Python, no Qt,
 so the CLI or a test can read what the window saved. One store object belongs to one
-thread (the window's), like every SQLite connection here.
+thread (the window's), like every SQLite connection here. A file written by an earlier
+version gains the newer columns when it is opened; its turns read as fully cited.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -31,7 +32,8 @@ CREATE TABLE IF NOT EXISTS turns (
     sources TEXT NOT NULL,            -- JSON list of SavedSource
     timings TEXT NOT NULL,            -- JSON object, empty when no model ran
     stopped INTEGER NOT NULL,
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    unsupported TEXT NOT NULL DEFAULT '[]'  -- JSON list of [start, end] in the answer
 );
 CREATE INDEX IF NOT EXISTS turns_conv ON turns(conv_id);
 """
@@ -42,7 +44,10 @@ DEFAULT_TITLE = "New conversation"
 
 @dataclass(frozen=True, slots=True)
 class SavedSource:
-    """A passage an answer cited, kept with enough text to show and highlight it later."""
+    """A passage the model was given, kept with enough text to show and highlight it later.
+
+    `cited`: some sentence of the answer rests on it; the others were only consulted.
+    """
 
     file: str
     page: int
@@ -50,6 +55,7 @@ class SavedSource:
     snippet: str
     similarity: float
     text: str = ""
+    cited: bool = True
 
     @property
     def name(self) -> str:
@@ -58,7 +64,11 @@ class SavedSource:
 
 @dataclass(frozen=True, slots=True)
 class SavedTurn:
-    """One question and its answer as the user saw it."""
+    """One question and its answer as the user saw it.
+
+    `sources` keep the numbers the prompt gave them ([n] is `sources[n - 1]`), cited or not;
+    `unsupported` are the (start, end) spans of the answer's sentences no passage supports.
+    """
 
     question: str
     answer: str
@@ -66,6 +76,15 @@ class SavedTurn:
     timings: dict[str, float] = field(default_factory=dict)
     stopped: bool = False
     turn_id: int = 0
+    unsupported: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def unsupported_sentences(self) -> list[str]:
+        return [self.answer[start:end] for start, end in self.unsupported]
+
+    def numbered(self, cited: bool) -> list[tuple[int, SavedSource]]:
+        """The cited (or only consulted) sources with their numbers from the prompt."""
+        return [(n, s) for n, s in enumerate(self.sources, start=1) if s.cited == cited]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +105,18 @@ def snippet_of(text: str, limit: int = SNIPPET_CHARS) -> str:
 
 
 def turn_from_answer(answer: Any) -> SavedTurn:
-    """A `quelle.core.library.Answer` as a turn to store."""
+    """A `quelle.core.library.Answer` as a turn to store.
+
+    Without an attribution (the answer was stopped) every source counts as cited: nothing
+    was checked, so none is set apart and no sentence is flagged.
+    """
+    attribution = answer.attribution
+    checked = attribution is not None and attribution.text == answer.text
     sources = [
         SavedSource(h.passage.path or h.passage.title, h.passage.page, h.passage.passage_id,
-                    snippet_of(h.passage.text), round(float(h.similarity), 4), h.passage.text)
-        for h in answer.sources
+                    snippet_of(h.passage.text), round(float(h.similarity), 4), h.passage.text,
+                    not checked or n in attribution.cited)
+        for n, h in enumerate(answer.sources, start=1)
     ]
     timings: dict[str, float] = {"retrieval_seconds": round(answer.retrieval_seconds, 4)}
     t = answer.timings
@@ -103,7 +129,9 @@ def turn_from_answer(answer: Any) -> SavedTurn:
             "answer_tokens": t.answer_tokens,
             "total_seconds": round(t.total_seconds, 3),
         })
-    return SavedTurn(answer.question, answer.text, sources, timings, answer.stopped)
+    unsupported = attribution.unsupported_spans if checked else []
+    return SavedTurn(answer.question, answer.text, sources, timings, answer.stopped,
+                     unsupported=unsupported)
 
 
 class ConversationStore:
@@ -120,9 +148,18 @@ class ConversationStore:
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.executescript(_SCHEMA)
+        self._migrate()
 
     def close(self) -> None:
         self._db.close()
+
+    def _migrate(self) -> None:
+        """Bring a file from an earlier version up to date: its turns stay as they were."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(turns)")}
+        if "unsupported" not in columns:
+            with self._db:
+                self._db.execute(
+                    "ALTER TABLE turns ADD COLUMN unsupported TEXT NOT NULL DEFAULT '[]'")
 
     # --- conversations ---
 
@@ -167,16 +204,16 @@ class ConversationStore:
         now = time.time()
         with self._db:
             cursor = self._db.execute(
-                "INSERT INTO turns (conv_id, question, answer, sources, timings, stopped, created)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO turns (conv_id, question, answer, sources, timings, stopped, created,"
+                " unsupported) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (conv_id, turn.question, turn.answer,
                  json.dumps([asdict(s) for s in turn.sources], ensure_ascii=False),
-                 json.dumps(turn.timings), int(turn.stopped), now),
+                 json.dumps(turn.timings), int(turn.stopped), now,
+                 json.dumps([list(span) for span in turn.unsupported])),
             )
             self._db.execute("UPDATE conversations SET updated = ? WHERE conv_id = ?",
                              (now, conv_id))
-        return SavedTurn(turn.question, turn.answer, turn.sources, turn.timings, turn.stopped,
-                         int(cursor.lastrowid or 0))
+        return replace(turn, turn_id=int(cursor.lastrowid or 0))
 
     def turn_count(self, conv_id: int) -> int:
         row = self._db.execute("SELECT COUNT(*) FROM turns WHERE conv_id = ?",
@@ -186,14 +223,15 @@ class ConversationStore:
     def turns(self, conv_id: int, last: int | None = None) -> list[SavedTurn]:
         """The turns in order; with `last`, only the most recent ones."""
         rows = self._db.execute(
-            "SELECT turn_id, question, answer, sources, timings, stopped FROM turns "
+            "SELECT turn_id, question, answer, sources, timings, stopped, unsupported FROM turns "
             "WHERE conv_id = ? ORDER BY turn_id DESC LIMIT ?", (conv_id, last or -1),
         ).fetchall()
         rows.reverse()
         return [
             SavedTurn(question, answer, [SavedSource(**s) for s in json.loads(sources)],
-                      json.loads(timings), bool(stopped), turn_id)
-            for turn_id, question, answer, sources, timings, stopped in rows
+                      json.loads(timings), bool(stopped), turn_id,
+                      [(int(a), int(b)) for a, b in json.loads(unsupported)])
+            for turn_id, question, answer, sources, timings, stopped, unsupported in rows
         ]
 
     def history(self, conv_id: int, limit: int = 3) -> list[Turn]:
@@ -215,10 +253,15 @@ class ConversationStore:
             lines += [f"## {turn.question}", "", turn.answer.strip() or "_(no answer)_", ""]
             if turn.stopped:
                 lines += ["_(stopped before the end)_", ""]
-            if turn.sources:
-                lines += ["**Sources**", ""]
-                for n, s in enumerate(turn.sources, start=1):
-                    lines.append(f"{n}. {s.name}, page {s.page} "
-                                 f"(similarity {s.similarity:.2f}): {s.snippet}")
+            for heading, cited in (("Sources", True), ("Also consulted", False)):
+                numbered = turn.numbered(cited)
+                if numbered:
+                    lines += [f"**{heading}**", ""]
+                    lines += [f"- [{n}] {s.name}, page {s.page} "
+                              f"(similarity {s.similarity:.2f}): {s.snippet}" for n, s in numbered]
+                    lines.append("")
+            if turn.unsupported:
+                lines += ["**Not supported by your documents**", ""]
+                lines += [f"- {sentence}" for sentence in turn.unsupported_sentences]
                 lines.append("")
         return "\n".join(lines).rstrip() + "\n"
