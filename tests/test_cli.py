@@ -9,12 +9,87 @@ from pathlib import Path
 
 import pytest
 
+from quelle import cli
+from quelle.core import library as library_module
+from quelle.core import logs
+from quelle.core.catalog import Passage
+from quelle.core.citations import attribute
+from quelle.core.generation import Timings
+from quelle.core.library import Answer
+from quelle.core.paths import Paths
+from quelle.core.retrieval import Hit
+
 from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_QUESTION, SEC10Q, needs_eval
+
+STREAMED = "Total net sales were $82,959 million. Profit rose to $99 million."
+PASSAGES = [
+    "iPad net sales decreased due to lower iPad Pro sales.",
+    "Total net sales 82,959 97,278 for the three months ended June 25, 2022.",
+]
 
 
 def quelle(home: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "quelle", "--home", str(home), *args],
                           capture_output=True, text=True, timeout=timeout)
+
+
+class _AnsweringLibrary:
+    """Stands in for the library: one document, and a model that invents a profit figure."""
+
+    def __init__(self, home: str | None = None) -> None:
+        self.paths = Paths.resolve(home)
+
+    def documents(self) -> list[str]:
+        return ["2022 Q3 AAPL.pdf"]
+
+    def ask(self, question, on_token=None, cancel=None) -> Answer:  # type: ignore[no-untyped-def]
+        if on_token:
+            on_token(STREAMED)
+        hits = [Hit(Passage(f"doc:{n}", "doc", "2022 Q3 AAPL.pdf", "/f/2022 Q3 AAPL.pdf", n,
+                            0, 90, text), 0.03, 0.5, 1, 2)
+                for n, text in enumerate(PASSAGES, start=2)]
+        attribution = attribute(STREAMED, PASSAGES)
+        return Answer(question, attribution.text, hits, 0.05, Timings(900, 41, 0.8, 1.8),
+                      attribution=attribution)
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def answering(monkeypatch, home: Path) -> Path:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(library_module, "Library", _AnsweringLibrary)
+    monkeypatch.setattr(logs, "setup_logging", lambda path: None)
+    return home
+
+
+def test_ask_lists_cited_and_consulted_sources_apart_and_the_unsupported_sentence(
+        answering: Path, capsys):
+    assert cli.main(["--home", str(answering), "ask", "Net sales?"]) == 0
+    out = capsys.readouterr().out
+    assert out == (
+        f"{STREAMED}\n"
+        "\nSources:\n"
+        "[2] 2022 Q3 AAPL.pdf, page 3\n"
+        "Also consulted:\n"
+        "[1] 2022 Q3 AAPL.pdf, page 2\n"
+        "\nNot supported by your documents:\n"
+        "- Profit rose to $99 million.\n"
+    )
+
+
+def test_ask_json_says_which_sources_are_cited_and_which_sentences_unsupported(
+        answering: Path, capsys):
+    assert cli.main(["--home", str(answering), "ask", "--json", "Net sales?"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["answer"] == (
+        "Total net sales were $82,959 million [2]. Profit rose to $99 million.")
+    assert [(s["n"], s["cited"]) for s in answer["sources"]] == [(1, False), (2, True)]
+    assert answer["sentences"] == [
+        {"text": "Total net sales were $82,959 million [2].", "source": 2},
+        {"text": "Profit rose to $99 million.", "source": None},
+    ]
+    assert answer["unsupported"] == ["Profit rose to $99 million."]
 
 
 def test_asking_an_empty_library_is_one_clear_line(home: Path):
@@ -45,6 +120,7 @@ def test_ingest_docs_ask_json_and_remove(home: Path, tmp_path: Path):
     out = quelle(home, "ask", "--json", "Where does the team holiday go?")
     answer = json.loads(out.stdout)
     assert answer["sources"][0]["file"] == str(note) and answer["sources"][0]["page"] == 1
+    assert {"cited", "n"} <= set(answer["sources"][0]) and "unsupported" in answer
     assert answer["timings"]["first_token_seconds"] > 0 and answer["answer"]
     assert quelle(home, "remove", "holiday.txt").returncode == 0
     assert "empty" in quelle(home, "docs").stdout

@@ -150,15 +150,43 @@ def _ask(library, args) -> int:  # type: ignore[no-untyped-def]
         print(json.dumps(_answer_json(answer), ensure_ascii=False, indent=2))
         return 0
     print()
-    if answer.sources:
-        print("\nSources:")
-        for n, hit in enumerate(answer.sources, start=1):
-            print(f"[{n}] {Path(hit.passage.path).name}, page {hit.passage.page}")
+    print(_answer_footer(answer), end="")
     return 0
+
+
+def _cited(answer, n: int) -> bool:  # type: ignore[no-untyped-def]
+    """Whether source n supports some sentence; without an attribution (a stopped answer)
+    nothing was checked and every source counts."""
+    return answer.attribution is None or n in answer.attribution.cited
+
+
+def _answer_footer(answer) -> str:  # type: ignore[no-untyped-def]
+    """After the streamed answer: the sources it rests on, those only consulted (numbered as
+    in the answer's markers) and the sentences no passage supports."""
+    if not answer.sources:
+        return ""
+    lines = ["", "Sources:"]
+    consulted = []
+    for n, hit in enumerate(answer.sources, start=1):
+        line = f"[{n}] {Path(hit.passage.path).name}, page {hit.passage.page}"
+        if _cited(answer, n):
+            lines.append(line)
+        else:
+            consulted.append(line)
+    if len(lines) == 2:
+        lines.append("(none: no passage supports this answer)")
+    if consulted:
+        lines += ["Also consulted:", *consulted]
+    unsupported = answer.attribution.unsupported if answer.attribution else []
+    if unsupported:
+        lines += ["", "Not supported by your documents:"]
+        lines += [f"- {sentence}" for sentence in unsupported]
+    return "\n".join(lines) + "\n"
 
 
 def _answer_json(answer) -> dict:  # type: ignore[no-untyped-def,type-arg]
     timings = answer.timings
+    attribution = answer.attribution
     return {
         "question": answer.question,
         "answer": answer.text,
@@ -166,9 +194,15 @@ def _answer_json(answer) -> dict:  # type: ignore[no-untyped-def,type-arg]
         "sources": [
             {"n": n, "file": h.passage.path, "page": h.passage.page,
              "score": round(h.score, 6), "similarity": round(h.similarity, 4),
-             "passage_id": h.passage.passage_id, "text": h.passage.text}
+             "passage_id": h.passage.passage_id, "cited": _cited(answer, n),
+             "text": h.passage.text}
             for n, h in enumerate(answer.sources, start=1)
         ],
+        "sentences": [
+            {"text": attribution.text[s.start:s.end], "source": s.passage}
+            for s in (attribution.sentences if attribution else ())
+        ],
+        "unsupported": attribution.unsupported if attribution else [],
         "timings": {
             "retrieval_seconds": round(answer.retrieval_seconds, 4),
             **({"first_token_seconds": round(timings.first_token_seconds, 3),
