@@ -7,15 +7,25 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QHelpEvent, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QApplication, QToolTip
 
-from quelle.core.catalog import DocumentInfo
+from quelle.core.catalog import DocumentInfo, Passage
+from quelle.core.citations import attribute
 from quelle.core.config import Settings, load_settings, save_settings
-from quelle.core.library import Library
+from quelle.core.conversations import ConversationStore, turn_from_answer
+from quelle.core.generation import Timings
+from quelle.core.library import Answer, Library
 from quelle.core.paths import Paths
-from quelle.ui.chat_view import TurnWidget, answer_markdown, parse_source_url
+from quelle.core.retrieval import Hit
+from quelle.ui.chat_view import (
+    UNSUPPORTED_TIP,
+    ChatView,
+    TurnWidget,
+    answer_markdown,
+    parse_source_url,
+)
 from quelle.ui.window import MainWindow
 
 from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_QUESTION, SEC10Q, needs_eval
@@ -112,6 +122,85 @@ def test_citation_markers_become_source_links():
     assert "[9]" in text and "quelle-source:4/9" not in text  # no such source
     assert parse_source_url(QUrl("quelle-source:4/2")) == (4, 2)
     assert parse_source_url(QUrl("https://example.com/4/2")) is None
+
+
+def checked_answer(text: str) -> Answer:
+    """An answer from two passages of a filing, checked as the library checks it."""
+    passages = [
+        Passage("doc:1", "doc", "2022 Q3 AAPL.pdf", "/f/2022 Q3 AAPL.pdf", 2, 0, 90,
+                "iPad net sales decreased due to lower iPad Pro sales."),
+        Passage("doc:3", "doc", "2022 Q3 AAPL.pdf", "/f/2022 Q3 AAPL.pdf", 4, 10, 90,
+                "Total net sales 82,959 97,278 for the three months ended June 25, 2022."),
+    ]
+    attribution = attribute(text, [p.text for p in passages])
+    hits = [Hit(p, 0.03, 0.5, 1, 2) for p in passages]
+    return Answer("Net sales?", attribution.text, hits, 0.05, Timings(900, 41, 0.8, 1.8),
+                  attribution=attribution)
+
+
+def format_of(turn: TurnWidget, text: str) -> tuple[QTextCharFormat, QTextCursor]:
+    """The character format in the middle of `text` as the answer shows it."""
+    cursor = turn.answer.document().find(text)
+    assert not cursor.isNull(), turn.plain_answer()
+    middle = QTextCursor(turn.answer.document())
+    middle.setPosition((cursor.selectionStart() + cursor.selectionEnd()) // 2)
+    return middle.charFormat(), middle
+
+
+def test_unsupported_sentences_are_marked_and_unused_passages_set_apart(qtbot, tmp_path):
+    store = ConversationStore(tmp_path / "c.sqlite")
+    conv = store.new()
+    answer = checked_answer("**Total net sales** were $82,959 million. "
+                            "Profit rose to $99 million [1].")
+    saved = store.add_turn(conv.conv_id, turn_from_answer(answer))
+    view = ChatView()
+    qtbot.addWidget(view)
+    view.resize(760, 900)
+    view.show()
+    view.begin_turn("Net sales?")
+    view.finish_turn(saved)
+    [turn] = view.turns()
+
+    assert turn.plain_answer() == ("Total net sales were $82,959 million [2]. "
+                                   "Profit rose to $99 million [1].")
+    flagged, cursor = format_of(turn, "Profit rose")
+    assert flagged.underlineStyle() == QTextCharFormat.UnderlineStyle.DotLine
+    assert flagged.toolTip() == UNSUPPORTED_TIP
+    supported, _ = format_of(turn, "were $82,959")
+    assert supported.toolTip() == "" and supported.underlineStyle() != flagged.underlineStyle()
+    assert "1 sentence is not supported" in turn.unsupported_note.text()
+    qtbot.waitUntil(turn.unsupported_note.isVisible)
+
+    point = turn.answer.cursorRect(cursor).center()
+    QApplication.sendEvent(turn.answer.viewport(), QHelpEvent(
+        QEvent.Type.ToolTip, point, turn.answer.viewport().mapToGlobal(point)))
+    qtbot.waitUntil(lambda: QToolTip.text() == UNSUPPORTED_TIP)
+
+    # Sources first, then the passage the model was given but the answer does not rest on;
+    # both keep the number the answer's markers use.
+    layout = turn.sources_layout
+    order = [layout.itemAt(i).widget() for i in range(layout.count())]
+    assert [(w.text() if w in turn.headings else w.n) for w in order] == [
+        "Sources", 2, "Also consulted", 1]
+    assert [c.source.cited for c in turn.cards] == [True, False]
+    with qtbot.waitSignal(view.source_requested) as opened:
+        qtbot.mouseClick(turn.cards[1], Qt.MouseButton.LeftButton)
+    assert opened.args == [turn.index, 1]
+
+    # The model's marker inside the flagged sentence is still a link to its passage.
+    [(position, href)] = [(p, h) for p, h in anchors(turn) if h.endswith("/1")]
+    link = QTextCursor(turn.answer.document())
+    link.setPosition(position + 1)
+    assert link.charFormat().toolTip() == UNSUPPORTED_TIP
+    with qtbot.waitSignal(view.source_requested) as opened:
+        qtbot.mouseClick(turn.answer.viewport(), Qt.MouseButton.LeftButton,
+                         pos=turn.answer.cursorRect(link).center())
+    assert opened.args == [turn.index, 1]
+
+    view.show_turns(store.turns(conv.conv_id))  # the conversation opened again later
+    [again] = view.turns()
+    assert format_of(again, "Profit rose")[0].toolTip() == UNSUPPORTED_TIP
+    assert [c.n for c in again.cards] == [2, 1]
 
 
 # --- the real engine ---
@@ -350,4 +439,4 @@ def test_conversations_persist_and_export_with_sources(
     assert exported.startswith(f"# {APPLE_QUESTION[:60]}")
     assert f"## {APPLE_QUESTION}" in exported
     name, page = sources[0]
-    assert f"1. {name}, page {page}" in exported
+    assert f"] {name}, page {page}" in exported

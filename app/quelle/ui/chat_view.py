@@ -3,6 +3,10 @@
 Each turn is its own small widget, so streaming re-renders only the answer being written,
 and only every few dozen milliseconds: a model can produce a hundred tokens a second and a
 repaint per token would make the window sluggish.
+
+A finished answer lists the passages it rests on under "Sources" and the others the model
+was given under "Also consulted"; a sentence no passage supports is marked in red, with
+a tooltip that says so.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import math
 import re
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPalette
+from PySide6.QtGui import QColor, QKeyEvent, QPalette, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -25,12 +29,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from quelle.core.citations import MARKER
 from quelle.core.conversations import SavedSource, SavedTurn
 
 SOURCE_SCHEME = "quelle-source"
 RENDER_INTERVAL_MS = 50
 SHOWN_TURNS = 10  # turns kept as widgets; earlier ones come back with a button
-_MARKER = re.compile(r"\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\](?!\()")
+# Private-use characters around an unsupported sentence: they pass through the Markdown
+# parser as plain text, so the rendered document shows where the sentence went.
+_OPEN, _CLOSE = "\ue000", "\ue001"
 
 
 def linkify(text: str, turn: int, count: int | None = None) -> str:
@@ -46,7 +53,7 @@ def linkify(text: str, turn: int, count: int | None = None) -> str:
         links = ", ".join(f"[\\[{n}\\]]({SOURCE_SCHEME}:{turn}/{n})" for n in numbers)
         return links
 
-    return _MARKER.sub(replace, text)
+    return MARKER.sub(replace, text)
 
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
@@ -56,6 +63,43 @@ def answer_markdown(text: str, turn: int, count: int | None = None) -> str:
     """An answer ready to render: headings kept as bold lines (a model's `# Title` would
     otherwise dwarf the conversation) and citation markers as links."""
     return linkify(_HEADING.sub(r"**\1**", text), turn, count)
+
+
+def bracket_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each span between the two private-use marks, for `mark_spans`."""
+    pieces, last = [], 0
+    for start, end in sorted(spans):
+        if last <= start <= end <= len(text):
+            pieces += [text[last:start], _OPEN, text[start:end], _CLOSE]
+            last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def mark_spans(document: QTextDocument, style: QTextCharFormat) -> int:
+    """Apply `style` between each pair of marks `bracket_spans` set, then remove the marks;
+    links inside keep working because the style is merged, not set. Returns the count."""
+    marked = 0
+    cursor = document.find(_OPEN)
+    while not cursor.isNull():
+        start = cursor.selectionStart()
+        close = document.find(_CLOSE, cursor)
+        cursor.removeSelectedText()
+        if close.isNull():
+            break
+        close.removeSelectedText()
+        span = QTextCursor(document)
+        span.setPosition(start)
+        span.setPosition(close.selectionStart(), QTextCursor.MoveMode.KeepAnchor)
+        span.mergeCharFormat(style)
+        marked += 1
+        cursor = document.find(_OPEN, close)
+    for mark in (_OPEN, _CLOSE):  # an unpaired one, should the parser have split a pair
+        stray = document.find(mark)
+        while not stray.isNull():
+            stray.removeSelectedText()
+            stray = document.find(mark, stray)
+    return marked
 
 
 def parse_source_url(url: QUrl) -> tuple[int, int] | None:
@@ -79,9 +123,21 @@ def muted_color(palette: QPalette) -> QColor:
                   int(text.blue() * mix + back.blue() * (1 - mix)))
 
 
+def warning_color(palette: QPalette) -> QColor:
+    """Red that reads on the palette's background, light or dark."""
+    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+    return QColor("#ff8a80" if dark else "#b3261e")
+
+
 def _mute(label: QLabel) -> None:
     palette = label.palette()
     palette.setColor(QPalette.ColorRole.WindowText, muted_color(palette))
+    label.setPalette(palette)
+
+
+def _warn(label: QLabel) -> None:
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, warning_color(palette))
     label.setPalette(palette)
 
 
@@ -113,7 +169,10 @@ class AnswerBrowser(QTextBrowser):
 
 
 class SourceCard(QFrame):
-    """One cited passage: file, page, relevance and a snippet. Click or Enter opens it."""
+    """One passage: file, page, relevance and a snippet. Click or Enter opens it.
+
+    A passage the answer does not rest on is drawn muted (`cited` property for the style).
+    """
 
     activated = Signal()
 
@@ -122,6 +181,7 @@ class SourceCard(QFrame):
         self.n = n
         self.source = source
         self.setObjectName("sourceCard")
+        self.setProperty("cited", source.cited)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.setToolTip(self.tr("Open %1 at page %2").replace("%1", source.name)
@@ -136,6 +196,8 @@ class SourceCard(QFrame):
         snippet.setWordWrap(True)
         snippet.setTextFormat(Qt.TextFormat.PlainText)
         _mute(snippet)
+        if not source.cited:
+            _mute(head)
         top = QHBoxLayout()
         top.setSpacing(8)
         top.addWidget(head, 1)
@@ -165,6 +227,9 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+UNSUPPORTED_TIP = "No passage supports this sentence"
+
+
 class TurnWidget(QFrame):
     """A question with its answer; the answer grows while it streams."""
 
@@ -191,6 +256,11 @@ class TurnWidget(QFrame):
         self.answer = AnswerBrowser()
         self.answer.anchorClicked.connect(self._anchor_clicked)
         self.answer.hide()
+        self.unsupported_note = QLabel()
+        self.unsupported_note.setObjectName("unsupportedNote")
+        self.unsupported_note.setWordWrap(True)
+        _warn(self.unsupported_note)
+        self.unsupported_note.hide()
         self.metrics = QLabel()
         self.metrics.setObjectName("metrics")
         self.metrics.setWordWrap(True)
@@ -202,7 +272,8 @@ class TurnWidget(QFrame):
         self.sources_layout.setContentsMargins(0, 4, 0, 0)
         self.sources_layout.setSpacing(6)
         self.sources_box.hide()
-        self.cards: list[SourceCard] = []
+        self.cards: list[SourceCard] = []  # cited first, then the ones only consulted
+        self.headings: list[QLabel] = []
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -210,6 +281,7 @@ class TurnWidget(QFrame):
         layout.addWidget(self.question_label)
         layout.addWidget(self.status)
         layout.addWidget(self.answer)
+        layout.addWidget(self.unsupported_note)
         layout.addWidget(self.metrics)
         layout.addWidget(self.sources_box)
 
@@ -221,7 +293,23 @@ class TurnWidget(QFrame):
         self.status.hide()
         self.answer.show()
         count = len(self.sources) if self.finished else None
-        self.answer.setMarkdown(answer_markdown(text, self.index, count))
+        spans = self.saved.unsupported if self.finished and self.saved else []
+        self.answer.setMarkdown(answer_markdown(bracket_spans(text, spans), self.index, count))
+        if spans:
+            mark_spans(self.answer.document(), self._unsupported_style())
+
+    def _unsupported_style(self) -> QTextCharFormat:
+        """A dotted red underline on a faint red ground: visible at a glance, still readable,
+        and not the solid underline of a link."""
+        red = warning_color(self.palette())
+        ground = QColor(red)
+        ground.setAlpha(28)
+        style = QTextCharFormat()
+        style.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+        style.setUnderlineColor(red)
+        style.setBackground(ground)
+        style.setToolTip(self.tr(UNSUPPORTED_TIP))
+        return style
 
     def finish(self, turn: SavedTurn) -> None:
         self.finished = True
@@ -234,18 +322,32 @@ class TurnWidget(QFrame):
             self.status.show()
         self.metrics.setText(self.metrics_text(turn))
         self.metrics.show()
-        for card in self.cards:
-            card.deleteLater()
+        unsupported = len(turn.unsupported)
+        self.unsupported_note.setText(
+            self.tr("1 sentence is not supported by your documents; it is marked in red.")
+            if unsupported == 1 else
+            self.tr("%1 sentences are not supported by your documents; they are marked "
+                    "in red.").replace("%1", str(unsupported)))
+        self.unsupported_note.setVisible(bool(unsupported))
+        for widget in [*self.headings, *self.cards]:
+            widget.deleteLater()
+        self.headings = []
         self.cards = []
-        if self.sources:
-            heading = QLabel(self.tr("Sources"))
+        for title, cited in ((self.tr("Sources"), True), (self.tr("Also consulted"), False)):
+            numbered = turn.numbered(cited)
+            if not numbered:
+                continue
+            heading = QLabel(title)
             heading.setObjectName("sourcesHeading")
+            if not cited:
+                _mute(heading)
             self.sources_layout.addWidget(heading)
-        for n, source in enumerate(self.sources, start=1):
-            card = SourceCard(n, source)
-            card.activated.connect(self._card_activated)
-            self.sources_layout.addWidget(card)
-            self.cards.append(card)
+            self.headings.append(heading)
+            for n, source in numbered:
+                card = SourceCard(n, source)
+                card.activated.connect(self._card_activated)
+                self.sources_layout.addWidget(card)
+                self.cards.append(card)
         self.sources_box.setVisible(bool(self.sources))
 
     def fail(self, message: str) -> None:
@@ -253,10 +355,7 @@ class TurnWidget(QFrame):
         self.status.setText(message)
         self.status.setObjectName("error")
         self.status.setWordWrap(True)
-        palette = self.status.palette()
-        dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-        palette.setColor(QPalette.ColorRole.WindowText, QColor("#ff8a80" if dark else "#b3261e"))
-        self.status.setPalette(palette)
+        _warn(self.status)
         self.status.show()
 
     def metrics_text(self, turn: SavedTurn) -> str:

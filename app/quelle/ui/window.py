@@ -61,6 +61,7 @@ QLabel#sourcesHeading { font-weight: 600; }
 QFrame#sourceCard {
     border: 1px solid palette(mid); border-radius: 6px; background: palette(window);
 }
+QFrame#sourceCard[cited="false"] { border: 1px dashed palette(mid); background: transparent; }
 QFrame#sourceCard:hover, QFrame#sourceCard:focus { border: 1px solid palette(highlight); }
 QLabel#sourceHeading { font-weight: 600; }
 """
