@@ -128,7 +128,9 @@ def test_lead_ins_short_sentences_and_abstentions_are_neither_cited_nor_flagged(
         "- Total net sales were $82,959 million.\n"
         "Yes.\n"
         "The documents do not say how many iPads were sold in Europe.\n"
-        "Die Dokumente enthalten keine Angaben zum Gewinn im Jahr 2021."
+        "The 10-Q does not break down Mac sales by country.\n"
+        "Die Dokumente enthalten keine Angaben zum Gewinn im Jahr 2021.\n"
+        "SOURCE(S): 2022 Q3 AAPL.pdf"
     )
     result = attribute(answer, PASSAGES)
     assert [(text, passage, checked) for text, passage, checked in texts(result)] == [
@@ -137,9 +139,13 @@ def test_lead_ins_short_sentences_and_abstentions_are_neither_cited_nor_flagged(
         ("Total net sales were $82,959 million [2].", 2, True),
         ("Yes.", None, False),
         ("The documents do not say how many iPads were sold in Europe.", None, False),
+        ("The 10-Q does not break down Mac sales by country.", None, False),
         ("Die Dokumente enthalten keine Angaben zum Gewinn im Jahr 2021.", None, False),
+        ("SOURCE(S): 2022 Q3 AAPL.pdf", None, False),
     ]
     assert result.unsupported == []
+    # A denial about the subject, not about the documents, is a claim like any other.
+    assert attribute("Apple did not sell any Macs in Europe.", PASSAGES).unsupported
 
 
 def test_offsets_point_into_the_marked_text():

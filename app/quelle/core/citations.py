@@ -306,10 +306,12 @@ _ABSTENTION = re.compile(
     re.IGNORECASE,
 )
 _ABOUT_SOURCES = re.compile(
-    r"\b(?:i|documents?|passages?|sources?|context|provided|texts?|ich|dokument\w*|passage\w*"
-    r"|quelle\w*|unterlagen|texte?n?|angaben|informationen|kontext)\b",
+    r"\b(?:i|documents?|passages?|sources?|context|provided|texts?|reports?|filings?|10-[qk]"
+    r"|ich|dokument\w*|passage\w*|quelle\w*|unterlagen|texte?n?|angaben|informationen|kontext"
+    r"|bericht\w*)\b",
     re.IGNORECASE,
 )
+_SOURCE_LINE = re.compile(r"\(?(?:sources?|quellen?)(?:\(s\)|\(n\))?\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,7 +335,10 @@ class _Claim:
         return cls(forms, figures, set(content) <= _META_WORDS)
 
     def claims_nothing(self, sentence: str) -> bool:
-        """A lead-in or a very short sentence: nothing a passage could support."""
+        """A lead-in, a very short sentence or a line naming the sources: nothing a passage
+        could support."""
+        if _SOURCE_LINE.match(sentence):
+            return True
         if any(not f.context for f in self.figures):
             return False
         return (len(self.words) < MIN_WORDS or self.meta
