@@ -37,6 +37,11 @@ def test_an_invented_figure_is_unsupported_even_when_the_words_match():
     assert result.cited == frozenset()
 
 
+def test_a_note_or_page_number_is_where_a_figure_stands_not_a_figure():
+    answer = "Total net sales were $82,959 million, as Note 2 on page 14 shows."
+    assert attribute(answer, PASSAGES).cited == {2}
+
+
 def test_an_invented_year_is_unsupported():
     result = attribute("iPad net sales decreased during the third quarter of 2019.", PASSAGES)
     assert result.unsupported == ["iPad net sales decreased during the third quarter of 2019."]

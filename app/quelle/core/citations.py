@@ -107,6 +107,10 @@ _MONTHS = frozenset(
     "januar februar märz maerz april mai juni juli august september oktober november dezember "
     "jan feb mar apr jun jul aug sep sept oct nov dec okt dez".split()
 )
+_REFERENCES = frozenset(
+    "note notes item items part section sections page pages chapter figure table exhibit "
+    "anmerkung ziffer abschnitt kapitel seite seiten tabelle abbildung anhang teil".split()
+)
 _WORD_BEFORE = re.compile(r"(\w+(?:\.\w+)*)$")
 _WORD_AFTER = re.compile(r"\s*(\w+)")
 
@@ -224,6 +228,8 @@ def _figures(text: str, language: str) -> Iterator[_Figure]:
             yield _Figure(((float(part), 0),), None, False, True)
     for match in _FIGURE.finditer(_without_dates(text)):
         number = match.group("num")
+        if _word_before(text, match) in _REFERENCES and number.isdigit():
+            continue  # "Note 2", "page 14": where something stands, not a figure
         readings = _readings(number, language)
         if not readings:
             continue
@@ -237,17 +243,24 @@ def _without_dates(text: str) -> str:
     return _DATE.sub(lambda m: " " * len(m.group()), text)
 
 
+def _word_before(text: str, match: re.Match[str]) -> str:
+    before = re.search(r"(\w+)\W*$", text[: match.start()])
+    return before.group(1).lower() if before else ""
+
+
 def _is_context(text: str, match: re.Match[str], number: str, qualified: object) -> bool:
+    """A year or a day of a date: often in a table's header rather than the passage itself,
+    so the supporting passage need not hold it (some passage must)."""
     if qualified or not number.isdigit():
         return False
+    word_before = _word_before(text, match)
     value = int(number)
     if len(number) == 4 and 1900 <= value <= 2100:
         return True
     if value > 31:
         return False
-    before = re.search(r"(\w+)\W*$", text[:match.start()])
-    after = re.match(r"\W*(\w+)", text[match.end():])
-    return any(m is not None and m.group(1).lower() in _MONTHS for m in (before, after))
+    after = re.match(r"\W*(\w+)", text[match.end() :])
+    return word_before in _MONTHS or (after is not None and after.group(1).lower() in _MONTHS)
 
 
 # --- evidence -------------------------------------------------------------------------------
