@@ -16,8 +16,9 @@ GERMAN = [
 
 def texts(attribution: Attribution) -> list[tuple[str, int | None, bool]]:
     """Each sentence as it stands in the text, with its passage and whether it was checked."""
-    return [(attribution.text[s.start:s.end], s.passage, s.checked)
-            for s in attribution.sentences]
+    return [
+        (attribution.text[s.start : s.end], s.passage, s.checked) for s in attribution.sentences
+    ]
 
 
 def test_a_right_figure_is_supported_and_gets_its_passages_marker():
@@ -67,7 +68,8 @@ def test_a_sentence_joining_figures_of_two_passages_is_supported():
     result = attribute(answer, passages)
     assert result.unsupported == [] and result.cited == {2}
     assert attribute(answer.replace("2%", "7%"), passages).unsupported == [
-        answer.replace("2%", "7%")]
+        answer.replace("2%", "7%")
+    ]
 
 
 def test_unsupported_sentences_stay_unmarked_and_supported_ones_are_marked():
@@ -166,14 +168,14 @@ def test_offsets_point_into_the_marked_text():
         ("iPad net sales decreased in the third quarter of 2022 [1].", 1, True),
         ("Mac sales grew 12.5% [2].", None, True),
     ]
-    assert result.unsupported_spans == [
-        (s.start, s.end) for s in result.sentences if s.unsupported
-    ]
+    assert result.unsupported_spans == [(s.start, s.end) for s in result.sentences if s.unsupported]
 
 
 def test_sentences_split_at_ends_not_at_decimals_abbreviations_or_german_dates():
-    text = ("Sales were 82.96 billion, approx. 5% more. Der Bericht vom 25. Juni 2022 nennt "
-            "ca. 3 Mio. Euro. Next one! [1] And a last line")
+    text = (
+        "Sales were 82.96 billion, approx. 5% more. Der Bericht vom 25. Juni 2022 nennt "
+        "ca. 3 Mio. Euro. Next one! [1] And a last line"
+    )
     assert [text[a:b] for a, b in sentence_spans(text)] == [
         "Sales were 82.96 billion, approx. 5% more.",
         "Der Bericht vom 25. Juni 2022 nennt ca. 3 Mio. Euro.",

@@ -29,8 +29,12 @@ PASSAGES = [
 
 
 def quelle(home: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "quelle", "--home", str(home), *args],
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "quelle", "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 class _AnsweringLibrary:
@@ -45,12 +49,27 @@ class _AnsweringLibrary:
     def ask(self, question, on_token=None, cancel=None) -> Answer:  # type: ignore[no-untyped-def]
         if on_token:
             on_token(STREAMED)
-        hits = [Hit(Passage(f"doc:{n}", "doc", "2022 Q3 AAPL.pdf", "/f/2022 Q3 AAPL.pdf", n,
-                            0, 90, text), 0.03, 0.5, 1, 2)
-                for n, text in enumerate(PASSAGES, start=2)]
+        hits = [
+            Hit(
+                Passage(
+                    f"doc:{n}", "doc", "2022 Q3 AAPL.pdf", "/f/2022 Q3 AAPL.pdf", n, 0, 90, text
+                ),
+                0.03,
+                0.5,
+                1,
+                2,
+            )
+            for n, text in enumerate(PASSAGES, start=2)
+        ]
         attribution = attribute(STREAMED, PASSAGES)
-        return Answer(question, attribution.text, hits, 0.05, Timings(900, 41, 0.8, 1.8),
-                      attribution=attribution)
+        return Answer(
+            question,
+            attribution.text,
+            hits,
+            0.05,
+            Timings(900, 41, 0.8, 1.8),
+            attribution=attribution,
+        )
 
     def close(self) -> None:
         pass
@@ -64,7 +83,8 @@ def answering(monkeypatch, home: Path) -> Path:  # type: ignore[no-untyped-def]
 
 
 def test_ask_lists_cited_and_consulted_sources_apart_and_the_unsupported_sentence(
-        answering: Path, capsys):
+    answering: Path, capsys
+):
     assert cli.main(["--home", str(answering), "ask", "Net sales?"]) == 0
     out = capsys.readouterr().out
     assert out == (
@@ -79,11 +99,13 @@ def test_ask_lists_cited_and_consulted_sources_apart_and_the_unsupported_sentenc
 
 
 def test_ask_json_says_which_sources_are_cited_and_which_sentences_unsupported(
-        answering: Path, capsys):
+    answering: Path, capsys
+):
     assert cli.main(["--home", str(answering), "ask", "--json", "Net sales?"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["answer"] == (
-        "Total net sales were $82,959 million [2]. Profit rose to $99 million.")
+        "Total net sales were $82,959 million [2]. Profit rose to $99 million."
+    )
     assert [(s["n"], s["cited"]) for s in answer["sources"]] == [(1, False), (2, True)]
     assert answer["sentences"] == [
         {"text": "Total net sales were $82,959 million [2].", "source": 2},

@@ -23,8 +23,16 @@ from quelle.core.retrieval import Hit
 
 
 def _answer(question: str, text: str, found: bool = True, stopped: bool = False) -> Answer:
-    passage = Passage("doc:3", "doc", "2022 Q3 AAPL.pdf", "/files/2022 Q3 AAPL.pdf", 4, 10, 90,
-                      "Total net sales  82,959  97,278 " + "word " * 80)
+    passage = Passage(
+        "doc:3",
+        "doc",
+        "2022 Q3 AAPL.pdf",
+        "/files/2022 Q3 AAPL.pdf",
+        4,
+        10,
+        90,
+        "Total net sales  82,959  97,278 " + "word " * 80,
+    )
     hits = [Hit(passage, 0.03, 0.61, 1, 2)] if found else []
     timings = Timings(900, 41, 0.8, 1.8) if found else None
     return Answer(question, text, hits, 0.05, timings, stopped)
@@ -33,15 +41,37 @@ def _answer(question: str, text: str, found: bool = True, stopped: bool = False)
 def _checked_answer(text: str) -> Answer:
     """An answer from two passages, checked as the library checks it."""
     passages = [
-        Passage("doc:1", "doc", "2022 Q3 AAPL.pdf", "/f/2022 Q3 AAPL.pdf", 2, 0, 90,
-                "iPad net sales decreased due to lower iPad Pro sales."),
-        Passage("doc:3", "doc", "2022 Q3 AAPL.pdf", "/f/2022 Q3 AAPL.pdf", 4, 10, 90,
-                "Total net sales  82,959  97,278 for the three months ended June 25, 2022."),
+        Passage(
+            "doc:1",
+            "doc",
+            "2022 Q3 AAPL.pdf",
+            "/f/2022 Q3 AAPL.pdf",
+            2,
+            0,
+            90,
+            "iPad net sales decreased due to lower iPad Pro sales.",
+        ),
+        Passage(
+            "doc:3",
+            "doc",
+            "2022 Q3 AAPL.pdf",
+            "/f/2022 Q3 AAPL.pdf",
+            4,
+            10,
+            90,
+            "Total net sales  82,959  97,278 for the three months ended June 25, 2022.",
+        ),
     ]
     attribution = attribute(text, [p.text for p in passages])
     hits = [Hit(p, 0.03, 0.5, 1, 2) for p in passages]
-    return Answer("Net sales?", attribution.text, hits, 0.05, Timings(900, 41, 0.8, 1.8),
-                  attribution=attribution)
+    return Answer(
+        "Net sales?",
+        attribution.text,
+        hits,
+        0.05,
+        Timings(900, 41, 0.8, 1.8),
+        attribution=attribution,
+    )
 
 
 # The turns table as the first release wrote it, before answers were checked.
@@ -112,8 +142,7 @@ def test_markdown_export_lists_answers_with_their_sources(tmp_path: Path):
     assert text.count("**Sources**") == 1
 
 
-def test_markdown_export_sets_consulted_sources_and_unsupported_sentences_apart(
-        tmp_path: Path):
+def test_markdown_export_sets_consulted_sources_and_unsupported_sentences_apart(tmp_path: Path):
     store = ConversationStore(tmp_path / "c.sqlite")
     conv = store.new("Apple")
     answer = _checked_answer("Total net sales were $82,959 million. Profit rose to $99 million.")
@@ -136,8 +165,7 @@ def test_saved_source_name_is_the_file_name():
     assert SavedSource("/a/b/report.pdf", 1, "x:1", "", 0.5).name == "report.pdf"
 
 
-def test_cited_and_consulted_sources_and_unsupported_sentences_survive_reopening(
-        tmp_path: Path):
+def test_cited_and_consulted_sources_and_unsupported_sentences_survive_reopening(tmp_path: Path):
     path = tmp_path / "c.sqlite"
     store = ConversationStore(path)
     conv = store.new()
@@ -158,16 +186,23 @@ def test_a_stopped_answer_flags_nothing_and_lists_every_source_as_cited(tmp_path
     assert turn.unsupported == [] and all(s.cited for s in turn.sources)
 
 
-def test_a_file_from_before_answers_were_checked_opens_and_gains_the_new_column(
-        tmp_path: Path):
+def test_a_file_from_before_answers_were_checked_opens_and_gains_the_new_column(tmp_path: Path):
     path = tmp_path / "old.sqlite"
     old = sqlite3.connect(path)
     old.executescript(_FIRST_SCHEMA)
     old.execute("INSERT INTO conversations VALUES (1, 'Apple', 1.0, 1.0)")
-    source = {"file": "/f/a.pdf", "page": 4, "passage_id": "doc:3", "snippet": "Total",
-              "similarity": 0.6, "text": "Total net sales"}
-    old.execute("INSERT INTO turns VALUES (1, 1, 'Net sales?', 'They were $82,959 [1].', ?, "
-                "'{}', 0, 1.0)", (json.dumps([source]),))
+    source = {
+        "file": "/f/a.pdf",
+        "page": 4,
+        "passage_id": "doc:3",
+        "snippet": "Total",
+        "similarity": 0.6,
+        "text": "Total net sales",
+    }
+    old.execute(
+        "INSERT INTO turns VALUES (1, 1, 'Net sales?', 'They were $82,959 [1].', ?, '{}', 0, 1.0)",
+        (json.dumps([source]),),
+    )
     old.commit()
     old.close()
 

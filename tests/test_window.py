@@ -62,13 +62,23 @@ def drop(window: MainWindow, paths: list[Path]) -> bool:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     point = QPointF(window.width() / 2, window.height() / 2)
-    enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        point,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(window, enter)
     if not enter.isAccepted():
         return False
-    event = QDropEvent(point, Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        point,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(window, event)
     return event.isAccepted()
 
@@ -127,15 +137,37 @@ def test_citation_markers_become_source_links():
 def checked_answer(text: str) -> Answer:
     """An answer from two passages of a filing, checked as the library checks it."""
     passages = [
-        Passage("doc:1", "doc", "2022 Q3 AAPL.pdf", "/f/2022 Q3 AAPL.pdf", 2, 0, 90,
-                "iPad net sales decreased due to lower iPad Pro sales."),
-        Passage("doc:3", "doc", "2022 Q3 AAPL.pdf", "/f/2022 Q3 AAPL.pdf", 4, 10, 90,
-                "Total net sales 82,959 97,278 for the three months ended June 25, 2022."),
+        Passage(
+            "doc:1",
+            "doc",
+            "2022 Q3 AAPL.pdf",
+            "/f/2022 Q3 AAPL.pdf",
+            2,
+            0,
+            90,
+            "iPad net sales decreased due to lower iPad Pro sales.",
+        ),
+        Passage(
+            "doc:3",
+            "doc",
+            "2022 Q3 AAPL.pdf",
+            "/f/2022 Q3 AAPL.pdf",
+            4,
+            10,
+            90,
+            "Total net sales 82,959 97,278 for the three months ended June 25, 2022.",
+        ),
     ]
     attribution = attribute(text, [p.text for p in passages])
     hits = [Hit(p, 0.03, 0.5, 1, 2) for p in passages]
-    return Answer("Net sales?", attribution.text, hits, 0.05, Timings(900, 41, 0.8, 1.8),
-                  attribution=attribution)
+    return Answer(
+        "Net sales?",
+        attribution.text,
+        hits,
+        0.05,
+        Timings(900, 41, 0.8, 1.8),
+        attribution=attribution,
+    )
 
 
 def format_of(turn: TurnWidget, text: str) -> tuple[QTextCharFormat, QTextCursor]:
@@ -150,8 +182,9 @@ def format_of(turn: TurnWidget, text: str) -> tuple[QTextCharFormat, QTextCursor
 def test_unsupported_sentences_are_marked_and_unused_passages_set_apart(qtbot, tmp_path):
     store = ConversationStore(tmp_path / "c.sqlite")
     conv = store.new()
-    answer = checked_answer("**Total net sales** were $82,959 million. "
-                            "Profit rose to $99 million [1].")
+    answer = checked_answer(
+        "**Total net sales** were $82,959 million. Profit rose to $99 million [1]."
+    )
     saved = store.add_turn(conv.conv_id, turn_from_answer(answer))
     view = ChatView()
     qtbot.addWidget(view)
@@ -161,8 +194,9 @@ def test_unsupported_sentences_are_marked_and_unused_passages_set_apart(qtbot, t
     view.finish_turn(saved)
     [turn] = view.turns()
 
-    assert turn.plain_answer() == ("Total net sales were $82,959 million [2]. "
-                                   "Profit rose to $99 million [1].")
+    assert turn.plain_answer() == (
+        "Total net sales were $82,959 million [2]. Profit rose to $99 million [1]."
+    )
     flagged, cursor = format_of(turn, "Profit rose")
     assert flagged.underlineStyle() == QTextCharFormat.UnderlineStyle.DotLine
     assert flagged.toolTip() == UNSUPPORTED_TIP
@@ -172,8 +206,10 @@ def test_unsupported_sentences_are_marked_and_unused_passages_set_apart(qtbot, t
     qtbot.waitUntil(turn.unsupported_note.isVisible)
 
     point = turn.answer.cursorRect(cursor).center()
-    QApplication.sendEvent(turn.answer.viewport(), QHelpEvent(
-        QEvent.Type.ToolTip, point, turn.answer.viewport().mapToGlobal(point)))
+    QApplication.sendEvent(
+        turn.answer.viewport(),
+        QHelpEvent(QEvent.Type.ToolTip, point, turn.answer.viewport().mapToGlobal(point)),
+    )
     qtbot.waitUntil(lambda: QToolTip.text() == UNSUPPORTED_TIP)
 
     # Sources first, then the passage the model was given but the answer does not rest on;
@@ -181,7 +217,11 @@ def test_unsupported_sentences_are_marked_and_unused_passages_set_apart(qtbot, t
     layout = turn.sources_layout
     order = [layout.itemAt(i).widget() for i in range(layout.count())]
     assert [(w.text() if w in turn.headings else w.n) for w in order] == [
-        "Sources", 2, "Also consulted", 1]
+        "Sources",
+        2,
+        "Also consulted",
+        1,
+    ]
     assert [c.source.cited for c in turn.cards] == [True, False]
     with qtbot.waitSignal(view.source_requested) as opened:
         qtbot.mouseClick(turn.cards[1], Qt.MouseButton.LeftButton)
@@ -193,8 +233,11 @@ def test_unsupported_sentences_are_marked_and_unused_passages_set_apart(qtbot, t
     link.setPosition(position + 1)
     assert link.charFormat().toolTip() == UNSUPPORTED_TIP
     with qtbot.waitSignal(view.source_requested) as opened:
-        qtbot.mouseClick(turn.answer.viewport(), Qt.MouseButton.LeftButton,
-                         pos=turn.answer.cursorRect(link).center())
+        qtbot.mouseClick(
+            turn.answer.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=turn.answer.cursorRect(link).center(),
+        )
     assert opened.args == [turn.index, 1]
 
     view.show_turns(store.turns(conv.conv_id))  # the conversation opened again later
@@ -206,10 +249,10 @@ def test_unsupported_sentences_are_marked_and_unused_passages_set_apart(qtbot, t
 # --- the real engine ---
 
 
-
 @pytest.mark.integration
 def test_window_opens_at_once_and_queues_files_until_models_are_ready(
-        qtbot, open_window, home: Path):
+    qtbot, open_window, home: Path
+):
     started = time.perf_counter()
     window = open_window(home)
     qtbot.waitExposed(window)
@@ -226,8 +269,10 @@ def test_window_opens_at_once_and_queues_files_until_models_are_ready(
 
     wait_ready(qtbot, window)
     assert not window.model_busy.isVisible()
-    qtbot.waitUntil(lambda: getattr(window.library_panel.row_for(SAMPLE.name), "state", "")
-                    == "ready", timeout=LOAD)
+    qtbot.waitUntil(
+        lambda: getattr(window.library_panel.row_for(SAMPLE.name), "state", "") == "ready",
+        timeout=LOAD,
+    )
     row = window.library_panel.row_for(SAMPLE.name)
     assert row.passages > 0 and row.doc_id
     qtbot.waitUntil(lambda: not window.ingest_box.isVisible(), timeout=LOAD)
@@ -235,7 +280,8 @@ def test_window_opens_at_once_and_queues_files_until_models_are_ready(
 
 @pytest.mark.integration
 def test_dropped_files_and_folders_are_ingested_and_failures_explained(
-        qtbot, open_window, home: Path, tmp_path: Path):
+    qtbot, open_window, home: Path, tmp_path: Path
+):
     folder = tmp_path / "notes"
     folder.mkdir()
     (folder / "plants.md").write_text("# Plants\n\nFerns grow in shade and need moist soil.\n")
@@ -268,14 +314,17 @@ def test_dropped_files_and_folders_are_ingested_and_failures_explained(
 @pytest.mark.integration
 @needs_eval(SEC10Q)
 def test_closing_while_indexing_ends_at_once_and_the_next_start_finishes_the_work(
-        qtbot, open_window, home: Path):
+    qtbot, open_window, home: Path
+):
     window = open_window(home)
     wait_ready(qtbot, window)
     assert drop(window, [SEC10Q])
-    qtbot.waitUntil(lambda: any(r.state == "ready" for r in window.library_panel.rows()),
-                    timeout=LOAD)
-    qtbot.waitUntil(lambda: any(r.state == "embedding" for r in window.library_panel.rows()),
-                    timeout=LOAD)
+    qtbot.waitUntil(
+        lambda: any(r.state == "ready" for r in window.library_panel.rows()), timeout=LOAD
+    )
+    qtbot.waitUntil(
+        lambda: any(r.state == "embedding" for r in window.library_panel.rows()), timeout=LOAD
+    )
     started = time.perf_counter()
     window.close()
     closed_after = time.perf_counter() - started
@@ -286,15 +335,22 @@ def test_closing_while_indexing_ends_at_once_and_the_next_start_finishes_the_wor
     assert 1 <= len(before) < 20 and sum(d.state != "ready" for d in before) <= 1
 
     again = open_window(home)  # completes a cut-off document without a new drop
-    qtbot.waitUntil(lambda: [d.state for d in documents(home)] == ["ready"] * len(before),
-                    timeout=LOAD)
-    qtbot.waitUntil(lambda: {r.title: r.state for r in again.library_panel.rows()}
-                    == {d.title: "ready" for d in before}, timeout=LOAD)
+    qtbot.waitUntil(
+        lambda: [d.state for d in documents(home)] == ["ready"] * len(before), timeout=LOAD
+    )
+    qtbot.waitUntil(
+        lambda: (
+            {r.title: r.state for r in again.library_panel.rows()}
+            == {d.title: "ready" for d in before}
+        ),
+        timeout=LOAD,
+    )
 
 
 @pytest.mark.integration
 def test_answer_streams_shows_timings_and_opens_the_cited_page(
-        qtbot, open_window, sec_home: Path, tmp_path: Path):
+    qtbot, open_window, sec_home: Path, tmp_path: Path
+):
     pytest.importorskip("quelle.ui.source_view")
     window = open_window(copy_home(sec_home, tmp_path / "home"))
     wait_ready(qtbot, window)
@@ -335,16 +391,16 @@ def test_answer_streams_shows_timings_and_opens_the_cited_page(
         point = turn.answer.cursorRect(cursor).center()
         qtbot.mouseClick(turn.answer.viewport(), Qt.MouseButton.LeftButton, pos=point)
         source = turn.sources[n - 1]
-        assert (Path(view.current_path()), view.current_page()) == (Path(source.file),
-                                                                    source.page)
+        assert (Path(view.current_path()), view.current_page()) == (Path(source.file), source.page)
 
 
 @pytest.mark.integration
 def test_esc_stops_a_long_answer_at_once(qtbot, open_window, sec_home: Path, tmp_path: Path):
     home = copy_home(sec_home, tmp_path / "home")
     settings_file = Paths.resolve(home).settings_file
-    save_settings(load_settings(settings_file).replace(max_answer_tokens=1500,
-                                                       temperature=0.9), settings_file)
+    save_settings(
+        load_settings(settings_file).replace(max_answer_tokens=1500, temperature=0.9), settings_file
+    )
     window = open_window(home)
     wait_ready(qtbot, window)
     window.chat.input.setPlainText(APPLE_QUESTION + " Explain every figure in great detail.")
@@ -364,7 +420,8 @@ def test_esc_stops_a_long_answer_at_once(qtbot, open_window, sec_home: Path, tmp
 
 @pytest.mark.integration
 def test_question_without_relevant_passages_says_so(
-        qtbot, open_window, sec_home: Path, tmp_path: Path):
+    qtbot, open_window, sec_home: Path, tmp_path: Path
+):
     window = open_window(copy_home(sec_home, tmp_path / "home"))
     turn = ask(qtbot, window, "Who painted the Mona Lisa?")  # asked while models load
     assert "found nothing" in turn.plain_answer()
@@ -389,7 +446,8 @@ class _StandInDialog:
 
 @pytest.mark.integration
 def test_settings_are_applied_and_persist_across_a_restart(
-        qtbot, open_window, home: Path, monkeypatch):
+    qtbot, open_window, home: Path, monkeypatch
+):
     settings_dialog = pytest.importorskip("quelle.ui.settings_dialog")
     monkeypatch.setattr(settings_dialog, "SettingsDialog", _StandInDialog)
     _StandInDialog.shown = []
@@ -409,7 +467,8 @@ def test_settings_are_applied_and_persist_across_a_restart(
 
 @pytest.mark.integration
 def test_conversations_persist_and_export_with_sources(
-        qtbot, open_window, sec_home: Path, tmp_path: Path):
+    qtbot, open_window, sec_home: Path, tmp_path: Path
+):
     home = copy_home(sec_home, tmp_path / "home")
     window = open_window(home)
     wait_ready(qtbot, window)
@@ -423,8 +482,9 @@ def test_conversations_persist_and_export_with_sources(
     window.close()
 
     again = open_window(home)
-    titles = [again.conversations.list.item(i).text()
-              for i in range(again.conversations.list.count())]
+    titles = [
+        again.conversations.list.item(i).text() for i in range(again.conversations.list.count())
+    ]
     assert APPLE_QUESTION[:60] in titles
     item = again.conversations.list.findItems(APPLE_QUESTION[:60], Qt.MatchFlag.MatchExactly)[0]
     again.conversations.list.setCurrentItem(item)

@@ -29,8 +29,11 @@ def _parser() -> argparse.ArgumentParser:
         "Without a command, the window opens.",
     )
     parser.add_argument("--version", action="version", version=f"quelle {__version__}")
-    parser.add_argument("--home", metavar="DIR",
-                        help="keep the library, settings and logs in DIR (also: QUELLE_HOME)")
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help="keep the library, settings and logs in DIR (also: QUELLE_HOME)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="add files and folders to the library")
@@ -76,8 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception:
         log.exception("Unexpected error in 'quelle %s'", args.command)
-        print(f"quelle: unexpected error; details are in {library.paths.log_file}",
-              file=sys.stderr)
+        print(f"quelle: unexpected error; details are in {library.paths.log_file}", file=sys.stderr)
         return 1
     finally:
         library.close()
@@ -101,8 +103,10 @@ class _ProgressBar:
         filled = int(width * progress.fraction)
         eta = _duration(progress.eta_seconds) if progress.eta_seconds is not None else "--"
         name = Path(progress.event.path).name
-        line = (f"[{'#' * filled}{'.' * (width - filled)}] {progress.fraction:4.0%} "
-                f"{progress.files_done}/{progress.files_total} files, ETA {eta}  {name[:40]}")
+        line = (
+            f"[{'#' * filled}{'.' * (width - filled)}] {progress.fraction:4.0%} "
+            f"{progress.files_done}/{progress.files_total} files, ETA {eta}  {name[:40]}"
+        )
         if self._tty:
             self._stream.write("\r\x1b[K" + line)
         else:
@@ -125,9 +129,11 @@ def _ingest(library, args) -> int:  # type: ignore[no-untyped-def]
         report = library.ingest(args.paths, on_progress=bar)
     finally:
         bar.close()
-    print(f"Added {len(report.added)} documents ({report.passages} passages), "
-          f"{len(report.unchanged)} unchanged, {len(report.failed)} failed "
-          f"in {_duration(report.seconds)}.")
+    print(
+        f"Added {len(report.added)} documents ({report.passages} passages), "
+        f"{len(report.unchanged)} unchanged, {len(report.failed)} failed "
+        f"in {_duration(report.seconds)}."
+    )
     for path, reason in report.failed:
         print(f"  failed: {path}: {reason}")
     if report.cancelled:
@@ -192,25 +198,37 @@ def _answer_json(answer) -> dict:  # type: ignore[no-untyped-def,type-arg]
         "answer": answer.text,
         "found": answer.found,
         "sources": [
-            {"n": n, "file": h.passage.path, "page": h.passage.page,
-             "score": round(h.score, 6), "similarity": round(h.similarity, 4),
-             "passage_id": h.passage.passage_id, "cited": _cited(answer, n),
-             "text": h.passage.text}
+            {
+                "n": n,
+                "file": h.passage.path,
+                "page": h.passage.page,
+                "score": round(h.score, 6),
+                "similarity": round(h.similarity, 4),
+                "passage_id": h.passage.passage_id,
+                "cited": _cited(answer, n),
+                "text": h.passage.text,
+            }
             for n, h in enumerate(answer.sources, start=1)
         ],
         "sentences": [
-            {"text": attribution.text[s.start:s.end], "source": s.passage}
+            {"text": attribution.text[s.start : s.end], "source": s.passage}
             for s in (attribution.sentences if attribution else ())
         ],
         "unsupported": attribution.unsupported if attribution else [],
         "timings": {
             "retrieval_seconds": round(answer.retrieval_seconds, 4),
-            **({"first_token_seconds": round(timings.first_token_seconds, 3),
-                "tokens_per_second": round(timings.tokens_per_second, 2),
-                "ms_per_token": round(timings.ms_per_token, 2),
-                "prompt_tokens": timings.prompt_tokens,
-                "answer_tokens": timings.answer_tokens,
-                "total_seconds": round(timings.total_seconds, 3)} if timings else {}),
+            **(
+                {
+                    "first_token_seconds": round(timings.first_token_seconds, 3),
+                    "tokens_per_second": round(timings.tokens_per_second, 2),
+                    "ms_per_token": round(timings.ms_per_token, 2),
+                    "prompt_tokens": timings.prompt_tokens,
+                    "answer_tokens": timings.answer_tokens,
+                    "total_seconds": round(timings.total_seconds, 3),
+                }
+                if timings
+                else {}
+            ),
         },
     }
 
@@ -223,16 +241,19 @@ def _docs(library, args) -> int:  # type: ignore[no-untyped-def]
     for d in docs:
         added = time.strftime("%Y-%m-%d %H:%M", time.localtime(d.added))
         state = "" if d.state == "ready" else f"  ({d.state})"
-        print(f"{d.doc_id[:10]}  {d.title}  {d.pages} pages, {d.passages} passages, "
-              f"added {added}{state}")
+        print(
+            f"{d.doc_id[:10]}  {d.title}  {d.pages} pages, {d.passages} passages, "
+            f"added {added}{state}"
+        )
     return 0
 
 
 def _remove(library, args) -> int:  # type: ignore[no-untyped-def]
     doc = library.find_document(args.document)
     if doc is None:
-        raise QuelleError(f"No single document matches '{args.document}'. "
-                          "See 'quelle docs' for ids and names.")
+        raise QuelleError(
+            f"No single document matches '{args.document}'. See 'quelle docs' for ids and names."
+        )
     library.remove(doc.doc_id)
     print(f"Removed {doc.title}.")
     return 0

@@ -63,7 +63,7 @@ class Attribution:
     @property
     def unsupported(self) -> list[str]:
         """Sentences no passage supports, as they stand in the text."""
-        return [self.text[s.start:s.end] for s in self.sentences if s.unsupported]
+        return [self.text[s.start : s.end] for s in self.sentences if s.unsupported]
 
     @property
     def unsupported_spans(self) -> list[tuple[int, int]]:
@@ -156,10 +156,25 @@ def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:
 # --- figures --------------------------------------------------------------------------------
 
 _SCALES = {
-    "thousand": 1e3, "thousands": 1e3, "tsd": 1e3, "tausend": 1e3, "k": 1e3,
-    "million": 1e6, "millions": 1e6, "mio": 1e6, "millionen": 1e6, "mn": 1e6, "m": 1e6,
-    "billion": 1e9, "billions": 1e9, "bn": 1e9, "b": 1e9, "mrd": 1e9, "milliarden": 1e9,
-    "trillion": 1e12, "trillions": 1e12,
+    "thousand": 1e3,
+    "thousands": 1e3,
+    "tsd": 1e3,
+    "tausend": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "mio": 1e6,
+    "millionen": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "billions": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "mrd": 1e9,
+    "milliarden": 1e9,
+    "trillion": 1e12,
+    "trillions": 1e12,
 }
 _FIGURE = re.compile(
     r"(?<![\w])(?<![A-Za-z]-)"
@@ -235,8 +250,12 @@ def _figures(text: str, language: str) -> Iterator[_Figure]:
             continue
         unit = (match.group("suffix") or match.group("scale") or "").lower()
         percent = bool(match.group("pct"))
-        yield _Figure(tuple(readings), _SCALES.get(unit), percent,
-                      _is_context(text, match, number, unit or percent))
+        yield _Figure(
+            tuple(readings),
+            _SCALES.get(unit),
+            percent,
+            _is_context(text, match, number, unit or percent),
+        )
 
 
 def _without_dates(text: str) -> str:
@@ -293,7 +312,7 @@ class _Evidence:
         unit = figure.scale or 1.0
         for value, decimals in figure.readings:
             target = value * unit
-            tolerance = 0.5 * 10.0 ** -decimals * unit * (1 + 1e-9)
+            tolerance = 0.5 * 10.0**-decimals * unit * (1 + 1e-9)
             i = bisect.bisect_left(self.values, target - tolerance)
             if i < len(self.values) and self.values[i] <= target + tolerance:
                 return True
@@ -339,10 +358,12 @@ class _Claim:
 
     @classmethod
     def of(cls, sentence: str) -> _Claim:
-        figures = tuple({f.key(): f for f in _figures(sentence, detect_language(sentence))}
-                        .values())
+        figures = tuple(
+            {f.key(): f for f in _figures(sentence, detect_language(sentence))}.values()
+        )
         content = dict.fromkeys(
-            w for w in words(_FIGURE.sub(" ", _without_dates(sentence)))
+            w
+            for w in words(_FIGURE.sub(" ", _without_dates(sentence)))
             if len(w) > 1 and not w.isdigit() and w not in STOPWORDS and w not in _FIGURE_WORDS
         )
         return cls(tuple(_forms(w) for w in content), figures, set(content) <= _META_WORDS)
@@ -354,8 +375,7 @@ class _Claim:
             return True
         if any(not f.context for f in self.figures):
             return False
-        return (len(self.words) < MIN_WORDS or self.meta
-                or sentence.rstrip(" *_").endswith(":"))
+        return len(self.words) < MIN_WORDS or self.meta or sentence.rstrip(" *_").endswith(":")
 
     def score(self, evidence: Sequence[_Evidence]) -> float:
         """Share of the weighted terms found in any of `evidence`."""
@@ -372,8 +392,10 @@ class _Claim:
     def supported_by(self, evidence: Sequence[_Evidence]) -> bool:
         """Every figure stands in `evidence` (a year or a date may stand in a table header
         elsewhere) and so do most of the weighted terms."""
-        return all(f.context or any(e.holds_figure(f) for e in evidence)
-                   for f in self.figures) and self.score(evidence) >= MIN_SUPPORT
+        return (
+            all(f.context or any(e.holds_figure(f) for e in evidence) for f in self.figures)
+            and self.score(evidence) >= MIN_SUPPORT
+        )
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -416,8 +438,7 @@ def _supporting(claim: _Claim, evidence: Sequence[_Evidence]) -> int | None:
     for i in ranked:
         if claim.supported_by([evidence[i]]):
             return i + 1
-    if ranked and any(claim.supported_by([evidence[ranked[0]], evidence[j]])
-                      for j in ranked[1:]):
+    if ranked and any(claim.supported_by([evidence[ranked[0]], evidence[j]]) for j in ranked[1:]):
         return ranked[0] + 1
     return None
 
@@ -430,10 +451,10 @@ def _add_marker(sentence: str, n: int) -> str:
 
 def _replace_markers(sentence: str, markers: list[re.Match[str]], n: int) -> str:
     """The first of the model's markers names passage n; the rest go."""
-    pieces = [sentence[:markers[0].start()], f"[{n}]"]
+    pieces = [sentence[: markers[0].start()], f"[{n}]"]
     last = markers[0].end()
     for m in markers[1:]:
-        pieces.append(sentence[last:m.start()].rstrip(" \t"))
+        pieces.append(sentence[last : m.start()].rstrip(" \t"))
         last = m.end()
     pieces.append(sentence[last:])
     return "".join(pieces)

@@ -113,25 +113,34 @@ def turn_from_answer(answer: Any) -> SavedTurn:
     attribution = answer.attribution
     checked = attribution is not None and attribution.text == answer.text
     sources = [
-        SavedSource(h.passage.path or h.passage.title, h.passage.page, h.passage.passage_id,
-                    snippet_of(h.passage.text), round(float(h.similarity), 4), h.passage.text,
-                    not checked or n in attribution.cited)
+        SavedSource(
+            h.passage.path or h.passage.title,
+            h.passage.page,
+            h.passage.passage_id,
+            snippet_of(h.passage.text),
+            round(float(h.similarity), 4),
+            h.passage.text,
+            not checked or n in attribution.cited,
+        )
         for n, h in enumerate(answer.sources, start=1)
     ]
     timings: dict[str, float] = {"retrieval_seconds": round(answer.retrieval_seconds, 4)}
     t = answer.timings
     if t is not None:
-        timings.update({
-            "first_token_seconds": round(t.first_token_seconds, 3),
-            "tokens_per_second": round(t.tokens_per_second, 2),
-            "ms_per_token": round(t.ms_per_token, 2),
-            "prompt_tokens": t.prompt_tokens,
-            "answer_tokens": t.answer_tokens,
-            "total_seconds": round(t.total_seconds, 3),
-        })
+        timings.update(
+            {
+                "first_token_seconds": round(t.first_token_seconds, 3),
+                "tokens_per_second": round(t.tokens_per_second, 2),
+                "ms_per_token": round(t.ms_per_token, 2),
+                "prompt_tokens": t.prompt_tokens,
+                "answer_tokens": t.answer_tokens,
+                "total_seconds": round(t.total_seconds, 3),
+            }
+        )
     unsupported = attribution.unsupported_spans if checked else []
-    return SavedTurn(answer.question, answer.text, sources, timings, answer.stopped,
-                     unsupported=unsupported)
+    return SavedTurn(
+        answer.question, answer.text, sources, timings, answer.stopped, unsupported=unsupported
+    )
 
 
 class ConversationStore:
@@ -159,7 +168,8 @@ class ConversationStore:
         if "unsupported" not in columns:
             with self._db:
                 self._db.execute(
-                    "ALTER TABLE turns ADD COLUMN unsupported TEXT NOT NULL DEFAULT '[]'")
+                    "ALTER TABLE turns ADD COLUMN unsupported TEXT NOT NULL DEFAULT '[]'"
+                )
 
     # --- conversations ---
 
@@ -190,8 +200,9 @@ class ConversationStore:
     def rename(self, conv_id: int, title: str) -> None:
         title = " ".join(title.split()) or DEFAULT_TITLE
         with self._db:
-            self._db.execute("UPDATE conversations SET title = ? WHERE conv_id = ?",
-                             (title, conv_id))
+            self._db.execute(
+                "UPDATE conversations SET title = ? WHERE conv_id = ?", (title, conv_id)
+            )
 
     def delete(self, conv_id: int) -> None:
         with self._db:
@@ -206,31 +217,46 @@ class ConversationStore:
             cursor = self._db.execute(
                 "INSERT INTO turns (conv_id, question, answer, sources, timings, stopped, created,"
                 " unsupported) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (conv_id, turn.question, turn.answer,
-                 json.dumps([asdict(s) for s in turn.sources], ensure_ascii=False),
-                 json.dumps(turn.timings), int(turn.stopped), now,
-                 json.dumps([list(span) for span in turn.unsupported])),
+                (
+                    conv_id,
+                    turn.question,
+                    turn.answer,
+                    json.dumps([asdict(s) for s in turn.sources], ensure_ascii=False),
+                    json.dumps(turn.timings),
+                    int(turn.stopped),
+                    now,
+                    json.dumps([list(span) for span in turn.unsupported]),
+                ),
             )
-            self._db.execute("UPDATE conversations SET updated = ? WHERE conv_id = ?",
-                             (now, conv_id))
+            self._db.execute(
+                "UPDATE conversations SET updated = ? WHERE conv_id = ?", (now, conv_id)
+            )
         return replace(turn, turn_id=int(cursor.lastrowid or 0))
 
     def turn_count(self, conv_id: int) -> int:
-        row = self._db.execute("SELECT COUNT(*) FROM turns WHERE conv_id = ?",
-                               (conv_id,)).fetchone()
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM turns WHERE conv_id = ?", (conv_id,)
+        ).fetchone()
         return int(row[0])
 
     def turns(self, conv_id: int, last: int | None = None) -> list[SavedTurn]:
         """The turns in order; with `last`, only the most recent ones."""
         rows = self._db.execute(
             "SELECT turn_id, question, answer, sources, timings, stopped, unsupported FROM turns "
-            "WHERE conv_id = ? ORDER BY turn_id DESC LIMIT ?", (conv_id, last or -1),
+            "WHERE conv_id = ? ORDER BY turn_id DESC LIMIT ?",
+            (conv_id, last or -1),
         ).fetchall()
         rows.reverse()
         return [
-            SavedTurn(question, answer, [SavedSource(**s) for s in json.loads(sources)],
-                      json.loads(timings), bool(stopped), turn_id,
-                      [(int(a), int(b)) for a, b in json.loads(unsupported)])
+            SavedTurn(
+                question,
+                answer,
+                [SavedSource(**s) for s in json.loads(sources)],
+                json.loads(timings),
+                bool(stopped),
+                turn_id,
+                [(int(a), int(b)) for a, b in json.loads(unsupported)],
+            )
             for turn_id, question, answer, sources, timings, stopped, unsupported in rows
         ]
 
@@ -247,8 +273,12 @@ class ConversationStore:
         conv = self.conversation(conv_id)
         if conv is None:
             raise KeyError(conv_id)
-        lines = [f"# {conv.title}", "",
-                 f"_Exported from Quelle on {time.strftime('%Y-%m-%d %H:%M')}_", ""]
+        lines = [
+            f"# {conv.title}",
+            "",
+            f"_Exported from Quelle on {time.strftime('%Y-%m-%d %H:%M')}_",
+            "",
+        ]
         for turn in self.turns(conv_id):
             lines += [f"## {turn.question}", "", turn.answer.strip() or "_(no answer)_", ""]
             if turn.stopped:
@@ -257,8 +287,11 @@ class ConversationStore:
                 numbered = turn.numbered(cited)
                 if numbered:
                     lines += [f"**{heading}**", ""]
-                    lines += [f"- [{n}] {s.name}, page {s.page} "
-                              f"(similarity {s.similarity:.2f}): {s.snippet}" for n, s in numbered]
+                    lines += [
+                        f"- [{n}] {s.name}, page {s.page} "
+                        f"(similarity {s.similarity:.2f}): {s.snippet}"
+                        for n, s in numbered
+                    ]
                     lines.append("")
             if turn.unsupported:
                 lines += ["**Not supported by your documents**", ""]

@@ -118,9 +118,11 @@ def muted_color(palette: QPalette) -> QColor:
     text = palette.color(QPalette.ColorRole.WindowText)
     back = palette.color(QPalette.ColorRole.Window)
     mix = 0.62
-    return QColor(int(text.red() * mix + back.red() * (1 - mix)),
-                  int(text.green() * mix + back.green() * (1 - mix)),
-                  int(text.blue() * mix + back.blue() * (1 - mix)))
+    return QColor(
+        int(text.red() * mix + back.red() * (1 - mix)),
+        int(text.green() * mix + back.green() * (1 - mix)),
+        int(text.blue() * mix + back.blue() * (1 - mix)),
+    )
 
 
 def warning_color(palette: QPalette) -> QColor:
@@ -184,11 +186,15 @@ class SourceCard(QFrame):
         self.setProperty("cited", source.cited)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.setToolTip(self.tr("Open %1 at page %2").replace("%1", source.name)
-                        .replace("%2", str(source.page)))
-        head = QLabel(self.tr("<b>[%1]</b>&nbsp; %2 · page %3")
-                      .replace("%1", str(n)).replace("%2", _escape(source.name))
-                      .replace("%3", str(source.page)))
+        self.setToolTip(
+            self.tr("Open %1 at page %2").replace("%1", source.name).replace("%2", str(source.page))
+        )
+        head = QLabel(
+            self.tr("<b>[%1]</b>&nbsp; %2 · page %3")
+            .replace("%1", str(n))
+            .replace("%2", _escape(source.name))
+            .replace("%3", str(source.page))
+        )
         head.setTextFormat(Qt.TextFormat.RichText)
         relevance = QLabel(self.tr("relevance %1").replace("%1", f"{source.similarity:.2f}"))
         _mute(relevance)
@@ -212,7 +218,8 @@ class SourceCard(QFrame):
 
     def mouseReleaseEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
-                event.position().toPoint()):
+            event.position().toPoint()
+        ):
             self.activated.emit()
         super().mouseReleaseEvent(event)
 
@@ -317,17 +324,20 @@ class TurnWidget(QFrame):
         self.sources = list(turn.sources)
         self.set_text(turn.answer)
         if not turn.answer:
-            self.status.setText(self.tr("Stopped before the first word.") if turn.stopped
-                                else self.tr("No answer."))
+            self.status.setText(
+                self.tr("Stopped before the first word.") if turn.stopped else self.tr("No answer.")
+            )
             self.status.show()
         self.metrics.setText(self.metrics_text(turn))
         self.metrics.show()
         unsupported = len(turn.unsupported)
         self.unsupported_note.setText(
             self.tr("1 sentence is not supported by your documents; it is marked in red.")
-            if unsupported == 1 else
-            self.tr("%1 sentences are not supported by your documents; they are marked "
-                    "in red.").replace("%1", str(unsupported)))
+            if unsupported == 1
+            else self.tr(
+                "%1 sentences are not supported by your documents; they are marked in red."
+            ).replace("%1", str(unsupported))
+        )
         self.unsupported_note.setVisible(bool(unsupported))
         for widget in [*self.headings, *self.cards]:
             widget.deleteLater()
@@ -362,13 +372,13 @@ class TurnWidget(QFrame):
         t = turn.timings
         parts = []
         if "first_token_seconds" in t:
-            parts.append(self.tr("first token %1 s").replace(
-                "%1", f"{t['first_token_seconds']:.2f}"))
+            parts.append(
+                self.tr("first token %1 s").replace("%1", f"{t['first_token_seconds']:.2f}")
+            )
             parts.append(self.tr("%1 tokens/s").replace("%1", f"{t['tokens_per_second']:.1f}"))
             parts.append(self.tr("%1 ms/token").replace("%1", f"{t['ms_per_token']:.0f}"))
         if "retrieval_seconds" in t:
-            parts.append(self.tr("retrieval %1 s").replace(
-                "%1", f"{t['retrieval_seconds']:.2f}"))
+            parts.append(self.tr("retrieval %1 s").replace("%1", f"{t['retrieval_seconds']:.2f}"))
         if not turn.sources:
             parts.append(self.tr("no passage was relevant"))
         if turn.stopped:
@@ -400,8 +410,12 @@ class QuestionEdit(QPlainTextEdit):
         self.viewport().setAcceptDrops(False)
         self.setTabChangesFocus(True)
         lines = 3
-        height = self.fontMetrics().lineSpacing() * lines + 2 * int(
-            self.document().documentMargin()) + 2 * self.frameWidth() + 4
+        height = (
+            self.fontMetrics().lineSpacing() * lines
+            + 2 * int(self.document().documentMargin())
+            + 2 * self.frameWidth()
+            + 4
+        )
         self.setFixedHeight(height)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
@@ -435,12 +449,15 @@ class ChatView(QWidget):
         self._render_timer.setInterval(RENDER_INTERVAL_MS)
         self._render_timer.timeout.connect(self._render)
 
-        self.placeholder = QLabel(self.tr(
-            "<h3>Ask your documents</h3>"
-            "<p>Add PDFs, Word, Markdown, HTML or text files with <b>Ctrl+O</b>, "
-            "or drop files and folders anywhere on this window.</p>"
-            "<p>Then ask a question below. Every answer lists the passages it comes "
-            "from; click one to see it in its document.</p>"))
+        self.placeholder = QLabel(
+            self.tr(
+                "<h3>Ask your documents</h3>"
+                "<p>Add PDFs, Word, Markdown, HTML or text files with <b>Ctrl+O</b>, "
+                "or drop files and folders anywhere on this window.</p>"
+                "<p>Then ask a question below. Every answer lists the passages it comes "
+                "from; click one to see it in its document.</p>"
+            )
+        )
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setTextFormat(Qt.TextFormat.RichText)
@@ -473,8 +490,9 @@ class ChatView(QWidget):
 
         self.input = QuestionEdit()
         self.input.setObjectName("questionInput")
-        self.input.setPlaceholderText(self.tr(
-            "Ask a question about your documents…  (Enter sends, Shift+Enter adds a line)"))
+        self.input.setPlaceholderText(
+            self.tr("Ask a question about your documents…  (Enter sends, Shift+Enter adds a line)")
+        )
         self.input.submitted.connect(self.submit)
         self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setObjectName("sendButton")
@@ -570,8 +588,9 @@ class ChatView(QWidget):
 
     def _update_earlier_button(self) -> None:
         self.earlier_button.setVisible(bool(self._earlier))
-        self.earlier_button.setText(self.tr("Show earlier questions (%1)")
-                                    .replace("%1", str(len(self._earlier))))
+        self.earlier_button.setText(
+            self.tr("Show earlier questions (%1)").replace("%1", str(len(self._earlier)))
+        )
 
     def append_token(self, piece: str) -> None:
         """Queue a piece of the streaming answer; the render timer shows it shortly."""
@@ -600,8 +619,9 @@ class ChatView(QWidget):
     def set_answering(self, answering: bool) -> None:
         self.answering = answering
         self.send_button.setText(self.tr("Stop") if answering else self.tr("Send"))
-        self.send_button.setToolTip(self.tr("Stop the answer (Esc)") if answering
-                                    else self.tr("Send the question (Enter)"))
+        self.send_button.setToolTip(
+            self.tr("Stop the answer (Esc)") if answering else self.tr("Send the question (Enter)")
+        )
 
     def _add_turn(self, question: str) -> TurnWidget:
         self.placeholder.hide()
