@@ -2,6 +2,11 @@
 
 Every reader returns the pages of one file or raises a `DocumentError` whose message names
 the file and says what is wrong in words.
+
+PDF pages that hold tables are read with pypdf's layout mode: its plain mode emits cells in
+content-stream order, which in financial statements puts each column heading ("June 25,",
+"2022") on lines of its own, so a reader cannot tell the current-year column from the
+prior-year one. Layout mode keeps each row and each heading on one line, in column order.
 """
 
 from __future__ import annotations
@@ -10,8 +15,10 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any, Literal
 
 from quelle.core.errors import DocumentError, EmptyDocument, EncryptedDocument, UnsupportedFile
 
@@ -33,15 +40,24 @@ SUPPORTED_SUFFIXES = frozenset({".pdf", ".docx"}) | TEXT_SUFFIXES | HTML_SUFFIXE
 # Tables in financial filings hold arrays larger than pypdf's default safety limit.
 _PDF_LIMITS = {"array_maximum_element_count": 2_000_000}
 
+# How PDF text is extracted: "plain" (pypdf's default order), "layout" (every page laid out
+# as printed), "tables" (layout only for pages that look like tables; prose keeps plain).
+PdfText = Literal["plain", "layout", "tables"]
+PDF_TEXT_MODES: tuple[PdfText, ...] = ("plain", "layout", "tables")
+DEFAULT_PDF_TEXT: PdfText = "plain"
+
 
 def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES
 
 
-def read_pages(path: Path) -> list[Page]:
+def read_pages(path: Path, pdf_text: PdfText = DEFAULT_PDF_TEXT) -> list[Page]:
     """All pages of `path` that hold text. Raises `DocumentError` for anything unreadable."""
     suffix = path.suffix.lower()
-    reader = _READERS.get(suffix) or _reader_for_family(suffix)
+    if pdf_text not in PDF_TEXT_MODES:
+        raise ValueError(f"unknown PDF text mode {pdf_text!r}")
+    reader = partial(_read_pdf, mode=pdf_text) if suffix == ".pdf" else None
+    reader = reader or _READERS.get(suffix) or _reader_for_family(suffix)
     if reader is None:
         raise UnsupportedFile(
             f"'{path.name}' is a {suffix or 'extension-less'} file, which Quelle cannot read. "
@@ -78,7 +94,7 @@ def _reader_for_family(suffix: str) -> Callable[[Path], list[Page]] | None:
 # --- PDF ---------------------------------------------------------------------------------
 
 
-def _read_pdf(path: Path) -> list[Page]:
+def _read_pdf(path: Path, mode: PdfText = DEFAULT_PDF_TEXT) -> list[Page]:
     import contextlib
 
     import pypdf
@@ -87,10 +103,10 @@ def _read_pdf(path: Path) -> list[Page]:
         raise DocumentError(f"'{path.name}' is empty (0 bytes).")
     configure = getattr(pypdf, "apply_configuration", None)  # pypdf >= 7
     with configure(**_PDF_LIMITS) if configure else contextlib.nullcontext():
-        return _extract_pdf(path)
+        return _extract_pdf(path, mode)
 
 
-def _extract_pdf(path: Path) -> list[Page]:
+def _extract_pdf(path: Path, mode: PdfText) -> list[Page]:
     import pypdf
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 
@@ -119,8 +135,81 @@ def _extract_pdf(path: Path) -> list[Page]:
         except Exception:  # one bad page must not lose the rest of the file
             log.warning("Page %d of %s could not be read", number, path, exc_info=True)
             continue
-        pages.append(Page(number, _clean(text)))
+        if mode == "layout" or mode == "tables" and _looks_like_table(text):
+            text = _laid_out(page, text, f"page {number} of {path}")
+        else:
+            text = _clean(text)
+        pages.append(Page(number, text))
     return pages
+
+
+# A table cell: an amount, a percentage or a dash for "none" ("$ 63,355", "(1,897)", "8 %").
+_CELL = re.compile(r"\(?\$?\(?-?[\d,]*\d(?:\.\d+)?\)?%?\)?|[—–-]")
+_TABLE_ROWS = 3  # rows of figures that make a page a table page
+_WORD = re.compile(r"[^\W\d_]+")
+_KEPT_WORDS = 0.9  # share of the plain text's words the layout text must keep
+
+
+def _looks_like_table(plain: str) -> bool:
+    """At least a few lines end in two or more figures, or are nothing but figures."""
+    rows = 0
+    for line in plain.splitlines():
+        cells = line.replace("$ ", "$").split()
+        tail = 0
+        for cell in reversed(cells):
+            if not _CELL.fullmatch(cell):
+                break
+            tail += 1
+        if tail >= 2 or cells and tail == len(cells):
+            rows += 1
+            if rows >= _TABLE_ROWS:
+                return True
+    return False
+
+
+def _laid_out(page: Any, plain: str, where: str) -> str:
+    """The page as printed, columns squeezed (see `_squeeze_columns`); the plain text when
+    layout mode fails or loses words (it drops rotated text and can split words apart)."""
+    try:
+        layout = (
+            page.extract_text(extraction_mode="layout", layout_mode_space_vertically=False) or ""
+        )
+    except Exception:  # layout mode is younger than plain mode; plain text is still good
+        log.warning("Layout of %s could not be read", where, exc_info=True)
+        return _clean(plain)
+    kept = set(_WORD.findall(layout))
+    words = _WORD.findall(plain)
+    if words and sum(w in kept for w in words) < _KEPT_WORDS * len(words):
+        log.info("Layout of %s loses words; using plain text", where)
+        return _clean(plain)
+    return _squeeze_columns(layout)
+
+
+_COLUMN_GAP = re.compile(r" {3,}")
+_LINE_FIXES = (
+    (re.compile(r"\$ +(?=[\d(—–])"), "$"),  # "$      63,355" -> "$63,355"
+    (re.compile(r"(?<=\d) +(?=%)"), ""),  # "8 %" -> "8%"
+    (re.compile(r"(?<=\d) +(?=\))"), ""),  # "(260   )" -> "(260)"
+    (re.compile(r"(?<=\() +(?=\d)"), ""),
+    # A heading printed on two lines comes out joined: "June 25,2022" -> "June 25, 2022"
+    (re.compile(r"\b([A-Z][a-z]{2,8}\.? \d{1,2}),(?=(?:19|20)\d\d\b)"), r"\1, "),
+)
+
+
+def _squeeze_columns(layout: str) -> str:
+    """Layout text without its padding: a gap between columns becomes two spaces, any other
+    run of spaces one, and lines lose their indentation. Rows and column order stay; the
+    text stays short for the chat model (the embedder ignores spaces, a chat model does
+    not), and only whitespace changes, so the source view still finds passages on the page.
+    """
+    text = layout.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    lines = []
+    for line in _OTHER_SPACES.sub(" ", text).split("\n"):
+        line = line.strip()
+        for pattern, replacement in _LINE_FIXES:
+            line = pattern.sub(replacement, line)
+        lines.append("  ".join(_SPACES.sub(" ", cell) for cell in _COLUMN_GAP.split(line)))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 # --- text, Markdown, reStructuredText -------------------------------------------------------
@@ -149,8 +238,9 @@ class _VisibleText(HTMLParser):
     """Collects the text a browser would show: no scripts, styles or head."""
 
     _HIDDEN = frozenset({"script", "style", "head", "title", "noscript", "template", "svg"})
-    _BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-                         "section", "article", "table", "ul", "ol", "pre", "blockquote", "hr"})
+    _BLOCKS = frozenset(
+        "p div br li tr h1 h2 h3 h4 h5 h6 section article table ul ol pre blockquote hr".split()
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -218,6 +308,7 @@ def _read_docx(path: Path) -> list[Page]:
 _READERS: dict[str, Callable[[Path], list[Page]]] = {".pdf": _read_pdf, ".docx": _read_docx}
 
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+_OTHER_SPACES = re.compile(r"[\t\f\v\u00a0]")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 
 
