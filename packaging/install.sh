@@ -27,6 +27,23 @@ if command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
     fi
 fi
 
+# llama.cpp is built from source once per machine and kept outside the checkout. On x86-64
+# the build targets every CPU with AVX2 instead of this one: a native build also uses AMX
+# tile instructions where the CPU has them, and kernels that do not grant AMX to programs
+# (virtual machines often do not) stop such a build with "Illegal instruction".
+llama_version=0.3.36
+llama_flags=""
+[[ $(uname -m) == x86_64 ]] && llama_flags="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
+wheelhouse="${XDG_CACHE_HOME:-$HOME/.cache}/quelle/llama-$(echo "$llama_version $llama_flags" | sha256sum | cut -c1-12)"
+install_llama() {
+    if ! compgen -G "$wheelhouse/llama_cpp_python-*.whl" >/dev/null; then
+        echo "Building llama.cpp (about ten minutes, once per machine)"
+        CMAKE_ARGS="$llama_flags" .venv/bin/python -m pip wheel -q --no-cache-dir --no-deps \
+            "llama-cpp-python==$llama_version" -w "$wheelhouse"
+    fi
+    .venv/bin/python -m pip install -q "$wheelhouse"/llama_cpp_python-*.whl
+}
+
 python=${PYTHON:-python3}
 [[ -x .venv/bin/python ]] || "$python" -m venv .venv
 stamp=".venv/.quelle-installed${extras}-$(sha256sum pyproject.toml | cut -c1-16)"
@@ -34,6 +51,7 @@ if [[ ! -f "$stamp" ]]; then
     .venv/bin/python -m pip install -q --upgrade pip
     # torch first and pinned: any other release pulls a multi-GB CUDA build.
     .venv/bin/python -m pip install -q "torch==2.13.0"
+    install_llama
     .venv/bin/python -m pip install -q -e ".${extras}"
     touch "$stamp"
 fi

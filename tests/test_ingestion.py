@@ -154,7 +154,7 @@ def test_german_inflections_are_found_by_keyword_search(engine: Engine, tmp_path
           "Die Umsätze des Unternehmens stiegen im dritten Quartal deutlich. " * 3)
     write(tmp_path / "other.txt", "Das Wetter in Hamburg war im Sommer regnerisch. " * 3)
     engine.ingestor.run([tmp_path])
-    ids = engine.catalog.keyword_search("Wie hoch war der Umsatz?", 5)
+    ids = [pid for pid, _ in engine.catalog.keyword_search("Wie hoch war der Umsatz?", 5)]
     assert ids, "the stem 'umsatz' matches 'Umsätze'"
     titles = {p.title for p in engine.catalog.passages(ids).values()}
     assert titles == {"bericht.txt"}

@@ -15,17 +15,24 @@ def count_words(messages):
 
 def test_passages_are_numbered_with_file_and_page():
     messages = build_messages("How much?", [passage(1), passage(7)], [], "SYSTEM")
-    system = messages[0]["content"]
-    assert system.startswith("SYSTEM")
-    assert "[1] (report.pdf, page 1)" in system and "[2] (report.pdf, page 7)" in system
-    assert messages[-1] == {"role": "user", "content": "How much?"}
+    user = messages[-1]["content"]
+    assert "[1] (report.pdf, page 1)" in user and "[2] (report.pdf, page 7)" in user
+    assert user.endswith("Question: How much?")
+
+
+def test_the_system_message_is_the_same_for_every_question():
+    """A fixed prefix lets llama.cpp reuse its evaluated tokens across questions."""
+    first = build_messages("How much?", [passage(1)], [], "SYSTEM")
+    second = build_messages("Why?", [passage(2)], [Turn("How much?", "Much.")], "SYSTEM")
+    assert first[0] == second[0] == {"role": "system", "content": "SYSTEM"}
 
 
 def test_answer_language_follows_the_question():
     assert "Antworte auf Deutsch." in build_messages(
         "Wie hoch war der Umsatz im dritten Quartal?", [passage(1)], [], "S")[-1]["content"]
     assert build_messages(
-        "How high was revenue?", [passage(1)], [], "S")[-1]["content"] == "How high was revenue?"
+        "How high was revenue?", [passage(1)], [], "S")[-1]["content"].endswith(
+        "Question: How high was revenue?")
 
 
 def test_fitting_drops_old_turns_first_then_the_weakest_passages():

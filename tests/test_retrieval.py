@@ -1,14 +1,28 @@
 from __future__ import annotations
 
-from quelle.core.retrieval import _keep_champions, reciprocal_rank_fusion
+from quelle.core.retrieval import DENSE_SHARE, fuse
 
 
 def test_fusion_rewards_agreement():
-    scores = reciprocal_rank_fusion([["a", "b", "c"], ["b", "c", "a"]])
-    assert max(scores, key=scores.__getitem__) == "b"
-    assert scores["a"] > scores["c"]
+    scores = fuse([("a", 0.6), ("b", 0.55), ("c", 0.2)], [("b", 9.0), ("c", 8.0), ("a", 1.0)],
+                  0.5)
+    assert sorted(scores, key=scores.__getitem__, reverse=True) == ["b", "c", "a"]
 
 
-def test_each_rankers_first_choice_survives_the_cut():
-    assert _keep_champions(["x", "y", "z"], [["solo"], ["x"]]) == ["x", "y", "solo"]
-    assert _keep_champions(["x", "y"], [["x"], ["y"]]) == ["x", "y"]
+def test_a_confident_keyword_match_outranks_a_vague_dense_neighbour():
+    """Rank fusion would tie these; scores show that keyword search is sure and dense is not."""
+    scores = fuse([("vague", 0.31), ("exact", 0.30)], [("exact", 20.0), ("vague", 2.0)], 0.5)
+    assert max(scores, key=scores.__getitem__) == "exact"
+
+
+def test_dense_search_counts_for_less_on_questions_in_a_language_the_embedder_does_not_know():
+    assert DENSE_SHARE[False] < DENSE_SHARE[True]
+    dense, keyword = [("neighbour", 0.6)], [("match", 10.0), ("neighbour", 6.0)]
+    trusted = fuse(dense, keyword, DENSE_SHARE[True])
+    foreign = fuse(dense, keyword, DENSE_SHARE[False])
+    assert trusted["neighbour"] - trusted["match"] > foreign["neighbour"] - foreign["match"]
+
+
+def test_one_ranker_alone_keeps_its_order():
+    scores = fuse([], [("a", 3.0), ("b", 1.0)], 0.5)
+    assert sorted(scores, key=scores.__getitem__, reverse=True) == ["a", "b"]

@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS passages (
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS passage_terms USING fts5(terms, tokenize='unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS passage_vocab USING fts5vocab(passage_terms, 'row');
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -233,16 +234,31 @@ class Catalog:
     def passage_count(self) -> int:
         return self._db().execute("SELECT COUNT(*) FROM passages").fetchone()[0]
 
-    def keyword_search(self, query: str, limit: int) -> list[str]:
-        """Passage ids ranked by BM25 over stemmed terms, best first (ready documents only)."""
+    def term_counts(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many passages hold each stemmed term (0 for terms the library never uses)."""
+        terms = list(dict.fromkeys(terms))
+        if not terms:
+            return {}
+        marks = ",".join("?" * len(terms))
+        rows = self._db().execute(
+            f"SELECT term, doc FROM passage_vocab WHERE term IN ({marks})", terms
+        ).fetchall()
+        counts = dict.fromkeys(terms, 0)
+        counts.update({r[0]: r[1] for r in rows})
+        return counts
+
+    def keyword_search(self, query: str, limit: int) -> list[tuple[str, float]]:
+        """(passage id, BM25 score) over stemmed terms, best first, ready documents only.
+
+        Scores are positive, higher is better (SQLite's bm25() is negated)."""
         terms = query_terms(query)
         if not terms:
             return []
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
         rows = self._db().execute(
-            "SELECT p.passage_id FROM passage_terms t JOIN passages p ON p.rowid = t.rowid "
-            "JOIN documents d ON d.doc_id = p.doc_id "
-            "WHERE passage_terms MATCH ? AND d.state='ready' ORDER BY bm25(passage_terms) LIMIT ?",
+            "SELECT p.passage_id, bm25(passage_terms) AS score FROM passage_terms t "
+            "JOIN passages p ON p.rowid = t.rowid JOIN documents d ON d.doc_id = p.doc_id "
+            "WHERE passage_terms MATCH ? AND d.state='ready' ORDER BY score LIMIT ?",
             (match, limit),
         ).fetchall()
-        return [r[0] for r in rows]
+        return [(r[0], -r[1]) for r in rows]

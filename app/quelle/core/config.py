@@ -29,6 +29,7 @@ class Settings:
 
     chat_model: str = ""
     embedding_model: str = ""
+    reranker_model: str = ""  # a cross-encoder folder; empty: no re-ranking
     # generation
     temperature: float = 0.2
     top_p: float = 0.9

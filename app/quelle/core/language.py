@@ -65,11 +65,16 @@ def index_terms(text: str, language: str | None = None) -> str:
     return " ".join(_folded(stem(w)) for w in words(text) if w not in STOPWORDS)
 
 
+def stem_variants(word: str) -> frozenset[str]:
+    """A word stemmed as German and as English: the forms the keyword index may hold."""
+    return frozenset(_folded(_stemmer(language).stemWord(word)) for language in ("de", "en"))
+
+
 def query_terms(text: str) -> list[str]:
     """Each content word of a question stemmed as German and as English, without repeats."""
     terms: dict[str, None] = {}
     content = [w for w in words(text) if w not in STOPWORDS] or words(text)
     for w in content:
-        for language in ("de", "en"):
-            terms[_folded(_stemmer(language).stemWord(w))] = None
+        for term in sorted(stem_variants(w)):
+            terms[term] = None
     return list(terms)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from quelle.core.abstention import EMPTY_LIBRARY, gather, judge, refusal
 from quelle.core.catalog import Catalog, DocumentInfo, Passage
 from quelle.core.citations import Attribution, attribute
 from quelle.core.config import Settings, load_settings, save_settings
@@ -23,11 +24,12 @@ from quelle.core.generation import Generator, SamplingParams, Timings
 from quelle.core.indexer import Indexer
 from quelle.core.ingestion import Ingestor, IngestReport, Progress, file_hash
 from quelle.core.language import detect_language
-from quelle.core.models import chat_model_path, embedder_path
+from quelle.core.models import chat_model_path, embedder_languages, embedder_path
 from quelle.core.offline import enforce_offline
 from quelle.core.paths import Paths
 from quelle.core.prompts import NO_ANSWER, Turn, fit_messages, retrieval_query
-from quelle.core.retrieval import Hit, Retrieval, Retriever
+from quelle.core.reranking import PassageScorer
+from quelle.core.retrieval import Hit, Mode, Retrieval, Retriever
 from quelle.core.store_process import StoreClient, StoreEndpoint, StoreProcess
 
 log = logging.getLogger(__name__)
@@ -36,10 +38,6 @@ BUNDLED_EMBEDDER_ID = "sentence-transformers/all-MiniLM-L6-v2"
 # Model loads and frees take turns across threads: torch's module construction is not known to
 # be safe to run twice at once, and a load is rare and slow anyway.
 _MODEL_LOCK = threading.Lock()
-
-# Below this cosine similarity a passage is not taken as evidence. Unrelated questions
-# against real documents score under it with the bundled MiniLM; real matches score above.
-MIN_SIMILARITY = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +54,14 @@ class Answer:
     @property
     def found(self) -> bool:
         return bool(self.sources)
+
+
+def _declined(question: str, text: str, seconds: float,
+              on_token: Callable[[str], None] | None) -> Answer:
+    """The answer when the library cannot answer: no model runs, no source is shown."""
+    if on_token:
+        on_token(text)
+    return Answer(question, text, [], seconds, None)
 
 
 class Library:
@@ -158,10 +164,24 @@ class Library:
             self._local.generator_key = key
         return self._local.generator
 
+    def reranker(self) -> PassageScorer | None:
+        """This thread's cross-encoder, if the settings name one."""
+        folder = self._settings.reranker_model
+        if getattr(self._local, "reranker_folder", None) != folder:
+            self._local.reranker = None
+            if folder:
+                from quelle.core.reranking import Reranker
+
+                with _MODEL_LOCK:
+                    self._local.reranker = Reranker(Path(folder).expanduser())
+            self._local.reranker_folder = folder
+        return self._local.reranker  # type: ignore[no-any-return]
+
     def load_models(self, chat: bool = True) -> None:
         """Load what this thread needs up front, so the first question is not slowed."""
         self.embedder()
         self._vector_store()
+        self.reranker()
         if chat:
             self.generator()
 
@@ -209,11 +229,21 @@ class Library:
         return self.catalog.passages([passage_id]).get(passage_id)
 
     def search(self, question: str, history: Sequence[Turn] = (),
-               limit: int | None = None) -> Retrieval:
-        retriever = Retriever(self.catalog, self._vector_store(), self.embedder())
+               limit: int | None = None, mode: Mode | None = None) -> Retrieval:
+        """The passages for a question; `mode` overrides the settings (for measuring)."""
         s = self._settings
+        if mode is None:
+            mode = "reranked" if s.reranker_model else "fused" if s.hybrid_search else "dense"
+        embedder = self.embedder()
+        retriever = Retriever(self.catalog, self._vector_store(), embedder,
+                              embedder_languages(embedder.model_id),
+                              self.reranker() if mode == "reranked" else None)
         return retriever.search(retrieval_query(question, history),
-                                limit or s.passages_per_answer, s.hybrid_search)
+                                limit or s.passages_per_answer, mode)
+
+    def trusts_similarity(self, language: str) -> bool:
+        """Whether the embedder's similarities mean something for questions in `language`."""
+        return language in embedder_languages(self.embedder().model_id)
 
     def ask(self, question: str, history: Sequence[Turn] = (),
             on_token: Callable[[str], None] | None = None,
@@ -222,13 +252,16 @@ class Library:
         question = question.strip()
         if not question:
             raise QuelleError("The question is empty. Type a question about your documents.")
+        language = detect_language(question)
+        if not self.catalog.passage_count():
+            return _declined(question, EMPTY_LIBRARY[language], 0.0, on_token)
         retrieval = self.search(question, history)
-        hits = [h for h in retrieval.hits if h.similarity >= MIN_SIMILARITY]
-        if not hits:
-            text = NO_ANSWER[detect_language(question)]
-            if on_token:
-                on_token(text)
-            return Answer(question, text, [], retrieval.seconds, None)
+        verdict = judge(gather(retrieval_query(question, history), retrieval, self.catalog,
+                               self.trusts_similarity(retrieval.language)))
+        if not verdict.answerable:
+            text = refusal(verdict, language, NO_ANSWER[language])
+            return _declined(question, text, retrieval.seconds, on_token)
+        hits = retrieval.hits
         s = self._settings
         generator = self.generator()
         answer_budget = min(s.max_answer_tokens, generator.context_size // 2)

@@ -46,3 +46,16 @@ def embedder_path(configured: str) -> Path:
 
 def chat_model_path(configured: str) -> Path:
     return Path(configured).expanduser() if configured else bundled_chat_model_path()
+
+
+# Words in an embedder's name that say it was trained on many languages.
+_MULTILINGUAL_MARKS = ("multilingual", "-m3", "labse", "german", "-de-", "xlm")
+
+
+def embedder_languages(model_id: str) -> frozenset[str]:
+    """The question languages an embedder's similarities can be trusted for. An unknown
+    model counts as English-only, the cautious guess: keyword search carries German then."""
+    name = model_id.lower()
+    if any(mark in name for mark in _MULTILINGUAL_MARKS):
+        return frozenset({"en", "de"})
+    return frozenset({"en"})

@@ -56,15 +56,16 @@ def build_messages(
     history: Sequence[Turn],
     system_prompt: str,
 ) -> list[Message]:
-    """The passages go into the system message and the question stands alone as the user's
-    turn: small models answer that shape best and do not echo the instructions."""
-    system = f"{system_prompt}\n\nPassages:\n\n{format_context(passages)}"
-    messages: list[Message] = [{"role": "system", "content": system}]
+    """The system message is the same for every question, so llama.cpp reuses its evaluated
+    prefix from one question to the next; the passages go with the question itself."""
+    messages: list[Message] = [{"role": "system", "content": system_prompt}]
     for turn in history:
         messages.append({"role": "user", "content": turn.question})
         messages.append({"role": "assistant", "content": turn.answer})
     reminder = _ANSWER_IN[detect_language(question)]
-    messages.append({"role": "user", "content": f"{question}\n{reminder}".strip()})
+    parts = [f"Passages:\n\n{format_context(passages)}"] if passages else []
+    parts.append(f"Question: {question}\n{reminder}".strip())
+    messages.append({"role": "user", "content": "\n\n".join(parts)})
     return messages
 
 

@@ -1,7 +1,11 @@
-"""Question -> ranked passages: dense search fused with BM25 keyword search.
+"""Question -> ranked passages: dense search and BM25 keyword search, fused by score.
 
-Reciprocal rank fusion needs no score calibration between the two lists, which matters
-because cosine similarities and BM25 scores live on unrelated scales.
+Fusion adds each passage's cosine similarity and its BM25 score relative to the best
+keyword match, weighed by how far each ranker can be trusted for the question's language:
+the embedder fully only for languages it was trained on (the bundled MiniLM knows English;
+on German questions its neighbours are little better than chance), keyword search always.
+Unlike reciprocal rank fusion, a ranker that is confident about one passage and unsure
+about the rest says so. An optional cross-encoder re-scores the best fused candidates.
 """
 
 from __future__ import annotations
@@ -9,12 +13,21 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from quelle.core.catalog import Catalog, Passage
 from quelle.core.embedding import TextEmbedder
+from quelle.core.language import detect_language
+from quelle.core.reranking import PassageScorer, rerank
 from quelle.core.store import PassageVectors
 
-RRF_K = 60  # the constant from Cormack et al.; damps the weight of the very top ranks
+Mode = Literal["dense", "keyword", "fused", "reranked"]
+# Share of the dense ranker in the fused score, by whether the embedder knows the question's
+# language. Fitted on the dev queries of SciFact (English) and XQuAD-de (German) by
+# benchmarks/retrieval.py; the held-out queries check them.
+DENSE_SHARE = {True: 0.5, False: 0.4}
+CANDIDATES = 100  # per ranker
+RERANK_CANDIDATES = 30  # the cross-encoder's share of the latency budget: see README
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,62 +43,61 @@ class Hit:
 class Retrieval:
     hits: list[Hit]
     seconds: float
+    language: str = "en"  # of the question
+    rerank_seconds: float | None = None  # None when no re-ranker ran
 
 
-def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> dict[str, float]:
-    scores: dict[str, float] = {}
-    for ranking in rankings:
-        for rank, item in enumerate(ranking):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank + 1)
+def fuse(dense: Sequence[tuple[str, float]], keyword: Sequence[tuple[str, float]],
+         dense_share: float) -> dict[str, float]:
+    """Score-aware fusion: dense_share * cosine + (1 - dense_share) * BM25 / best BM25."""
+    scores = {pid: dense_share * similarity for pid, similarity in dense}
+    best = keyword[0][1] if keyword else 0.0
+    for pid, bm25 in keyword:
+        scores[pid] = scores.get(pid, 0.0) + (1 - dense_share) * (bm25 / best if best else 0.0)
     return scores
 
 
-def _keep_champions(best: list[str], champions: Sequence[Sequence[str]]) -> list[str]:
-    """Make sure each ranker's first choice is among the results.
-
-    Fusion rewards agreement, so a passage one ranker puts first but the other never saw
-    (an income statement says "Three Months Ended", not "third quarter") can fall out of
-    the top few. A ranker's confident first choice is worth keeping.
-    """
-    best = list(best)
-    for top in champions:
-        for pid in top:
-            if pid not in best and best:
-                protected = {c for t in champions for c in t}
-                for i in range(len(best) - 1, -1, -1):
-                    if best[i] not in protected:
-                        best[i] = pid
-                        break
-    return best
-
-
 class Retriever:
-    def __init__(self, catalog: Catalog, store: PassageVectors, embedder: TextEmbedder) -> None:
+    def __init__(self, catalog: Catalog, store: PassageVectors, embedder: TextEmbedder,
+                 embedder_languages: frozenset[str] = frozenset({"en"}),
+                 reranker: PassageScorer | None = None) -> None:
         self._catalog = catalog
         self._store = store
         self._embedder = embedder
+        self._languages = embedder_languages
+        self._reranker = reranker
 
-    def search(self, query: str, limit: int, hybrid: bool = True, candidates: int = 40
-               ) -> Retrieval:
+    def search(self, query: str, limit: int, mode: Mode = "fused") -> Retrieval:
+        """The best `limit` passages; "reranked" falls back to "fused" without a re-ranker."""
         started = time.perf_counter()
+        language = detect_language(query)
         vector = self._embedder.embed([query])[0]
-        dense = self._store.query(vector, candidates)
+        dense = self._store.query(vector, CANDIDATES) if mode != "keyword" else []
+        keyword = self._catalog.keyword_search(query, CANDIDATES) if mode != "dense" else []
+        scores = fuse(dense, keyword, DENSE_SHARE[language in self._languages]
+                      if dense and keyword else 1.0)
+        ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+        rerank_seconds = None
+        if mode == "reranked" and self._reranker is not None:
+            rerank_started = time.perf_counter()
+            shortlist = self._catalog.passages(ranked[:RERANK_CANDIDATES])
+            order = rerank(query, [p for p in ranked[:RERANK_CANDIDATES] if p in shortlist],
+                           lambda pid: shortlist[pid].text, self._reranker, limit)
+            scores = dict(order)
+            ranked = [pid for pid, _ in order]
+            rerank_seconds = time.perf_counter() - rerank_started
+        best = ranked[:limit]
         similarity = dict(dense)
-        dense_ids = [pid for pid, _ in dense]
-        keyword_ids = self._catalog.keyword_search(query, candidates) if hybrid else []
-        fused = reciprocal_rank_fusion([dense_ids, keyword_ids] if hybrid else [dense_ids])
-        best = sorted(fused, key=fused.__getitem__, reverse=True)[:limit]
-        best = _keep_champions(best, [dense_ids[:1], keyword_ids[:1]])
         missing = [pid for pid in best if pid not in similarity]
         for pid, vec in self._store.vectors(missing).items():
             similarity[pid] = sum(a * b for a, b in zip(vec, vector, strict=True))
         passages = self._catalog.passages(best)
-        dense_rank = {pid: n for n, pid in enumerate(dense_ids)}
-        keyword_rank = {pid: n for n, pid in enumerate(keyword_ids)}
+        dense_rank = {pid: n for n, (pid, _) in enumerate(dense)}
+        keyword_rank = {pid: n for n, (pid, _) in enumerate(keyword)}
         hits = [
-            Hit(passages[pid], fused[pid], similarity.get(pid, 0.0),
+            Hit(passages[pid], scores[pid], similarity.get(pid, 0.0),
                 dense_rank.get(pid), keyword_rank.get(pid))
             for pid in best
             if pid in passages
         ]
-        return Retrieval(hits, time.perf_counter() - started)
+        return Retrieval(hits, time.perf_counter() - started, language, rerank_seconds)

@@ -1,0 +1,144 @@
+"""Retrieval quality through Quelle's own path, on SciFact (English) and XQuAD-de (German).
+
+Each corpus document becomes one text file (title and text), ingested by `Library.ingest`
+as a user would add a folder; each query goes through `Library.search`, and the passages
+found are mapped back to their files. One run gives the ablation: dense only, keyword
+only, fused (the default) and, where a re-ranker is configured, fused + re-ranked.
+Figures are nDCG@10, Recall@10 and MRR@10 on the dev queries, the held-out queries (never
+used for tuning) and all; the LangChain peer (`peer/langchain_peer.py`, its own
+environment) is read from its results file when present and reported as a ratio.
+
+Usage: python benchmarks/retrieval.py [--sets scifact xquad_de] [--limit N] [--smoke]
+Writes benchmarks/results/retrieval.json. Ingested libraries are kept in
+$TMPDIR/quelle-bench/ and reused while the corpus and chunk settings are unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import beir  # noqa: E402
+
+RESULTS = beir.REPO / "benchmarks" / "results"
+CACHE = Path(tempfile.gettempdir()) / "quelle-bench"
+SMOKE_QUERIES = 40
+
+
+def library_for(dataset: beir.RetrievalSet, docs: list[str]):  # type: ignore[no-untyped-def]
+    """A library holding one file per document, ingested once and then reused."""
+    from quelle.core.config import Settings
+    from quelle.core.library import Library
+
+    s = Settings()
+    key = hashlib.sha256(
+        json.dumps([dataset.name, docs, s.chunk_tokens, s.chunk_overlap]).encode()
+    ).hexdigest()[:12]
+    home = CACHE / f"{dataset.name}-{key}"
+    files = home / "files"
+    done = home / "ingested"
+    library = Library(home / "home")
+    if not done.exists():
+        files.mkdir(parents=True, exist_ok=True)
+        for doc_id in docs:
+            title, text = dataset.corpus[doc_id]
+            (files / f"{doc_id}.txt").write_text(f"{title}\n\n{text}", encoding="utf-8")
+        started = time.perf_counter()
+        report = library.ingest([files])
+        print(f"  ingested {len(report.added)} files in {time.perf_counter() - started:.0f} s"
+              f" ({len(report.failed)} failed)", flush=True)
+        done.touch()
+    return library
+
+
+def run_mode(library, dataset: beir.RetrievalSet, queries: dict[str, str], mode: str,
+             limit: int) -> tuple[dict[str, list[str]], list[float]]:  # type: ignore[no-untyped-def]
+    run: dict[str, list[str]] = {}
+    seconds: list[float] = []
+    for qid, text in queries.items():
+        retrieval = library.search(text, limit=limit, mode=mode)
+        seconds.append(retrieval.seconds)
+        run[qid] = [Path(h.passage.path).stem for h in retrieval.hits]
+    return run, seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", nargs="+", default=["scifact", "xquad_de"])
+    parser.add_argument("--limit", type=int, default=None,
+                        help="passages per question (default: the settings' default, 5)")
+    parser.add_argument("--smoke", action="store_true",
+                        help=f"{SMOKE_QUERIES} queries on a corpus cut to their documents")
+    args = parser.parse_args()
+    from quelle.core.config import Settings
+
+    limit = args.limit or Settings().passages_per_answer
+    peer = _peer_results()
+    results: dict[str, object] = {
+        "machine": f"{platform.node()} {platform.machine()} {platform.python_version()}",
+        "passages_per_question": limit, "smoke": args.smoke, "sets": {},
+    }
+    for name in args.sets:
+        dataset = beir.load(name)
+        queries = dataset.queries
+        docs = sorted(dataset.corpus)
+        if args.smoke:
+            queries = dict(sorted(queries.items())[:SMOKE_QUERIES])
+            docs = sorted({d for q in queries for d in dataset.qrels[q]}
+                          | set(sorted(dataset.corpus)[:200]))
+        qrels = {q: dataset.qrels[q] for q in queries}
+        print(f"{name}: {len(docs)} documents, {len(queries)} queries", flush=True)
+        library = library_for(dataset, docs)
+        modes = ["dense", "keyword", "fused"]
+        if library.settings.reranker_model:
+            modes.append("reranked")
+        table: dict[str, object] = {}
+        for mode in modes:
+            run, seconds = run_mode(library, dataset, queries, mode, limit)
+            table[mode] = {**beir.by_split(run, qrels),
+                           "median_ms": round(statistics.median(seconds) * 1000, 1)}
+        library.close()
+        if name in peer and not args.smoke:  # written by peer/langchain_peer.py
+            peer_all = peer[name]["metrics"]["all"]["ndcg@10"]
+            table["peer"] = peer[name]["metrics"]
+            table["fused_to_peer_ndcg"] = round(table["fused"]["all"]["ndcg@10"] / peer_all, 3)
+        results["sets"][name] = table  # type: ignore[index]
+        _print(name, table)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / ("retrieval_smoke.json" if args.smoke else "retrieval.json")
+    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+def _peer_results() -> dict[str, dict]:  # type: ignore[type-arg]
+    path = RESULTS / "langchain_peer.json"
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8")).get("sets", {})
+
+
+def _print(name: str, table: dict) -> None:  # type: ignore[type-arg]
+    print(f"\n{name}: nDCG@10 / Recall@10 / MRR@10 (dev | held-out | all), median latency")
+    for mode, row in table.items():
+        if not isinstance(row, dict) or "all" not in row:
+            continue
+        cells = " | ".join(
+            f"{row[part]['ndcg@10']:.3f} {row[part]['recall@10']:.3f} {row[part]['mrr@10']:.3f}"
+            for part in ("dev", "held-out", "all")
+        )
+        print(f"  {mode:9} {cells}   {row.get('median_ms', '-')} ms")
+    if "fused_to_peer_ndcg" in table:
+        print(f"  fused / LangChain peer nDCG@10: {table['fused_to_peer_ndcg']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

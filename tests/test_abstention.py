@@ -1,0 +1,83 @@
+"""Deciding that the library cannot answer, on a small real catalogue and vector store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quelle.core.abstention import gather, judge, names, refusal
+from quelle.core.library import Library
+from quelle.core.retrieval import Retriever
+
+from test_ingestion import Engine, write
+
+FILINGS = {
+    "apple.txt": "Apple Inc. total net sales were $82,959 million in the three months ended "
+                 "June 25, 2022, compared with $81,434 million a year earlier. iPhone net sales "
+                 "grew, while Mac and iPad net sales decreased.",
+    "nvidia.txt": "NVIDIA revenue for the quarter was $6.70 billion, down 19% from a year ago. "
+                  "Data Center revenue was a record $3.81 billion.",
+    "bericht.txt": "Die Umsätze des Unternehmens stiegen im dritten Quartal deutlich auf "
+                   "12,4 Millionen Euro. Der Vorstand erwartet weiteres Wachstum.",
+}
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    engine = Engine(tmp_path / "index")
+    for name, text in FILINGS.items():
+        write(tmp_path / "docs" / name, text)
+    engine.ingestor.run([tmp_path / "docs"])
+    return engine
+
+
+def verdict(engine: Engine, question: str):  # type: ignore[no-untyped-def]
+    retrieval = Retriever(engine.catalog, engine.store, engine.embedder).search(question, 5)
+    return judge(gather(question, retrieval, engine.catalog))
+
+
+def test_names_are_capitalised_words_inside_a_sentence_years_and_acronyms():
+    assert names("What was Tesla's revenue in 2021?") == ["Tesla", "2021"]
+    assert names("What is the capital of Australia?") == ["Australia"]
+    assert "GPU" in names("how many GPU units did it sell")
+
+
+def test_a_company_the_library_never_mentions_is_declined_by_name(engine: Engine):
+    result = verdict(engine, "What was Tesla's revenue in 2021?")
+    assert not result.answerable
+    assert "Tesla" in result.evidence.absent_names
+    assert refusal(result, "en", "nothing") == "Your documents do not mention “Tesla” or “2021”."
+
+
+def test_a_question_the_library_answers_passes(engine: Engine):
+    result = verdict(engine, "What were Apple's total net sales in the three months ended June?")
+    assert result.answerable, result
+    assert not result.evidence.absent_names
+    assert result.evidence.coverage > 0.8
+
+
+def test_a_german_question_about_german_text_passes(engine: Engine):
+    result = verdict(engine, "Wie stark stiegen die Umsätze im dritten Quartal?")
+    assert result.answerable, result
+
+
+def test_an_off_topic_question_is_declined(engine: Engine):
+    result = verdict(engine, "How do I bake sourdough bread at home?")
+    assert not result.answerable, result
+
+
+def test_the_german_reply_names_what_is_missing(engine: Engine):
+    result = verdict(engine, "Wie hoch war der Gewinn von Siemens?")
+    assert not result.answerable
+    assert refusal(result, "de", "nichts") == "Ihre Dokumente erwähnen „Siemens“ nicht."
+
+
+def test_an_empty_library_says_so_without_loading_a_model(tmp_path: Path):
+    library = Library(tmp_path / "home")
+    answer = library.ask("What were Apple's net sales?")
+    assert answer.text == "Your library is empty: add documents first."
+    assert not answer.sources and answer.timings is None
+    german = library.ask("Wie hoch war der Umsatz?")
+    assert german.text.startswith("Ihre Bibliothek ist leer")
+    library.close()
