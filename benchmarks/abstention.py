@@ -173,7 +173,8 @@ def main() -> int:
     for split in ("dev", "held-out", "all"):
         for lang in ("en", "de", "all"):
             part = [r for r in rows if split in ("all", r["split"]) and lang in ("all", r["lang"])]
-            table[f"{split}/{lang}"] = {"quelle": rates(part, quelle), "cosine_0.2": rates(part, old)}
+            table[f"{split}/{lang}"] = {"quelle": rates(part, quelle),
+                                        "cosine_0.2": rates(part, old)}
     print("\nwrong abstentions / wrong answers (Quelle | fixed cosine 0.2)")
     for key, row in table.items():
         q, o = row["quelle"], row["cosine_0.2"]

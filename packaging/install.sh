@@ -41,7 +41,7 @@ install_llama() {
         CMAKE_ARGS="$llama_flags" .venv/bin/python -m pip wheel -q --no-cache-dir --no-deps \
             "llama-cpp-python==$llama_version" -w "$wheelhouse"
     fi
-    .venv/bin/python -m pip install -q "$wheelhouse"/llama_cpp_python-*.whl
+    .venv/bin/python -m pip install -q --force-reinstall --no-deps "$wheelhouse"/llama_cpp_python-*.whl
 }
 
 python=${PYTHON:-python3}

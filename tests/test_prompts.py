@@ -59,3 +59,23 @@ def test_follow_up_questions_borrow_the_previous_question():
     query = retrieval_query("And in the quarter before?", history)
     assert "Apple" in query and "quarter before" in query
     assert retrieval_query("Standalone?", []) == "Standalone?"
+
+
+def test_an_excerpt_keeps_the_rows_that_share_the_questions_words_and_their_headings():
+    from quelle.core.prompts import excerpt
+
+    table = "\n".join([
+        "CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS",
+        "Three Months Ended June 25, 2022 June 26, 2021",
+        "Products $ 63,355 $ 63,948",
+        "Services 19,604 17,486",
+        "Total net sales 82,959 81,434",
+        "Cost of sales:",
+        "Research and development 6,797 5,717",
+        "Selling, general and administrative 6,012 5,412",
+    ])
+    short = excerpt(table, "What were total net sales in the three months ended June 2022?", 120)
+    assert "Total net sales 82,959 81,434" in short
+    assert "Three Months Ended June 25, 2022" in short
+    assert "Research and development" not in short and len(short) <= 130
+    assert excerpt("Short passage.", "anything", 120) == "Short passage."

@@ -26,3 +26,34 @@ def test_dense_search_counts_for_less_on_questions_in_a_language_the_embedder_do
 def test_one_ranker_alone_keeps_its_order():
     scores = fuse([], [("a", 3.0), ("b", 1.0)], 0.5)
     assert sorted(scores, key=scores.__getitem__, reverse=True) == ["a", "b"]
+
+
+class PrefersWord:
+    """A stand-in cross-encoder: a passage scores by how often it says one word."""
+
+    model_id = "prefers-word"
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+        self.seen = 0
+
+    def score(self, query: str, texts):  # type: ignore[no-untyped-def]
+        self.seen += len(texts)
+        return [float(t.lower().count(self.word)) for t in texts]
+
+
+def test_the_reranker_reorders_the_fused_candidates_and_reports_its_cost(tmp_path):
+    from quelle.core.retrieval import RERANK_CANDIDATES, Retriever
+    from test_ingestion import Engine, write
+
+    engine = Engine(tmp_path / "index")
+    write(tmp_path / "docs" / "a.txt", "Quarterly revenue rose strongly in the quarter.")
+    write(tmp_path / "docs" / "b.txt", "Revenue notes: the orchard sold apples, apples, apples.")
+    engine.ingestor.run([tmp_path / "docs"])
+    scorer = PrefersWord("apples")
+    plain = Retriever(engine.catalog, engine.store, engine.embedder).search("revenue quarter", 2)
+    assert plain.hits[0].passage.title == "a.txt" and plain.rerank_seconds is None
+    reranked = Retriever(engine.catalog, engine.store, engine.embedder,
+                         reranker=scorer).search("revenue quarter", 2, mode="reranked")
+    assert [h.passage.title for h in reranked.hits] == ["b.txt", "a.txt"]
+    assert reranked.rerank_seconds is not None and 0 < scorer.seen <= RERANK_CANDIDATES

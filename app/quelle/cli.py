@@ -217,6 +217,8 @@ def _answer_json(answer) -> dict:  # type: ignore[no-untyped-def,type-arg]
         "unsupported": attribution.unsupported if attribution else [],
         "timings": {
             "retrieval_seconds": round(answer.retrieval_seconds, 4),
+            **({"rerank_seconds": round(answer.rerank_seconds, 4)}
+               if answer.rerank_seconds is not None else {}),
             **(
                 {
                     "first_token_seconds": round(timings.first_token_seconds, 3),

@@ -26,6 +26,7 @@ from quelle.core.retrieval import Retrieval
 WEIGHTS = {
     "bias": 0.0,
     "similarity": 0.0,
+    "foreign": 0.0,
     "coverage": 0.0,
     "absent_share": 0.0,
     "absent_name": 0.0,
@@ -49,7 +50,8 @@ _AND = {"en": "or", "de": "oder"}
 class Evidence:
     """What retrieval found for a question, in the terms the decision uses."""
 
-    similarity: float  # best cosine similarity of a passage found (trusted languages only)
+    similarity: float  # best cosine similarity of a passage found
+    trusted: bool  # whether the embedder knows the question's language
     coverage: float  # largest IDF-weighted share of the question's terms one passage holds
     absent_share: float  # share of the question's content words the library never uses
     absent_names: tuple[str, ...]  # names, figures and years of the question it never uses
@@ -57,7 +59,8 @@ class Evidence:
     def features(self) -> dict[str, float]:
         return {
             "bias": 1.0,
-            "similarity": self.similarity,
+            "similarity": self.similarity if self.trusted else 0.0,
+            "foreign": 0.0 if self.trusted else 1.0,
             "coverage": self.coverage,
             "absent_share": self.absent_share,
             "absent_name": 1.0 if self.absent_names else 0.0,
@@ -73,16 +76,11 @@ class Verdict:
 
 def names(question: str) -> list[str]:
     """The words of a question that name something: years and other figures, acronyms and
-    capitalised words after a sentence's first word (in German, nouns too: the library's
-    vocabulary decides which of them matter)."""
-    found: list[str] = []
-    for sentence in re.split(r"[.!?]\s+", question):
-        for n, token in enumerate(_TOKEN.findall(sentence)):
-            if token.lower() in STOPWORDS or len(token) < 2:
-                continue
-            if (any(c.isdigit() for c in token) or token.isupper()
-                    or (n > 0 and token[0].isupper())):
-                found.append(token)
+    capitalised words (in German, nouns too; question words are stopwords, and the library's
+    vocabulary decides which of the rest matter)."""
+    found = [t for t in _TOKEN.findall(question)
+             if len(t) > 1 and t.lower() not in STOPWORDS
+             and (t[0].isupper() or any(c.isdigit() for c in t))]
     return list(dict.fromkeys(found))
 
 
@@ -108,7 +106,8 @@ def gather(question: str, retrieval: Retrieval, catalog: Catalog,
     similarity = max((h.similarity for h in retrieval.hits), default=0.0)
     absent_lower = set(absent)
     return Evidence(
-        similarity=similarity if trusted_similarity else 0.0,
+        similarity=similarity,
+        trusted=trusted_similarity,
         coverage=coverage,
         absent_share=len(absent) / len(content) if content else 1.0,
         absent_names=tuple(n for n in names(question) if n.lower() in absent_lower),

@@ -7,6 +7,7 @@ between is found and repaired on the next start.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import threading
 import time
@@ -74,6 +75,11 @@ class Passage:
     start: int
     end: int
     text: str
+
+
+    def excerpt(self, text: str) -> Passage:
+        """The same passage, shown to the model as a shorter text."""
+        return dataclasses.replace(self, text=text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,9 @@ class Settings:
     threads: int = 0  # 0: one per physical core, as llama.cpp chooses
     # retrieval
     passages_per_answer: int = 5
+    # Characters of each passage the model reads (the lines that share most words with the
+    # question); 0: whole passages. See benchmarks/prompts.py for what shorter costs.
+    passage_chars: int = 0
     hybrid_search: bool = True
     # chunking, in the embedder's own tokens
     chunk_tokens: int = 200

@@ -125,6 +125,8 @@ def turn_from_answer(answer: Any) -> SavedTurn:
         for n, h in enumerate(answer.sources, start=1)
     ]
     timings: dict[str, float] = {"retrieval_seconds": round(answer.retrieval_seconds, 4)}
+    if answer.rerank_seconds is not None:
+        timings["rerank_seconds"] = round(answer.rerank_seconds, 4)
     t = answer.timings
     if t is not None:
         timings.update(

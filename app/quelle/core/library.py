@@ -27,7 +27,7 @@ from quelle.core.language import detect_language
 from quelle.core.models import chat_model_path, embedder_languages, embedder_path
 from quelle.core.offline import enforce_offline
 from quelle.core.paths import Paths
-from quelle.core.prompts import NO_ANSWER, Turn, fit_messages, retrieval_query
+from quelle.core.prompts import NO_ANSWER, Turn, excerpt, fit_messages, retrieval_query
 from quelle.core.reranking import PassageScorer
 from quelle.core.retrieval import Hit, Mode, Retrieval, Retriever
 from quelle.core.store_process import StoreClient, StoreEndpoint, StoreProcess
@@ -50,6 +50,7 @@ class Answer:
     stopped: bool = False
     # Which source supports each sentence; None when no model ran or the user stopped it.
     attribution: Attribution | None = None
+    rerank_seconds: float | None = None  # what the re-ranker cost, when one ran
 
     @property
     def found(self) -> bool:
@@ -265,8 +266,11 @@ class Library:
         s = self._settings
         generator = self.generator()
         answer_budget = min(s.max_answer_tokens, generator.context_size // 2)
+        passages = [h.passage for h in hits]
+        if s.passage_chars:
+            passages = [p.excerpt(excerpt(p.text, question, s.passage_chars)) for p in passages]
         messages, kept = fit_messages(
-            question, [h.passage for h in hits], history, s.system_prompt,
+            question, passages, history, s.system_prompt,
             generator.count_tokens, generator.context_size - answer_budget,
         )
         kept_ids = {p.passage_id for p in kept}
@@ -276,10 +280,10 @@ class Library:
         text = completion.text.strip()
         attribution = None
         if not completion.stopped:
-            attribution = attribute(text, [h.passage.text for h in sources])
+            attribution = attribute(text, [p.text for p in kept])
             text = attribution.text
         return Answer(question, text, sources, retrieval.seconds, completion.timings,
-                      completion.stopped, attribution)
+                      completion.stopped, attribution, retrieval.rerank_seconds)
 
     def stop_indexing(self) -> None:
         """From any thread: stop the indexing process's job within seconds."""

@@ -23,11 +23,13 @@ from quelle.core.store import PassageVectors
 
 Mode = Literal["dense", "keyword", "fused", "reranked"]
 # Share of the dense ranker in the fused score, by whether the embedder knows the question's
-# language. Fitted on the dev queries of SciFact (English) and XQuAD-de (German) by
-# benchmarks/retrieval.py; the held-out queries check them.
-DENSE_SHARE = {True: 0.5, False: 0.4}
-CANDIDATES = 100  # per ranker
-RERANK_CANDIDATES = 30  # the cross-encoder's share of the latency budget: see README
+# language: chosen on the dev queries of SciFact (English) and XQuAD-de (German); the
+# held-out queries check them (benchmarks/retrieval.py).
+DENSE_SHARE = {True: 0.7, False: 0.4}
+CANDIDATES = 40  # per ranker
+# A 6-layer cross-encoder costs about 0.1 s of CPU per candidate on two cores
+# (benchmarks/rerank_latency.py): 15 candidates hold a budget of about a second.
+RERANK_CANDIDATES = 15
 
 
 @dataclass(frozen=True, slots=True)

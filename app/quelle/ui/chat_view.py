@@ -379,6 +379,8 @@ class TurnWidget(QFrame):
             parts.append(self.tr("%1 ms/token").replace("%1", f"{t['ms_per_token']:.0f}"))
         if "retrieval_seconds" in t:
             parts.append(self.tr("retrieval %1 s").replace("%1", f"{t['retrieval_seconds']:.2f}"))
+        if "rerank_seconds" in t:
+            parts.append(self.tr("re-ranked in %1 s").replace("%1", f"{t['rerank_seconds']:.2f}"))
         if not turn.sources:
             parts.append(self.tr("no passage was relevant"))
         if turn.stopped:
