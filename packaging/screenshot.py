@@ -1,8 +1,8 @@
 """Take the screenshot for the README: the real window answering a real question.
 
-Starts Quelle on a temporary home, adds a few 10-Q filings, asks about Apple's net sales,
-waits for the streamed answer with its sources, opens the first Apple source and saves the
-window as assets/screenshot.png. Runs on the offscreen platform unless a display is set.
+Starts Quelle on a temporary home, adds a few 10-Q filings, asks about Apple's net sales and
+then about a company the filings never mention, waits for the streamed answers, opens the
+first cited Apple source and saves the window as assets/screenshot.png. Runs on the offscreen platform unless a display is set.
 
     .venv/bin/python packaging/screenshot.py [--dark] [--out PATH]
 """
@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 SEC10Q = REPO.parent / "shared" / "eval" / "sec10q" / "docs"
 FILINGS = ["2022 Q3 AAPL.pdf", "2023 Q1 AAPL.pdf", "2022 Q3 NVDA.pdf", "2023 Q1 MSFT.pdf"]
 QUESTION = "What were Apple's total net sales in the third quarter of 2022?"
+ABSENT = "What was Tesla's revenue in 2021?"
 SIZE = (1280, 800)
 
 
@@ -96,6 +97,9 @@ def main() -> int:
         window.chat.submit()
         wait_for(answered, 600)
         turn = window.chat.turns()[-1]
+        window.chat.input.setPlainText(ABSENT)
+        window.chat.submit()
+        wait_for(answered, 600)
         cited = {int(n) for n in re.findall(r"\[(\d+)\]", turn.saved.answer)}
         apple = [c for c in turn.cards if c.source.name.endswith("AAPL.pdf")]
         shown = [c for c in apple if c.n in cited] or apple  # what a reader would click
@@ -113,7 +117,7 @@ def main() -> int:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         image.save(args.out)
         print(f"saved {args.out} ({image.width()}x{image.height()}); "
-              f"answer: {turn.plain_answer()[:120]!r}", flush=True)
+              f"answers: {[t.plain_answer()[:160] for t in window.chat.turns()]!r}", flush=True)
         window.close()
     QApplication.processEvents()
     return 0

@@ -57,3 +57,10 @@ def test_the_reranker_reorders_the_fused_candidates_and_reports_its_cost(tmp_pat
                          reranker=scorer).search("revenue quarter", 2, mode="reranked")
     assert [h.passage.title for h in reranked.hits] == ["b.txt", "a.txt"]
     assert reranked.rerank_seconds is not None and 0 < scorer.seen <= RERANK_CANDIDATES
+
+
+def test_each_rankers_first_choice_survives_the_cut():
+    from quelle.core.retrieval import keep_champions
+
+    assert keep_champions(["x", "y", "z"], ["solo", "x"]) == ["x", "y", "solo"]
+    assert keep_champions(["x", "y"], ["x", "y"]) == ["x", "y"]

@@ -59,6 +59,25 @@ def fuse(dense: Sequence[tuple[str, float]], keyword: Sequence[tuple[str, float]
     return scores
 
 
+def keep_champions(best: list[str], champions: Sequence[str]) -> list[str]:
+    """`best` with each ranker's first choice in it, in place of the weakest others.
+
+    Fusion rewards agreement, so a passage one ranker puts first but the other never saw
+    (an income statement says "Three Months Ended", not "third quarter") can fall out of
+    the top few. A ranker's confident first choice is worth keeping.
+    """
+    best = list(best)
+    protected = set(champions)
+    for champion in champions:
+        if champion in best:
+            continue
+        for i in range(len(best) - 1, -1, -1):
+            if best[i] not in protected:
+                best[i] = champion
+                break
+    return best
+
+
 class Retriever:
     def __init__(self, catalog: Catalog, store: PassageVectors, embedder: TextEmbedder,
                  embedder_languages: frozenset[str] = frozenset({"en"}),
@@ -89,6 +108,8 @@ class Retriever:
             ranked = [pid for pid, _ in order]
             rerank_seconds = time.perf_counter() - rerank_started
         best = ranked[:limit]
+        if rerank_seconds is None:
+            best = keep_champions(best, [r[0][0] for r in (dense, keyword) if r])
         similarity = dict(dense)
         missing = [pid for pid in best if pid not in similarity]
         for pid, vec in self._store.vectors(missing).items():
