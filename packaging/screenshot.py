@@ -2,7 +2,8 @@
 
 Starts Quelle on a temporary home, adds a few 10-Q filings, asks about Apple's net sales and
 then about a company the filings never mention, waits for the streamed answers, opens the
-first cited Apple source and saves the window as assets/screenshot.png. Runs on the offscreen platform unless a display is set.
+first cited Apple source and saves the window as assets/screenshot.png. Runs on the
+offscreen platform unless a display is set.
 
     .venv/bin/python packaging/screenshot.py [--dark] [--out PATH]
 """
