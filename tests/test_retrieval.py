@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from quelle.core.retrieval import DENSE_SHARE, fuse
+from quelle.core.retrieval import FOREIGN_DENSE_SHARE, fuse, reciprocal_rank_fusion
 
 
 def test_fusion_rewards_agreement():
@@ -15,12 +15,25 @@ def test_a_confident_keyword_match_outranks_a_vague_dense_neighbour():
     assert max(scores, key=scores.__getitem__) == "exact"
 
 
-def test_dense_search_counts_for_less_on_questions_in_a_language_the_embedder_does_not_know():
-    assert DENSE_SHARE[False] < DENSE_SHARE[True]
-    dense, keyword = [("neighbour", 0.6)], [("match", 10.0), ("neighbour", 6.0)]
-    trusted = fuse(dense, keyword, DENSE_SHARE[True])
-    foreign = fuse(dense, keyword, DENSE_SHARE[False])
-    assert trusted["neighbour"] - trusted["match"] > foreign["neighbour"] - foreign["match"]
+def test_rank_fusion_rewards_agreement():
+    scores = reciprocal_rank_fusion([["a", "b", "c"], ["b", "c", "a"]])
+    assert max(scores, key=scores.__getitem__) == "b"
+    assert scores["a"] > scores["c"]
+
+
+def test_on_questions_in_a_language_the_embedder_does_not_know_keyword_search_leads(tmp_path):
+    from quelle.core.retrieval import Retriever
+
+    from test_ingestion import Engine, write
+
+    assert FOREIGN_DENSE_SHARE < 0.5
+    engine = Engine(tmp_path / "index")
+    write(tmp_path / "docs" / "umsatz.txt", "Der Umsatz stieg im dritten Quartal deutlich an.")
+    write(tmp_path / "docs" / "wetter.txt", "Wie war das Wetter? Wie war die Stimmung? Wie war es?")
+    engine.ingestor.run([tmp_path / "docs"])
+    german = Retriever(engine.catalog, engine.store, engine.embedder, frozenset({"en"}))
+    hits = german.search("Wie war der Umsatz im dritten Quartal?", 2).hits
+    assert hits[0].passage.title == "umsatz.txt"
 
 
 def test_one_ranker_alone_keeps_its_order():

@@ -257,7 +257,9 @@ class Library:
         if not self.catalog.passage_count():
             return _declined(question, EMPTY_LIBRARY[language], 0.0, on_token)
         retrieval = self.search(question, history)
-        verdict = judge(gather(retrieval_query(question, history), retrieval, self.catalog,
+        # The question's own words decide: a new question after an Apple question must not
+        # borrow "Apple" to pass.
+        verdict = judge(gather(question, retrieval, self.catalog,
                                self.trusts_similarity(retrieval.language)))
         if not verdict.answerable:
             text = refusal(verdict, language, NO_ANSWER[language])

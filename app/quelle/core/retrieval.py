@@ -1,11 +1,12 @@
-"""Question -> ranked passages: dense search and BM25 keyword search, fused by score.
+"""Question -> ranked passages: dense search and BM25 keyword search, fused.
 
-Fusion adds each passage's cosine similarity and its BM25 score relative to the best
-keyword match, weighed by how far each ranker can be trusted for the question's language:
-the embedder fully only for languages it was trained on (the bundled MiniLM knows English;
-on German questions its neighbours are little better than chance), keyword search always.
-Unlike reciprocal rank fusion, a ranker that is confident about one passage and unsure
-about the rest says so. An optional cross-encoder re-scores the best fused candidates.
+How the two are fused depends on whether the embedder knows the question's language. If
+it does, reciprocal rank fusion: it needs no calibration between cosine and BM25 scales and
+rewards agreement. If it does not (the bundled MiniLM knows English; on German questions
+its neighbours are little better than chance), rank fusion would give its guesses as much
+say as keyword search's matches, so the scores are fused instead, the dense share lowered:
+a ranker that is sure of one passage and unsure of the rest then says so. An optional
+cross-encoder re-scores the best fused candidates.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from quelle.core.reranking import PassageScorer, rerank
 from quelle.core.store import PassageVectors
 
 Mode = Literal["dense", "keyword", "fused", "reranked"]
-# Share of the dense ranker in the fused score, by whether the embedder knows the question's
-# language: chosen on the dev queries of SciFact (English) and XQuAD-de (German); the
-# held-out queries check them (benchmarks/retrieval.py).
-DENSE_SHARE = {True: 0.7, False: 0.4}
+RRF_K = 60  # the constant from Cormack et al.; damps the weight of the very top ranks
+# Share of the dense ranker in score fusion, for questions in a language the embedder does
+# not know: chosen on the dev queries of XQuAD-de; the held-out queries check it
+# (benchmarks/retrieval.py).
+FOREIGN_DENSE_SHARE = 0.4
 CANDIDATES = 40  # per ranker
 # A 6-layer cross-encoder costs about 0.1 s of CPU per candidate on two cores
 # (benchmarks/rerank_latency.py): 15 candidates hold a budget of about a second.
@@ -47,6 +49,15 @@ class Retrieval:
     seconds: float
     language: str = "en"  # of the question
     rerank_seconds: float | None = None  # None when no re-ranker ran
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = RRF_K
+                           ) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank + 1)
+    return scores
 
 
 def fuse(dense: Sequence[tuple[str, float]], keyword: Sequence[tuple[str, float]],
@@ -95,8 +106,10 @@ class Retriever:
         vector = self._embedder.embed([query])[0]
         dense = self._store.query(vector, CANDIDATES) if mode != "keyword" else []
         keyword = self._catalog.keyword_search(query, CANDIDATES) if mode != "dense" else []
-        scores = fuse(dense, keyword, DENSE_SHARE[language in self._languages]
-                      if dense and keyword else 1.0)
+        if language in self._languages:
+            scores = reciprocal_rank_fusion([[p for p, _ in dense], [p for p, _ in keyword]])
+        else:
+            scores = fuse(dense, keyword, FOREIGN_DENSE_SHARE if dense else 0.0)
         ranked = sorted(scores, key=scores.__getitem__, reverse=True)
         rerank_seconds = None
         if mode == "reranked" and self._reranker is not None:
