@@ -4,11 +4,18 @@ from pathlib import Path
 
 import pytest
 
-from quelle.core.documents import html_to_text, read_pages
+from quelle.core.documents import (
+    DEFAULT_PDF_TEXT,
+    PDF_TEXT_MODES,
+    PdfText,
+    html_to_text,
+    read_pages,
+)
 from quelle.core.errors import DocumentError, EmptyDocument, EncryptedDocument, UnsupportedFile
 
-from conftest import APPLE_Q3_2022, EVAL, needs_eval
+from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_Q3_2022, EVAL, SEC10Q, needs_eval
 
+INTEL_Q1_2023 = SEC10Q / "2023 Q1 INTC.pdf"
 ROBUST = EVAL / "pdf_robustness" / "pypdf_resources"
 
 
@@ -114,3 +121,59 @@ def test_aes_256_pdf_with_empty_password_opens():
 def test_scanned_pdf_without_text_layer_explains_itself():
     with pytest.raises(EmptyDocument, match="git.pdf.*scanned"):
         read_pages(ROBUST / "git.pdf")
+
+
+def _income_statement(pdf_text: PdfText = DEFAULT_PDF_TEXT) -> list[str]:
+    pages = read_pages(APPLE_Q3_2022, pdf_text=pdf_text)
+    return next(p for p in pages if p.number == APPLE_INCOME_STATEMENT_PAGE).text.splitlines()
+
+
+def _line_with(lines: list[str], *parts: str) -> str:
+    found = [line for line in lines if all(part in line for part in parts)]
+    assert found, f"no line holds {parts}"
+    return found[0]
+
+
+def _in_order(line: str, *parts: str) -> bool:
+    position = 0
+    for part in parts:
+        position = line.find(part, position)
+        if position < 0:
+            return False
+        position += len(part)
+    return True
+
+
+@needs_eval(APPLE_Q3_2022)
+@pytest.mark.parametrize("pdf_text", PDF_TEXT_MODES)
+def test_income_statement_rows_keep_this_year_and_last_in_column_order(pdf_text: PdfText):
+    """A row's figures share one line, current quarter first, as printed: a reader who takes
+    the first figure gets this year's, not last year's."""
+    lines = _income_statement(pdf_text)
+    assert _in_order(_line_with(lines, "Total net sales"), "82,959", "81,434", "304,182", "282,457")
+    assert _in_order(
+        _line_with(lines, "Research and development"), "6,797", "5,717", "19,490", "16,142"
+    )
+
+
+@needs_eval(APPLE_Q3_2022)
+def test_table_mode_keeps_column_headings_on_one_line():
+    """Plain text puts each heading's "June 25," and "2022" on lines of their own; laid out,
+    the dates stand on one line in the order of the figures below them."""
+    lines = _income_statement("tables")
+    heading = _line_with(lines, "June 25", "June 26")
+    assert _in_order(heading, "June 25, 2022", "June 26, 2021", "June 25, 2022", "June 26, 2021")
+
+
+@needs_eval(APPLE_Q3_2022)
+def test_laid_out_tables_cost_no_padding():
+    """The layout's padding is squeezed out, so a table costs the chat model few tokens."""
+    lines = _income_statement("tables")
+    assert not any("   " in line or line != line.strip() for line in lines)
+
+
+@needs_eval(INTEL_Q1_2023)
+def test_words_stay_whole_on_a_page_layout_mode_would_break():
+    """Layout mode splits words on this page of charts ("wh ile"); its plain text is kept."""
+    page = next(p for p in read_pages(INTEL_Q1_2023, pdf_text="tables") if p.number == 5)
+    assert "while notebook ASPs decreased" in page.text
