@@ -3,10 +3,13 @@
 Every reader returns the pages of one file or raises a `DocumentError` whose message names
 the file and says what is wrong in words.
 
-PDF pages that hold tables are read with pypdf's layout mode: its plain mode emits cells in
-content-stream order, which in financial statements puts each column heading ("June 25,",
-"2022") on lines of its own, so a reader cannot tell the current-year column from the
-prior-year one. Layout mode keeps each row and each heading on one line, in column order.
+PDF text is pypdf's plain mode by default. The "tables" mode lays out pages that hold tables
+as printed (pypdf's layout mode, padding squeezed out), so a column heading's "June 25," and
+"2022" share a line in the order of the figures below; plain mode puts them on lines of
+their own (in the 10-Q filings, rows keep their figures in column order either way). It is
+not the default: on the 10-Q answer benchmark the bundled chat model answered no better with
+it, and its lines differ in order from PDFium's text (headings, footnote marks), so the
+source view found a third of table passages only in pieces.
 """
 
 from __future__ import annotations
@@ -40,8 +43,9 @@ SUPPORTED_SUFFIXES = frozenset({".pdf", ".docx"}) | TEXT_SUFFIXES | HTML_SUFFIXE
 # Tables in financial filings hold arrays larger than pypdf's default safety limit.
 _PDF_LIMITS = {"array_maximum_element_count": 2_000_000}
 
-# How PDF text is extracted: "plain" (pypdf's default order), "layout" (every page laid out
-# as printed), "tables" (layout only for pages that look like tables; prose keeps plain).
+# How PDF text is extracted: "plain" (pypdf's content-stream order), "layout" (every page as
+# printed), "tables" (layout only for pages that look like tables; prose stays plain, where
+# layout mode can split words apart).
 PdfText = Literal["plain", "layout", "tables"]
 PDF_TEXT_MODES: tuple[PdfText, ...] = ("plain", "layout", "tables")
 DEFAULT_PDF_TEXT: PdfText = "plain"
@@ -200,7 +204,7 @@ def _squeeze_columns(layout: str) -> str:
     """Layout text without its padding: a gap between columns becomes two spaces, any other
     run of spaces one, and lines lose their indentation. Rows and column order stay; the
     text stays short for the chat model (the embedder ignores spaces, a chat model does
-    not), and only whitespace changes, so the source view still finds passages on the page.
+    not). The fixes of `_LINE_FIXES` change only whitespace, which the source view ignores.
     """
     text = layout.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     lines = []
