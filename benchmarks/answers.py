@@ -27,7 +27,9 @@ differ only by what was changed. The held-out 30 % of questions (by a hash of th
 text, as in beir.py) is for confirming a choice, never for making it.
 
 Usage: python benchmarks/answers.py [--model PATH.gguf] [--questions N]
-       [--split dev|held-out|all] [--home DIR] [--pdf-text MODE]
+       [--split dev|held-out|all] [--home DIR] [--pdf-text plain|layout|tables] [--threads N]
+On a machine shared with other work, --threads 1 avoids llama.cpp's threads waiting on each
+other; answering takes tens of seconds per question there, so keep N small.
 Prints a table per split, writes benchmarks/results/answers.json.
 """
 
@@ -376,6 +378,7 @@ def main() -> int:
         "(quelle.core.documents.PDF_TEXT_MODES) instead of its default",
     )
     parser.add_argument("--temperature", type=float, default=0.0)
+    parser.add_argument("--threads", type=int, default=0, help="llama.cpp threads (0: its choice)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
 
@@ -383,7 +386,9 @@ def main() -> int:
     from quelle.core.library import Library
     from quelle.core.models import chat_model_path
 
-    settings = Settings().replace(chat_model=str(args.model or ""), temperature=args.temperature)
+    settings = Settings().replace(
+        chat_model=str(args.model or ""), temperature=args.temperature, threads=args.threads
+    )
     home = args.home or cache_home(args.pdf_text, settings)
     questions = load_questions(args.split, args.questions)
     files = sorted((SEC / "docs").glob("*.pdf"))
