@@ -56,11 +56,18 @@ def test_stop_ends_the_answer_within_one_token(library: Library):
     assert len(tokens) == 1 and answer.timings.answer_tokens <= 2
 
 
-def test_unrelated_question_says_nothing_was_found(library: Library):
+def test_unrelated_question_is_declined_naming_what_the_documents_never_mention(
+        library: Library):
     answer = library.ask("Who painted the Mona Lisa?")
-    assert not answer.found and answer.text == NO_ANSWER["en"]
+    assert not answer.found and answer.timings is None
+    assert answer.text == "Your documents do not mention “Mona” or “Lisa”."
     german = library.ask("Wer hat die Mona Lisa gemalt?")
-    assert german.text == NO_ANSWER["de"]
+    assert german.text == "Ihre Dokumente erwähnen „Mona“ oder „Lisa“ nicht."
+
+
+def test_an_unrelated_question_without_names_gets_the_plain_reply(library: Library):
+    answer = library.ask("how do i bake sourdough bread at home")
+    assert not answer.found and answer.text == NO_ANSWER["en"]
 
 
 def test_follow_up_question_finds_the_quarter_asked_about(library: Library):
