@@ -7,7 +7,6 @@ import sqlite3
 from pathlib import Path
 
 from quelle.core.catalog import Passage
-from quelle.core.citations import attribute
 from quelle.core.conversations import (
     DEFAULT_TITLE,
     ConversationStore,
@@ -20,6 +19,8 @@ from quelle.core.generation import Timings
 from quelle.core.library import Answer
 from quelle.core.prompts import Turn
 from quelle.core.retrieval import Hit
+
+from fakes import checked_answer
 
 
 def _answer(question: str, text: str, found: bool = True, stopped: bool = False) -> Answer:
@@ -38,40 +39,6 @@ def _answer(question: str, text: str, found: bool = True, stopped: bool = False)
     return Answer(question, text, hits, 0.05, timings, stopped)
 
 
-def _checked_answer(text: str) -> Answer:
-    """An answer from two passages, checked as the library checks it."""
-    passages = [
-        Passage(
-            "doc:1",
-            "doc",
-            "2022 Q3 AAPL.pdf",
-            "/f/2022 Q3 AAPL.pdf",
-            2,
-            0,
-            90,
-            "iPad net sales decreased due to lower iPad Pro sales.",
-        ),
-        Passage(
-            "doc:3",
-            "doc",
-            "2022 Q3 AAPL.pdf",
-            "/f/2022 Q3 AAPL.pdf",
-            4,
-            10,
-            90,
-            "Total net sales  82,959  97,278 for the three months ended June 25, 2022.",
-        ),
-    ]
-    attribution = attribute(text, [p.text for p in passages])
-    hits = [Hit(p, 0.03, 0.5, 1, 2) for p in passages]
-    return Answer(
-        "Net sales?",
-        attribution.text,
-        hits,
-        0.05,
-        Timings(900, 41, 0.8, 1.8),
-        attribution=attribution,
-    )
 
 
 # The turns table as the first release wrote it, before answers were checked.
@@ -145,7 +112,7 @@ def test_markdown_export_lists_answers_with_their_sources(tmp_path: Path):
 def test_markdown_export_sets_consulted_sources_and_unsupported_sentences_apart(tmp_path: Path):
     store = ConversationStore(tmp_path / "c.sqlite")
     conv = store.new("Apple")
-    answer = _checked_answer("Total net sales were $82,959 million. Profit rose to $99 million.")
+    answer = checked_answer("Total net sales were $82,959 million. Profit rose to $99 million.")
     store.add_turn(conv.conv_id, turn_from_answer(answer))
     text = store.export_markdown(conv.conv_id)
     sources = text.index("**Sources**\n\n- [2] 2022 Q3 AAPL.pdf, page 4")
@@ -169,7 +136,7 @@ def test_cited_and_consulted_sources_and_unsupported_sentences_survive_reopening
     path = tmp_path / "c.sqlite"
     store = ConversationStore(path)
     conv = store.new()
-    answer = _checked_answer("Total net sales were $82,959 million. Profit rose to $99 million.")
+    answer = checked_answer("Total net sales were $82,959 million. Profit rose to $99 million.")
     saved = store.add_turn(conv.conv_id, turn_from_answer(answer))
     store.close()
 

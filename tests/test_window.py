@@ -11,14 +11,11 @@ from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from quelle.core.catalog import DocumentInfo, Passage
-from quelle.core.citations import attribute
+from quelle.core.catalog import DocumentInfo
 from quelle.core.config import Settings, load_settings, save_settings
 from quelle.core.conversations import ConversationStore, turn_from_answer
-from quelle.core.generation import Timings
-from quelle.core.library import Answer, Library
+from quelle.core.library import Library
 from quelle.core.paths import Paths
-from quelle.core.retrieval import Hit
 from quelle.ui.chat_view import (
     UNSUPPORTED_TIP,
     ChatView,
@@ -29,6 +26,7 @@ from quelle.ui.chat_view import (
 from quelle.ui.window import MainWindow
 
 from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_QUESTION, SEC10Q, needs_eval
+from fakes import checked_answer
 
 SAMPLE = Path(__file__).resolve().parents[1] / "app" / "quelle" / "samples" / "quelle-guide.md"
 LOAD = 180_000  # ms: two cores shared with other work load the models slowly
@@ -134,40 +132,6 @@ def test_citation_markers_become_source_links():
     assert parse_source_url(QUrl("https://example.com/4/2")) is None
 
 
-def checked_answer(text: str) -> Answer:
-    """An answer from two passages of a filing, checked as the library checks it."""
-    passages = [
-        Passage(
-            "doc:1",
-            "doc",
-            "2022 Q3 AAPL.pdf",
-            "/f/2022 Q3 AAPL.pdf",
-            2,
-            0,
-            90,
-            "iPad net sales decreased due to lower iPad Pro sales.",
-        ),
-        Passage(
-            "doc:3",
-            "doc",
-            "2022 Q3 AAPL.pdf",
-            "/f/2022 Q3 AAPL.pdf",
-            4,
-            10,
-            90,
-            "Total net sales 82,959 97,278 for the three months ended June 25, 2022.",
-        ),
-    ]
-    attribution = attribute(text, [p.text for p in passages])
-    hits = [Hit(p, 0.03, 0.5, 1, 2) for p in passages]
-    return Answer(
-        "Net sales?",
-        attribution.text,
-        hits,
-        0.05,
-        Timings(900, 41, 0.8, 1.8),
-        attribution=attribution,
-    )
 
 
 def format_of(turn: TurnWidget, text: str) -> tuple[QTextCharFormat, QTextCursor]:
