@@ -23,7 +23,6 @@ def test_rank_fusion_rewards_agreement():
 
 def test_on_questions_in_a_language_the_embedder_does_not_know_keyword_search_leads(tmp_path):
     from quelle.core.retrieval import Retriever
-
     from test_ingestion import Engine, write
 
     assert FOREIGN_DENSE_SHARE < 0.5
