@@ -80,3 +80,9 @@ def test_an_empty_library_says_so_without_loading_a_model(tmp_path: Path):
     german = library.ask("Wie hoch war der Umsatz?")
     assert german.text.startswith("Ihre Bibliothek ist leer")
     library.close()
+
+
+def test_an_instruction_after_the_question_does_not_count_as_a_name():
+    """A capitalised first word is grammar, not a name: "Explain …" must not be declined
+    as a company the library never mentions."""
+    assert names("What were net sales? Explain every figure in detail.") == []

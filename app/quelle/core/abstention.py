@@ -77,11 +77,15 @@ class Verdict:
 
 def names(question: str) -> list[str]:
     """The words of a question that name something: years and other figures, acronyms and
-    capitalised words (in German, nouns too; question words are stopwords, and the library's
-    vocabulary decides which of the rest matter)."""
-    found = [t for t in _TOKEN.findall(question)
-             if len(t) > 1 and t.lower() not in STOPWORDS
-             and (t[0].isupper() or any(c.isdigit() for c in t))]
+    capitalised words after a sentence's first word (in German, nouns too: the library's
+    vocabulary decides which of them matter)."""
+    found: list[str] = []
+    for sentence in re.split(r"(?<=[.!?])\s+", question):
+        for n, token in enumerate(_TOKEN.findall(sentence)):
+            if len(token) < 2 or token.lower() in STOPWORDS:
+                continue
+            if any(c.isdigit() for c in token) or token.isupper() or (n and token[0].isupper()):
+                found.append(token)
     return list(dict.fromkeys(found))
 
 
