@@ -25,14 +25,14 @@ from quelle.core.retrieval import Retrieval
 # Fitted weights of the logistic model (see the module docstring) and the decision
 # threshold on its probability that the question is answerable.
 WEIGHTS = {
-    "bias": -1.401,
-    "similarity": 1.828,
-    "foreign": 3.668,
-    "coverage": 3.749,
-    "absent_share": -3.982,
-    "absent_name": -2.47,
+    "bias": -1.493,
+    "similarity": 1.604,
+    "foreign": 3.891,
+    "coverage": 3.414,
+    "absent_share": -4.008,
+    "absent_name": -2.643,
 }
-THRESHOLD = 0.275
+THRESHOLD = 0.304
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
