@@ -93,8 +93,7 @@ def collect(per: dict[str, list[dict]], smoke: bool) -> list[dict]:  # type: ign
         print(f"{name}: {len(qs)} questions", flush=True)
         for q in qs:
             retrieval = library.search(q["text"])
-            evidence = abstention.gather(q["text"], retrieval, library.catalog,
-                                         library.trusts_similarity(retrieval.language))
+            evidence = abstention.gather(q["text"], retrieval, library.catalog)
             old = any(h.similarity >= OLD_THRESHOLD for h in retrieval.hits)
             rows.append({**q, "library": name, "features": evidence.features(),
                          "absent_names": list(evidence.absent_names), "old_answers": old})

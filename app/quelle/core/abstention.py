@@ -44,7 +44,7 @@ NOT_MENTIONED = {
     "en": "Your documents do not mention {names}.",
     "de": "Ihre Dokumente erwähnen {names} nicht.",
 }
-_AND = {"en": "or", "de": "oder"}
+_OR = {"en": "or", "de": "oder"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +89,7 @@ def names(question: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def gather(question: str, retrieval: Retrieval, catalog: Catalog,
-           trusted_similarity: bool = True) -> Evidence:
+def gather(question: str, retrieval: Retrieval, catalog: Catalog) -> Evidence:
     """The evidence for `question` from its retrieval and the library's vocabulary."""
     content = [w for w in words(question) if w not in STOPWORDS] or words(question)
     variants = {w: stem_variants(w) for w in content}
@@ -109,13 +108,12 @@ def gather(question: str, retrieval: Retrieval, catalog: Catalog,
         share = sum(idf[w] for w in content if variants[w] & held) / weight_sum
         coverage = max(coverage, share)
     similarity = max((h.similarity for h in retrieval.hits), default=0.0)
-    absent_lower = set(absent)
     return Evidence(
         similarity=similarity,
-        trusted=trusted_similarity,
+        trusted=retrieval.embedder_knows_language,
         coverage=coverage,
         absent_share=len(absent) / len(content) if content else 1.0,
-        absent_names=tuple(n for n in names(question) if n.lower() in absent_lower),
+        absent_names=tuple(n for n in names(question) if n.lower() in absent),
     )
 
 
@@ -133,6 +131,6 @@ def refusal(verdict: Verdict, language: str, no_answer: str) -> str:
         return no_answer
     quoted = [f"“{n}”" if language == "en" else f"„{n}“" for n in absent]
     joined = quoted[0] if len(quoted) == 1 else (
-        ", ".join(quoted[:-1]) + f" {_AND.get(language, 'or')} " + quoted[-1])
+        ", ".join(quoted[:-1]) + f" {_OR.get(language, 'or')} " + quoted[-1])
     return NOT_MENTIONED.get(language, NOT_MENTIONED["en"]).format(names=joined)
 

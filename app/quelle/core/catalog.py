@@ -76,7 +76,6 @@ class Passage:
     end: int
     text: str
 
-
     def excerpt(self, text: str) -> Passage:
         """The same passage, shown to the model as a shorter text."""
         return dataclasses.replace(self, text=text)

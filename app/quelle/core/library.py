@@ -242,10 +242,6 @@ class Library:
         return retriever.search(retrieval_query(question, history),
                                 limit or s.passages_per_answer, mode)
 
-    def trusts_similarity(self, language: str) -> bool:
-        """Whether the embedder's similarities mean something for questions in `language`."""
-        return language in embedder_languages(self.embedder().model_id)
-
     def ask(self, question: str, history: Sequence[Turn] = (),
             on_token: Callable[[str], None] | None = None,
             cancel: threading.Event | None = None) -> Answer:
@@ -259,8 +255,7 @@ class Library:
         retrieval = self.search(question, history)
         # The question's own words decide: a new question after an Apple question must not
         # borrow "Apple" to pass.
-        verdict = judge(gather(question, retrieval, self.catalog,
-                               self.trusts_similarity(retrieval.language)))
+        verdict = judge(gather(question, retrieval, self.catalog))
         if not verdict.answerable:
             text = refusal(verdict, language, NO_ANSWER[language])
             return _declined(question, text, retrieval.seconds, on_token)

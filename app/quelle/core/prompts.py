@@ -41,7 +41,7 @@ def retrieval_query(question: str, history: Sequence[Turn]) -> str:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9(\"“])")
-GAP = " … "
+GAP = "…"  # stands for the lines or sentences an excerpt leaves out
 
 
 def _units(text: str, longest: int) -> list[str]:
@@ -92,7 +92,7 @@ def excerpt(text: str, question: str, limit: int) -> str:
     pieces: list[str] = []
     for i in sorted(chosen):
         if pieces and i - 1 not in chosen:
-            pieces.append(GAP.strip())
+            pieces.append(GAP)
         pieces.append(units[i].strip())
     table = "\n" in text
     return ("\n" if table else " ").join(pieces)

@@ -47,7 +47,9 @@ class Hit:
 class Retrieval:
     hits: list[Hit]
     seconds: float
-    language: str = "en"  # of the question
+    # Whether the embedder was trained on the question's language: if not, its similarities
+    # say little about relevance.
+    embedder_knows_language: bool = True
     rerank_seconds: float | None = None  # None when no re-ranker ran
 
 
@@ -102,21 +104,22 @@ class Retriever:
     def search(self, query: str, limit: int, mode: Mode = "fused") -> Retrieval:
         """The best `limit` passages; "reranked" falls back to "fused" without a re-ranker."""
         started = time.perf_counter()
-        language = detect_language(query)
+        known_language = detect_language(query) in self._languages
         vector = self._embedder.embed([query])[0]
         dense = self._store.query(vector, CANDIDATES) if mode != "keyword" else []
         keyword = self._catalog.keyword_search(query, CANDIDATES) if mode != "dense" else []
-        if language in self._languages:
+        if known_language:
             scores = reciprocal_rank_fusion([[p for p, _ in dense], [p for p, _ in keyword]])
         else:
             scores = fuse(dense, keyword, FOREIGN_DENSE_SHARE if dense else 0.0)
         ranked = sorted(scores, key=scores.__getitem__, reverse=True)
         rerank_seconds = None
+        passages: dict[str, Passage] = {}
         if mode == "reranked" and self._reranker is not None:
             rerank_started = time.perf_counter()
-            shortlist = self._catalog.passages(ranked[:RERANK_CANDIDATES])
-            order = rerank(query, [p for p in ranked[:RERANK_CANDIDATES] if p in shortlist],
-                           lambda pid: shortlist[pid].text, self._reranker, limit)
+            passages = self._catalog.passages(ranked[:RERANK_CANDIDATES])
+            order = rerank(query, [p for p in ranked[:RERANK_CANDIDATES] if p in passages],
+                           lambda pid: passages[pid].text, self._reranker, limit)
             scores = dict(order)
             ranked = [pid for pid, _ in order]
             rerank_seconds = time.perf_counter() - rerank_started
@@ -127,7 +130,8 @@ class Retriever:
         missing = [pid for pid in best if pid not in similarity]
         for pid, vec in self._store.vectors(missing).items():
             similarity[pid] = sum(a * b for a, b in zip(vec, vector, strict=True))
-        passages = self._catalog.passages(best)
+        if not passages:  # the re-ranker has read them already
+            passages = self._catalog.passages(best)
         dense_rank = {pid: n for n, (pid, _) in enumerate(dense)}
         keyword_rank = {pid: n for n, (pid, _) in enumerate(keyword)}
         hits = [
@@ -136,4 +140,4 @@ class Retriever:
             for pid in best
             if pid in passages
         ]
-        return Retrieval(hits, time.perf_counter() - started, language, rerank_seconds)
+        return Retrieval(hits, time.perf_counter() - started, known_language, rerank_seconds)
