@@ -61,6 +61,18 @@ def test_a_german_question_about_german_text_passes(engine: Engine):
     assert result.answerable, result
 
 
+def test_words_that_frame_a_question_do_not_count_as_missing(tmp_path: Path):
+    """A one-passage library: "go" is nowhere in it, and the question is still answered."""
+    engine = Engine(tmp_path / "index")
+    write(tmp_path / "docs" / "holiday.txt",
+          "Our team holiday in 2024 takes us to Lisbon in May for five days.")
+    engine.ingestor.run([tmp_path / "docs"])
+    result = verdict(engine, "Where does the team holiday go?")
+    assert result.answerable, result
+    assert result.evidence.absent_share == 0.0
+    assert verdict(engine, "Where does the team holiday go skiing?").evidence.absent_share > 0
+
+
 def test_an_off_topic_question_is_declined(engine: Engine):
     result = verdict(engine, "How do I bake sourdough bread at home?")
     assert not result.answerable, result

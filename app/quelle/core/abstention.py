@@ -19,20 +19,20 @@ import re
 from dataclasses import dataclass
 
 from quelle.core.catalog import Catalog
-from quelle.core.language import STOPWORDS, query_terms, stem_variants, words
+from quelle.core.language import QUESTION_FRAME, STOPWORDS, query_terms, stem_variants, words
 from quelle.core.retrieval import Retrieval
 
 # Fitted weights of the logistic model (see the module docstring) and the decision
 # threshold on its probability that the question is answerable.
 WEIGHTS = {
-    "bias": -1.493,
-    "similarity": 1.604,
-    "foreign": 3.891,
-    "coverage": 3.414,
-    "absent_share": -4.008,
-    "absent_name": -2.643,
+    "bias": -1.572,
+    "similarity": 1.623,
+    "foreign": 3.919,
+    "coverage": 3.453,
+    "absent_share": -3.951,
+    "absent_name": -2.611,
 }
-THRESHOLD = 0.304
+THRESHOLD = 0.287
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -91,7 +91,8 @@ def names(question: str) -> list[str]:
 
 def gather(question: str, retrieval: Retrieval, catalog: Catalog) -> Evidence:
     """The evidence for `question` from its retrieval and the library's vocabulary."""
-    content = [w for w in words(question) if w not in STOPWORDS] or words(question)
+    content = [w for w in words(question) if w not in STOPWORDS and w not in QUESTION_FRAME]
+    content = content or words(question)
     variants = {w: stem_variants(w) for w in content}
     counts = catalog.term_counts(t for vs in variants.values() for t in vs)
     total = max(1, catalog.passage_count())

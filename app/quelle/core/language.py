@@ -26,6 +26,18 @@ ENGLISH_STOPWORDS = frozenset(
     "also can could would should will shall may might must".split()
 )
 STOPWORDS = GERMAN_STOPWORDS | ENGLISH_STOPWORDS
+# Words that frame a question rather than name what it asks about: "Where does the team
+# holiday go?" is answered by "takes us to Lisbon", which never says "go". Their absence
+# from a library says nothing about whether it can answer.
+QUESTION_FRAME = frozenset(
+    "go goes going went gone get gets got make makes made take takes took taken give gives "
+    "gave given come comes came say says said tell tells told mean means meant happen happens "
+    "happened know known think describe explain list show name find use used many much long "
+    "often kind type sort way thing things anything something please"
+    " gehen geht ging gegangen kommen kommt kam machen macht machte gemacht geben gab "
+    "gegeben sagen sagt sagte gesagt bedeutet bedeuten passiert passierte geschah erklären "
+    "erkläre beschreiben beschreibe nennen nenne viele viel lange oft art etwas bitte".split()
+)
 _GERMAN_MARKERS = frozenset("äöüß")
 _STEMMERS = threading.local()  # a Snowball stemmer keeps its word in itself: one per thread
 
