@@ -49,6 +49,15 @@ def _parser() -> argparse.ArgumentParser:
     remove.add_argument("document", help="its id (or first characters), path or file name")
 
     commands.add_parser("gui", help="open the window (the default)")
+
+    engine = commands.add_parser(
+        "engine", help="serve the library to the window and other commands (the window starts it)"
+    )
+    engine.add_argument(
+        "--until-idle",
+        action="store_true",
+        help="stop a few seconds after the last client has gone",
+    )
     return parser
 
 
@@ -58,11 +67,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         from quelle.ui.app import run
 
         return run(args.home)
-    from quelle.core.library import Library
+    from quelle.core.client import open_library
     from quelle.core.logs import setup_logging
+    from quelle.core.paths import Paths
+
+    if args.command == "engine":
+        from quelle.core.engine import serve
+
+        return serve(Paths.resolve(args.home), until_idle=args.until_idle)
+
+    def waiting() -> None:
+        print(
+            "quelle: another Quelle process is working on this library; waiting for it…",
+            file=sys.stderr,
+        )
 
     try:
-        library = Library(args.home)
+        library = open_library(args.home, on_wait=waiting)
     except QuelleError as exc:
         print(f"quelle: {exc}", file=sys.stderr)
         return 2
@@ -217,8 +238,11 @@ def _answer_json(answer) -> dict:  # type: ignore[no-untyped-def,type-arg]
         "unsupported": attribution.unsupported if attribution else [],
         "timings": {
             "retrieval_seconds": round(answer.retrieval_seconds, 4),
-            **({"rerank_seconds": round(answer.rerank_seconds, 4)}
-               if answer.rerank_seconds is not None else {}),
+            **(
+                {"rerank_seconds": round(answer.rerank_seconds, 4)}
+                if answer.rerank_seconds is not None
+                else {}
+            ),
             **(
                 {
                     "first_token_seconds": round(timings.first_token_seconds, 3),

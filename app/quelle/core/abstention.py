@@ -131,7 +131,9 @@ def refusal(verdict: Verdict, language: str, no_answer: str) -> str:
     if not absent:
         return no_answer
     quoted = [f"“{n}”" if language == "en" else f"„{n}“" for n in absent]
-    joined = quoted[0] if len(quoted) == 1 else (
-        ", ".join(quoted[:-1]) + f" {_OR.get(language, 'or')} " + quoted[-1])
+    joined = (
+        quoted[0]
+        if len(quoted) == 1
+        else (", ".join(quoted[:-1]) + f" {_OR.get(language, 'or')} " + quoted[-1])
+    )
     return NOT_MENTIONED.get(language, NOT_MENTIONED["en"]).format(names=joined)
-

@@ -129,9 +129,11 @@ class Catalog:
 
     def source(self, path: str) -> tuple[str, float, int] | None:
         """(doc_id, mtime, size) recorded for a path, if any."""
-        row = self._db().execute(
-            "SELECT doc_id, mtime, size FROM sources WHERE path=?", (path,)
-        ).fetchone()
+        row = (
+            self._db()
+            .execute("SELECT doc_id, mtime, size FROM sources WHERE path=?", (path,))
+            .fetchone()
+        )
         return (row[0], row[1], row[2]) if row else None
 
     def document(self, doc_id: str) -> DocumentInfo | None:
@@ -142,14 +144,27 @@ class Catalog:
         return self._documents("", ())
 
     def _documents(self, where: str, args: tuple) -> list[DocumentInfo]:  # type: ignore[type-arg]
-        rows = self._db().execute(
-            "SELECT d.*, (SELECT MIN(path) FROM sources s WHERE s.doc_id=d.doc_id) AS path "
-            f"FROM documents d {where} ORDER BY d.added, d.title",
-            args,
-        ).fetchall()
+        rows = (
+            self._db()
+            .execute(
+                "SELECT d.*, (SELECT MIN(path) FROM sources s WHERE s.doc_id=d.doc_id) AS path "
+                f"FROM documents d {where} ORDER BY d.added, d.title",
+                args,
+            )
+            .fetchall()
+        )
         return [
-            DocumentInfo(r["doc_id"], r["title"], r["kind"], r["path"] or "", r["pages"],
-                         r["passages"], r["size"], r["added"], r["state"])
+            DocumentInfo(
+                r["doc_id"],
+                r["title"],
+                r["kind"],
+                r["path"] or "",
+                r["pages"],
+                r["passages"],
+                r["size"],
+                r["added"],
+                r["state"],
+            )
             for r in rows
         ]
 
@@ -159,12 +174,19 @@ class Catalog:
 
     def add_source(self, path: str, doc_id: str, mtime: float, size: int) -> None:
         with self._db() as db:
-            db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
-                       (path, doc_id, mtime, size))
+            db.execute(
+                "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", (path, doc_id, mtime, size)
+            )
 
     def begin_document(
-        self, doc_id: str, title: str, kind: str, pages: int, size: int,
-        passages: Sequence[NewPassage], languages: Sequence[str],
+        self,
+        doc_id: str,
+        title: str,
+        kind: str,
+        pages: int,
+        size: int,
+        passages: Sequence[NewPassage],
+        languages: Sequence[str],
     ) -> list[str]:
         """Record a document and its passages in one transaction; returns the passage ids."""
         ids = [f"{doc_id}:{n}" for n in range(len(passages))]
@@ -180,8 +202,10 @@ class Catalog:
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (pid, doc_id, n, p.page, p.start, p.end, p.text),
                 )
-                db.execute("INSERT INTO passage_terms (rowid, terms) VALUES (?, ?)",
-                           (cur.lastrowid, index_terms(f"{title}\n{p.text}", lang)))
+                db.execute(
+                    "INSERT INTO passage_terms (rowid, terms) VALUES (?, ?)",
+                    (cur.lastrowid, index_terms(f"{title}\n{p.text}", lang)),
+                )
         return ids
 
     def finish_document(self, doc_id: str) -> None:
@@ -215,9 +239,11 @@ class Catalog:
     # --- passages --------------------------------------------------------------------------
 
     def passage_ids(self, doc_id: str) -> list[str]:
-        rows = self._db().execute(
-            "SELECT passage_id FROM passages WHERE doc_id=? ORDER BY seq", (doc_id,)
-        ).fetchall()
+        rows = (
+            self._db()
+            .execute("SELECT passage_id FROM passages WHERE doc_id=? ORDER BY seq", (doc_id,))
+            .fetchall()
+        )
         return [r[0] for r in rows]
 
     def passages(self, passage_ids: Iterable[str]) -> dict[str, Passage]:
@@ -225,19 +251,33 @@ class Catalog:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self._db().execute(
-            "SELECT p.*, d.title, (SELECT MIN(path) FROM sources s WHERE s.doc_id=p.doc_id) AS path"
-            f" FROM passages p JOIN documents d USING (doc_id) WHERE p.passage_id IN ({marks})",
-            ids,
-        ).fetchall()
+        rows = (
+            self._db()
+            .execute(
+                "SELECT p.*, d.title,"
+                " (SELECT MIN(path) FROM sources s WHERE s.doc_id=p.doc_id) AS path"
+                " FROM passages p JOIN documents d USING (doc_id)"
+                f" WHERE p.passage_id IN ({marks})",
+                ids,
+            )
+            .fetchall()
+        )
         return {
-            r["passage_id"]: Passage(r["passage_id"], r["doc_id"], r["title"], r["path"] or "",
-                                     r["page"], r["start"], r["end"], r["text"])
+            r["passage_id"]: Passage(
+                r["passage_id"],
+                r["doc_id"],
+                r["title"],
+                r["path"] or "",
+                r["page"],
+                r["start"],
+                r["end"],
+                r["text"],
+            )
             for r in rows
         }
 
     def passage_count(self) -> int:
-        return self._db().execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+        return int(self._db().execute("SELECT COUNT(*) FROM passages").fetchone()[0])
 
     def term_counts(self, terms: Iterable[str]) -> dict[str, int]:
         """How many passages hold each stemmed term (0 for terms the library never uses)."""
@@ -245,9 +285,11 @@ class Catalog:
         if not terms:
             return {}
         marks = ",".join("?" * len(terms))
-        rows = self._db().execute(
-            f"SELECT term, doc FROM passage_vocab WHERE term IN ({marks})", terms
-        ).fetchall()
+        rows = (
+            self._db()
+            .execute(f"SELECT term, doc FROM passage_vocab WHERE term IN ({marks})", terms)
+            .fetchall()
+        )
         counts = dict.fromkeys(terms, 0)
         counts.update({r[0]: r[1] for r in rows})
         return counts
@@ -260,10 +302,14 @@ class Catalog:
         if not terms:
             return []
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        rows = self._db().execute(
-            "SELECT p.passage_id, bm25(passage_terms) AS score FROM passage_terms t "
-            "JOIN passages p ON p.rowid = t.rowid JOIN documents d ON d.doc_id = p.doc_id "
-            "WHERE passage_terms MATCH ? AND d.state='ready' ORDER BY score LIMIT ?",
-            (match, limit),
-        ).fetchall()
+        rows = (
+            self._db()
+            .execute(
+                "SELECT p.passage_id, bm25(passage_terms) AS score FROM passage_terms t "
+                "JOIN passages p ON p.rowid = t.rowid JOIN documents d ON d.doc_id = p.doc_id "
+                "WHERE passage_terms MATCH ? AND d.state='ready' ORDER BY score LIMIT ?",
+                (match, limit),
+            )
+            .fetchall()
+        )
         return [(r[0], -r[1]) for r in rows]

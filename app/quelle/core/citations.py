@@ -120,7 +120,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     emphasis around a sentence left out, markers after the full stop kept with it."""
     spans: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n]+", text):
-        begin = _LIST_PREFIX.match(text, line.start(), line.end()).end()
+        prefix = _LIST_PREFIX.match(text, line.start(), line.end())
+        begin = prefix.end() if prefix else line.start()
         for match in _TERMINATOR.finditer(text, begin, line.end()):
             if _ends_sentence(text, begin, match):
                 spans += _trimmed(text, begin, match.end())

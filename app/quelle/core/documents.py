@@ -60,7 +60,9 @@ def read_pages(path: Path, pdf_text: PdfText = DEFAULT_PDF_TEXT) -> list[Page]:
     suffix = path.suffix.lower()
     if pdf_text not in PDF_TEXT_MODES:
         raise ValueError(f"unknown PDF text mode {pdf_text!r}")
-    reader = partial(_read_pdf, mode=pdf_text) if suffix == ".pdf" else None
+    reader: Callable[[Path], list[Page]] | None = (
+        partial(_read_pdf, mode=pdf_text) if suffix == ".pdf" else None
+    )
     reader = reader or _READERS.get(suffix) or _reader_for_family(suffix)
     if reader is None:
         raise UnsupportedFile(

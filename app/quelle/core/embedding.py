@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -25,9 +26,14 @@ class TextEmbedder(Protocol):
 
 
 class Embedder:
-    """A sentence-transformers model loaded from a local folder, on the CPU."""
+    """A sentence-transformers model loaded from a local folder, on the CPU.
 
-    def __init__(self, model_dir: Path, model_id: str, batch_size: int = 32) -> None:
+    Shared by the engine's threads, it takes one call at a time (a fast tokenizer raises
+    "Already borrowed" when two threads use it at once), and embeds long lists one batch per
+    turn, so a question's single vector waits for at most one batch of passages.
+    """
+
+    def __init__(self, model_dir: Path, model_id: str, batch_size: int = 16) -> None:
         from quelle.core.offline import enforce_offline
 
         enforce_offline()
@@ -43,23 +49,32 @@ class Embedder:
         self.model_id = model_id
         model = self._model
         get_dim = getattr(model, "get_embedding_dimension", None)
-        self.dimension = int(get_dim() if get_dim else model.get_sentence_embedding_dimension())
+        dimension = get_dim() if get_dim else model.get_sentence_embedding_dimension()
+        if dimension is None:
+            raise ModelError(f"'{model_dir}' does not say how long its vectors are.")
+        self.dimension = int(dimension)
         # [CLS] and [SEP] take two places of the model's input.
-        self.max_tokens = int(self._model.max_seq_length) - 2
+        self.max_tokens = int(self._model.max_seq_length or 512) - 2
         self._batch_size = batch_size
+        self._lock = threading.Lock()
 
     def token_starts(self, text: str) -> list[int]:
-        encoded = self._model.tokenizer(
-            text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
-        )
+        with self._lock:
+            encoded = self._model.tokenizer(
+                text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
+            )
         return [start for start, _ in encoded["offset_mapping"]]
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=self._batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return vectors.tolist()
+        vectors: list[list[float]] = []
+        for begin in range(0, len(texts), self._batch_size):
+            with self._lock:
+                batch = self._model.encode(
+                    list(texts[begin : begin + self._batch_size]),
+                    batch_size=self._batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+            vectors.extend(batch.tolist())
+        return vectors

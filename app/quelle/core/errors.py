@@ -39,5 +39,4 @@ class Cancelled(QuelleError):
 
 def bug_message(what: str, log_file: Path) -> str:
     """What the user reads when a bug (not a `QuelleError`) stopped `what`."""
-    return (f"{what} failed because of an unexpected error. "
-            f"Details are in the log file: {log_file}")
+    return f"{what} failed because of an unexpected error. Details are in the log file: {log_file}"

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from quelle.core.errors import ModelError
 
@@ -95,7 +96,7 @@ class Generator:
 
     def render(self, messages: Sequence[Message]) -> tuple[str, list[str]]:
         """The prompt text exactly as the model will see it, and its stop strings."""
-        result = self._formatter(messages=list(messages))
+        result = self._formatter(messages=list(messages))  # type: ignore[arg-type]
         stop = result.stop if isinstance(result.stop, list) else [result.stop]
         return result.prompt, [s for s in stop if s]
 
@@ -121,7 +122,7 @@ class Generator:
         pieces: list[str] = []
         count = 0
         stopped = False
-        chunks: Iterator[dict] = self._llm.create_completion(  # type: ignore[assignment]
+        chunks: Iterator[dict[str, Any]] = self._llm.create_completion(  # type: ignore[assignment]
             prompt=tokens,
             max_tokens=max_tokens,
             temperature=params.temperature,
@@ -144,7 +145,7 @@ class Generator:
                 if on_token:
                     on_token(piece)
         if hasattr(chunks, "close"):
-            chunks.close()  # type: ignore[attr-defined]
+            chunks.close()
         total = time.perf_counter() - started
         timings = Timings(len(tokens), count, first or total, total)
         return Completion("".join(pieces), timings, stopped)

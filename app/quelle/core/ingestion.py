@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quelle.core.catalog import Catalog, NewPassage
+from quelle.core.catalog import Catalog, DocumentInfo, NewPassage
 from quelle.core.chunking import chunk_pages
 from quelle.core.documents import Page, is_supported
 from quelle.core.embedding import TextEmbedder
@@ -96,6 +96,36 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+class JobStop(threading.Event):
+    """Stops an ingestion job at the next batch. Set, it is the user's cancel: a document
+    cut off half-way is dropped. `interrupt()` is Quelle closing under the job: the
+    half-indexed document stays, and the next start finishes it."""
+
+    interrupted = False
+
+    def interrupt(self) -> None:
+        self.interrupted = True
+        self.set()
+
+
+def find_document(docs: Sequence[DocumentInfo], key: str) -> DocumentInfo | None:
+    """The one document `key` names: its id (or first characters), its path, its file name,
+    or a file with the same content."""
+    path = Path(key).expanduser()
+    content = file_hash(path) if path.is_file() else None
+    absolute = str(path.absolute())
+    matches = [
+        d
+        for d in docs
+        if d.doc_id == content
+        or d.path == absolute
+        or d.doc_id.startswith(key)
+        or d.title == key
+        or d.path == key
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
 class _Tracker:
     """Turns per-file steps into overall progress with an ETA."""
 
@@ -125,9 +155,15 @@ class _Tracker:
 class Ingestor:
     """Writes documents into the catalogue and the vector store. Owned by one thread."""
 
-    def __init__(self, catalog: Catalog, store: PassageVectors, embedder: TextEmbedder,
-                 chunk_tokens: int, chunk_overlap: int,
-                 read: Callable[[Path], list[Page]] | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: PassageVectors,
+        embedder: TextEmbedder,
+        chunk_tokens: int,
+        chunk_overlap: int,
+        read: Callable[[Path], list[Page]] | None = None,
+    ) -> None:
         """`read` turns a file into pages; by default in a child process (`IsolatedReader`)."""
         self._catalog = catalog
         self._store = store
@@ -137,8 +173,12 @@ class Ingestor:
         self._reader = None if read else IsolatedReader()
         self._read = read or self._reader.read  # type: ignore[union-attr]
 
-    def run(self, paths: Iterable[Path], on_progress: Callable[[Progress], None] | None = None,
-            cancel: threading.Event | None = None) -> IngestReport:
+    def run(
+        self,
+        paths: Iterable[Path],
+        on_progress: Callable[[Progress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> IngestReport:
         started = time.monotonic()
         cancel = cancel or threading.Event()
         report = IngestReport()
@@ -199,8 +239,13 @@ class Ingestor:
         languages = [detect_language(c.text) for c in chunks]
         self._catalog.add_source(name, doc_id, stat.st_mtime, stat.st_size)
         ids = self._catalog.begin_document(
-            doc_id, path.name, path.suffix.lower().lstrip("."), len(pages), stat.st_size,
-            passages, languages,
+            doc_id,
+            path.name,
+            path.suffix.lower().lstrip("."),
+            len(pages),
+            stat.st_size,
+            passages,
+            languages,
         )
         if existing:  # vectors of an earlier, interrupted attempt (a filtered delete is slow)
             self._store.delete_document(doc_id)
@@ -208,21 +253,31 @@ class Ingestor:
 
         def progress(done: int) -> None:
             share = READ_SHARE + (1 - READ_SHARE) * done / max(1, len(ids))
-            tracker.emit(FileEvent(name, "embedding", pages=len(pages), passages=len(ids),
-                                   embedded=done), share)
+            tracker.emit(
+                FileEvent(name, "embedding", pages=len(pages), passages=len(ids), embedded=done),
+                share,
+            )
 
         progress(0)
         texts = [with_header(path.name, c.text) for c in chunks]
-        if not self._embed(doc_id, ids, texts, [c.page for c in chunks],
-                           progress, cancel):
-            self._forget_path(name)
+        if not self._embed(doc_id, ids, texts, [c.page for c in chunks], progress, cancel):
+            if not getattr(cancel, "interrupted", False):
+                self._forget_path(name)
             return FileEvent(name, "cancelled")
         self._catalog.finish_document(doc_id)
-        return FileEvent(name, "ready", pages=event.pages, passages=event.passages,
-                         embedded=event.passages)
+        return FileEvent(
+            name, "ready", pages=event.pages, passages=event.passages, embedded=event.passages
+        )
 
-    def _embed(self, doc_id: str, ids: Sequence[str], texts: Sequence[str], pages: Sequence[int],
-               progress: Callable[[int], None] | None, cancel: threading.Event) -> bool:
+    def _embed(
+        self,
+        doc_id: str,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        pages: Sequence[int],
+        progress: Callable[[int], None] | None,
+        cancel: threading.Event,
+    ) -> bool:
         for begin in range(0, len(ids), EMBED_BATCH):
             if cancel.is_set():
                 return False
@@ -250,8 +305,9 @@ class Ingestor:
             passages = self._catalog.passages(todo)
             log.info("Resuming %s: %d of %d passages to embed", info.title, len(todo), len(ids))
             texts = [with_header(info.title, passages[p].text) for p in todo]
-            if not self._embed(info.doc_id, todo, texts,
-                               [passages[p].page for p in todo], None, cancel):
+            if not self._embed(
+                info.doc_id, todo, texts, [passages[p].page for p in todo], None, cancel
+            ):
                 return finished
             self._catalog.finish_document(info.doc_id)
             finished += 1

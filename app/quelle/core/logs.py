@@ -6,8 +6,18 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-_NOISY = ("chromadb", "httpx", "urllib3", "sentence_transformers", "transformers", "filelock",
-          "huggingface_hub", "pypdf", "posthog", "PIL")
+_NOISY = (
+    "chromadb",
+    "httpx",
+    "urllib3",
+    "sentence_transformers",
+    "transformers",
+    "filelock",
+    "huggingface_hub",
+    "pypdf",
+    "posthog",
+    "PIL",
+)
 
 
 def setup_logging(log_file: Path, level: int = logging.INFO) -> None:

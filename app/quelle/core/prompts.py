@@ -155,7 +155,15 @@ def fit_messages(
         elif kept and len(kept[0].text) > 200:
             p = kept[0]
             shorter = int(len(p.text) * max(0.1, min(0.9, budget / used)))
-            kept[0] = Passage(p.passage_id, p.doc_id, p.title, p.path, p.page, p.start,
-                              p.start + shorter, p.text[:shorter])
+            kept[0] = Passage(
+                p.passage_id,
+                p.doc_id,
+                p.title,
+                p.path,
+                p.page,
+                p.start,
+                p.start + shorter,
+                p.text[:shorter],
+            )
         else:
             return build_messages(question, [], [], system_prompt), []

@@ -43,8 +43,11 @@ def _exit_with_parent() -> None:
 class IsolatedReader:
     """`read_pages` in a long-lived child process, restarted after a crash or a time-out."""
 
-    def __init__(self, timeout: float = READ_TIMEOUT_SECONDS,
-                 function: Callable[[Path], list[Page]] = read_pages) -> None:
+    def __init__(
+        self,
+        timeout: float = READ_TIMEOUT_SECONDS,
+        function: Callable[[Path], list[Page]] = read_pages,
+    ) -> None:
         self._timeout = timeout
         self._function = function
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
@@ -53,7 +56,8 @@ class IsolatedReader:
         if self._pool is None:
             # spawn, not fork: forking a process that runs torch and llama.cpp threads is unsafe
             self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
                 initializer=_exit_with_parent,
             )
         future = self._pool.submit(self._function, path)

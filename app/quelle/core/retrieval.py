@@ -53,8 +53,7 @@ class Retrieval:
     rerank_seconds: float | None = None  # None when no re-ranker ran
 
 
-def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = RRF_K
-                           ) -> dict[str, float]:
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> dict[str, float]:
     scores: dict[str, float] = {}
     for ranking in rankings:
         for rank, item in enumerate(ranking):
@@ -62,8 +61,9 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = RRF_K
     return scores
 
 
-def fuse(dense: Sequence[tuple[str, float]], keyword: Sequence[tuple[str, float]],
-         dense_share: float) -> dict[str, float]:
+def fuse(
+    dense: Sequence[tuple[str, float]], keyword: Sequence[tuple[str, float]], dense_share: float
+) -> dict[str, float]:
     """Score-aware fusion: dense_share * cosine + (1 - dense_share) * BM25 / best BM25."""
     scores = {pid: dense_share * similarity for pid, similarity in dense}
     best = keyword[0][1] if keyword else 0.0
@@ -92,9 +92,14 @@ def keep_champions(best: list[str], champions: Sequence[str]) -> list[str]:
 
 
 class Retriever:
-    def __init__(self, catalog: Catalog, store: PassageVectors, embedder: TextEmbedder,
-                 embedder_languages: frozenset[str] = frozenset({"en"}),
-                 reranker: PassageScorer | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: PassageVectors,
+        embedder: TextEmbedder,
+        embedder_languages: frozenset[str] = frozenset({"en"}),
+        reranker: PassageScorer | None = None,
+    ) -> None:
         self._catalog = catalog
         self._store = store
         self._embedder = embedder
@@ -118,8 +123,13 @@ class Retriever:
         if mode == "reranked" and self._reranker is not None:
             rerank_started = time.perf_counter()
             passages = self._catalog.passages(ranked[:RERANK_CANDIDATES])
-            order = rerank(query, [p for p in ranked[:RERANK_CANDIDATES] if p in passages],
-                           lambda pid: passages[pid].text, self._reranker, limit)
+            order = rerank(
+                query,
+                [p for p in ranked[:RERANK_CANDIDATES] if p in passages],
+                lambda pid: passages[pid].text,
+                self._reranker,
+                limit,
+            )
             scores = dict(order)
             ranked = [pid for pid, _ in order]
             rerank_seconds = time.perf_counter() - rerank_started
@@ -135,8 +145,13 @@ class Retriever:
         dense_rank = {pid: n for n, (pid, _) in enumerate(dense)}
         keyword_rank = {pid: n for n, (pid, _) in enumerate(keyword)}
         hits = [
-            Hit(passages[pid], scores[pid], similarity.get(pid, 0.0),
-                dense_rank.get(pid), keyword_rank.get(pid))
+            Hit(
+                passages[pid],
+                scores[pid],
+                similarity.get(pid, 0.0),
+                dense_rank.get(pid),
+                keyword_rank.get(pid),
+            )
             for pid in best
             if pid in passages
         ]

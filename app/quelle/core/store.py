@@ -21,8 +21,13 @@ COLLECTION = "passages"
 class PassageVectors(Protocol):
     """What ingestion and retrieval need of a vector store, in this process or another."""
 
-    def add(self, ids: Sequence[str], vectors: Sequence[Sequence[float]], doc_id: str,
-            pages: Sequence[int]) -> None: ...
+    def add(
+        self,
+        ids: Sequence[str],
+        vectors: Sequence[Sequence[float]],
+        doc_id: str,
+        pages: Sequence[int],
+    ) -> None: ...
 
     def existing(self, ids: Sequence[str]) -> set[str]: ...
 
@@ -59,12 +64,18 @@ class VectorStore:
                 f" but '{model_id}' is selected. Re-index the library, or select that model again."
             )
 
-    def add(self, ids: Sequence[str], vectors: Sequence[Sequence[float]], doc_id: str,
-            pages: Sequence[int]) -> None:
+    def add(
+        self,
+        ids: Sequence[str],
+        vectors: Sequence[Sequence[float]],
+        doc_id: str,
+        pages: Sequence[int],
+    ) -> None:
         """Upsert: writing the same passage twice (after a crash) never duplicates it."""
+        embeddings: list[Sequence[float] | Sequence[int]] = [list(v) for v in vectors]
         self._collection.upsert(
             ids=list(ids),
-            embeddings=[list(v) for v in vectors],
+            embeddings=embeddings,
             metadatas=[{"doc_id": doc_id, "page": p} for p in pages],
         )
 
@@ -78,19 +89,25 @@ class VectorStore:
         count = self._collection.count()
         if count == 0:
             return []
+        query: list[Sequence[float] | Sequence[int]] = [list(vector)]
         result = self._collection.query(
-            query_embeddings=[list(vector)], n_results=min(limit, count), include=["distances"]
+            query_embeddings=query, n_results=min(limit, count), include=["distances"]
         )
-        return [(pid, 1.0 - dist) for pid, dist in
-                zip(result["ids"][0], result["distances"][0], strict=True)]
+        distances = result["distances"]
+        if distances is None:
+            return []
+        return [(pid, 1.0 - dist) for pid, dist in zip(result["ids"][0], distances[0], strict=True)]
 
     def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
         if not ids:
             return {}
         got = self._collection.get(ids=list(ids), include=["embeddings"])
-        # Plain floats: numpy scalars are slow to send to another process.
-        return {pid: [float(x) for x in vec]
-                for pid, vec in zip(got["ids"], got["embeddings"], strict=True)}
+        embeddings = got["embeddings"]
+        if embeddings is None:
+            return {}
+        return {
+            pid: [float(x) for x in vec] for pid, vec in zip(got["ids"], embeddings, strict=True)
+        }
 
     def delete_document(self, doc_id: str) -> None:
         self._collection.delete(where={"doc_id": doc_id})

@@ -1,0 +1,379 @@
+"""The engine process: the one owner of a library, serving the window and other clients.
+
+It holds the library's lock (`quelle.core.owner`), opens the catalogue, Chroma and the
+models in this process, and listens on a local socket. Two workers do the heavy work, one
+for questions and one for ingestion, so a question is answered while documents are added.
+Every client (the window, a `quelle` command in a terminal) sends requests and gets events
+(`quelle.core.protocol`); document changes go to all of them.
+
+Started by the window with `until_idle`, it ends a few seconds after its last client has
+gone. Killed in the middle of anything, it leaves a consistent library: the next engine
+completes half-indexed documents before it takes new work.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from multiprocessing.connection import Connection, Listener
+from pathlib import Path
+
+from quelle.core import owner
+from quelle.core.errors import QuelleError, bug_message
+from quelle.core.ingestion import JobStop, Progress
+from quelle.core.library import Library
+from quelle.core.paths import Paths
+from quelle.core.protocol import (
+    Answered,
+    Ask,
+    Cancel,
+    Documents,
+    Done,
+    Event,
+    Failed,
+    GetPassage,
+    Ingest,
+    Ingested,
+    ListDocuments,
+    Message,
+    ModelsFailed,
+    ModelsReady,
+    PassageFound,
+    Progressed,
+    ProtocolError,
+    Remove,
+    SettingsApplied,
+    Stop,
+    Token,
+    UpdateSettings,
+    Welcome,
+    decode,
+    encode,
+)
+
+log = logging.getLogger(__name__)
+
+NICENESS = 5  # the window's process wins the CPU over the engine's heavy work
+IDLE_SECONDS = 3.0  # with `until_idle`, how long the engine outlives its last client
+FIRST_CLIENT_SECONDS = 30.0  # ... and how long it waits for its first one
+DOCUMENTS_EVERY = 1.0  # at most one document-list broadcast per second while ingesting
+RESUME = "resume"
+
+
+@dataclass(eq=False)
+class _Client:
+    """One connection; any thread may send to it."""
+
+    conn: Connection
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    cancels: dict[int, threading.Event] = field(default_factory=dict)
+    gone: bool = False
+
+    def send(self, event: Event) -> None:
+        if self.gone:
+            return
+        data = encode(event)
+        with self.lock:
+            try:
+                self.conn.send_bytes(data)
+            except (OSError, EOFError, ValueError):
+                self.gone = True
+
+    def interrupt_all(self) -> None:
+        """Stop everything this client asked for; documents cut off are finished later."""
+        for cancel in list(self.cancels.values()):
+            if isinstance(cancel, JobStop):
+                cancel.interrupt()
+            else:
+                cancel.set()
+
+
+class Engine:
+    """Serves one `Library` to the clients that connect to `listener`."""
+
+    def __init__(self, library: Library, listener: Listener) -> None:
+        self.library = library
+        self._listener = listener
+        self._clients: list[_Client] = []
+        self._clients_lock = threading.Lock()
+        self._questions: queue.Queue[tuple[_Client, Ask] | None] = queue.Queue()
+        # Ingestion jobs; RESUME finishes half-indexed documents.
+        self._jobs: queue.Queue[tuple[_Client, Ingest] | str | None] = queue.Queue()
+        self._models_ready = False
+        self._stopping = threading.Event()
+        self._last_seen = time.monotonic() + FIRST_CLIENT_SECONDS - IDLE_SECONDS
+        self._last_documents = 0.0
+        self._workers = [
+            threading.Thread(target=self._answer_loop, name="quelle-answers"),
+            threading.Thread(target=self._ingest_loop, name="quelle-ingestion"),
+        ]
+
+    # --- lifetime ------------------------------------------------------------------------
+
+    def run(self, until_idle: bool) -> None:
+        """Serve until asked to stop (SIGTERM, or idle with `until_idle`)."""
+        for worker in self._workers:
+            worker.start()
+        threading.Thread(target=self._accept_loop, name="quelle-accept", daemon=True).start()
+        while not self._stopping.wait(0.2):
+            if until_idle and self._idle_for() > IDLE_SECONDS:
+                log.info("No client for %.0f s: stopping", IDLE_SECONDS)
+                break
+        self.stop()
+
+    def request_stop(self) -> None:
+        """From any thread or a signal handler: stop soon."""
+        self._stopping.set()
+
+    def _idle_for(self) -> float:
+        with self._clients_lock:
+            if self._clients:
+                self._last_seen = time.monotonic()
+                return 0.0
+        return time.monotonic() - self._last_seen
+
+    def stop(self) -> None:
+        """Cancel what runs, let the workers end, close the library."""
+        self._stopping.set()
+        with self._clients_lock:
+            clients = list(self._clients)
+        for client in clients:
+            client.interrupt_all()
+        self._questions.put(None)
+        self._jobs.put(None)
+        for worker in self._workers:
+            worker.join()
+        self._listener.close()
+        for client in clients:
+            client.conn.close()
+        self.library.close()
+
+    # --- connections ---------------------------------------------------------------------
+
+    def _accept_loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                conn = self._listener.accept()
+            except OSError:  # closed while stopping, or a client that failed the handshake
+                if self._stopping.is_set():
+                    return
+                log.warning("A connection was refused", exc_info=True)
+                continue
+            client = _Client(conn)
+            client.send(Welcome(os.getpid(), self._models_ready, self.library.settings))
+            # A job cut off because its window closed is finished when a client comes back,
+            # as it would be by a new engine.
+            self._jobs.put(RESUME)
+            with self._clients_lock:
+                self._clients.append(client)
+                log.info("A client connected (%d connected)", len(self._clients))
+            threading.Thread(
+                target=self._listen, args=(client,), name="quelle-client", daemon=True
+            ).start()
+
+    def _listen(self, client: _Client) -> None:
+        while True:
+            try:
+                data = client.conn.recv_bytes()
+            except (EOFError, OSError):
+                break
+            try:
+                self._handle(client, decode(data))
+            except ProtocolError as exc:
+                log.error("Ignored a message: %s", exc)
+        client.gone = True
+        client.interrupt_all()  # nobody is left to read the answer
+        with self._clients_lock:
+            self._clients.remove(client)
+            log.info("A client left (%d connected)", len(self._clients))
+
+    def _broadcast(self, event: Event) -> None:
+        with self._clients_lock:
+            clients = list(self._clients)
+        for client in clients:
+            client.send(event)
+
+    def _documents_changed(self, now: bool = True) -> None:
+        if not now and time.monotonic() - self._last_documents < DOCUMENTS_EVERY:
+            return
+        self._last_documents = time.monotonic()
+        self._broadcast(Documents(0, self.library.documents()))
+
+    # --- requests ------------------------------------------------------------------------
+
+    def _handle(self, client: _Client, message: Message) -> None:
+        match message:
+            case Ask() | Ingest():
+                client.cancels[message.request] = (
+                    threading.Event() if isinstance(message, Ask) else JobStop()
+                )
+                work = self._questions if isinstance(message, Ask) else self._jobs
+                work.put((client, message))  # type: ignore[arg-type]
+            case Stop() | Cancel():
+                cancel = client.cancels.get(message.request)
+                if cancel is not None:
+                    cancel.set()
+            case ListDocuments():
+                self._reply(
+                    client,
+                    message.request,
+                    lambda: Documents(message.request, self.library.documents()),
+                )
+            case GetPassage():
+                self._reply(
+                    client,
+                    message.request,
+                    lambda: PassageFound(message.request, self.library.passage(message.passage_id)),
+                )
+            case Remove():
+                if self._reply(client, message.request, lambda: self._remove(message)):
+                    self._documents_changed()
+            case UpdateSettings():
+                self._reply(client, message.request, lambda: self._update(message))
+            case _:
+                log.error("Ignored a message the engine does not take: %s", type(message).__name__)
+
+    def _remove(self, message: Remove) -> Done:
+        self.library.remove(message.doc_id)
+        return Done(message.request)
+
+    def _update(self, message: UpdateSettings) -> SettingsApplied:
+        self.library.update_settings(message.settings)
+        return SettingsApplied(message.request, message.settings)
+
+    def _reply(self, client: _Client, request: int, work: Callable[[], Event]) -> bool:
+        """Send what `work` returns, or the reason it failed; True if it succeeded."""
+        try:
+            event = work()
+        except QuelleError as exc:
+            client.send(Failed(request, str(exc)))
+            return False
+        except Exception:
+            log.exception("Request %d failed", request)
+            client.send(Failed(request, bug_message("That", self.library.paths.log_file)))
+            return False
+        client.send(event)
+        return True
+
+    # --- the workers ---------------------------------------------------------------------
+
+    def _answer_loop(self) -> None:
+        self._load_models()
+        while (item := self._questions.get()) is not None:
+            client, ask = item
+            cancel = client.cancels[ask.request]
+            self._reply(client, ask.request, partial(self._answer, client, ask, cancel))
+            client.cancels.pop(ask.request, None)
+
+    def _answer(self, client: _Client, ask: Ask, cancel: threading.Event) -> Answered:
+        if cancel.is_set():
+            raise QuelleError("Stopped before the answer began.")
+
+        def on_token(piece: str) -> None:
+            client.send(Token(ask.request, piece))
+
+        return Answered(
+            ask.request,
+            self.library.ask(ask.question, ask.history, on_token=on_token, cancel=cancel),
+        )
+
+    def _load_models(self) -> None:
+        try:
+            self.library.load_models(chat=True)
+            self._warm_up()
+        except QuelleError as exc:
+            log.warning("Loading models failed: %s", exc)
+            self._broadcast(ModelsFailed(str(exc)))
+            return
+        except Exception:
+            log.exception("Loading models failed")
+            self._broadcast(
+                ModelsFailed(bug_message("Loading the models", self.library.paths.log_file))
+            )
+            return
+        self._models_ready = True
+        self._broadcast(ModelsReady())
+
+    def _warm_up(self) -> None:
+        """Retrieval and one generated token once, so first-use costs (templates, buffers,
+        lazy imports) are paid while the window says it is loading, not in the user's first
+        answer."""
+        stop = threading.Event()
+
+        def first_token(_piece: str) -> None:
+            stop.set()
+
+        if self.library.catalog.passage_count():
+            self.library.ask("What are these documents about?", on_token=first_token, cancel=stop)
+        else:
+            from quelle.core.generation import SamplingParams
+
+            self.library.generator().stream(
+                [{"role": "user", "content": "Hi"}], SamplingParams(max_tokens=1)
+            )
+
+    def _ingest_loop(self) -> None:
+        self._resume()
+        while (item := self._jobs.get()) is not None:
+            if isinstance(item, str):  # RESUME
+                self._resume()
+                continue
+            client, job = item
+            cancel = client.cancels[job.request]
+            self._reply(client, job.request, partial(self._ingest, client, job, cancel))
+            client.cancels.pop(job.request, None)
+            self._documents_changed()
+
+    def _ingest(self, client: _Client, job: Ingest, cancel: threading.Event) -> Ingested:
+        def progress(value: Progress) -> None:
+            client.send(Progressed(job.request, value))
+            if value.event.state == "ready":
+                self._documents_changed(now=False)
+
+        return Ingested(
+            job.request, self.library.ingest(job.paths, on_progress=progress, cancel=cancel)
+        )
+
+    def _resume(self) -> None:
+        try:
+            if self.library.resume(cancel=self._stopping):
+                self._documents_changed()
+        except Exception:  # the next job meets the same problem and reports it
+            log.exception("Finishing interrupted documents failed")
+
+
+def serve(paths: Paths, until_idle: bool = False) -> int:
+    """The engine process's main: wait for the library's lock, then serve it."""
+    from quelle.core.logs import setup_logging
+
+    paths.ensure()
+    setup_logging(paths.log_file.with_name("engine.log"))
+    if hasattr(os, "nice"):
+        os.nice(NICENESS)
+    lock = owner.OwnerLock(paths)
+    if not lock.acquire():
+        log.info("Another process owns %s: waiting for it", paths.index_dir)
+        while not lock.acquire():
+            time.sleep(0.25)
+    address, family = owner.address(paths)
+    if family == "AF_UNIX":
+        Path(address).unlink(missing_ok=True)  # left by an engine that was killed
+    listener = Listener(address, family, authkey=owner.new_key(paths))
+    engine = Engine(Library(paths), listener)
+    signal.signal(signal.SIGTERM, lambda *_: engine.request_stop())
+    log.info("Engine %d serving %s", os.getpid(), paths.index_dir)
+    try:
+        engine.run(until_idle)
+    finally:
+        if family == "AF_UNIX":
+            Path(address).unlink(missing_ok=True)
+        lock.release()
+    log.info("Engine %d stopped", os.getpid())
+    return 0
