@@ -1,1 +1,1 @@
-"""Quelle's PySide6 window: a thin client of `quelle.core.library.Library`."""
+"""Quelle's PySide6 window: a client of the engine process (`quelle.core.engine`)."""

@@ -11,7 +11,6 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from quelle import __version__
-from quelle.core.errors import QuelleError
 from quelle.core.logs import setup_logging
 
 log = logging.getLogger("quelle.ui")
@@ -30,8 +29,7 @@ _QT_LEVELS = {
 
 def route_qt_messages(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
     """Qt's own warnings go to Quelle's log file instead of a terminal nobody sees."""
-    qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s (%s)", message,
-               context.category or "qt")
+    qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s (%s)", message, context.category or "qt")
 
 
 def log_uncaught(kind: type[BaseException], value: BaseException, tb: object) -> None:
@@ -62,19 +60,19 @@ def run(home: str | Path | None = None) -> int:
     app = make_application()
     qInstallMessageHandler(route_qt_messages)
     sys.excepthook = log_uncaught
-    from quelle.core.library import Library
+    from quelle.core.paths import Paths
 
     try:
-        library = Library(home)
-    except QuelleError as exc:
+        paths = Paths.resolve(home).ensure()
+    except OSError as exc:
         QMessageBox.critical(None, app.translate("app", "Quelle cannot start"), str(exc))
         return 2
-    setup_logging(library.paths.log_file)
-    log.info("Quelle %s starting with home %s", __version__, library.paths.data_dir.parent)
+    setup_logging(paths.log_file)
+    log.info("Quelle %s starting with home %s", __version__, paths.data_dir.parent)
 
     from quelle.ui.window import MainWindow
 
-    window = MainWindow(library)
+    window = MainWindow(home)
     window.show()
     try:
         return app.exec()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -37,8 +37,10 @@ class ConversationsPanel(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("conversationList")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.DoubleClicked)
+        self.list.setEditTriggers(
+            QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+        )
         self.list.setAcceptDrops(False)
         self.list.setWordWrap(False)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -118,9 +120,13 @@ class ConversationsPanel(QWidget):
             self.export_requested.emit(conv_id)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if (watched is self.list and event.type() == QEvent.Type.KeyPress
-                and self.list.state() != QAbstractItemView.State.EditingState
-                and event.matches(QKeySequence.StandardKey.Delete)):  # type: ignore[attr-defined]
+        if (
+            watched is self.list
+            and event.type() == QEvent.Type.KeyPress
+            and self.list.state() != QAbstractItemView.State.EditingState
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Delete)
+        ):
             self._delete_current()
             return True
         return super().eventFilter(watched, event)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QPalette
+from PySide6.QtGui import QColor, QDesktopServices, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -66,8 +66,9 @@ class LibraryPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("libraryTree")
         self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels([self.tr("Document"), self.tr("State"), self.tr("Pages"),
-                                   self.tr("Passages")])
+        self.tree.setHeaderLabels(
+            [self.tr("Document"), self.tr("State"), self.tr("Pages"), self.tr("Passages")]
+        )
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
@@ -126,8 +127,14 @@ class LibraryPanel(QWidget):
 
     def set_documents(self, documents: list[DocumentInfo]) -> None:
         self._documents = {
-            d.path: Row(d.path, d.title, "ready" if d.state == "ready" else "indexing",
-                        pages=d.pages, passages=d.passages, doc_id=d.doc_id)
+            d.path: Row(
+                d.path,
+                d.title,
+                "ready" if d.state == "ready" else "indexing",
+                pages=d.pages,
+                passages=d.passages,
+                doc_id=d.doc_id,
+            )
             for d in documents
         }
         for path, row in list(self._active.items()):
@@ -148,12 +155,23 @@ class LibraryPanel(QWidget):
                 self._rebuild()
                 return
             # shown until the catalogue's list arrives with it
-            self._active[event.path] = Row(event.path, Path(event.path).name, "ready",
-                                           pages=event.pages, passages=event.passages)
+            self._active[event.path] = Row(
+                event.path,
+                Path(event.path).name,
+                "ready",
+                pages=event.pages,
+                passages=event.passages,
+            )
         else:
-            self._active[event.path] = Row(event.path, Path(event.path).name, event.state,
-                                           event.reason, event.pages, event.passages,
-                                           event.embedded)
+            self._active[event.path] = Row(
+                event.path,
+                Path(event.path).name,
+                event.state,
+                event.reason,
+                event.pages,
+                event.passages,
+                event.embedded,
+            )
         self._rebuild()
 
     def forget_pending(self) -> None:
@@ -207,18 +225,22 @@ class LibraryPanel(QWidget):
         rows = self.rows()
         for row in rows:
             state = self.state_text(row)
-            item = QTreeWidgetItem([
-                row.title, state,
-                str(row.pages) if row.pages else "",
-                str(row.passages) if row.passages else "",
-            ])
+            item = QTreeWidgetItem(
+                [
+                    row.title,
+                    state,
+                    str(row.pages) if row.pages else "",
+                    str(row.passages) if row.passages else "",
+                ]
+            )
             item.setData(0, _PATH_ROLE, row.path)
             item.setData(0, _DOC_ROLE, row.doc_id)
             item.setToolTip(0, row.path)
             item.setToolTip(1, state)
             for column in (2, 3):
-                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight
-                                      | Qt.AlignmentFlag.AlignVCenter)
+                item.setTextAlignment(
+                    column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                )
             if row.state == "failed":
                 item.setForeground(1, failed_color)
             self.tree.addTopLevelItem(item)
@@ -229,10 +251,14 @@ class LibraryPanel(QWidget):
         self.tree.setUpdatesEnabled(True)
         ready = [r for r in rows if r.state == "ready"]
         passages = sum(r.passages for r in ready)
-        documents = (self.tr("1 document") if len(ready) == 1
-                     else self.tr("%1 documents").replace("%1", str(len(ready))))
-        self._summary.setText(documents + " · " + self.tr("%1 passages").replace(
-            "%1", str(passages)))
+        documents = (
+            self.tr("1 document")
+            if len(ready) == 1
+            else self.tr("%1 documents").replace("%1", str(len(ready)))
+        )
+        self._summary.setText(
+            documents + " · " + self.tr("%1 passages").replace("%1", str(passages))
+        )
         self._show_details()
 
     def _selected_rows(self) -> list[Row]:
@@ -247,8 +273,9 @@ class LibraryPanel(QWidget):
             failed = [r for r in self.rows() if r.state == "failed"]
             self._details.setText(
                 self.tr("Some files could not be added; select one to see why.")
-                if failed else
-                self.tr("Drop files or folders anywhere on the window to add them."))
+                if failed
+                else self.tr("Drop files or folders anywhere on the window to add them.")
+            )
             return
         row = rows[0]
         text = f"{row.path}\n{self.state_text(row)}"
@@ -271,8 +298,12 @@ class LibraryPanel(QWidget):
         self._rebuild()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if (watched is self.tree and event.type() == QEvent.Type.KeyPress
-                and event.matches(QKeySequence.StandardKey.Delete)):  # type: ignore[attr-defined]
+        if (
+            watched is self.tree
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Delete)
+        ):
             self.remove_selected()
             return True
         return super().eventFilter(watched, event)

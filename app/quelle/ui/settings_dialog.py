@@ -56,7 +56,8 @@ class SettingsDialog(QDialog):
         self._tabs.addTab(self._prompt_page(), self.tr("S&ystem prompt"))
 
         self._buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self._buttons.accepted.connect(self.accept)
         self._buttons.rejected.connect(self.reject)
 
@@ -65,8 +66,10 @@ class SettingsDialog(QDialog):
         layout.addWidget(self._buttons)
 
         self._load(settings)
-        self.resize(self.sizeHint().expandedTo(self.minimumSizeHint()).width() + 80,
-                    self.sizeHint().height())
+        self.resize(
+            self.sizeHint().expandedTo(self.minimumSizeHint()).width() + 80,
+            self.sizeHint().height(),
+        )
 
     # --- pages ---
 
@@ -76,9 +79,12 @@ class SettingsDialog(QDialog):
         self._model_edit.setObjectName("chat_model")
         self._model_edit.setPlaceholderText(self.tr("Built-in model (SmolLM2 135M Instruct)"))
         self._model_edit.setClearButtonEnabled(True)
-        self._model_edit.setToolTip(self.tr(
-            "A chat model in GGUF format, as made for llama.cpp. Leave empty to use the small "
-            "model that comes with Quelle."))
+        self._model_edit.setToolTip(
+            self.tr(
+                "A chat model in GGUF format, as made for llama.cpp. Leave empty to use the small "
+                "model that comes with Quelle."
+            )
+        )
         self._model_edit.editingFinished.connect(self._model_text_edited)
         choose = QPushButton(self.tr("&Choose…"))
         choose.setObjectName("choose_model")
@@ -111,8 +117,12 @@ class SettingsDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self._model_info)
         layout.addWidget(self._model_error)
-        hint = QLabel(self.tr("Larger models answer better but need more memory and time. "
-                              "Models with 1–8 billion parameters in Q4_K_M suit most computers."))
+        hint = QLabel(
+            self.tr(
+                "Larger models answer better but need more memory and time. "
+                "Models with 1–8 billion parameters in Q4_K_M suit most computers."
+            )
+        )
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout.addWidget(hint)
@@ -123,39 +133,57 @@ class SettingsDialog(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         self._temperature = _double_spin("temperature", 0.0, 2.0, 0.05, 2)
-        self._temperature.setToolTip(self.tr(
-            "How freely the model picks words. Low values (0–0.3) keep answers close to the "
-            "passages; high values make them more varied and less reliable."))
+        self._temperature.setToolTip(
+            self.tr(
+                "How freely the model picks words. Low values (0–0.3) keep answers close to the "
+                "passages; high values make them more varied and less reliable."
+            )
+        )
         self._top_p = _double_spin("top_p", 0.05, 1.0, 0.05, 2)
-        self._top_p.setToolTip(self.tr(
-            "Only the most likely words whose probabilities add up to this share are "
-            "considered. 1 considers all."))
+        self._top_p.setToolTip(
+            self.tr(
+                "Only the most likely words whose probabilities add up to this share are "
+                "considered. 1 considers all."
+            )
+        )
         self._top_k = _spin("top_k", 0, 500, 5)
         self._top_k.setSpecialValueText(self.tr("No limit"))
-        self._top_k.setToolTip(self.tr(
-            "Only this many of the most likely next words are considered. 0 means no limit."))
+        self._top_k.setToolTip(
+            self.tr(
+                "Only this many of the most likely next words are considered. 0 means no limit."
+            )
+        )
         self._repeat_penalty = _double_spin("repeat_penalty", 1.0, 2.0, 0.05, 2)
-        self._repeat_penalty.setToolTip(self.tr(
-            "Discourages the model from repeating itself. 1 means no penalty; above 1.3 "
-            "answers may avoid words they need."))
+        self._repeat_penalty.setToolTip(
+            self.tr(
+                "Discourages the model from repeating itself. 1 means no penalty; above 1.3 "
+                "answers may avoid words they need."
+            )
+        )
         self._max_tokens = _spin("max_answer_tokens", 16, 8192, 64)
         self._max_tokens.setSuffix(self.tr(" tokens"))
-        self._max_tokens.setToolTip(self.tr(
-            "The longest answer the model may write. A token is about three quarters of a "
-            "word."))
+        self._max_tokens.setToolTip(
+            self.tr(
+                "The longest answer the model may write. A token is about three quarters of a word."
+            )
+        )
         self._context_size = _spin("context_size", 512, 131072, 512)
         self._context_size.setSuffix(self.tr(" tokens"))
-        self._context_size.setToolTip(self.tr(
-            "How much text the model reads at once: instructions, passages, history and the "
-            "answer. Larger sizes need more memory."))
+        self._context_size.setToolTip(
+            self.tr(
+                "How much text the model reads at once: instructions, passages, history and the "
+                "answer. Larger sizes need more memory."
+            )
+        )
         self._context_size.valueChanged.connect(self._update_context_hint)
         self._context_hint = QLabel()
         self._context_hint.setObjectName("context_hint")
         self._context_hint.setWordWrap(True)
         self._threads = _spin("threads", 0, max(64, os.cpu_count() or 1), 1)
         self._threads.setSpecialValueText(self.tr("Automatic"))
-        self._threads.setToolTip(self.tr(
-            "CPU threads used to generate answers. Automatic uses one per physical core."))
+        self._threads.setToolTip(
+            self.tr("CPU threads used to generate answers. Automatic uses one per physical core.")
+        )
 
         form.addRow(self.tr("&Temperature:"), self._temperature)
         form.addRow(self.tr("Top-&p:"), self._top_p)
@@ -171,14 +199,20 @@ class SettingsDialog(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         self._passages = _spin("passages_per_answer", 1, 20, 1)
-        self._passages.setToolTip(self.tr(
-            "How many passages from your documents the model reads for each question. More "
-            "passages find more, but need a larger context and take longer."))
+        self._passages.setToolTip(
+            self.tr(
+                "How many passages from your documents the model reads for each question. More "
+                "passages find more, but need a larger context and take longer."
+            )
+        )
         self._hybrid = QCheckBox(self.tr("Combine &keyword and semantic search"))
         self._hybrid.setObjectName("hybrid_search")
-        self._hybrid.setToolTip(self.tr(
-            "Also match the exact words of the question (names, numbers, codes), not only "
-            "its meaning. Usually finds better passages."))
+        self._hybrid.setToolTip(
+            self.tr(
+                "Also match the exact words of the question (names, numbers, codes), not only "
+                "its meaning. Usually finds better passages."
+            )
+        )
         form.addRow(self.tr("&Passages per answer:"), self._passages)
         form.addRow("", self._hybrid)
         return page
@@ -188,8 +222,9 @@ class SettingsDialog(QDialog):
         self._prompt = QPlainTextEdit()
         self._prompt.setObjectName("system_prompt")
         self._prompt.setTabChangesFocus(True)  # Tab leaves the field, as in the rest of the form
-        self._prompt.setToolTip(self.tr(
-            "The instructions the model receives before every question."))
+        self._prompt.setToolTip(
+            self.tr("The instructions the model receives before every question.")
+        )
         restore = QPushButton(self.tr("Restore &default"))
         restore.setObjectName("restore_prompt")
         restore.clicked.connect(self._restore_prompt)
@@ -246,8 +281,11 @@ class SettingsDialog(QDialog):
     def _choose_model(self) -> None:
         start = self._chat_model or str(Path.home())
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose a chat model"), start,
-            self.tr("GGUF models (*.gguf);;All files (*)"))
+            self,
+            self.tr("Choose a chat model"),
+            start,
+            self.tr("GGUF models (*.gguf);;All files (*)"),
+        )
         if path:
             self._model_edit.setText(path)
             self._show_model(path)
@@ -286,9 +324,13 @@ class SettingsDialog(QDialog):
 
     def _describe(self, info: GgufInfo) -> str:
         size = self.locale().formattedDataSize(
-            info.size_bytes, 1, self.locale().DataSizeFormat.DataSizeTraditionalFormat)
-        context = (self.locale().toString(info.context_length) if info.context_length
-                   else self.tr("unknown"))
+            info.size_bytes, 1, self.locale().DataSizeFormat.DataSizeTraditionalFormat
+        )
+        context = (
+            self.locale().toString(info.context_length)
+            if info.context_length
+            else self.tr("unknown")
+        )
         details = [
             self.tr("Quantisation: {0}").format(info.quantisation or self.tr("unknown")),
             self.tr("Size: {0}").format(size),
@@ -302,12 +344,18 @@ class SettingsDialog(QDialog):
 
     def _update_context_hint(self) -> None:
         if self._model_context and self._context_size.value() > self._model_context:
-            self._context_hint.setText(self.tr(
-                "This model was trained for at most {0} tokens; larger sizes give worse "
-                "answers.").format(self.locale().toString(self._model_context)))
+            self._context_hint.setText(
+                self.tr(
+                    "This model was trained for at most {0} tokens; larger sizes give worse "
+                    "answers."
+                ).format(self.locale().toString(self._model_context))
+            )
         elif self._model_context:
-            self._context_hint.setText(self.tr("The model supports up to {0} tokens.").format(
-                self.locale().toString(self._model_context)))
+            self._context_hint.setText(
+                self.tr("The model supports up to {0} tokens.").format(
+                    self.locale().toString(self._model_context)
+                )
+            )
         else:
             self._context_hint.setText("")
 

@@ -313,16 +313,23 @@ class _PageCanvas(QWidget):
         for line in lines:
             top_left = self.to_widget(index, line.topLeft())
             bottom_right = self.to_widget(index, line.bottomRight())
-            marker.addRoundedRect(QRectF(top_left, bottom_right).adjusted(-pad, -pad, pad, pad),
-                                  pad, pad)
+            marker.addRoundedRect(
+                QRectF(top_left, bottom_right).adjusted(-pad, -pad, pad, pad), pad, pad
+            )
         painter.drawPath(marker.simplified())  # one shape: overlaps are not multiplied twice
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
         # A bar in the margin finds the passage even when zoomed in on another column.
         first = min(line.top() for line in lines)
         last = max(line.bottom() for line in lines)
         painter.setBrush(_HIGHLIGHT_EDGE)
-        painter.drawRect(QRectF(rect.x() - 7, rect.y() + first * self.zoom - pad,
-                                4, (last - first) * self.zoom + 2 * pad))
+        painter.drawRect(
+            QRectF(
+                rect.x() - 7,
+                rect.y() + first * self.zoom - pad,
+                4,
+                (last - first) * self.zoom + 2 * pad,
+            )
+        )
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setBrush(Qt.BrushStyle.NoBrush)
 
@@ -338,8 +345,7 @@ class _PageCanvas(QWidget):
             image.setDevicePixelRatio(ratio)
             self._images[key] = image
             while len(self._images) > 1 and (
-                sum(cached.sizeInBytes() for cached in self._images.values())
-                > self._CACHE_BYTES
+                sum(cached.sizeInBytes() for cached in self._images.values()) > self._CACHE_BYTES
             ):
                 self._images.popitem(last=False)
         else:
@@ -353,8 +359,12 @@ class _PageCanvas(QWidget):
         ratio = self.devicePixelRatioF()
         options = QPdfDocumentRenderOptions()
         options.setScaledSize(QSize(round(rect.width() * ratio), round(rect.height() * ratio)))
-        clip = QRect(floor((part.x() - rect.x()) * ratio), floor((part.y() - rect.y()) * ratio),
-                     ceil(part.width() * ratio), ceil(part.height() * ratio))
+        clip = QRect(
+            floor((part.x() - rect.x()) * ratio),
+            floor((part.y() - rect.y()) * ratio),
+            ceil(part.width() * ratio),
+            ceil(part.height() * ratio),
+        )
         options.setScaledClipRect(clip)
         image = self.document.render(index, clip.size(), options)
         if image.isNull():
@@ -411,8 +421,11 @@ class _ElidedLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
-        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle,
-                                                   max(self.width(), 40)))
+        self.setText(
+            self.fontMetrics().elidedText(
+                self._full, Qt.TextElideMode.ElideMiddle, max(self.width(), 40)
+            )
+        )
 
 
 # --- the view ---------------------------------------------------------------------------------
@@ -454,24 +467,39 @@ class SourceView(QWidget):
 
         style = self.style()
         self._previous = self._tool_button(
-            style.standardIcon(QStyle.StandardPixmap.SP_ArrowUp), self.tr("Previous page"),
-            self._go_previous)
+            style.standardIcon(QStyle.StandardPixmap.SP_ArrowUp),
+            self.tr("Previous page"),
+            self._go_previous,
+        )
         self._next = self._tool_button(
-            style.standardIcon(QStyle.StandardPixmap.SP_ArrowDown), self.tr("Next page"),
-            self._go_next)
+            style.standardIcon(QStyle.StandardPixmap.SP_ArrowDown),
+            self.tr("Next page"),
+            self._go_next,
+        )
         self._zoom_out = self._tool_button(None, self.tr("Zoom out (Ctrl+-)"), self.zoom_out, "−")
         self._zoom_in = self._tool_button(None, self.tr("Zoom in (Ctrl++)"), self.zoom_in, "+")
-        self._fit = self._tool_button(None, self.tr("Fit the page width (Ctrl+0)"),
-                                      self.fit_width, self.tr("Fit width"))
-        self._open = self._tool_button(None, self.tr("Open the file in its usual application"),
-                                       self._open_original, self.tr("Open original"))
+        self._fit = self._tool_button(
+            None, self.tr("Fit the page width (Ctrl+0)"), self.fit_width, self.tr("Fit width")
+        )
+        self._open = self._tool_button(
+            None,
+            self.tr("Open the file in its usual application"),
+            self._open_original,
+            self.tr("Open original"),
+        )
 
         header = QHBoxLayout()
         header.setContentsMargins(6, 4, 6, 4)
         header.addWidget(self._title, 1)
         header.addWidget(self._page_label)
-        for button in (self._previous, self._next, self._zoom_out, self._zoom_in, self._fit,
-                       self._open):
+        for button in (
+            self._previous,
+            self._next,
+            self._zoom_out,
+            self._zoom_in,
+            self._fit,
+            self._open,
+        ):
             header.addWidget(button)
 
         from PySide6.QtPdf import QPdfDocument
@@ -492,7 +520,8 @@ class SourceView(QWidget):
         self._text.setReadOnly(True)
         self._text.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self._text.setFrameShape(QFrame.Shape.NoFrame)
         self._text.document().setDocumentMargin(12)
 
@@ -564,9 +593,12 @@ class SourceView(QWidget):
         self._title.setToolTip(str(file))
         self._open.setEnabled(file.is_file())
         if not file.is_file():
-            self._show_message(self.tr("'{name}' can no longer be found at {folder}. It may "
-                                       "have been moved, renamed or deleted.")
-                               .format(name=file.name, folder=str(file.parent)))
+            self._show_message(
+                self.tr(
+                    "'{name}' can no longer be found at {folder}. It may "
+                    "have been moved, renamed or deleted."
+                ).format(name=file.name, folder=str(file.parent))
+            )
             return
         try:
             if file.suffix.lower() == ".pdf":
@@ -575,8 +607,11 @@ class SourceView(QWidget):
                 self._show_text(file, page, text)
         except Exception:  # a view must never take the window down with it
             log.exception("Showing %s failed", path)
-            self._show_message(self.tr("'{name}' could not be shown (see the log file for "
-                                       "details).").format(name=file.name))
+            self._show_message(
+                self.tr("'{name}' could not be shown (see the log file for details).").format(
+                    name=file.name
+                )
+            )
 
     def current_page(self) -> int:
         """The page the user is looking at, 1-based; 0 when nothing is shown."""
@@ -643,9 +678,12 @@ class SourceView(QWidget):
         self._page_count = document.pageCount()
         index = page - 1
         if not 0 <= index < self._page_count:
-            self._show_note(self.tr("The file has {count} pages, not {page}; it may have changed "
-                                    "since it was indexed.").format(count=self._page_count,
-                                                                   page=page))
+            self._show_note(
+                self.tr(
+                    "The file has {count} pages, not {page}; it may have changed "
+                    "since it was indexed."
+                ).format(count=self._page_count, page=page)
+            )
             index = 0
         else:
             self._highlight_pdf(index, text)
@@ -653,8 +691,9 @@ class SourceView(QWidget):
         self._set_page(index + 1)
         lines = self._canvas.highlights.get(index)
         if lines:  # the passage a third down the view, with its context above it
-            corner = QPointF(min(line.left() for line in lines) - 12,
-                             min(line.top() for line in lines))
+            corner = QPointF(
+                min(line.left() for line in lines) - 12, min(line.top() for line in lines)
+            )
             self._anchor = _Anchor(index, corner, 0.0, 1 / 3)
         else:
             self._anchor = _Anchor(index, QPointF(0, 0), 0.0, 0.0)
@@ -665,30 +704,53 @@ class SourceView(QWidget):
         assert document is not None
         page_text = document.getAllText(index).text()
         location = locate_passage(page_text, text)
-        self._selections = [document.getSelectionAtIndex(index, start, end - start)
-                            for start, end in location.spans]
-        boxes = [polygon.boundingRect() for selection in self._selections
-                 for polygon in selection.bounds()]
+        self._selections = [
+            document.getSelectionAtIndex(index, start, end - start) for start, end in location.spans
+        ]
+        boxes = [
+            polygon.boundingRect()
+            for selection in self._selections
+            for polygon in selection.bounds()
+        ]
         lines = merge_lines(boxes)
         self._canvas.highlights = {index: lines} if lines else {}
         if not lines:
-            self._show_note(self.tr("The passage could not be found in this page's text layer; "
-                                    "it is somewhere on this page."))
+            self._show_note(
+                self.tr(
+                    "The passage could not be found in this page's text layer; "
+                    "it is somewhere on this page."
+                )
+            )
         elif not location.exact:
-            self._show_note(self.tr("The page's text differs slightly from the indexed text; "
-                                    "the parts of the passage found on it are highlighted."))
-        log.debug("Passage on page %d of %s: %d spans, coverage %.2f", index + 1, self._path,
-                  len(location.spans), location.coverage)
+            self._show_note(
+                self.tr(
+                    "The page's text differs slightly from the indexed text; "
+                    "the parts of the passage found on it are highlighted."
+                )
+            )
+        log.debug(
+            "Passage on page %d of %s: %d spans, coverage %.2f",
+            index + 1,
+            self._path,
+            len(location.spans),
+            location.coverage,
+        )
 
     def _pdf_error(self, name: str, error: object) -> str:
         from PySide6.QtPdf import QPdfDocument
 
-        if error in (QPdfDocument.Error.IncorrectPassword,
-                     QPdfDocument.Error.UnsupportedSecurityScheme):
-            return self.tr("'{name}' is protected by a password, so it cannot be shown here. "
-                           "Use “Open original” to view it.").format(name=name)
-        return self.tr("'{name}' could not be opened as a PDF; the file may be damaged. "
-                       "Use “Open original” to try another application.").format(name=name)
+        if error in (
+            QPdfDocument.Error.IncorrectPassword,
+            QPdfDocument.Error.UnsupportedSecurityScheme,
+        ):
+            return self.tr(
+                "'{name}' is protected by a password, so it cannot be shown here. "
+                "Use “Open original” to view it."
+            ).format(name=name)
+        return self.tr(
+            "'{name}' could not be opened as a PDF; the file may be damaged. "
+            "Use “Open original” to try another application."
+        ).format(name=name)
 
     def _zoom_by_steps(self, steps: int) -> None:
         if self._stack.currentIndex() == self._TEXT:
@@ -700,7 +762,7 @@ class SourceView(QWidget):
         if self._stack.currentIndex() != self._PDF:
             return
         low, high = self._ZOOM_RANGE
-        zoom = self._canvas.zoom * self._ZOOM_STEP ** steps
+        zoom = self._canvas.zoom * self._ZOOM_STEP**steps
         self._fit_width = False
         self._anchor = self._visible_anchor()
         self._relayout(max(low, min(high, zoom)))
@@ -739,9 +801,11 @@ class SourceView(QWidget):
         self._scrolling = True
         try:
             self._scroll.horizontalScrollBar().setValue(
-                int(max(0.0, point.x() - anchor.x_fraction * viewport.width())))
+                int(max(0.0, point.x() - anchor.x_fraction * viewport.width()))
+            )
             self._scroll.verticalScrollBar().setValue(
-                int(max(0.0, point.y() - anchor.y_fraction * viewport.height())))
+                int(max(0.0, point.y() - anchor.y_fraction * viewport.height()))
+            )
         finally:
             self._scrolling = False
 
@@ -772,8 +836,9 @@ class SourceView(QWidget):
 
     def _set_page(self, page: int) -> None:
         self._page = page
-        self._page_label.setText(self.tr("page {page} of {count}").format(
-            page=page, count=self._page_count))
+        self._page_label.setText(
+            self.tr("page {page} of {count}").format(page=page, count=self._page_count)
+        )
         self._previous.setEnabled(page > 1)
         self._next.setEnabled(page < self._page_count)
 
@@ -786,8 +851,9 @@ class SourceView(QWidget):
         try:
             pages = read_pages(file)
         except DocumentError as exc:
-            self._show_message(self.tr("This source cannot be shown: {reason}").format(
-                reason=str(exc)))
+            self._show_message(
+                self.tr("This source cannot be shown: {reason}").format(reason=str(exc))
+            )
             return
         chosen = next((p for p in pages if p.number == page), pages[0])
         text = chosen.text
@@ -807,12 +873,20 @@ class SourceView(QWidget):
             location = locate_passage(text, passage)
             spans, exact = location.spans, location.exact
         if not spans:
-            self._show_note(self.tr("The passage could not be found in this file; it may have "
-                                    "changed since it was indexed."))
+            self._show_note(
+                self.tr(
+                    "The passage could not be found in this file; it may have "
+                    "changed since it was indexed."
+                )
+            )
             return
         if not exact:
-            self._show_note(self.tr("The file's text differs slightly from the indexed text; "
-                                    "the parts of the passage found in it are highlighted."))
+            self._show_note(
+                self.tr(
+                    "The file's text differs slightly from the indexed text; "
+                    "the parts of the passage found in it are highlighted."
+                )
+            )
         highlight = QTextCharFormat()
         highlight.setBackground(_TEXT_HIGHLIGHT)
         highlight.setForeground(QColor(0, 0, 0))

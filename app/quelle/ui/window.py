@@ -1,16 +1,18 @@
 """Quelle's main window: conversations and library on the left, the chat in the middle, the
 cited source on the right, indexing progress and model state in the status bar.
 
-The window never waits on the engine: requests go out as queued signals (`*_requested`),
-results come back to bound slots. It opens before the models are loaded and queues added
-documents until they are.
+The window never waits on the engine, which runs in a process of its own: requests go out
+through the `EngineLink`, results come back to bound slots. It opens before the models are
+loaded and queues added documents until they are.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import (
@@ -35,14 +37,18 @@ from PySide6.QtWidgets import (
 )
 
 from quelle.core.catalog import DocumentInfo
-from quelle.core.config import Settings
+from quelle.core.config import Settings, load_settings
 from quelle.core.conversations import DEFAULT_TITLE, ConversationStore, SavedTurn, turn_from_answer
 from quelle.core.ingestion import FileEvent, IngestReport, Progress, collect_files
-from quelle.core.library import Answer, Library
+from quelle.core.library import Answer
+from quelle.core.paths import Paths
 from quelle.ui.chat_view import ChatView
 from quelle.ui.conversations_panel import ConversationsPanel
-from quelle.ui.engine import AnswerRequest, Engine, Ingester, IngestJob, start_worker
+from quelle.ui.engine_link import AnswerRequest, EngineLink, IngestJob
 from quelle.ui.library_panel import LibraryPanel
+
+if TYPE_CHECKING:
+    from quelle.ui.source_view import SourceView
 
 log = logging.getLogger(__name__)
 
@@ -73,21 +79,22 @@ def _duration(seconds: float) -> str:
 
 
 class MainWindow(QMainWindow):
-    """One library, its conversations and the two worker threads that serve them."""
+    """One library, its conversations, and the link to the engine process that serves them."""
 
-    start_requested = Signal()
-    ask_requested = Signal(object)  # AnswerRequest
-    ingest_requested = Signal(object)  # IngestJob
-    settings_change_requested = Signal(object)  # Settings
-    remove_requested = Signal(str)  # doc_id
-    models_ready_changed = Signal(bool)
     answer_done = Signal()  # an answer finished, failed or was stopped and is shown
     ingestion_done = Signal()  # every queued document was processed
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        home: str | Path | None = None,
+        parent: QWidget | None = None,
+        engine: EngineLink | None = None,
+    ) -> None:
+        """`engine`: the link to use instead of one to a real engine process (tests)."""
         super().__init__(parent)
-        self.library = library
-        self.store = ConversationStore(library.paths.conversations_file)
+        self.paths = Paths.resolve(home).ensure()
+        self.settings = load_settings(self.paths.settings_file)
+        self.store = ConversationStore(self.paths.conversations_file)
         self.models_ready = False
         self.models_error = ""
         self.conv_id: int | None = None
@@ -96,7 +103,7 @@ class MainWindow(QMainWindow):
         self._job: IngestJob | None = None
         self._pending: list[str] = []
         self._closed = False
-        self._source_view = None  # created on first use: QtPdf loads lazily
+        self._source_view: SourceView | None = None  # created on first use: QtPdf loads lazily
         self.started = time.monotonic()
 
         self.setWindowTitle(self.tr("Quelle"))
@@ -107,12 +114,9 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._restore_geometry()
 
-        self.engine = Engine(library)
-        self.ingester = Ingester(library)
-        self._connect_workers()
-        self.engine_thread = start_worker(self.engine, library, "quelle-engine")
-        self.ingest_thread = start_worker(self.ingester, library, "quelle-ingest")
-        self.start_requested.emit()
+        self.engine = engine or EngineLink(self.paths, str(home) if home else None, self)
+        self._connect_engine()
+        self.engine.start()
 
         self._load_conversations()
         self.chat.input.setFocus()
@@ -128,7 +132,7 @@ class MainWindow(QMainWindow):
         self.conversations.export_requested.connect(self.export_conversation)
 
         self.library_panel = LibraryPanel()
-        self.library_panel.remove_requested.connect(self.remove_requested)
+        self.library_panel.remove_requested.connect(self.remove_document)
         self.library_panel.add_files_requested.connect(self.choose_files)
         self.library_panel.add_folder_requested.connect(self.choose_folder)
 
@@ -151,7 +155,7 @@ class MainWindow(QMainWindow):
 
         self.source_panel = QWidget()
         self.source_panel.setObjectName("sourcePanel")
-        source_box = QVBoxLayout(self.source_panel)
+        source_box = self._source_layout = QVBoxLayout(self.source_panel)
         source_box.setContentsMargins(8, 10, 12, 10)
         source_box.setSpacing(6)
         source_head = QHBoxLayout()
@@ -211,8 +215,13 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(models)
         self.ingest_box.hide()
 
-    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None,  # type: ignore[no-untyped-def]
-                tip: str = "") -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -224,38 +233,50 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         tr = self.tr
-        self.add_files_action = self._action(tr("&Add documents…"), self.choose_files,
-                                             QKeySequence.StandardKey.Open)
-        self.add_folder_action = self._action(tr("Add &folder…"), self.choose_folder,
-                                              "Ctrl+Shift+O")
+        self.add_files_action = self._action(
+            tr("&Add documents…"), self.choose_files, QKeySequence.StandardKey.Open
+        )
+        self.add_folder_action = self._action(
+            tr("Add &folder…"), self.choose_folder, "Ctrl+Shift+O"
+        )
         self.cancel_action = self._action(tr("&Cancel adding"), self.cancel_ingestion)
         self.cancel_action.setEnabled(False)
         self.settings_action = self._action(tr("&Settings…"), self.open_settings, "Ctrl+,")
         self.quit_action = self._action(tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
 
-        self.new_action = self._action(tr("&New conversation"), self.new_conversation,
-                                       QKeySequence.StandardKey.New)
-        self.rename_action = self._action(tr("&Rename conversation"),
-                                          self.conversations.rename_current, "F2")
-        self.delete_action = self._action(tr("&Delete conversation"),
-                                          self.delete_current_conversation)
-        self.export_action = self._action(tr("&Export as Markdown…"),
-                                          self.export_current_conversation, "Ctrl+E")
+        self.new_action = self._action(
+            tr("&New conversation"), self.new_conversation, QKeySequence.StandardKey.New
+        )
+        self.rename_action = self._action(
+            tr("&Rename conversation"), self.conversations.rename_current, "F2"
+        )
+        self.delete_action = self._action(
+            tr("&Delete conversation"), self.delete_current_conversation
+        )
+        self.export_action = self._action(
+            tr("&Export as Markdown…"), self.export_current_conversation, "Ctrl+E"
+        )
         self.stop_action = self._action(tr("&Stop answer"), self.stop_answer, "Esc")
         self.stop_action.setEnabled(False)
-        self.focus_question_action = self._action(tr("Ask a &question"), self.focus_question,
-                                                  "Ctrl+L")
+        self.focus_question_action = self._action(
+            tr("Ask a &question"), self.focus_question, "Ctrl+L"
+        )
 
-        self.remove_action = self._action(tr("&Remove selected documents"),
-                                          self.library_panel.remove_selected)
-        self.open_action = self._action(tr("&Open original file"),
-                                        self.library_panel.open_selected, "Ctrl+Shift+E")
+        self.remove_action = self._action(
+            tr("&Remove selected documents"), self.library_panel.remove_selected
+        )
+        self.open_action = self._action(
+            tr("&Open original file"), self.library_panel.open_selected, "Ctrl+Shift+E"
+        )
         self.focus_conversations_action = self._action(
-            tr("Go to &conversations"), self.conversations.list.setFocus, "Ctrl+1")
-        self.focus_library_action = self._action(tr("Go to &library"),
-                                                 self.library_panel.tree.setFocus, "Ctrl+2")
-        self.close_source_action = self._action(tr("Close &source"), self.close_source,
-                                                QKeySequence.StandardKey.Close)
+            tr("Go to &conversations"), self.conversations.list.setFocus, "Ctrl+1"
+        )
+        self.focus_library_action = self._action(
+            tr("Go to &library"), self.library_panel.tree.setFocus, "Ctrl+2"
+        )
+        self.close_source_action = self._action(
+            tr("Close &source"), self.close_source, QKeySequence.StandardKey.Close
+        )
 
         menus = self.menuBar()
         file_menu = menus.addMenu(tr("&File"))
@@ -266,8 +287,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         conv_menu = menus.addMenu(tr("&Conversation"))
-        for action in (self.new_action, self.rename_action, self.delete_action,
-                       self.export_action):
+        for action in (self.new_action, self.rename_action, self.delete_action, self.export_action):
             conv_menu.addAction(action)
         conv_menu.addSeparator()
         conv_menu.addAction(self.focus_question_action)
@@ -276,42 +296,46 @@ class MainWindow(QMainWindow):
         library_menu.addAction(self.open_action)
         library_menu.addAction(self.remove_action)
         view_menu = menus.addMenu(tr("&View"))
-        for action in (self.focus_conversations_action, self.focus_library_action,
-                       self.focus_question_action, self.close_source_action):
+        for action in (
+            self.focus_conversations_action,
+            self.focus_library_action,
+            self.focus_question_action,
+            self.close_source_action,
+        ):
             view_menu.addAction(action)
 
-    def _connect_workers(self) -> None:
-        queued = Qt.ConnectionType.QueuedConnection
-        engine, ingester = self.engine, self.ingester
-        self.start_requested.connect(engine.start, queued)
-        self.start_requested.connect(ingester.start, queued)
-        self.ask_requested.connect(engine.ask, queued)
-        self.settings_change_requested.connect(engine.update_settings, queued)
-        self.remove_requested.connect(engine.remove_document, queued)
-        self.ingest_requested.connect(ingester.ingest, queued)
-
-        engine.models_loaded.connect(self._models_loaded, queued)
-        engine.models_failed.connect(self._models_failed, queued)
-        engine.documents_changed.connect(self._documents_changed, queued)
-        engine.token_received.connect(self._token_received, queued)
-        engine.answer_finished.connect(self._answer_finished, queued)
-        engine.answer_failed.connect(self._answer_failed, queued)
-        engine.settings_applied.connect(self._settings_applied, queued)
-        engine.settings_failed.connect(self._settings_failed, queued)
-        engine.error_occurred.connect(self._show_error, queued)
-        ingester.progressed.connect(self._ingest_progressed, queued)
-        ingester.job_finished.connect(self._ingest_finished, queued)
-        ingester.job_failed.connect(self._ingest_failed, queued)
-        ingester.documents_changed.connect(self._documents_changed, queued)
+    def _connect_engine(self) -> None:
+        engine = self.engine
+        engine.engine_lost.connect(self._engine_lost)
+        engine.models_loaded.connect(self._models_loaded)
+        engine.models_failed.connect(self._models_failed)
+        engine.documents_changed.connect(self._documents_changed)
+        engine.token_received.connect(self._token_received)
+        engine.answer_finished.connect(self._answer_finished)
+        engine.answer_failed.connect(self._answer_failed)
+        engine.settings_applied.connect(self._settings_applied)
+        engine.settings_failed.connect(self._settings_failed)
+        engine.error_occurred.connect(self._show_error)
+        engine.progressed.connect(self._ingest_progressed)
+        engine.job_finished.connect(self._ingest_finished)
+        engine.job_failed.connect(self._ingest_failed)
 
     # --- models ---
 
+    def _engine_lost(self, message: str) -> None:
+        """The engine died; the link is starting a new one, which loads the models again."""
+        self.models_ready = False
+        self.model_busy.show()
+        self.model_status.setText(self.tr("Restarting the engine…"))
+        self.statusBar().showMessage(message, 15000)
+
     def _models_loaded(self) -> None:
+        if self.models_ready:
+            return
         self.models_ready = True
         self.model_busy.hide()
         self.model_status.setText(self.tr("Models ready"))
         log.info("Models ready %.1f s after the window opened", time.monotonic() - self.started)
-        self.models_ready_changed.emit(True)
         self._start_next_job()
 
     def _models_failed(self, message: str) -> None:
@@ -319,7 +343,6 @@ class MainWindow(QMainWindow):
         self.model_busy.hide()
         self.model_status.setText(self.tr("The models could not be loaded"))
         self.model_status.setToolTip(message)
-        self.models_ready_changed.emit(False)
         QMessageBox.warning(self, self.tr("Quelle"), message)
 
     # --- documents ---
@@ -348,15 +371,16 @@ class MainWindow(QMainWindow):
 
     def choose_files(self) -> None:
         paths, _filter = QFileDialog.getOpenFileNames(
-            self, self.tr("Add documents"), str(Path.home()),
-            self.tr("Documents (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;"
-                    "All files (*)"))
+            self,
+            self.tr("Add documents"),
+            str(Path.home()),
+            self.tr("Documents (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;All files (*)"),
+        )
         if paths:
             self.add_paths(paths)
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a folder"),
-                                                  str(Path.home()))
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a folder"), str(Path.home()))
         if folder:
             self.add_paths([folder])
 
@@ -370,12 +394,14 @@ class MainWindow(QMainWindow):
         if not names:
             if not problems:
                 self.statusBar().showMessage(
-                    self.tr("No documents Quelle can read were found there."), 8000)
+                    self.tr("No documents Quelle can read were found there."), 8000
+                )
             return
         self._pending.extend(n for n in names if n not in self._pending)
         if not self.models_ready:
             self.statusBar().showMessage(
-                self.tr("The files are added as soon as the models are loaded."), 8000)
+                self.tr("The files are added as soon as the models are loaded."), 8000
+            )
         self._show_ingest_box()
         self._start_next_job()
 
@@ -386,34 +412,42 @@ class MainWindow(QMainWindow):
         self._pending = []
         self.ingest_progress.setValue(0)
         self._show_ingest_box()
-        self.ingest_requested.emit(self._job)
+        self.engine.ingest(self._job)
 
     def _show_ingest_box(self) -> None:
         waiting = len(self._pending) + (len(self._job.paths) if self._job else 0)
         if self._job is None:
-            self.ingest_label.setText(self.tr("Waiting for the models: %1 files")
-                                      .replace("%1", str(waiting)))
+            self.ingest_label.setText(
+                self.tr("Waiting for the models: %1 files").replace("%1", str(waiting))
+            )
         self.ingest_box.show()
         self.cancel_action.setEnabled(True)
 
     def _ingest_progressed(self, progress: Progress) -> None:
         self.library_panel.apply_event(progress.event)
         self.ingest_progress.setValue(int(progress.fraction * 1000))
-        text = self.tr("Adding file %1 of %2").replace(
-            "%1", str(min(progress.files_done + 1, progress.files_total))).replace(
-            "%2", str(progress.files_total))
+        text = (
+            self.tr("Adding file %1 of %2")
+            .replace("%1", str(min(progress.files_done + 1, progress.files_total)))
+            .replace("%2", str(progress.files_total))
+        )
         if progress.eta_seconds is not None:
             text += "  ·  " + self.tr("about %1 left").replace(
-                "%1", _duration(progress.eta_seconds))
+                "%1", _duration(progress.eta_seconds)
+            )
         self.ingest_label.setText(text)
 
     def _ingest_finished(self, report: IngestReport) -> None:
         self._job = None
-        message = self.tr("Documents added: %1 (%2 passages)").replace(
-            "%1", str(len(report.added))).replace("%2", str(report.passages))
+        message = (
+            self.tr("Documents added: %1 (%2 passages)")
+            .replace("%1", str(len(report.added)))
+            .replace("%2", str(report.passages))
+        )
         if report.unchanged:
             message += " · " + self.tr("already in the library: %1").replace(
-                "%1", str(len(report.unchanged)))
+                "%1", str(len(report.unchanged))
+            )
         if report.failed:
             message += " · " + self.tr("failed: %1").replace("%1", str(len(report.failed)))
         if report.cancelled:
@@ -441,11 +475,14 @@ class MainWindow(QMainWindow):
     def cancel_ingestion(self) -> None:
         self._pending = []
         if self._job is not None:
-            self._job.cancel.set()
+            self.engine.cancel_job(self._job)
             self.ingest_label.setText(self.tr("Stopping…"))
         else:
             self.library_panel.forget_pending()
             self._after_job()
+
+    def remove_document(self, doc_id: str) -> None:
+        self.engine.remove_document(doc_id)
 
     def _documents_changed(self, documents: list[DocumentInfo]) -> None:
         self.library_panel.set_documents(documents)
@@ -462,10 +499,13 @@ class MainWindow(QMainWindow):
             conv = self.store.new(question[:TITLE_CHARS])
             self.conv_id = conv.conv_id
         else:
-            conv = self.store.conversation(self.conv_id)
-            if conv is not None and conv.title == DEFAULT_TITLE and not self.store.turn_count(
-                    conv.conv_id):
-                self.store.rename(conv.conv_id, question[:TITLE_CHARS])
+            existing = self.store.conversation(self.conv_id)
+            if (
+                existing is not None
+                and existing.title == DEFAULT_TITLE
+                and not (self.store.turn_count(existing.conv_id))
+            ):
+                self.store.rename(existing.conv_id, question[:TITLE_CHARS])
         history = self.store.history(self.conv_id, HISTORY_TURNS)
         request = AnswerRequest(question, history)
         self._request = request
@@ -475,12 +515,11 @@ class MainWindow(QMainWindow):
             turn.status.setText(self.tr("Waiting for the models to load…"))
         self.stop_action.setEnabled(True)
         self._load_conversations()
-        self.ask_requested.emit(request)
+        self.engine.ask(request)
 
     def stop_answer(self) -> None:
         if self._request is not None:
-            self._request.cancel.set()
-            self.engine.cancel()
+            self.engine.stop(self._request)
 
     def _token_received(self, request: AnswerRequest, piece: str) -> None:
         if request is self._request and self.conv_id == self._request_conv:
@@ -508,13 +547,13 @@ class MainWindow(QMainWindow):
 
     # --- sources ---
 
-    def source_view(self):  # type: ignore[no-untyped-def]
+    def source_view(self) -> SourceView:
         """The source viewer, created the first time a source is opened."""
         if self._source_view is None:
             from quelle.ui.source_view import SourceView
 
             self._source_view = SourceView(self.source_panel)
-            self.source_panel.layout().addWidget(self._source_view, 1)
+            self._source_layout.addWidget(self._source_view, 1)
         return self._source_view
 
     def open_source(self, turn_index: int, n: int) -> None:
@@ -526,8 +565,12 @@ class MainWindow(QMainWindow):
             return
         source = sources[n - 1]
         view = self.source_view()
-        self.source_title.setText(self.tr("[%1] %2, page %3").replace("%1", str(n))
-                                  .replace("%2", source.name).replace("%3", str(source.page)))
+        self.source_title.setText(
+            self.tr("[%1] %2, page %3")
+            .replace("%1", str(n))
+            .replace("%2", source.name)
+            .replace("%3", str(source.page))
+        )
         if not self.source_panel.isVisible():
             self.source_panel.show()
             total = sum(self.splitter.sizes())
@@ -579,8 +622,10 @@ class MainWindow(QMainWindow):
         if conv is None:
             return
         answer = QMessageBox.question(
-            self, self.tr("Delete conversation"),
-            self.tr("Delete “%1” and all its answers?").replace("%1", conv.title))
+            self,
+            self.tr("Delete conversation"),
+            self.tr("Delete “%1” and all its answers?").replace("%1", conv.title),
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         if conv_id == self.conv_id:
@@ -603,16 +648,21 @@ class MainWindow(QMainWindow):
         if path is None:
             suggested = "".join(c if c.isalnum() or c in " -_" else "_" for c in conv.title)
             path, _filter = QFileDialog.getSaveFileName(
-                self, self.tr("Export conversation"),
+                self,
+                self.tr("Export conversation"),
                 str(Path.home() / f"{suggested.strip() or 'conversation'}.md"),
-                self.tr("Markdown (*.md)"))
+                self.tr("Markdown (*.md)"),
+            )
         if not path:
             return
         try:
             Path(path).write_text(self.store.export_markdown(conv_id), encoding="utf-8")
         except OSError as exc:
-            self._show_error(self.tr("Could not write %1: %2").replace("%1", path)
-                             .replace("%2", exc.strerror or str(exc)))
+            self._show_error(
+                self.tr("Could not write %1: %2")
+                .replace("%1", path)
+                .replace("%2", exc.strerror or str(exc))
+            )
             return
         self.statusBar().showMessage(self.tr("Exported to %1").replace("%1", path), 8000)
 
@@ -621,16 +671,18 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from quelle.ui import settings_dialog
 
-        dialog = settings_dialog.SettingsDialog(self.library.settings, self)
+        dialog = settings_dialog.SettingsDialog(self.settings, self)
         if dialog.exec():
             self.apply_settings(dialog.settings())
 
     def apply_settings(self, settings: Settings) -> None:
-        self.settings_change_requested.emit(settings)
+        self.engine.update_settings(settings)
 
-    def _settings_applied(self, _settings: Settings) -> None:
+    def _settings_applied(self, settings: Settings) -> None:
+        self.settings = settings
         self.statusBar().showMessage(
-            self.tr("Settings saved. They apply from the next question on."), 8000)
+            self.tr("Settings saved. They apply from the next question on."), 8000
+        )
 
     def _settings_failed(self, message: str) -> None:
         QMessageBox.warning(self, self.tr("Settings not saved"), message)
@@ -641,17 +693,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 15000)
 
     def _window_settings(self) -> QSettings:
-        return QSettings(str(self.library.paths.config_dir / "window.ini"),
-                         QSettings.Format.IniFormat)
+        return QSettings(str(self.paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
 
     def _restore_geometry(self) -> None:
         stored = self._window_settings()
         geometry = stored.value("geometry")
-        if geometry is None or not self.restoreGeometry(geometry):  # type: ignore[arg-type]
+        if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 800)
         state = stored.value("splitter")
         if state is not None:
-            self.splitter.restoreState(state)  # type: ignore[arg-type]
+            self.splitter.restoreState(state)
             self.source_panel.hide()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
@@ -659,7 +710,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Stop the answer and the indexing, and wait for both threads to end."""
+        """Save the window's state and let go of the engine, which stops what it was doing
+        for this window (half-added documents are completed on the next start)."""
         if self._closed:
             return
         self._closed = True
@@ -669,16 +721,6 @@ class MainWindow(QMainWindow):
         stored.setValue("splitter", self.splitter.saveState())
         stored.sync()
         self._pending = []
-        if self._request is not None:
-            self._request.cancel.set()
-        if self._job is not None:
-            self._job.cancel.set()
-        self.engine.cancel()
-        self.ingester.shut_down()
-        for thread in (self.engine_thread, self.ingest_thread):
-            thread.quit()
-        for thread in (self.engine_thread, self.ingest_thread):
-            thread.wait()
+        self.engine.close()
         self.store.close()
-        self.library.close()
         log.info("Window closed")

@@ -1,0 +1,289 @@
+"""The window's end of the engine process: requests out, events in as Qt signals.
+
+The engine (`quelle.core.engine`) runs in a process of its own, so no model code and no
+heavy library ever shares the window's interpreter. The link starts it (or joins one that
+already serves the library), reads its events on a timer in the GUI thread (often while
+a request is in flight, seldom when idle: no thread), and starts it again if it dies,
+failing only the request in flight. Each request carries a number; the link maps replies
+back to the window's own request objects.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from quelle.core import protocol
+from quelle.core.client import connect
+from quelle.core.config import Settings
+from quelle.core.paths import Paths
+from quelle.core.prompts import Turn
+
+log = logging.getLogger(__name__)
+
+CONNECT_EVERY_MS = 100
+BUSY_READ_MS = 10  # how often the socket is read while an answer or a job runs
+IDLE_READ_MS = 100  # ... and otherwise (document lists a terminal's commands cause)
+# A new engine that ends this many times in a row without ever greeting is not restarted.
+MAX_FAILED_STARTS = 3
+
+
+@dataclass(eq=False)
+class AnswerRequest:
+    """A question in flight; the window keeps it to stop it."""
+
+    question: str
+    history: list[Turn]
+    request: int = 0
+
+
+@dataclass(eq=False)
+class IngestJob:
+    paths: list[str]
+    request: int = 0
+    cancelled: bool = field(default=False)
+
+
+class EngineLink(QObject):
+    """Talks to the engine process that owns the library in `paths`."""
+
+    connected = Signal(int)  # the engine's process id
+    engine_lost = Signal(str)  # a one-line message; the link is already restarting it
+    models_loaded = Signal()
+    models_failed = Signal(str)
+    documents_changed = Signal(list)  # list[DocumentInfo]
+    token_received = Signal(object, str)  # AnswerRequest, piece of text
+    answer_finished = Signal(object, object)  # AnswerRequest, Answer
+    answer_failed = Signal(object, str)  # AnswerRequest, message
+    settings_applied = Signal(object)  # Settings
+    settings_failed = Signal(str)
+    error_occurred = Signal(str)
+    progressed = Signal(object)  # Progress
+    job_finished = Signal(object)  # IngestReport
+    job_failed = Signal(str)
+
+    def __init__(self, paths: Paths, home: str | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._paths = paths
+        self._home = home
+        self._ids = itertools.count(1)
+        self._conn: Connection | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._failed_starts = 0
+        self._closed = False
+        self._answers: dict[int, AnswerRequest] = {}
+        self._jobs: dict[int, IngestJob] = {}
+        self._settings_requests: set[int] = set()
+        self._outbox: list[protocol.Request] = []  # sent once connected
+        self._timer = QTimer(self)
+        self._timer.setInterval(CONNECT_EVERY_MS)
+        self._timer.timeout.connect(self._try_connect)
+        self._reader = QTimer(self)
+        self._reader.timeout.connect(self._read)
+        self.engine_pid: int | None = None
+
+    # --- requests ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Join the engine serving this library, starting one if none does."""
+        if not self._try_connect():
+            self._timer.start()
+
+    def ask(self, request: AnswerRequest) -> None:
+        request.request = next(self._ids)
+        self._answers[request.request] = request
+        self._send(protocol.Ask(request.request, request.question, list(request.history)))
+
+    def stop(self, request: AnswerRequest) -> None:
+        """Stop the answer at the next token."""
+        if request.request in self._answers:
+            self._send(protocol.Stop(request.request))
+
+    def ingest(self, job: IngestJob) -> None:
+        job.request = next(self._ids)
+        self._jobs[job.request] = job
+        self._send(protocol.Ingest(job.request, job.paths))
+
+    def cancel_job(self, job: IngestJob) -> None:
+        """Stop adding documents after the current batch of passages."""
+        job.cancelled = True
+        if job.request in self._jobs:
+            self._send(protocol.Cancel(job.request))
+
+    def update_settings(self, settings: Settings) -> None:
+        request = next(self._ids)
+        self._settings_requests.add(request)
+        self._send(protocol.UpdateSettings(request, settings))
+
+    def remove_document(self, doc_id: str) -> None:
+        self._send(protocol.Remove(next(self._ids), doc_id))
+
+    def close(self) -> None:
+        """The window closes: the engine stops what runs for it and ends when idle."""
+        self._closed = True
+        self._timer.stop()
+        self._drop_connection()
+
+    def _send(self, message: protocol.Request) -> None:
+        if self._conn is None:
+            self._outbox.append(message)
+            return
+        try:
+            self._conn.send_bytes(protocol.encode(message))
+            self._reader.setInterval(BUSY_READ_MS)
+        except (OSError, EOFError, ValueError):
+            self._outbox.append(message)
+            self._lost()
+
+    # --- connecting ----------------------------------------------------------------------
+
+    def _try_connect(self) -> bool:
+        if self._closed or self._conn is not None:
+            self._timer.stop()
+            return True
+        found = connect(self._paths)
+        if found is None:
+            self._start_engine()
+            return False
+        self._timer.stop()
+        self._conn, welcome = found
+        self._failed_starts = 0
+        self.engine_pid = welcome.pid
+        self._reader.start(BUSY_READ_MS)
+        log.info("Connected to engine %d", welcome.pid)
+        self.connected.emit(welcome.pid)
+        outbox, self._outbox = self._outbox, []
+        for message in [protocol.ListDocuments(next(self._ids)), *outbox]:
+            self._send(message)
+        if welcome.models_ready:
+            self.models_loaded.emit()
+        return True
+
+    def _start_engine(self) -> None:
+        """Start an engine unless ours is still starting (or waiting for the library)."""
+        if self._process is not None and self._process.poll() is None:
+            return
+        if self._process is not None:
+            self._failed_starts += 1
+            log.error("The engine ended with code %s before it served", self._process.returncode)
+            if self._failed_starts >= MAX_FAILED_STARTS:
+                self._timer.stop()
+                self._process = None
+                self.models_failed.emit(
+                    self.tr("The Quelle engine could not start. Details are in %1.").replace(
+                        "%1", str(self._paths.log_file.with_name("engine.log"))
+                    )
+                )
+                return
+        command = [sys.executable, "-m", "quelle", "engine", "--until-idle"]
+        if self._home:
+            command[3:3] = ["--home", self._home]
+        self._process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        log.info("Started engine process %d", self._process.pid)
+
+    # --- events --------------------------------------------------------------------------
+
+    def _read(self) -> None:
+        conn = self._conn
+        started = time.monotonic()
+        try:
+            # A burst of tokens is read in one go, but the window gets its turn every 20 ms.
+            while conn is not None and conn.poll() and time.monotonic() - started < 0.02:
+                data = conn.recv_bytes()
+                try:
+                    self._dispatch(protocol.decode(data))
+                except protocol.ProtocolError as exc:
+                    log.error("Ignored a message from the engine: %s", exc)
+        except (OSError, EOFError):
+            self._lost()
+            return
+        busy = self._answers or self._jobs or self._settings_requests
+        interval = BUSY_READ_MS if busy else IDLE_READ_MS
+        if self._reader.interval() != interval:
+            self._reader.setInterval(interval)
+
+    def _dispatch(self, event: protocol.Message) -> None:  # noqa: C901
+        match event:
+            case protocol.Token():
+                if (answer := self._answers.get(event.request)) is not None:
+                    self.token_received.emit(answer, event.text)
+            case protocol.Answered():
+                if (answer := self._answers.pop(event.request, None)) is not None:
+                    self.answer_finished.emit(answer, event.answer)
+            case protocol.Progressed():
+                if event.request in self._jobs:
+                    self.progressed.emit(event.progress)
+            case protocol.Ingested():
+                if self._jobs.pop(event.request, None) is not None:
+                    self.job_finished.emit(event.report)
+            case protocol.Documents():
+                self.documents_changed.emit(event.documents)
+            case protocol.SettingsApplied():
+                self._settings_requests.discard(event.request)
+                self.settings_applied.emit(event.settings)
+            case protocol.ModelsReady():
+                self.models_loaded.emit()
+            case protocol.ModelsFailed():
+                self.models_failed.emit(event.message)
+            case protocol.Failed():
+                self._failed(event.request, event.message)
+            case protocol.Done() | protocol.PassageFound() | protocol.Welcome():
+                pass
+            case _:
+                log.error("Ignored an event the window does not take: %s", type(event).__name__)
+
+    def _failed(self, request: int, message: str) -> None:
+        if (answer := self._answers.pop(request, None)) is not None:
+            self.answer_failed.emit(answer, message)
+        elif self._jobs.pop(request, None) is not None:
+            self.job_failed.emit(message)
+        elif request in self._settings_requests:
+            self._settings_requests.discard(request)
+            self.settings_failed.emit(message)
+        else:
+            self.error_occurred.emit(message)
+
+    # --- the engine died -----------------------------------------------------------------
+
+    def _drop_connection(self) -> None:
+        self._reader.stop()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _lost(self) -> None:
+        """The engine ended: fail what it was doing, say so, start a new one."""
+        if self._conn is None:
+            return
+        self._drop_connection()
+        if self._closed:
+            return
+        log.error("Lost the engine %s", self.engine_pid)
+        message = self.tr("The Quelle engine stopped unexpectedly; it is starting again.")
+        for answer in self._answers.values():
+            self.answer_failed.emit(answer, message)
+        self._answers.clear()
+        if self._jobs:
+            self._jobs.clear()
+            self.job_failed.emit(
+                message
+                + " "
+                + self.tr("Documents it was adding are completed first; add any others again.")
+            )
+        self.engine_lost.emit(message)
+        self._start_engine()
+        self._timer.start()
