@@ -53,8 +53,9 @@ def read_and_crash(path):  # type: ignore[no-untyped-def]
     os._exit(3)
 
 
-def checked_answer(text: str):  # type: ignore[no-untyped-def]
-    """An answer from two passages of a filing, checked as the library checks it."""
+def checked_answer(text: str, path: str = "/f/2022 Q3 AAPL.pdf"):  # type: ignore[no-untyped-def]
+    """An answer from two passages (pages 2 and 4) of the filing at `path`, checked as the
+    library checks it."""
     from quelle.core.catalog import Passage
     from quelle.core.citations import attribute
     from quelle.core.generation import Timings
@@ -62,12 +63,34 @@ def checked_answer(text: str):  # type: ignore[no-untyped-def]
     from quelle.core.retrieval import Hit
 
     passages = [
-        Passage("doc:1", "doc", "2022 Q3 AAPL.pdf", "/f/2022 Q3 AAPL.pdf", 2, 0, 90,
-                "iPad net sales decreased due to lower iPad Pro sales."),
-        Passage("doc:3", "doc", "2022 Q3 AAPL.pdf", "/f/2022 Q3 AAPL.pdf", 4, 10, 90,
-                "Total net sales 82,959 97,278 for the three months ended June 25, 2022."),
+        Passage(
+            "doc:1",
+            "doc",
+            "2022 Q3 AAPL.pdf",
+            path,
+            2,
+            0,
+            90,
+            "iPad net sales decreased due to lower iPad Pro sales.",
+        ),
+        Passage(
+            "doc:3",
+            "doc",
+            "2022 Q3 AAPL.pdf",
+            path,
+            4,
+            10,
+            90,
+            "Total net sales 82,959 97,278 for the three months ended June 25, 2022.",
+        ),
     ]
     attribution = attribute(text, [p.text for p in passages])
     hits = [Hit(p, 0.03, 0.5, 1, 2) for p in passages]
-    return Answer("Net sales?", attribution.text, hits, 0.05, Timings(900, 41, 0.8, 1.8),
-                  attribution=attribution)
+    return Answer(
+        "Net sales?",
+        attribution.text,
+        hits,
+        0.05,
+        Timings(900, 41, 0.8, 1.8),
+        attribution=attribution,
+    )

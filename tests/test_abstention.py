@@ -13,12 +13,12 @@ from test_ingestion import Engine, write
 
 FILINGS = {
     "apple.txt": "Apple Inc. total net sales were $82,959 million in the three months ended "
-                 "June 25, 2022, compared with $81,434 million a year earlier. iPhone net sales "
-                 "grew, while Mac and iPad net sales decreased.",
+    "June 25, 2022, compared with $81,434 million a year earlier. iPhone net sales "
+    "grew, while Mac and iPad net sales decreased.",
     "nvidia.txt": "NVIDIA revenue for the quarter was $6.70 billion, down 19% from a year ago. "
-                  "Data Center revenue was a record $3.81 billion.",
+    "Data Center revenue was a record $3.81 billion.",
     "bericht.txt": "Die Umsätze des Unternehmens stiegen im dritten Quartal deutlich auf "
-                   "12,4 Millionen Euro. Der Vorstand erwartet weiteres Wachstum.",
+    "12,4 Millionen Euro. Der Vorstand erwartet weiteres Wachstum.",
 }
 
 
@@ -64,8 +64,10 @@ def test_a_german_question_about_german_text_passes(engine: Engine):
 def test_words_that_frame_a_question_do_not_count_as_missing(tmp_path: Path):
     """A one-passage library: "go" is nowhere in it, and the question is still answered."""
     engine = Engine(tmp_path / "index")
-    write(tmp_path / "docs" / "holiday.txt",
-          "Our team holiday in 2024 takes us to Lisbon in May for five days.")
+    write(
+        tmp_path / "docs" / "holiday.txt",
+        "Our team holiday in 2024 takes us to Lisbon in May for five days.",
+    )
     engine.ingestor.run([tmp_path / "docs"])
     result = verdict(engine, "Where does the team holiday go?")
     assert result.answerable, result

@@ -12,14 +12,19 @@ import pytest
 
 from conftest import EVAL, REPO, needs_eval
 
-pytestmark = [pytest.mark.integration, needs_eval(EVAL / "xquad_de")]
+pytestmark = [pytest.mark.slow, needs_eval(EVAL / "xquad_de")]
 RESULTS = REPO / "benchmarks" / "results"
 
 
 def run(script: str, *args: str) -> str:
     env = {**os.environ, "TMPDIR": os.environ.get("TMPDIR", "/tmp")}
-    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / script), *args],
-                          capture_output=True, text=True, timeout=1500, env=env)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=1500,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 

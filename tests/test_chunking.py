@@ -18,7 +18,7 @@ def test_chunks_respect_the_token_limit_and_point_back_into_the_page():
     assert len(chunks) > 5
     for chunk in chunks:
         assert len(starts(chunk.text)) <= 40
-        assert page.text[chunk.start:chunk.end] == chunk.text
+        assert page.text[chunk.start : chunk.end] == chunk.text
         assert chunk.page == 3
 
 

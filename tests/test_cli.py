@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from quelle import cli
-from quelle.core import library as library_module
+from quelle.core import client as client_module
 from quelle.core import logs
 from quelle.core.catalog import Passage
 from quelle.core.citations import attribute
@@ -77,7 +77,9 @@ class _AnsweringLibrary:
 
 @pytest.fixture
 def answering(monkeypatch, home: Path) -> Path:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(library_module, "Library", _AnsweringLibrary)
+    monkeypatch.setattr(
+        client_module, "open_library", lambda home, on_wait=None: _AnsweringLibrary(home)
+    )
     monkeypatch.setattr(logs, "setup_logging", lambda path: None)
     return home
 
@@ -132,7 +134,7 @@ def test_ingesting_nothing_readable_fails_with_reasons(home: Path, tmp_path: Pat
     assert "nope.txt' does not exist" in result.stdout
 
 
-@pytest.mark.integration
+@pytest.mark.slow
 def test_ingest_docs_ask_json_and_remove(home: Path, tmp_path: Path):
     note = tmp_path / "holiday.txt"
     note.write_text("Our team holiday in 2024 takes us to Lisbon in May for five days.")
@@ -148,7 +150,7 @@ def test_ingest_docs_ask_json_and_remove(home: Path, tmp_path: Path):
     assert "empty" in quelle(home, "docs").stdout
 
 
-@pytest.mark.integration
+@pytest.mark.slow
 @needs_eval(SEC10Q)
 def test_all_twenty_filings_then_the_apple_question(home: Path):
     """The foundation's acceptance check, word for word as a user types it."""

@@ -39,8 +39,6 @@ def _answer(question: str, text: str, found: bool = True, stopped: bool = False)
     return Answer(question, text, hits, 0.05, timings, stopped)
 
 
-
-
 # The turns table as the first release wrote it, before answers were checked.
 _FIRST_SCHEMA = """
 CREATE TABLE conversations (conv_id INTEGER PRIMARY KEY, title TEXT NOT NULL,

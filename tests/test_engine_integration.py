@@ -14,7 +14,7 @@ from quelle.core.prompts import NO_ANSWER, Turn
 
 from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_QUESTION
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +32,7 @@ def test_apple_question_streams_and_cites_the_income_statement(library: Library)
     tokens: list[str] = []
     answer = library.ask(APPLE_QUESTION, on_token=tokens.append)
     assert len(tokens) > 3, "the answer arrives piece by piece"
+
     def unmarked(text: str) -> str:
         return re.sub(r" ?\[\d+\]", "", text)
 
@@ -56,8 +57,7 @@ def test_stop_ends_the_answer_within_one_token(library: Library):
     assert len(tokens) == 1 and answer.timings.answer_tokens <= 2
 
 
-def test_unrelated_question_is_declined_naming_what_the_documents_never_mention(
-        library: Library):
+def test_unrelated_question_is_declined_naming_what_the_documents_never_mention(library: Library):
     answer = library.ask("Who painted the Mona Lisa?")
     assert not answer.found and answer.timings is None
     assert answer.text == "Your documents do not mention “Mona” or “Lisa”."

@@ -10,15 +10,20 @@ HEAVY = ("PySide6", "torch", "llama_cpp", "chromadb", "sentence_transformers", "
 
 def test_facade_and_cli_import_no_heavy_library():
     code = (
-        "import sys, quelle.core.library, quelle.cli\n"
+        "import sys, quelle.core.library, quelle.core.engine, quelle.core.client, quelle.cli\n"
         f"print([m for m in {HEAVY!r} if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
-def test_help_is_instant_and_lists_the_commands():
-    out = subprocess.run([sys.executable, "-m", "quelle", "--help"], capture_output=True,
-                         text=True, check=True, timeout=20)
+def test_help_lists_the_commands():
+    out = subprocess.run(
+        [sys.executable, "-m", "quelle", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=20,
+    )
     for command in ("ingest", "ask", "docs", "remove"):
         assert command in out.stdout

@@ -150,8 +150,10 @@ def test_remove_deletes_passages_and_vectors(engine: Engine, tmp_path: Path):
 
 
 def test_german_inflections_are_found_by_keyword_search(engine: Engine, tmp_path: Path):
-    write(tmp_path / "bericht.txt",
-          "Die Umsätze des Unternehmens stiegen im dritten Quartal deutlich. " * 3)
+    write(
+        tmp_path / "bericht.txt",
+        "Die Umsätze des Unternehmens stiegen im dritten Quartal deutlich. " * 3,
+    )
     write(tmp_path / "other.txt", "Das Wetter in Hamburg war im Sommer regnerisch. " * 3)
     engine.ingestor.run([tmp_path])
     ids = [pid for pid, _ in engine.catalog.keyword_search("Wie hoch war der Umsatz?", 5)]

@@ -7,10 +7,14 @@ import threading
 
 from quelle.core.language import detect_language, index_terms, query_terms
 
-ENGLISH = ("Total net sales increased during the third quarter, driven by higher revenues "
-           "from services and wearables; operating expenses were generally flat. ") * 20
-GERMAN = ("Die Umsätze stiegen im dritten Quartal deutlich, getragen von höheren Erlösen "
-          "aus Dienstleistungen; die Betriebskosten blieben weitgehend gleich. ") * 20
+ENGLISH = (
+    "Total net sales increased during the third quarter, driven by higher revenues "
+    "from services and wearables; operating expenses were generally flat. "
+) * 20
+GERMAN = (
+    "Die Umsätze stiegen im dritten Quartal deutlich, getragen von höheren Erlösen "
+    "aus Dienstleistungen; die Betriebskosten blieben weitgehend gleich. "
+) * 20
 
 
 def test_language_and_stems():
@@ -36,7 +40,10 @@ def test_two_threads_stemming_at_once_get_the_same_terms_as_one():
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-5)  # switch threads often, as a busy machine does
     try:
-        threads = [threading.Thread(target=stem, args=("en", ENGLISH)) for _ in range(3)]
+        threads = [
+            threading.Thread(target=stem, args=(language, text))
+            for language, text in (("en", ENGLISH), ("de", GERMAN)) * 2
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -44,3 +51,4 @@ def test_two_threads_stemming_at_once_get_the_same_terms_as_one():
     finally:
         sys.setswitchinterval(interval)
     assert not errors and not wrong, (errors[:1], len(wrong))
+    assert "umsatz" in expected["de"].split()  # German was stemmed as German

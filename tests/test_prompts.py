@@ -5,8 +5,9 @@ from quelle.core.prompts import Turn, build_messages, fit_messages, retrieval_qu
 
 
 def passage(n: int, text: str = "") -> Passage:
-    return Passage(f"d:{n}", "d", "report.pdf", "/x/report.pdf", n, 0, 10,
-                   text or f"Passage number {n}. " * 20)
+    return Passage(
+        f"d:{n}", "d", "report.pdf", "/x/report.pdf", n, 0, 10, text or f"Passage number {n}. " * 20
+    )
 
 
 def count_words(messages):
@@ -28,11 +29,15 @@ def test_the_system_message_is_the_same_for_every_question():
 
 
 def test_answer_language_follows_the_question():
-    assert "Antworte auf Deutsch." in build_messages(
-        "Wie hoch war der Umsatz im dritten Quartal?", [passage(1)], [], "S")[-1]["content"]
-    assert build_messages(
-        "How high was revenue?", [passage(1)], [], "S")[-1]["content"].endswith(
-        "Question: How high was revenue?")
+    assert (
+        "Antworte auf Deutsch."
+        in build_messages("Wie hoch war der Umsatz im dritten Quartal?", [passage(1)], [], "S")[-1][
+            "content"
+        ]
+    )
+    assert build_messages("How high was revenue?", [passage(1)], [], "S")[-1]["content"].endswith(
+        "Question: How high was revenue?"
+    )
 
 
 def test_fitting_drops_old_turns_first_then_the_weakest_passages():
@@ -43,7 +48,7 @@ def test_fitting_drops_old_turns_first_then_the_weakest_passages():
     messages, kept = fit_messages("Q?", passages, history, "S", count_words, no_history)
     assert kept == passages and len(messages) == 2 and full > no_history
     messages, kept = fit_messages("Q?", passages, history, "S", count_words, no_history - 50)
-    assert kept == passages[:len(kept)] and 0 < len(kept) < 5
+    assert kept == passages[: len(kept)] and 0 < len(kept) < 5
     assert count_words(messages) <= no_history - 50
 
 
@@ -64,16 +69,18 @@ def test_follow_up_questions_borrow_the_previous_question():
 def test_an_excerpt_keeps_the_rows_that_share_the_questions_words_and_their_headings():
     from quelle.core.prompts import excerpt
 
-    table = "\n".join([
-        "CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS",
-        "Three Months Ended June 25, 2022 June 26, 2021",
-        "Products $ 63,355 $ 63,948",
-        "Services 19,604 17,486",
-        "Total net sales 82,959 81,434",
-        "Cost of sales:",
-        "Research and development 6,797 5,717",
-        "Selling, general and administrative 6,012 5,412",
-    ])
+    table = "\n".join(
+        [
+            "CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS",
+            "Three Months Ended June 25, 2022 June 26, 2021",
+            "Products $ 63,355 $ 63,948",
+            "Services 19,604 17,486",
+            "Total net sales 82,959 81,434",
+            "Cost of sales:",
+            "Research and development 6,797 5,717",
+            "Selling, general and administrative 6,012 5,412",
+        ]
+    )
     short = excerpt(table, "What were total net sales in the three months ended June 2022?", 120)
     assert "Total net sales 82,959 81,434" in short
     assert "Three Months Ended June 25, 2022" in short

@@ -63,7 +63,8 @@ def _read_forever_in_a_reader(pid_file: Path) -> None:
 def test_a_stuck_reader_ends_with_the_process_that_started_it(tmp_path: Path):
     pid_file = tmp_path / "reader.pid"
     owner = multiprocessing.get_context("spawn").Process(
-        target=_read_forever_in_a_reader, args=(pid_file,))
+        target=_read_forever_in_a_reader, args=(pid_file,)
+    )
     owner.start()
     deadline = time.monotonic() + 60
     while not pid_file.exists() and time.monotonic() < deadline:

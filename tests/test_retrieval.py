@@ -4,8 +4,7 @@ from quelle.core.retrieval import FOREIGN_DENSE_SHARE, fuse, reciprocal_rank_fus
 
 
 def test_fusion_rewards_agreement():
-    scores = fuse([("a", 0.6), ("b", 0.55), ("c", 0.2)], [("b", 9.0), ("c", 8.0), ("a", 1.0)],
-                  0.5)
+    scores = fuse([("a", 0.6), ("b", 0.55), ("c", 0.2)], [("b", 9.0), ("c", 8.0), ("a", 1.0)], 0.5)
     assert sorted(scores, key=scores.__getitem__, reverse=True) == ["b", "c", "a"]
 
 
@@ -65,8 +64,9 @@ def test_the_reranker_reorders_the_fused_candidates_and_reports_its_cost(tmp_pat
     scorer = PrefersWord("apples")
     plain = Retriever(engine.catalog, engine.store, engine.embedder).search("revenue quarter", 2)
     assert plain.hits[0].passage.title == "a.txt" and plain.rerank_seconds is None
-    reranked = Retriever(engine.catalog, engine.store, engine.embedder,
-                         reranker=scorer).search("revenue quarter", 2, mode="reranked")
+    reranked = Retriever(engine.catalog, engine.store, engine.embedder, reranker=scorer).search(
+        "revenue quarter", 2, mode="reranked"
+    )
     assert [h.passage.title for h in reranked.hits] == ["b.txt", "a.txt"]
     assert reranked.rerank_seconds is not None and 0 < scorer.seen <= RERANK_CANDIDATES
 

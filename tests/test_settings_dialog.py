@@ -65,8 +65,15 @@ def test_every_field_edited_in_the_widgets_reaches_the_settings(qtbot, dialog) -
         return box
 
     tabs = dialog.findChild(QTabWidget)
-    generation = ("temperature", "top_p", "top_k", "repeat_penalty", "max_answer_tokens",
-                  "context_size", "threads")
+    generation = (
+        "temperature",
+        "top_p",
+        "top_k",
+        "repeat_penalty",
+        "max_answer_tokens",
+        "context_size",
+        "threads",
+    )
     for name in (*generation, "passages_per_answer"):
         tabs.setCurrentIndex(1 if name in generation else 2)
         box = spin(name)
@@ -129,16 +136,20 @@ def test_non_gguf_file_shows_an_error_and_keeps_the_model(tmp_path: Path, qtbot,
 
 def test_choosing_a_model_file_reads_its_header(monkeypatch, tmp_path: Path, dialog) -> None:  # type: ignore[no-untyped-def]
     model = str(bundled_chat_model_path())
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        staticmethod(lambda *args, **kwargs: (model, "GGUF models (*.gguf)")))
+    monkeypatch.setattr(
+        QFileDialog,
+        "getOpenFileName",
+        staticmethod(lambda *args, **kwargs: (model, "GGUF models (*.gguf)")),
+    )
     dialog.findChild(QPushButton, "choose_model").click()
     assert dialog.settings().chat_model == model
     assert dialog.findChild(QLineEdit, "chat_model").text() == model
     assert "Q4_1" in dialog.findChild(QLabel, "model_info").text()
 
     missing = str(tmp_path / "gone.gguf")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        staticmethod(lambda *args, **kwargs: (missing, "")))
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *args, **kwargs: (missing, ""))
+    )
     dialog.findChild(QPushButton, "choose_model").click()
     assert "does not exist" in dialog.findChild(QLabel, "model_error").text()
     assert dialog.settings().chat_model == model
@@ -161,9 +172,17 @@ def test_every_generation_field_is_reached_with_tab(qtbot, dialog) -> None:  # t
     reached = []
     for _ in range(20):
         focused = dialog.focusWidget()
-        name = (focused.parent() if isinstance(focused.parent(), QAbstractSpinBox)
-                else focused).objectName()
+        name = (
+            focused.parent() if isinstance(focused.parent(), QAbstractSpinBox) else focused
+        ).objectName()
         reached.append(name)
         qtbot.keyClick(focused, Qt.Key.Key_Tab)
-    assert {"temperature", "top_p", "top_k", "repeat_penalty", "max_answer_tokens",
-            "context_size", "threads"} <= set(reached)
+    assert {
+        "temperature",
+        "top_p",
+        "top_k",
+        "repeat_penalty",
+        "max_answer_tokens",
+        "context_size",
+        "threads",
+    } <= set(reached)

@@ -45,8 +45,11 @@ def _highlight_pixels(image: QImage) -> int:
     for y in range(small.height()):
         for x in range(small.width()):
             color = small.pixelColor(x, y)
-            if (abs(color.red() - amber.red()) < 16 and abs(color.green() - amber.green()) < 24
-                    and abs(color.blue() - amber.blue()) < 40):
+            if (
+                abs(color.red() - amber.red()) < 16
+                and abs(color.green() - amber.green()) < 24
+                and abs(color.blue() - amber.blue()) < 40
+            ):
                 count += 1
     return count
 
@@ -54,8 +57,12 @@ def _highlight_pixels(image: QImage) -> int:
 def _ink_pixels(image: QImage) -> int:
     """Dark pixels: printed text, proof that the page was rendered."""
     small = image.scaled(image.width() // 2, image.height() // 2)
-    return sum(1 for y in range(small.height()) for x in range(small.width())
-               if small.pixelColor(x, y).lightness() < 80)
+    return sum(
+        1
+        for y in range(small.height())
+        for x in range(small.width())
+        if small.pixelColor(x, y).lightness() < 80
+    )
 
 
 def _pdf_viewport(view: SourceView) -> QImage:
@@ -69,7 +76,7 @@ def test_passage_is_found_whatever_the_whitespace() -> None:
     page = "Net sales:\r\nProducts $ 63,355\r\nServices 19,604\r\nTotal net sales 82,959"
     location = locate_passage(page, "Products $63,355 Services\n19,604 Total  net sales")
     assert location.exact
-    (start, end), = location.spans
+    ((start, end),) = location.spans
     assert page[start:end] == "Products $ 63,355\r\nServices 19,604\r\nTotal net sales"
 
 
@@ -177,8 +184,11 @@ def test_damaged_pdf_shows_a_message(tmp_path: Path, view) -> None:  # type: ign
 
 @needs_eval(APPLE_Q3_2022)
 def test_passage_missing_from_the_page_still_shows_the_page_with_a_note(view) -> None:  # type: ignore[no-untyped-def]
-    view.show_passage(str(APPLE_Q3_2022), APPLE_INCOME_STATEMENT_PAGE,
-                      "This sentence is nowhere in any Apple filing at all.")
+    view.show_passage(
+        str(APPLE_Q3_2022),
+        APPLE_INCOME_STATEMENT_PAGE,
+        "This sentence is nowhere in any Apple filing at all.",
+    )
     assert view.current_page() == 4
     assert view.highlighted_text() == ""
     note = view.findChild(QLabel, "sourceNote")
@@ -213,9 +223,11 @@ def test_markdown_passage_is_highlighted_and_scrolled_into_view(tmp_path: Path, 
 
 def test_whitespace_changed_passage_in_html_is_found(tmp_path: Path, view) -> None:  # type: ignore[no-untyped-def]
     page = tmp_path / "faq.html"
-    page.write_text("<html><head><title>FAQ</title></head><body><p>Returns are accepted "
-                    "within <b>30&nbsp;days</b> of purchase.</p><p>Other text.</p></body></html>",
-                    encoding="utf-8")
+    page.write_text(
+        "<html><head><title>FAQ</title></head><body><p>Returns are accepted "
+        "within <b>30&nbsp;days</b> of purchase.</p><p>Other text.</p></body></html>",
+        encoding="utf-8",
+    )
     view.show_passage(str(page), 1, "Returns are accepted\nwithin 30 days of purchase.")
     assert view.highlighted_text() == "Returns are accepted within 30 days of purchase."
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -12,9 +16,9 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QHelpEvent, QTextCharForm
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from quelle.core.catalog import DocumentInfo
+from quelle.core.client import open_library
 from quelle.core.config import Settings, load_settings, save_settings
 from quelle.core.conversations import ConversationStore, turn_from_answer
-from quelle.core.library import Library
 from quelle.core.paths import Paths
 from quelle.ui.chat_view import (
     UNSUPPORTED_TIP,
@@ -25,7 +29,14 @@ from quelle.ui.chat_view import (
 )
 from quelle.ui.window import MainWindow
 
-from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_QUESTION, SEC10Q, needs_eval
+from conftest import (
+    APPLE_INCOME_STATEMENT_PAGE,
+    APPLE_Q3_2022,
+    APPLE_QUESTION,
+    SEC10Q,
+    needs_eval,
+)
+from fake_engine import FakeEngineLink
 from fakes import checked_answer
 
 SAMPLE = Path(__file__).resolve().parents[1] / "app" / "quelle" / "samples" / "quelle-guide.md"
@@ -39,7 +50,7 @@ def open_window(qtbot):  # type: ignore[no-untyped-def]
     opened: list[MainWindow] = []
 
     def open_on(home: Path) -> MainWindow:
-        window = MainWindow(Library(home))
+        window = MainWindow(home)
         opened.append(window)
         window.show()
         window.activateWindow()
@@ -61,7 +72,7 @@ def drop(window: MainWindow, paths: list[Path]) -> bool:
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     point = QPointF(window.width() / 2, window.height() / 2)
     enter = QDragEnterEvent(
-        point,
+        point.toPoint(),
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
@@ -90,8 +101,8 @@ def ask(qtbot, window: MainWindow, question: str) -> TurnWidget:  # type: ignore
 
 
 def documents(home: Path) -> list[DocumentInfo]:
-    """The library's documents as the catalogue on disk has them."""
-    library = Library(home)
+    """The library's documents, as a `quelle docs` run beside the window sees them."""
+    library = open_library(home)
     try:
         return library.documents()
     finally:
@@ -130,8 +141,6 @@ def test_citation_markers_become_source_links():
     assert "[9]" in text and "quelle-source:4/9" not in text  # no such source
     assert parse_source_url(QUrl("quelle-source:4/2")) == (4, 2)
     assert parse_source_url(QUrl("https://example.com/4/2")) is None
-
-
 
 
 def format_of(turn: TurnWidget, text: str) -> tuple[QTextCharFormat, QTextCursor]:
@@ -213,7 +222,7 @@ def test_unsupported_sentences_are_marked_and_unused_passages_set_apart(qtbot, t
 # --- the real engine ---
 
 
-@pytest.mark.integration
+@pytest.mark.slow
 def test_window_opens_at_once_and_queues_files_until_models_are_ready(
     qtbot, open_window, home: Path
 ):
@@ -242,7 +251,7 @@ def test_window_opens_at_once_and_queues_files_until_models_are_ready(
     qtbot.waitUntil(lambda: not window.ingest_box.isVisible(), timeout=LOAD)
 
 
-@pytest.mark.integration
+@pytest.mark.slow
 def test_dropped_files_and_folders_are_ingested_and_failures_explained(
     qtbot, open_window, home: Path, tmp_path: Path
 ):
@@ -275,7 +284,7 @@ def test_dropped_files_and_folders_are_ingested_and_failures_explained(
     assert titles == {"plants.md", "tea.txt"}
 
 
-@pytest.mark.integration
+@pytest.mark.slow
 @needs_eval(SEC10Q)
 def test_closing_while_indexing_ends_at_once_and_the_next_start_finishes_the_work(
     qtbot, open_window, home: Path
@@ -311,11 +320,10 @@ def test_closing_while_indexing_ends_at_once_and_the_next_start_finishes_the_wor
     )
 
 
-@pytest.mark.integration
+@pytest.mark.slow
 def test_answer_streams_shows_timings_and_opens_the_cited_page(
     qtbot, open_window, sec_home: Path, tmp_path: Path
 ):
-    pytest.importorskip("quelle.ui.source_view")
     window = open_window(copy_home(sec_home, tmp_path / "home"))
     wait_ready(qtbot, window)
 
@@ -347,18 +355,8 @@ def test_answer_streams_shows_timings_and_opens_the_cited_page(
     assert Path(view.current_path()) == Path(card.source.file)
     assert view.current_page() == card.source.page
 
-    links = [(pos, href) for pos, href in anchors(turn) if href.startswith("quelle-source:")]
-    for pos, href in links[:1]:  # the model may or may not write a marker; if so, click it
-        n = parse_source_url(QUrl(href))[1]
-        cursor = QTextCursor(turn.answer.document())
-        cursor.setPosition(pos + 1)
-        point = turn.answer.cursorRect(cursor).center()
-        qtbot.mouseClick(turn.answer.viewport(), Qt.MouseButton.LeftButton, pos=point)
-        source = turn.sources[n - 1]
-        assert (Path(view.current_path()), view.current_page()) == (Path(source.file), source.page)
 
-
-@pytest.mark.integration
+@pytest.mark.slow
 def test_esc_stops_a_long_answer_at_once(qtbot, open_window, sec_home: Path, tmp_path: Path):
     home = copy_home(sec_home, tmp_path / "home")
     settings_file = Paths.resolve(home).settings_file
@@ -382,7 +380,7 @@ def test_esc_stops_a_long_answer_at_once(qtbot, open_window, sec_home: Path, tmp
     assert window.chat.send_button.text() == "Send" and not window.stop_action.isEnabled()
 
 
-@pytest.mark.integration
+@pytest.mark.slow
 def test_question_without_relevant_passages_says_so(
     qtbot, open_window, sec_home: Path, tmp_path: Path
 ):
@@ -408,18 +406,19 @@ class _StandInDialog:
         return self._settings.replace(temperature=0.55, passages_per_answer=7)
 
 
-@pytest.mark.integration
+@pytest.mark.slow
 def test_settings_are_applied_and_persist_across_a_restart(
     qtbot, open_window, home: Path, monkeypatch
 ):
-    settings_dialog = pytest.importorskip("quelle.ui.settings_dialog")
+    from quelle.ui import settings_dialog
+
     monkeypatch.setattr(settings_dialog, "SettingsDialog", _StandInDialog)
     _StandInDialog.shown = []
 
     window = open_window(home)
     with qtbot.waitSignal(window.engine.settings_applied, timeout=LOAD):
         qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
-    assert window.library.settings.temperature == 0.55
+    assert window.settings.temperature == 0.55
     qtbot.waitUntil(lambda: "Settings saved" in window.statusBar().currentMessage())
     window.close()
 
@@ -429,7 +428,7 @@ def test_settings_are_applied_and_persist_across_a_restart(
     assert _StandInDialog.shown[-1].passages_per_answer == 7
 
 
-@pytest.mark.integration
+@pytest.mark.slow
 def test_conversations_persist_and_export_with_sources(
     qtbot, open_window, sec_home: Path, tmp_path: Path
 ):
@@ -464,3 +463,194 @@ def test_conversations_persist_and_export_with_sources(
     assert f"## {APPLE_QUESTION}" in exported
     name, page = sources[0]
     assert f"] {name}, page {page}" in exported
+
+
+WINDOW_CYCLE = """
+import os, sys, time
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtWidgets import QApplication
+from quelle.ui.window import MainWindow
+
+app = QApplication([])
+window = MainWindow(sys.argv[1])
+window.show()
+
+def wait(condition, seconds=300):
+    end = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        app.processEvents()
+        time.sleep(0.01)
+
+wait(lambda: window.models_ready)
+window.add_paths([sys.argv[2]])
+wait(lambda: not window.ingest_box.isVisible() and window.library_panel.rows())
+window.ask("Where does the team holiday go?")
+wait(lambda: not window.chat.answering)
+turn = window.chat.turns()[-1]
+assert turn.sources, turn.plain_answer()
+window.open_source(len(window.chat.turns()) - 1, 1)
+wait(lambda: window.source_panel.isVisible())
+window.close()
+heavy = ("torch", "llama_cpp", "chromadb", "sentence_transformers", "transformers", "pypdf")
+print("HEAVY", [m for m in heavy if m in sys.modules])
+"""
+
+
+@pytest.mark.slow
+def test_the_window_process_holds_only_qt(tmp_path: Path):
+    """Adding a document, asking, and opening the cited passage load no model library in
+    the window's process: the engine process does that work."""
+    note = tmp_path / "holiday.txt"
+    note.write_text("Our team holiday in 2024 takes us to Lisbon in May for five days.")
+    result = subprocess.run(
+        [sys.executable, "-c", WINDOW_CYCLE, str(tmp_path / "home"), str(note)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "HEAVY []" in result.stdout, result.stdout
+
+
+@pytest.mark.slow
+def test_a_killed_engine_is_restarted_and_the_conversation_stays(
+    qtbot, open_window, home: Path, tmp_path: Path
+):
+    note = tmp_path / "holiday.txt"
+    note.write_text("Our team holiday in 2024 takes us to Lisbon in May for five days.")
+    window = open_window(home)
+    wait_ready(qtbot, window)
+    with qtbot.waitSignal(window.ingestion_done, timeout=LOAD):
+        window.add_paths([str(note)])
+    first = ask(qtbot, window, "Where does the team holiday go?")
+    assert "Lisbon" in first.plain_answer()
+
+    killed = window.engine.engine_pid
+    assert killed is not None
+
+    def kill_at_first_token(_request: object, _piece: str) -> None:
+        if window.engine.engine_pid == killed:
+            os.kill(killed, signal.SIGKILL)
+
+    window.engine.token_received.connect(kill_at_first_token)
+    failed = ask(qtbot, window, "How many days does the team holiday last?")
+    window.engine.token_received.disconnect(kill_at_first_token)
+    assert "stopped unexpectedly" in failed.status.text()
+    assert "stopped unexpectedly" in window.statusBar().currentMessage()
+
+    wait_ready(qtbot, window)  # a new engine, the same library
+    assert window.engine.engine_pid not in (None, killed)
+    again = ask(qtbot, window, "How many days does the team holiday last?")
+    assert again.sources and again.sources[0].name == "holiday.txt"
+    assert [t.question_label.text() for t in window.chat.turns()] == [
+        "Where does the team holiday go?",
+        "How many days does the team holiday last?",
+        "How many days does the team holiday last?",
+    ]
+    assert [r.title for r in window.library_panel.rows()] == ["holiday.txt"]
+
+
+@pytest.mark.slow
+def test_a_terminal_works_on_the_library_the_window_has_open(
+    qtbot, open_window, home: Path, tmp_path: Path
+):
+    """`quelle ingest`, `ask` and `remove` hand their work to the window's engine, and the
+    window shows the documents come and go."""
+    note = tmp_path / "holiday.txt"
+    note.write_text("Our team holiday in 2024 takes us to Lisbon in May for five days.")
+    window = open_window(home)
+    wait_ready(qtbot, window)
+
+    def quelle(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "quelle", "--home", str(home), *args],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    added = quelle("ingest", str(note))
+    assert added.returncode == 0 and "Added 1 documents" in added.stdout, added.stderr
+    qtbot.waitUntil(
+        lambda: [r.title for r in window.library_panel.rows()] == ["holiday.txt"], timeout=10_000
+    )
+    asked = quelle("ask", "Where does the team holiday go?")
+    assert asked.returncode == 0 and "holiday.txt, page 1" in asked.stdout, asked.stderr
+    turn = ask(qtbot, window, "Where does the team holiday go?")  # the window still answers
+    assert turn.sources and turn.sources[0].name == "holiday.txt"
+    assert quelle("remove", "holiday.txt").returncode == 0
+    qtbot.waitUntil(lambda: window.library_panel.rows() == [], timeout=10_000)
+
+
+def test_a_lost_engine_fails_only_the_answer_in_flight(qtbot, tmp_path: Path):
+    """With a stand-in engine: the window says the engine stopped, keeps the conversation,
+    waits for the new engine's models, and asks it the next question."""
+    link = FakeEngineLink(tmp_path / "home")
+    window = MainWindow(tmp_path / "home", engine=link)
+    qtbot.addWidget(window)
+    window.show()
+    assert link.requests == [("start", None)]
+    link.models_loaded.emit()
+    assert window.models_ready and window.model_status.text() == "Models ready"
+
+    window.ask("Where does the team holiday go?")
+    [first] = link.asked()
+    link.token_received.emit(first, "Lisbon")
+    link.answer_finished.emit(first, checked_answer("Total net sales were $82,959 million."))
+    window.ask("How long does it last?")
+    second = link.asked()[-1]
+    link.token_received.emit(second, "Five")
+
+    message = "The Quelle engine stopped unexpectedly; it is starting again."
+    link.answer_failed.emit(second, message)
+    link.engine_lost.emit(message)
+    turns = window.chat.turns()
+    assert [t.question_label.text() for t in turns] == [
+        "Where does the team holiday go?",
+        "How long does it last?",
+    ]
+    assert "$82,959" in turns[0].plain_answer()
+    assert turns[1].status.text() == message
+    assert window.statusBar().currentMessage() == message
+    assert not window.models_ready and window.model_status.text() == "Restarting the engine…"
+    assert not window.chat.answering and not window.stop_action.isEnabled()
+
+    link.models_loaded.emit()
+    window.ask("How long does it last?")
+    assert len(link.asked()) == 3 and window.models_ready
+    window.close()
+    assert link.requests[-1] == ("close", None)
+
+
+@needs_eval(APPLE_Q3_2022)
+def test_clicking_a_citation_marker_opens_its_page(qtbot, tmp_path: Path):
+    """With a stand-in engine whose answer cites page 4 of the Apple filing as [2]."""
+    link = FakeEngineLink(tmp_path / "home")
+    window = MainWindow(tmp_path / "home", engine=link)
+    qtbot.addWidget(window)
+    window.show()
+    link.models_loaded.emit()
+    window.ask("Net sales?")
+    [request] = link.asked()
+    answer = checked_answer("Total net sales were $82,959 million.", str(APPLE_Q3_2022))
+    link.answer_finished.emit(request, answer)
+    turn = window.chat.turns()[-1]
+
+    links = [(pos, href) for pos, href in anchors(turn) if href.startswith("quelle-source:")]
+    assert len(links) == 1
+    pos, href = links[0]
+    assert parse_source_url(QUrl(href))[1] == 2
+    cursor = QTextCursor(turn.answer.document())
+    cursor.setPosition(pos + 1)
+    qtbot.waitUntil(lambda: turn.answer.isVisible())
+    with qtbot.waitSignal(window.chat.source_requested):
+        qtbot.mouseClick(
+            turn.answer.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=turn.answer.cursorRect(cursor).center(),
+        )
+    view = window.source_view()
+    assert window.source_panel.isVisible()
+    assert (Path(view.current_path()), view.current_page()) == (APPLE_Q3_2022, 4)
+    window.close()

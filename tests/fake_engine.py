@@ -1,0 +1,45 @@
+"""A stand-in for the window's link to the engine process, for fast window tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from quelle.core.paths import Paths
+from quelle.ui.engine_link import EngineLink
+
+
+class FakeEngineLink(EngineLink):
+    """Records what the window asks of the engine; the test plays the engine's events by
+    emitting the link's signals."""
+
+    def __init__(self, home: Path) -> None:
+        super().__init__(Paths.resolve(home), None)
+        self.requests: list[tuple[str, object]] = []
+        self.engine_pid = 1
+
+    def start(self) -> None:
+        self.requests.append(("start", None))
+
+    def ask(self, request) -> None:  # type: ignore[no-untyped-def]
+        self.requests.append(("ask", request))
+
+    def stop(self, request) -> None:  # type: ignore[no-untyped-def]
+        self.requests.append(("stop", request))
+
+    def ingest(self, job) -> None:  # type: ignore[no-untyped-def]
+        self.requests.append(("ingest", job))
+
+    def cancel_job(self, job) -> None:  # type: ignore[no-untyped-def]
+        self.requests.append(("cancel", job))
+
+    def update_settings(self, settings) -> None:  # type: ignore[no-untyped-def]
+        self.requests.append(("settings", settings))
+
+    def remove_document(self, doc_id: str) -> None:
+        self.requests.append(("remove", doc_id))
+
+    def close(self) -> None:
+        self.requests.append(("close", None))
+
+    def asked(self) -> list:  # type: ignore[type-arg]
+        return [r for kind, r in self.requests if kind == "ask"]

@@ -1,0 +1,174 @@
+"""The window–engine protocol: values survive the trip, and a bad message harms nothing."""
+
+from __future__ import annotations
+
+import threading
+import time
+from multiprocessing.connection import Client, Listener
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from quelle.core import protocol
+from quelle.core.catalog import DocumentInfo, Passage
+from quelle.core.citations import attribute
+from quelle.core.config import Settings
+from quelle.core.engine import Engine
+from quelle.core.generation import Timings
+from quelle.core.ingestion import FileEvent, IngestReport, Progress
+from quelle.core.library import Answer
+from quelle.core.paths import Paths
+from quelle.core.prompts import Turn
+from quelle.core.retrieval import Hit
+
+PASSAGE = Passage(
+    "d1:0",
+    "d1",
+    "2022 Q3 AAPL.pdf",
+    "/docs/2022 Q3 AAPL.pdf",
+    3,
+    0,
+    40,
+    "Total net sales 82,959 97,278",
+)
+
+
+def answer() -> Answer:
+    attribution = attribute(
+        "Net sales were $82,959 million [1]. Profit was $9 [1].", [PASSAGE.text]
+    )
+    return Answer(
+        "Net sales?",
+        attribution.text,
+        [Hit(PASSAGE, 0.03, 0.61, 1, None)],
+        0.05,
+        Timings(900, 41, 0.8, 1.8),
+        False,
+        attribution,
+        0.2,
+    )
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        protocol.Answered(3, answer()),
+        protocol.Ask(1, "Und im Vorjahr?", [Turn("Umsatz?", "12,4 Mio. €")]),
+        protocol.Progressed(
+            2, Progress(FileEvent("/a.pdf", "embedding", "", 3, 10, 4), 1, 5, 0.25, None)
+        ),
+        protocol.Ingested(2, IngestReport(["/a.pdf"], [], [("/b.pdf", "no text layer")], 10)),
+        protocol.Documents(
+            0, [DocumentInfo("d1", "a.pdf", "pdf", "/a.pdf", 3, 10, 999, 1.5, "ready")]
+        ),
+        protocol.UpdateSettings(4, Settings(temperature=0.55)),
+        protocol.PassageFound(5, None),
+    ],
+)
+def test_every_value_arrives_as_it_was_sent(message):  # type: ignore[no-untyped-def]
+    assert protocol.decode(protocol.encode(message)) == message
+
+
+def test_the_unsupported_sentence_survives_the_trip():
+    sent = answer()
+    received = protocol.decode(protocol.encode(protocol.Answered(1, sent)))
+    assert isinstance(received, protocol.Answered)
+    assert received.answer.attribution is not None
+    assert received.answer.attribution.unsupported == sent.attribution.unsupported != []
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"\x80garbage", "Not a message"),
+        (b'{"v": 99, "kind": "Ask", "body": {}}', "version 99"),
+        (b'{"v": 1, "kind": "__init__", "body": {}}', "Unknown message kind"),
+        (b'{"v": 1, "kind": "Ask", "body": {"request": "1", "question": "q"}}', "Malformed Ask"),
+        (
+            b'{"v": 1, "kind": "Remove", "body": {"request": 1, "doc_id": "x", "rm": "-rf"}}',
+            "unknown fields",
+        ),
+    ],
+)
+def test_a_bad_message_is_refused_with_a_reason(data: bytes, reason: str):
+    with pytest.raises(protocol.ProtocolError, match=reason):
+        protocol.decode(data)
+
+
+class _FakeLibrary:
+    """Answers every question with two tokens; lists one document."""
+
+    def __init__(self, home: Path) -> None:
+        self.paths = Paths.resolve(home).ensure()
+        self.settings = Settings()
+        self.catalog = SimpleNamespace(passage_count=lambda: 0)
+        self.removed: list[str] = []
+
+    def load_models(self, chat: bool = True) -> None:
+        pass
+
+    def generator(self):  # type: ignore[no-untyped-def]
+        return SimpleNamespace(stream=lambda *args, **kwargs: None)
+
+    def resume(self, cancel: threading.Event | None = None) -> int:
+        return 0
+
+    def documents(self) -> list[DocumentInfo]:
+        return [DocumentInfo("d1", "a.pdf", "pdf", "/a.pdf", 1, 1, 1, 0.0, "ready")]
+
+    def remove(self, doc_id: str) -> None:
+        self.removed.append(doc_id)
+
+    def ask(self, question, history=(), on_token=None, cancel=None):  # type: ignore[no-untyped-def]
+        for piece in ("Lis", "bon"):
+            if on_token:
+                on_token(piece)
+        return Answer(question, "Lisbon", [], 0.01, None)
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def served(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """An engine on a fake library, and a raw connection to it."""
+    address = str(tmp_path / "engine.sock")
+    listener = Listener(address, "AF_UNIX", authkey=b"k")
+    library = _FakeLibrary(tmp_path / "home")
+    engine = Engine(library, listener)  # type: ignore[arg-type]
+    thread = threading.Thread(target=engine.run, args=(False,), daemon=True)
+    thread.start()
+    conn = Client(address, "AF_UNIX", authkey=b"k")
+    assert isinstance(protocol.decode(conn.recv_bytes()), protocol.Welcome)
+    yield conn, library
+    conn.close()
+    engine.request_stop()
+    thread.join(timeout=10)
+
+
+def events_until(conn, kind: type, timeout: float = 10) -> list:  # type: ignore[no-untyped-def,type-arg]
+    seen = []
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if conn.poll(0.1):
+            seen.append(protocol.decode(conn.recv_bytes()))
+            if isinstance(seen[-1], kind):
+                return seen
+    raise AssertionError(f"no {kind.__name__} among {seen}")
+
+
+def test_the_engine_logs_a_bad_message_and_keeps_serving(served, caplog):  # type: ignore[no-untyped-def]
+    conn, library = served
+    conn.send_bytes(b"not json at all")
+    conn.send_bytes(b'{"v": 1, "kind": "Welcome", "body": {}}')  # an event sent as a request
+    conn.send_bytes(protocol.encode(protocol.Ask(7, "Where to?")))
+    seen = events_until(conn, protocol.Answered)
+    assert [e.text for e in seen if isinstance(e, protocol.Token)] == ["Lis", "bon"]
+    assert seen[-1] == protocol.Answered(7, Answer("Where to?", "Lisbon", [], 0.01, None))
+    assert any("Ignored a message" in r.message for r in caplog.records)
+
+    conn.send_bytes(protocol.encode(protocol.Remove(8, "d1")))
+    events_until(conn, protocol.Done)
+    assert library.removed == ["d1"]
+    assert events_until(conn, protocol.Documents)[-1].request == 0  # every client hears it
