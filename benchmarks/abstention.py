@@ -58,18 +58,33 @@ def questions(smoke: bool) -> dict[str, list[dict]]:  # type: ignore[type-arg]
     for name, lang in (("scifact", "en"), ("xquad_de", "de")):
         ds = beir.load(name)
         for qid, text in ds.queries.items():
-            per[name].append({"id": qid, "text": text, "lang": lang, "answerable": True,
-                              "split": beir.split(qid)})
+            per[name].append(
+                {
+                    "id": qid,
+                    "text": text,
+                    "lang": lang,
+                    "answerable": True,
+                    "split": beir.split(qid),
+                }
+            )
     with (SEC / "qna_data.csv").open(encoding="utf-8-sig") as f:
         for row in csv.DictReader(f):
             q = row["Question"]
-            per["sec10q"].append({"id": q, "text": q, "lang": "en", "answerable": True,
-                                  "split": beir.split(q)})
+            per["sec10q"].append(
+                {"id": q, "text": q, "lang": "en", "answerable": True, "split": beir.split(q)}
+            )
     for line in DATA.read_text(encoding="utf-8").splitlines():
         if line.strip():
             q = json.loads(line)
-            per[q["library"]].append({"id": q["id"], "text": q["text"], "lang": q["lang"],
-                                      "answerable": False, "split": beir.split(q["id"])})
+            per[q["library"]].append(
+                {
+                    "id": q["id"],
+                    "text": q["text"],
+                    "lang": q["lang"],
+                    "answerable": False,
+                    "split": beir.split(q["id"]),
+                }
+            )
     if smoke:
         rng = random.Random(0)
         for name, qs in per.items():
@@ -95,8 +110,15 @@ def collect(per: dict[str, list[dict]], smoke: bool) -> list[dict]:  # type: ign
             retrieval = library.search(q["text"])
             evidence = abstention.gather(q["text"], retrieval, library.catalog)
             old = any(h.similarity >= OLD_THRESHOLD for h in retrieval.hits)
-            rows.append({**q, "library": name, "features": evidence.features(),
-                         "absent_names": list(evidence.absent_names), "old_answers": old})
+            rows.append(
+                {
+                    **q,
+                    "library": name,
+                    "features": evidence.features(),
+                    "absent_names": list(evidence.absent_names),
+                    "old_answers": old,
+                }
+            )
         library.close()
     return rows
 
@@ -132,7 +154,8 @@ def rates(rows: Iterable[dict], decide) -> dict[str, float | int]:  # type: igno
     wrong_abstentions = sum(not decide(r) for r in answerable)
     wrong_answers = sum(decide(r) for r in unanswerable)
     return {
-        "answerable": len(answerable), "unanswerable": len(unanswerable),
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
         "wrong_abstentions": round(wrong_abstentions / max(1, len(answerable)), 4),
         "wrong_answers": round(wrong_answers / max(1, len(unanswerable)), 4),
     }
@@ -142,8 +165,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true")
     parser.add_argument("--smoke", action="store_true")
-    parser.add_argument("--rows", type=Path, nargs="+",
-                        help="reuse evidence collected by earlier runs")
+    parser.add_argument(
+        "--rows", type=Path, nargs="+", help="reuse evidence collected by earlier runs"
+    )
     parser.add_argument("--libraries", nargs="+", default=["scifact", "xquad_de", "sec10q"])
     args = parser.parse_args()
     from quelle.core import abstention
@@ -172,20 +196,29 @@ def main() -> int:
     for split in ("dev", "held-out", "all"):
         for lang in ("en", "de", "all"):
             part = [r for r in rows if split in ("all", r["split"]) and lang in ("all", r["lang"])]
-            table[f"{split}/{lang}"] = {"quelle": rates(part, quelle),
-                                        "cosine_0.2": rates(part, old)}
+            table[f"{split}/{lang}"] = {
+                "quelle": rates(part, quelle),
+                "cosine_0.2": rates(part, old),
+            }
     print("\nwrong abstentions / wrong answers (Quelle | fixed cosine 0.2)")
     for key, row in table.items():
         q, o = row["quelle"], row["cosine_0.2"]
-        print(f"  {key:14} {q['wrong_abstentions']:6.1%} {q['wrong_answers']:6.1%} | "
-              f"{o['wrong_abstentions']:6.1%} {o['wrong_answers']:6.1%}   "
-              f"({q['answerable']} answerable, {q['unanswerable']} unanswerable)")
+        print(
+            f"  {key:14} {q['wrong_abstentions']:6.1%} {q['wrong_answers']:6.1%} | "
+            f"{o['wrong_abstentions']:6.1%} {o['wrong_answers']:6.1%}   "
+            f"({q['answerable']} answerable, {q['unanswerable']} unanswerable)"
+        )
     named = [r for r in rows if not r["answerable"] and r["absent_names"]]
     print(f"unanswerable questions whose reply names an absent word: {len(named)}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / ("abstention_smoke.json" if args.smoke else "abstention.json")
-    out.write_text(json.dumps({"weights": abstention.WEIGHTS, "threshold": abstention.THRESHOLD,
-                               "table": table}, indent=2), encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {"weights": abstention.WEIGHTS, "threshold": abstention.THRESHOLD, "table": table},
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     print(f"wrote {out}")
     return 0
 

@@ -64,8 +64,9 @@ def _ndcg(ranked: Sequence[str], relevant: Mapping[str, int], k: int) -> float:
     return dcg / idcg if idcg else 0.0
 
 
-def evaluate(run: Mapping[str, Sequence[str]], qrels: Mapping[str, Mapping[str, int]],
-             k: int = 10) -> dict[str, float]:
+def evaluate(
+    run: Mapping[str, Sequence[str]], qrels: Mapping[str, Mapping[str, int]], k: int = 10
+) -> dict[str, float]:
     """Mean metrics over the queries of `qrels`; `run` maps a query id to doc ids, best
     first (repeats after the first are ignored)."""
     totals = {"ndcg@10": 0.0, "recall@10": 0.0, "mrr@10": 0.0}
@@ -79,11 +80,15 @@ def evaluate(run: Mapping[str, Sequence[str]], qrels: Mapping[str, Mapping[str, 
     return {m: round(v / n, 4) for m, v in totals.items()}
 
 
-def by_split(run: Mapping[str, Sequence[str]], qrels: Mapping[str, Mapping[str, int]]
-             ) -> dict[str, dict[str, float]]:
+def by_split(
+    run: Mapping[str, Sequence[str]], qrels: Mapping[str, Mapping[str, int]]
+) -> dict[str, dict[str, float]]:
     """The metrics on the dev queries, the held-out queries and all of them."""
     parts: dict[str, dict[str, Mapping[str, int]]] = {"dev": {}, "held-out": {}}
     for qid, rel in qrels.items():
         parts[split(qid)][qid] = rel
-    return {"dev": evaluate(run, parts["dev"]), "held-out": evaluate(run, parts["held-out"]),
-            "all": evaluate(run, qrels)}
+    return {
+        "dev": evaluate(run, parts["dev"]),
+        "held-out": evaluate(run, parts["held-out"]),
+        "all": evaluate(run, qrels),
+    }

@@ -50,8 +50,9 @@ def main() -> int:
         for name, limit in variants.items():
             passages = [h.passage for h in hits]
             if limit:
-                passages = [_with_text(p, excerpt(p.text, question.text, limit), Passage)
-                            for p in passages]
+                passages = [
+                    _with_text(p, excerpt(p.text, question.text, limit), Passage) for p in passages
+                ]
             messages = build_messages(question.text, passages, [], system)
             context = "\n".join(p.text for p in passages)
             kept = bool(holds(figures(context, strict=False), question.figures))
@@ -61,13 +62,17 @@ def main() -> int:
     print("median prompt tokens / prompts holding a gold figure (dev | held-out)")
     for name, parts in rows.items():
         table[name] = {
-            part: {"median_prompt_tokens": statistics.median(t for t, _ in r),
-                   "holds_gold_figure": round(sum(k for _, k in r) / len(r), 3),
-                   "questions": len(r)}
+            part: {
+                "median_prompt_tokens": statistics.median(t for t, _ in r),
+                "holds_gold_figure": round(sum(k for _, k in r) / len(r), 3),
+                "questions": len(r),
+            }
             for part, r in parts.items()
         }
-        cells = " | ".join(f"{v['median_prompt_tokens']:6.0f} {v['holds_gold_figure']:6.1%}"
-                           for v in table[name].values())
+        cells = " | ".join(
+            f"{v['median_prompt_tokens']:6.0f} {v['holds_gold_figure']:6.1%}"
+            for v in table[name].values()
+        )
         print(f"  {name:22} {cells}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "prompts.json").write_text(json.dumps(table, indent=2), encoding="utf-8")

@@ -53,14 +53,18 @@ def library_for(dataset: beir.RetrievalSet, docs: list[str]):  # type: ignore[no
             (files / f"{doc_id}.txt").write_text(f"{title}\n\n{text}", encoding="utf-8")
         started = time.perf_counter()
         report = library.ingest([files])
-        print(f"  ingested {len(report.added)} files in {time.perf_counter() - started:.0f} s"
-              f" ({len(report.failed)} failed)", flush=True)
+        print(
+            f"  ingested {len(report.added)} files in {time.perf_counter() - started:.0f} s"
+            f" ({len(report.failed)} failed)",
+            flush=True,
+        )
         done.touch()
     return library
 
 
-def run_mode(library, dataset: beir.RetrievalSet, queries: dict[str, str], mode: str,
-             limit: int) -> tuple[dict[str, list[str]], list[float]]:  # type: ignore[no-untyped-def]
+def run_mode(
+    library, dataset: beir.RetrievalSet, queries: dict[str, str], mode: str, limit: int
+) -> tuple[dict[str, list[str]], list[float]]:  # type: ignore[no-untyped-def]
     run: dict[str, list[str]] = {}
     seconds: list[float] = []
     for qid, text in queries.items():
@@ -73,10 +77,17 @@ def run_mode(library, dataset: beir.RetrievalSet, queries: dict[str, str], mode:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=["scifact", "xquad_de"])
-    parser.add_argument("--limit", type=int, default=None,
-                        help="passages per question (default: the settings' default, 5)")
-    parser.add_argument("--smoke", action="store_true",
-                        help=f"{SMOKE_QUERIES} queries on a corpus cut to their documents")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="passages per question (default: the settings' default, 5)",
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help=f"{SMOKE_QUERIES} queries on a corpus cut to their documents",
+    )
     args = parser.parse_args()
     from quelle.core.config import Settings
 
@@ -84,7 +95,9 @@ def main() -> int:
     peer = _peer_results()
     results: dict[str, object] = {
         "machine": f"{platform.node()} {platform.machine()} {platform.python_version()}",
-        "passages_per_question": limit, "smoke": args.smoke, "sets": {},
+        "passages_per_question": limit,
+        "smoke": args.smoke,
+        "sets": {},
     }
     for name in args.sets:
         dataset = beir.load(name)
@@ -92,8 +105,9 @@ def main() -> int:
         docs = sorted(dataset.corpus)
         if args.smoke:
             queries = dict(sorted(queries.items())[:SMOKE_QUERIES])
-            docs = sorted({d for q in queries for d in dataset.qrels[q]}
-                          | set(sorted(dataset.corpus)[:200]))
+            docs = sorted(
+                {d for q in queries for d in dataset.qrels[q]} | set(sorted(dataset.corpus)[:200])
+            )
         qrels = {q: dataset.qrels[q] for q in queries}
         print(f"{name}: {len(docs)} documents, {len(queries)} queries", flush=True)
         library = library_for(dataset, docs)
@@ -103,8 +117,10 @@ def main() -> int:
         table: dict[str, object] = {}
         for mode in modes:
             run, seconds = run_mode(library, dataset, queries, mode, limit)
-            table[mode] = {**beir.by_split(run, qrels),
-                           "median_ms": round(statistics.median(seconds) * 1000, 1)}
+            table[mode] = {
+                **beir.by_split(run, qrels),
+                "median_ms": round(statistics.median(seconds) * 1000, 1),
+            }
         library.close()
         if name in peer and not args.smoke:  # written by peer/langchain_peer.py
             peer_all = peer[name]["metrics"]["all"]["ndcg@10"]

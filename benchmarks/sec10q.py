@@ -53,8 +53,12 @@ def main() -> int:
 
         catalog = library.catalog
         docs = {d.doc_id: d.title for d in catalog.documents()}
-        texts = [with_header(docs[pid.split(":")[0]], p.text) for pid, p in
-                 catalog.passages(pid for d in docs for pid in catalog.passage_ids(d)).items()]
+        texts = [
+            with_header(docs[pid.split(":")[0]], p.text)
+            for pid, p in catalog.passages(
+                pid for d in docs for pid in catalog.passage_ids(d)
+            ).items()
+        ]
         from sentence_transformers import SentenceTransformer
 
         from quelle.core.models import bundled_embedder_path
@@ -64,8 +68,11 @@ def main() -> int:
         bare.encode(texts, batch_size=64, normalize_embeddings=True)
         encode_s = time.perf_counter() - started
         results["ingestion"] = {
-            "files": len(files), "pages": pages, "passages": len(texts),
-            "quelle_seconds": round(ingest_s, 1), "bare_read_seconds": round(read_s, 1),
+            "files": len(files),
+            "pages": pages,
+            "passages": len(texts),
+            "quelle_seconds": round(ingest_s, 1),
+            "bare_read_seconds": round(read_s, 1),
             "bare_encode_seconds": round(encode_s, 1),
             "ratio_to_bare_read_plus_encode": round(ingest_s / (read_s + encode_s), 3),
             **_indexer_process(files, ingest_s),
@@ -80,8 +87,11 @@ def main() -> int:
             latencies.append(retrieval.seconds * 1000)
             pattern = row["Source Docs"].strip()
             names = {Path(h.passage.path).name for h in retrieval.hits}
-            hits += any(fnmatch.fnmatch(n, p.strip()) or fnmatch.fnmatch(n, f"*{p.strip()}*")
-                        for n in names for p in pattern.split(","))
+            hits += any(
+                fnmatch.fnmatch(n, p.strip()) or fnmatch.fnmatch(n, f"*{p.strip()}*")
+                for n in names
+                for p in pattern.split(",")
+            )
         latencies.sort()
         results["retrieval"] = {
             "questions": len(rows),
@@ -95,9 +105,11 @@ def main() -> int:
         t = answer.timings
         cites_income_statement = any(
             Path(h.passage.path).name == "2022 Q3 AAPL.pdf" and h.passage.page == 4
-            for h in answer.sources)
+            for h in answer.sources
+        )
         results["generation"] = {
-            "prompt_tokens": t.prompt_tokens, "answer_tokens": t.answer_tokens,
+            "prompt_tokens": t.prompt_tokens,
+            "answer_tokens": t.answer_tokens,
             "first_token_seconds": round(t.first_token_seconds, 2),
             "tokens_per_second": round(t.tokens_per_second, 1),
             "cites_income_statement_page": cites_income_statement,
@@ -125,8 +137,10 @@ def _indexer_process(files: list[Path], ingest_s: float) -> dict:
         seconds = time.perf_counter() - started
         assert not report.failed, report.failed
         library.close()
-    return {"indexer_process_seconds": round(seconds, 1),
-            "ratio_indexer_process_to_in_process": round(seconds / ingest_s, 3)}
+    return {
+        "indexer_process_seconds": round(seconds, 1),
+        "ratio_indexer_process_to_in_process": round(seconds / ingest_s, 3),
+    }
 
 
 def _bare_generation(library, answer, timings) -> dict:  # type: ignore[no-untyped-def]
@@ -137,16 +151,17 @@ def _bare_generation(library, answer, timings) -> dict:  # type: ignore[no-untyp
     from quelle.core.prompts import build_messages
 
     gen = library.generator()
-    messages = build_messages(answer.question, [h.passage for h in answer.sources], [],
-                              library.settings.system_prompt)
+    messages = build_messages(
+        answer.question, [h.passage for h in answer.sources], [], library.settings.system_prompt
+    )
     prompt, stop = gen.render(messages)
-    llm = Llama(str(bundled_chat_model_path()), n_ctx=library.settings.context_size,
-                verbose=False)
+    llm = Llama(str(bundled_chat_model_path()), n_ctx=library.settings.context_size, verbose=False)
     tokens = llm.tokenize(prompt.encode(), add_bos=False, special=True)
     started = time.perf_counter()
     first, count = 0.0, 0
-    for _ in llm.create_completion(tokens, max_tokens=timings.answer_tokens, temperature=0.2,
-                                   stop=stop, stream=True):
+    for _ in llm.create_completion(
+        tokens, max_tokens=timings.answer_tokens, temperature=0.2, stop=stop, stream=True
+    ):
         count += 1
         first = first or time.perf_counter() - started
     total = time.perf_counter() - started
@@ -155,7 +170,8 @@ def _bare_generation(library, answer, timings) -> dict:  # type: ignore[no-untyp
         "bare_first_token_seconds": round(first, 2),
         "bare_tokens_per_second": round(bare_tps, 1),
         "tokens_per_second_ratio_to_bare": round(timings.tokens_per_second / bare_tps, 3)
-        if bare_tps else None,
+        if bare_tps
+        else None,
     }
 
 

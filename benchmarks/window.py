@@ -1,0 +1,226 @@
+"""The window as a user meets it: how fast it shows, how smooth it stays, what it costs.
+
+Each code tree (this checkout, and with --baseline REV a git worktree of that revision) runs
+the same session in a fresh process on a fresh library:
+
+- the window is created and shown (seconds until it is on screen);
+- the models load (seconds until the window says so);
+- SEC filings are added while the Apple question is asked again and again: a 20 ms timer
+  measures how late each tick arrives on the GUI thread (worst and p99 lag), each answer's
+  time to first token is taken from the window's own view, and adding the files is timed;
+- with nothing else running, the question once more (time to first token, idle);
+- after 5 s idle: resident memory of the window's process and all its descendants.
+
+Usage: python benchmarks/window.py [--baseline REV] [--files N]
+Writes benchmarks/results/window.json. Linux only (memory is read from /proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results"
+SEC = REPO.parent / "shared" / "eval" / "sec10q" / "docs"
+APPLE = "What were Apple's total net sales in the third quarter of 2022?"
+INTERVAL_MS = 20
+
+
+def resident_mb(root: int) -> float:
+    """Resident memory of `root` and every process below it, in MB."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry.name)] = int(fields[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [p for p, parent in parents.items() if parent == pid]
+        tree.update(children)
+        frontier.extend(children)
+    total_kb = 0
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total_kb += int(line.split()[1])
+        except OSError:
+            continue
+    return total_kb / 1024
+
+
+def measure(files: int) -> dict[str, object]:
+    """One session in this process, with whatever `quelle` is on the path."""
+    import inspect
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    home = Path(tempfile.mkdtemp()) / "home"
+    started = time.perf_counter()
+    from quelle.ui.window import MainWindow
+
+    if "library" in inspect.signature(MainWindow).parameters:  # the window of before
+        from quelle.core.library import Library
+
+        window = MainWindow(Library(home))
+    else:
+        window = MainWindow(home)
+    window.show()
+    app.processEvents()
+    shown = time.perf_counter() - started
+
+    def wait(condition, seconds: float = 1800) -> None:  # type: ignore[no-untyped-def]
+        end = time.monotonic() + seconds
+        while not condition():
+            if time.monotonic() > end:
+                raise TimeoutError
+            app.processEvents()
+            time.sleep(0.002)
+
+    wait(lambda: window.models_ready)
+    ready = time.perf_counter() - started
+
+    lags: list[float] = []
+    clock = QElapsedTimer()
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(INTERVAL_MS)
+
+    def tick() -> None:
+        lags.append(max(0.0, clock.nsecsElapsed() / 1e6 - INTERVAL_MS))
+        clock.restart()
+
+    timer.timeout.connect(tick)
+
+    def first_token() -> float:
+        window.chat.input.setPlainText(APPLE)
+        asked = time.perf_counter()
+        window.chat.submit()
+        turn = window.chat.turns()[-1]
+        wait(lambda: turn.plain_answer() != "" or not window.chat.answering)
+        seconds = time.perf_counter() - asked
+        wait(lambda: not window.chat.answering)
+        return seconds
+
+    pdfs = sorted(SEC.glob("*.pdf"))[:files]
+    clock.start()
+    timer.start()
+    adding = time.perf_counter()
+    window.add_paths([str(p) for p in pdfs])
+    busy_ttft = []
+    while window.ingest_box.isVisible():
+        busy_ttft.append(first_token())
+    wait(lambda: not window.ingest_box.isVisible())
+    ingest = time.perf_counter() - adding
+    timer.stop()
+    idle_ttft = first_token()
+    end = time.monotonic() + 5
+    wait(lambda: time.monotonic() > end)
+    memory = resident_mb(os.getpid())
+    window.close()
+    lags.sort()
+    return {
+        "window_shown_s": round(shown, 3),
+        "models_ready_s": round(ready, 1),
+        "files": len(pdfs),
+        "ingest_s": round(ingest, 1),
+        "worst_lag_ms": round(lags[-1], 1),
+        "p99_lag_ms": round(lags[int(len(lags) * 0.99) - 1], 1),
+        "mean_lag_ms": round(statistics.fmean(lags), 2),
+        "ticks": len(lags),
+        "answers_while_adding": len(busy_ttft),
+        "first_token_while_adding_s": round(statistics.median(busy_ttft), 2) if busy_ttft else None,
+        "first_token_idle_s": round(idle_ttft, 2),
+        "resident_idle_mb": round(memory),
+    }
+
+
+def run_tree(app_dir: Path, files: int) -> dict[str, object]:
+    env = {**os.environ, "PYTHONPATH": str(app_dir), "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure", "--files", str(files)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"the session in {app_dir} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", metavar="REV", help="also measure this git revision")
+    parser.add_argument("--files", type=int, default=20, help="SEC filings to add")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.files)))
+        return 0
+    trees = {"this checkout": REPO / "app"}
+    worktree = None
+    if args.baseline:
+        worktree = Path(tempfile.mkdtemp()) / "baseline"
+        subprocess.run(
+            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(worktree), args.baseline],
+            check=True,
+            capture_output=True,
+        )
+        trees[f"baseline {args.baseline}"] = worktree / "app"
+    results: dict[str, dict[str, object]] = {}
+    try:
+        for name, app_dir in trees.items():  # the baseline first would warm the caches for us
+            print(f"measuring {name}…", flush=True)
+            results[name] = run_tree(app_dir, args.files)
+    finally:
+        if worktree is not None:
+            subprocess.run(
+                ["git", "-C", str(REPO), "worktree", "remove", "--force", str(worktree)],
+                check=False,
+            )
+    keys = list(next(iter(results.values())))
+    print(f"\n{'':28}" + "".join(f"{n:>22}" for n in results))
+    for key in keys:
+        print(f"{key:28}" + "".join(f"{str(r[key]):>22}" for r in results.values()))
+    if len(results) == 2:
+        now, before = results.values()
+        for key in (
+            "resident_idle_mb",
+            "worst_lag_ms",
+            "window_shown_s",
+            "ingest_s",
+            "first_token_idle_s",
+        ):
+            if now[key] and before[key]:
+                print(f"ratio {key}: {now[key] / before[key]:.2f}")  # type: ignore[operator]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / "window.json"
+    out.write_text(
+        json.dumps(
+            {"results": results, "measured": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
