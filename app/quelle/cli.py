@@ -18,6 +18,7 @@ from typing import TextIO
 
 from quelle import __version__
 from quelle.core.errors import QuelleError
+from quelle.core.ingestion import duration_text
 
 log = logging.getLogger("quelle.cli")
 
@@ -122,7 +123,7 @@ class _ProgressBar:
         self._last = now
         width = 24
         filled = int(width * progress.fraction)
-        eta = _duration(progress.eta_seconds) if progress.eta_seconds is not None else "--"
+        eta = duration_text(progress.eta_seconds) if progress.eta_seconds is not None else "--"
         name = Path(progress.event.path).name
         line = (
             f"[{'#' * filled}{'.' * (width - filled)}] {progress.fraction:4.0%} "
@@ -139,11 +140,6 @@ class _ProgressBar:
             self._stream.write("\n")
 
 
-def _duration(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else f"{seconds}s"
-
-
 def _ingest(library, args) -> int:  # type: ignore[no-untyped-def]
     bar = _ProgressBar(sys.stderr)
     try:
@@ -153,7 +149,7 @@ def _ingest(library, args) -> int:  # type: ignore[no-untyped-def]
     print(
         f"Added {len(report.added)} documents ({report.passages} passages), "
         f"{len(report.unchanged)} unchanged, {len(report.failed)} failed "
-        f"in {_duration(report.seconds)}."
+        f"in {duration_text(report.seconds)}."
     )
     for path, reason in report.failed:
         print(f"  failed: {path}: {reason}")
@@ -212,7 +208,6 @@ def _answer_footer(answer) -> str:  # type: ignore[no-untyped-def]
 
 
 def _answer_json(answer) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    timings = answer.timings
     attribution = answer.attribution
     return {
         "question": answer.question,
@@ -236,26 +231,7 @@ def _answer_json(answer) -> dict:  # type: ignore[no-untyped-def,type-arg]
             for s in (attribution.sentences if attribution else ())
         ],
         "unsupported": attribution.unsupported if attribution else [],
-        "timings": {
-            "retrieval_seconds": round(answer.retrieval_seconds, 4),
-            **(
-                {"rerank_seconds": round(answer.rerank_seconds, 4)}
-                if answer.rerank_seconds is not None
-                else {}
-            ),
-            **(
-                {
-                    "first_token_seconds": round(timings.first_token_seconds, 3),
-                    "tokens_per_second": round(timings.tokens_per_second, 2),
-                    "ms_per_token": round(timings.ms_per_token, 2),
-                    "prompt_tokens": timings.prompt_tokens,
-                    "answer_tokens": timings.answer_tokens,
-                    "total_seconds": round(timings.total_seconds, 3),
-                }
-                if timings
-                else {}
-            ),
-        },
+        "timings": answer.figures(),
     }
 
 

@@ -124,21 +124,7 @@ def turn_from_answer(answer: Any) -> SavedTurn:
         )
         for n, h in enumerate(answer.sources, start=1)
     ]
-    timings: dict[str, float] = {"retrieval_seconds": round(answer.retrieval_seconds, 4)}
-    if answer.rerank_seconds is not None:
-        timings["rerank_seconds"] = round(answer.rerank_seconds, 4)
-    t = answer.timings
-    if t is not None:
-        timings.update(
-            {
-                "first_token_seconds": round(t.first_token_seconds, 3),
-                "tokens_per_second": round(t.tokens_per_second, 2),
-                "ms_per_token": round(t.ms_per_token, 2),
-                "prompt_tokens": t.prompt_tokens,
-                "answer_tokens": t.answer_tokens,
-                "total_seconds": round(t.total_seconds, 3),
-            }
-        )
+    timings = answer.figures()
     unsupported = attribution.unsupported_spans if checked else []
     return SavedTurn(
         answer.question, answer.text, sources, timings, answer.stopped, unsupported=unsupported

@@ -96,6 +96,12 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def duration_text(seconds: float) -> str:
+    """A duration as people read it: "45 s", "3:07"."""
+    whole = int(round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}" if whole >= 60 else f"{whole} s"
+
+
 class JobStop(threading.Event):
     """Stops an ingestion job at the next batch. Set, it is the user's cancel: a document
     cut off half-way is dropped. `interrupt()` is Quelle closing under the job: the

@@ -53,6 +53,23 @@ class Answer:
     def found(self) -> bool:
         return bool(self.sources)
 
+    def figures(self) -> dict[str, float]:
+        """What the answer cost, rounded, as the CLI's JSON and saved conversations keep it."""
+        figures = {"retrieval_seconds": round(self.retrieval_seconds, 4)}
+        if self.rerank_seconds is not None:
+            figures["rerank_seconds"] = round(self.rerank_seconds, 4)
+        t = self.timings
+        if t is not None:
+            figures |= {
+                "first_token_seconds": round(t.first_token_seconds, 3),
+                "tokens_per_second": round(t.tokens_per_second, 2),
+                "ms_per_token": round(t.ms_per_token, 2),
+                "prompt_tokens": t.prompt_tokens,
+                "answer_tokens": t.answer_tokens,
+                "total_seconds": round(t.total_seconds, 3),
+            }
+        return figures
+
 
 def _declined(
     question: str, text: str, seconds: float, on_token: Callable[[str], None] | None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from html import escape
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette, QTextCharFormat, QTextCursor, QTextDocument
@@ -192,7 +193,7 @@ class SourceCard(QFrame):
         head = QLabel(
             self.tr("<b>[%1]</b>&nbsp; %2 · page %3")
             .replace("%1", str(n))
-            .replace("%2", _escape(source.name))
+            .replace("%2", escape(source.name))
             .replace("%3", str(source.page))
         )
         head.setTextFormat(Qt.TextFormat.RichText)
@@ -228,10 +229,6 @@ class SourceCard(QFrame):
             self.activated.emit()
             return
         super().keyPressEvent(event)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 UNSUPPORTED_TIP = "No passage supports this sentence"

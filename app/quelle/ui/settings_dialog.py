@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -340,7 +341,7 @@ class SettingsDialog(QDialog):
             details.append(self.tr("Parameters: {0}").format(_short_count(info.parameter_count)))
         if info.architecture:
             details.append(self.tr("Architecture: {0}").format(info.architecture))
-        return f"<b>{_escape(info.name)}</b><br>" + " · ".join(_escape(d) for d in details)
+        return f"<b>{escape(info.name)}</b><br>" + " · ".join(escape(d) for d in details)
 
     def _update_context_hint(self) -> None:
         if self._model_context and self._context_size.value() > self._model_context:
@@ -393,7 +394,3 @@ def _short_count(count: int) -> str:
     if count >= 1_000_000:
         return f"{count / 1e6:.0f}M"
     return f"{count:,}"
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from quelle.core.catalog import DocumentInfo
 from quelle.core.config import Settings, load_settings
 from quelle.core.conversations import DEFAULT_TITLE, ConversationStore, SavedTurn, turn_from_answer
-from quelle.core.ingestion import FileEvent, IngestReport, Progress, collect_files
+from quelle.core.ingestion import FileEvent, IngestReport, Progress, collect_files, duration_text
 from quelle.core.library import Answer
 from quelle.core.paths import Paths
 from quelle.ui.chat_view import ChatView
@@ -71,11 +71,6 @@ QFrame#sourceCard[cited="false"] { border: 1px dashed palette(mid); background: 
 QFrame#sourceCard:hover, QFrame#sourceCard:focus { border: 1px solid palette(highlight); }
 QLabel#sourceHeading { font-weight: 600; }
 """
-
-
-def _duration(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else f"{seconds} s"
 
 
 class MainWindow(QMainWindow):
@@ -433,7 +428,7 @@ class MainWindow(QMainWindow):
         )
         if progress.eta_seconds is not None:
             text += "  ·  " + self.tr("about %1 left").replace(
-                "%1", _duration(progress.eta_seconds)
+                "%1", duration_text(progress.eta_seconds)
             )
         self.ingest_label.setText(text)
 
