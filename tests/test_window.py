@@ -654,3 +654,17 @@ def test_clicking_a_citation_marker_opens_its_page(qtbot, tmp_path: Path):
     assert window.source_panel.isVisible()
     assert (Path(view.current_path()), view.current_page()) == (APPLE_Q3_2022, 4)
     window.close()
+
+
+@pytest.mark.slow
+def test_the_window_waits_while_a_command_has_the_library_open(qtbot, open_window, home: Path):
+    library = open_library(home)  # as a `quelle ingest` running in a terminal has it
+    window = open_window(home)
+    qtbot.waitUntil(
+        lambda: "Waiting for another Quelle process" in window.model_status.text(),
+        timeout=60_000,
+    )
+    assert not window.models_ready
+    library.close()
+    wait_ready(qtbot, window)
+    assert window.model_status.text() == "Models ready"

@@ -367,7 +367,8 @@ def serve(paths: Paths, until_idle: bool = False) -> int:
         Path(address).unlink(missing_ok=True)  # left by an engine that was killed
     listener = Listener(address, family, authkey=owner.new_key(paths))
     engine = Engine(Library(paths), listener)
-    signal.signal(signal.SIGTERM, lambda *_: engine.request_stop())
+    for number in (signal.SIGTERM, signal.SIGINT):  # Ctrl+C in the window's terminal too
+        signal.signal(number, lambda *_: engine.request_stop())
     log.info("Engine %d serving %s", os.getpid(), paths.index_dir)
     try:
         engine.run(until_idle)

@@ -34,6 +34,9 @@ BUSY_READ_MS = 10  # how often the socket is read while an answer or a job runs
 IDLE_READ_MS = 100  # ... and otherwise (document lists a terminal's commands cause)
 # A new engine that ends this many times in a row without ever greeting is not restarted.
 MAX_FAILED_STARTS = 3
+# An engine that does not answer this long after it started is waiting for the library,
+# which another process (a `quelle` command in a terminal) has open.
+WAITING_SECONDS = 5.0
 
 
 @dataclass(eq=False)
@@ -56,6 +59,7 @@ class EngineLink(QObject):
     """Talks to the engine process that owns the library in `paths`."""
 
     connected = Signal(int)  # the engine's process id
+    waiting = Signal()  # the engine waits for another process to let go of the library
     engine_lost = Signal(str)  # a one-line message; the link is already restarting it
     models_loaded = Signal()
     models_failed = Signal(str)
@@ -89,6 +93,8 @@ class EngineLink(QObject):
         self._reader = QTimer(self)
         self._reader.timeout.connect(self._read)
         self.engine_pid: int | None = None
+        self._started = time.monotonic()
+        self._told_waiting = False
 
     # --- requests ------------------------------------------------------------------------
 
@@ -152,7 +158,11 @@ class EngineLink(QObject):
         found = connect(self._paths)
         if found is None:
             self._start_engine()
+            if time.monotonic() - self._started > WAITING_SECONDS and not self._told_waiting:
+                self._told_waiting = True
+                self.waiting.emit()
             return False
+        self._told_waiting = False
         self._timer.stop()
         self._conn, welcome = found
         self._failed_starts = 0
@@ -186,6 +196,7 @@ class EngineLink(QObject):
         command = [sys.executable, "-m", "quelle", "engine", "--until-idle"]
         if self._home:
             command[3:3] = ["--home", self._home]
+        self._started = time.monotonic()
         self._process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,

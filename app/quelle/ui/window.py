@@ -302,6 +302,7 @@ class MainWindow(QMainWindow):
     def _connect_engine(self) -> None:
         engine = self.engine
         engine.engine_lost.connect(self._engine_lost)
+        engine.waiting.connect(self._engine_waiting)
         engine.models_loaded.connect(self._models_loaded)
         engine.models_failed.connect(self._models_failed)
         engine.documents_changed.connect(self._documents_changed)
@@ -316,6 +317,11 @@ class MainWindow(QMainWindow):
         engine.job_failed.connect(self._ingest_failed)
 
     # --- models ---
+
+    def _engine_waiting(self) -> None:
+        self.model_status.setText(
+            self.tr("Waiting for another Quelle process to finish with this library…")
+        )
 
     def _engine_lost(self, message: str) -> None:
         """The engine died; the link is starting a new one, which loads the models again."""
