@@ -33,10 +33,6 @@ class IndexMismatch(ModelError):
     """The index was built by another embedding model; mixing vectors would give nonsense."""
 
 
-class Cancelled(QuelleError):
-    """The user stopped the work."""
-
-
 def bug_message(what: str, log_file: Path) -> str:
     """What the user reads when a bug (not a `QuelleError`) stopped `what`."""
     return f"{what} failed because of an unexpected error. Details are in the log file: {log_file}"
