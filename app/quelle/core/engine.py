@@ -225,18 +225,25 @@ class Engine:
                     client,
                     message.request,
                     lambda: Documents(message.request, self.library.documents()),
+                    "Listing the documents",
                 )
             case GetPassage():
                 self._reply(
                     client,
                     message.request,
                     lambda: PassageFound(message.request, self.library.passage(message.passage_id)),
+                    "Reading the passage",
                 )
             case Remove():
-                if self._reply(client, message.request, lambda: self._remove(message)):
+                removed = self._reply(
+                    client, message.request, lambda: self._remove(message), "Removing the document"
+                )
+                if removed:
                     self._documents_changed()
             case UpdateSettings():
-                self._reply(client, message.request, lambda: self._update(message))
+                self._reply(
+                    client, message.request, lambda: self._update(message), "Saving the settings"
+                )
             case _:
                 log.error("Ignored a message the engine does not take: %s", type(message).__name__)
 
@@ -248,8 +255,9 @@ class Engine:
         self.library.update_settings(message.settings)
         return SettingsApplied(message.request, message.settings)
 
-    def _reply(self, client: _Client, request: int, work: Callable[[], Event]) -> bool:
-        """Send what `work` returns, or the reason it failed; True if it succeeded."""
+    def _reply(self, client: _Client, request: int, work: Callable[[], Event], what: str) -> bool:
+        """Send what `work` returns, or the reason it failed; True if it succeeded. `what`
+        names the work in the message a bug leaves the user."""
         try:
             event = work()
         except QuelleError as exc:
@@ -257,7 +265,7 @@ class Engine:
             return False
         except Exception:
             log.exception("Request %d failed", request)
-            client.send(Failed(request, bug_message("That", self.library.paths.log_file)))
+            client.send(Failed(request, bug_message(what, self.library.paths.log_file)))
             return False
         client.send(event)
         return True
@@ -269,7 +277,9 @@ class Engine:
         while (item := self._questions.get()) is not None:
             client, ask = item
             cancel = client.cancels[ask.request]
-            self._reply(client, ask.request, partial(self._answer, client, ask, cancel))
+            self._reply(
+                client, ask.request, partial(self._answer, client, ask, cancel), "Answering"
+            )
             client.cancels.pop(ask.request, None)
 
     def _answer(self, client: _Client, ask: Ask, cancel: threading.Event) -> Answered:
@@ -327,7 +337,9 @@ class Engine:
                 continue
             client, job = item
             cancel = client.cancels[job.request]
-            self._reply(client, job.request, partial(self._ingest, client, job, cancel))
+            self._reply(
+                client, job.request, partial(self._ingest, client, job, cancel), "Adding documents"
+            )
             client.cancels.pop(job.request, None)
             self._documents_changed()
 
