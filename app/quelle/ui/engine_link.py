@@ -16,7 +16,7 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -52,7 +52,6 @@ class AnswerRequest:
 class IngestJob:
     paths: list[str]
     request: int = 0
-    cancelled: bool = field(default=False)
 
 
 class EngineLink(QObject):
@@ -120,7 +119,6 @@ class EngineLink(QObject):
 
     def cancel_job(self, job: IngestJob) -> None:
         """Stop adding documents after the current batch of passages."""
-        job.cancelled = True
         if job.request in self._jobs:
             self._send(protocol.Cancel(job.request))
 
@@ -284,6 +282,12 @@ class EngineLink(QObject):
         if self._closed:
             return
         log.error("Lost the engine %s", self.engine_pid)
+        if self._process is not None and self._process.poll() is not None:
+            self._process = None  # it served, so its end is no failed start
+        # What was asked of the lost engine is reported failed below, not asked again.
+        self._outbox = [
+            m for m in self._outbox if not isinstance(m, protocol.Ask | protocol.Ingest)
+        ]
         message = self.tr("The Quelle engine stopped unexpectedly; it is starting again.")
         for answer in self._answers.values():
             self.answer_failed.emit(answer, message)
