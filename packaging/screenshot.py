@@ -67,7 +67,6 @@ def main() -> int:
     from PySide6.QtCore import QDeadlineTimer, QEventLoop, QThread
     from PySide6.QtWidgets import QApplication
 
-    from quelle.core.library import Library
     from quelle.ui.app import make_application
     from quelle.ui.window import MainWindow
 
@@ -85,7 +84,7 @@ def main() -> int:
             QThread.msleep(10)
 
     with tempfile.TemporaryDirectory() as tmp:
-        window = MainWindow(Library(Path(tmp) / "home"))
+        window = MainWindow(Path(tmp) / "home")
         window.resize(*SIZE)
         window.show()
         started = time.monotonic()
