@@ -17,6 +17,7 @@ import logging
 import os
 import queue
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -281,6 +282,7 @@ class Engine:
                 client, ask.request, partial(self._answer, client, ask, cancel), "Answering"
             )
             client.cancels.pop(ask.request, None)
+            release_memory()
 
     def _answer(self, client: _Client, ask: Ask, cancel: threading.Event) -> Answered:
         if cancel.is_set():
@@ -342,6 +344,7 @@ class Engine:
             )
             client.cancels.pop(job.request, None)
             self._documents_changed()
+            release_memory()
 
     def _ingest(self, client: _Client, job: Ingest, cancel: threading.Event) -> Ingested:
         def progress(value: Progress) -> None:
@@ -361,6 +364,33 @@ class Engine:
             log.exception("Finishing interrupted documents failed")
 
 
+def _libc():  # type: ignore[no-untyped-def]
+    """glibc, where this process uses it (Linux); None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+
+
+def _limit_arenas() -> None:
+    """Two malloc arenas instead of eight per core: the engine's threads (workers, torch's,
+    llama.cpp's) would otherwise each keep freed memory in an arena of their own."""
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(-8, 2)  # M_ARENA_MAX
+
+
+def release_memory() -> None:
+    """Give memory freed by a finished job back to the system (glibc keeps it otherwise)."""
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
 def serve(paths: Paths, until_idle: bool = False) -> int:
     """The engine process's main: wait for the library's lock, then serve it."""
     from quelle.core.logs import setup_logging
@@ -369,6 +399,7 @@ def serve(paths: Paths, until_idle: bool = False) -> int:
     setup_logging(paths.log_file.with_name("engine.log"))
     if hasattr(os, "nice"):
         os.nice(NICENESS)
+    _limit_arenas()
     lock = owner.OwnerLock(paths)
     if not lock.acquire():
         log.info("Another process owns %s: waiting for it", paths.index_dir)
