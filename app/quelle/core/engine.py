@@ -13,6 +13,7 @@ completes half-indexed documents before it takes new work.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import queue
@@ -364,12 +365,10 @@ class Engine:
             log.exception("Finishing interrupted documents failed")
 
 
-def _libc():  # type: ignore[no-untyped-def]
+def _libc() -> ctypes.CDLL | None:
     """glibc, where this process uses it (Linux); None elsewhere."""
     if not sys.platform.startswith("linux"):
         return None
-    import ctypes
-
     try:
         return ctypes.CDLL("libc.so.6")
     except OSError:
