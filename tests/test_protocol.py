@@ -172,3 +172,22 @@ def test_the_engine_logs_a_bad_message_and_keeps_serving(served, caplog):  # typ
     events_until(conn, protocol.Done)
     assert library.removed == ["d1"]
     assert events_until(conn, protocol.Documents)[-1].request == 0  # every client hears it
+
+
+def test_a_client_without_the_key_is_refused_and_others_still_served(served, tmp_path: Path):
+    from multiprocessing import AuthenticationError
+
+    conn, _library = served
+    with pytest.raises(AuthenticationError):
+        Client(str(tmp_path / "engine.sock"), "AF_UNIX", authkey=b"wrong")
+    greeted: list[object] = []
+
+    def connect_again() -> None:  # in a thread: a dead accept loop would hang the handshake
+        other = Client(str(tmp_path / "engine.sock"), "AF_UNIX", authkey=b"k")
+        greeted.append(protocol.decode(other.recv_bytes()))
+        other.close()
+
+    thread = threading.Thread(target=connect_again, daemon=True)
+    thread.start()
+    thread.join(timeout=10)
+    assert greeted and isinstance(greeted[0], protocol.Welcome)

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from multiprocessing import AuthenticationError
 from multiprocessing.connection import Connection, Listener
 from pathlib import Path
 
@@ -163,7 +164,8 @@ class Engine:
         while not self._stopping.is_set():
             try:
                 conn = self._listener.accept()
-            except OSError:  # closed while stopping, or a client that failed the handshake
+            except (OSError, EOFError, AuthenticationError):
+                # Closed while stopping, or a client without the key or gone mid-handshake.
                 if self._stopping.is_set():
                     return
                 log.warning("A connection was refused", exc_info=True)
