@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 import subprocess
 import sys
 import time
@@ -57,7 +56,6 @@ class IngestJob:
 class EngineLink(QObject):
     """Talks to the engine process that owns the library in `paths`."""
 
-    connected = Signal(int)  # the engine's process id
     waiting = Signal()  # the engine waits for another process to let go of the library
     engine_lost = Signal(str)  # a one-line message; the link is already restarting it
     models_loaded = Signal()
@@ -167,7 +165,6 @@ class EngineLink(QObject):
         self.engine_pid = welcome.pid
         self._reader.start(BUSY_READ_MS)
         log.info("Connected to engine %d", welcome.pid)
-        self.connected.emit(welcome.pid)
         outbox, self._outbox = self._outbox, []
         for message in [protocol.ListDocuments(next(self._ids)), *outbox]:
             self._send(message)
@@ -200,7 +197,6 @@ class EngineLink(QObject):
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         log.info("Started engine process %d", self._process.pid)
 
