@@ -24,7 +24,7 @@ class FakeEmbedder:
     def token_starts(self, text: str) -> list[int]:
         return [m.start() for m in _WORD.finditer(text)]
 
-    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+    def embed(self, texts: Sequence[str], query: bool = False) -> list[list[float]]:
         if self.fail_after is not None and self.embedded + len(texts) > self.fail_after:
             raise RuntimeError("simulated crash")
         self.embedded += len(texts)

@@ -122,8 +122,12 @@ class Catalog:
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
+        self.set_metas({key: value})
+
+    def set_metas(self, values: dict[str, str]) -> None:
+        """In one transaction: a crash keeps all the old values or none."""
         with self._db() as db:
-            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
 
     # --- documents and sources -------------------------------------------------------------
 
@@ -244,6 +248,11 @@ class Catalog:
             .execute("SELECT passage_id FROM passages WHERE doc_id=? ORDER BY seq", (doc_id,))
             .fetchall()
         )
+        return [r[0] for r in rows]
+
+    def all_passage_ids(self) -> list[str]:
+        """Every passage, document by document."""
+        rows = self._db().execute("SELECT passage_id FROM passages ORDER BY doc_id, seq").fetchall()
         return [r[0] for r in rows]
 
     def passages(self, passage_ids: Iterable[str]) -> dict[str, Passage]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Sequence
@@ -22,7 +23,9 @@ class TextEmbedder(Protocol):
 
     def token_starts(self, text: str) -> Sequence[int]: ...
 
-    def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
+    def embed(self, texts: Sequence[str], query: bool = False) -> list[list[float]]:
+        """Unit vectors; `query` for a question (some models embed questions differently)."""
+        ...
 
 
 class Embedder:
@@ -57,6 +60,7 @@ class Embedder:
         self.max_tokens = int(self._model.max_seq_length or 512) - 2
         self._batch_size = batch_size
         self._lock = threading.Lock()
+        self._prefixes = _prefixes(model_dir)
 
     def token_starts(self, text: str) -> list[int]:
         with self._lock:
@@ -65,7 +69,10 @@ class Embedder:
             )
         return [start for start, _ in encoded["offset_mapping"]]
 
-    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+    def embed(self, texts: Sequence[str], query: bool = False) -> list[list[float]]:
+        prefix = self._prefixes[0 if query else 1]
+        if prefix:
+            texts = [prefix + t for t in texts]
         vectors: list[list[float]] = []
         for begin in range(0, len(texts), self._batch_size):
             with self._lock:
@@ -78,3 +85,14 @@ class Embedder:
                 )
             vectors.extend(batch.tolist())
         return vectors
+
+
+def _prefixes(model_dir: Path) -> tuple[str, str]:
+    """(query, passage) prefixes a downloaded model was trained with ("query: " for e5)."""
+    from quelle.core.downloads import MANIFEST
+
+    try:
+        entry = json.loads((model_dir / MANIFEST).read_text("utf-8"))["entry"]
+        return str(entry.get("query_prefix", "")), str(entry.get("passage_prefix", ""))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return "", ""

@@ -107,6 +107,18 @@ def _quantisation(file_type: Any, tensor_types: Counter[int]) -> str:
     return ""
 
 
+def _tensor_bytes(type_id: int, elements: int) -> int:
+    from gguf import GGML_QUANT_SIZES, GGMLQuantizationType
+
+    try:
+        block, type_size = GGML_QUANT_SIZES[GGMLQuantizationType(type_id)]
+    except (ValueError, KeyError):
+        raise ModelError(
+            f"This GGUF file uses a tensor type ({type_id}) that Quelle's llama.cpp cannot run."
+        ) from None
+    return elements // block * type_size
+
+
 class _Header:
     """A cursor over the header; only scalar and string metadata values are kept."""
 
@@ -138,17 +150,23 @@ class _Header:
                 metadata[key] = value
         types: Counter[int] = Counter()
         parameters = 0
+        data_end = 0  # bytes of tensor data the header promises
         for _ in range(tensor_count):
             self._skip_string()
             (n_dims,) = self._unpack("I")
             if n_dims > 8:
                 raise ValueError("implausible tensor rank")
             dims = self._unpack("Q" * n_dims)
-            type_id, _data_offset = self._unpack("IQ")
+            type_id, data_offset = self._unpack("IQ")
             elements = prod(dims)
             parameters += elements
+            data_end = max(data_end, data_offset + _tensor_bytes(type_id, elements))
             if n_dims >= 2:  # weight matrices decide the quantisation, not norms and biases
                 types[type_id] += elements
+        alignment = metadata.get("general.alignment", 32)
+        start = -(-self.offset // alignment) * alignment
+        if start + data_end > len(self.data):
+            raise ValueError("the file ends before its last tensor")
         return metadata, types, parameters
 
     def _unpack(self, fmt: str) -> tuple[Any, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,20 +22,20 @@ from quelle.core.config import Settings, load_settings, save_settings
 from quelle.core.embedding import Embedder, TextEmbedder
 from quelle.core.errors import IndexMismatch, QuelleError
 from quelle.core.generation import Generator, SamplingParams, Timings
-from quelle.core.ingestion import Ingestor, IngestReport, Progress, find_document
+from quelle.core.ingestion import Ingestor, IngestReport, Progress, find_document, with_header
 from quelle.core.language import detect_language
-from quelle.core.models import chat_model_path, embedder_languages, embedder_path
+from quelle.core.models import chat_model_path, embedder_id, embedder_languages, embedder_path
 from quelle.core.offline import enforce_offline
 from quelle.core.owner import OwnerLock
 from quelle.core.paths import Paths
 from quelle.core.prompts import NO_ANSWER, Turn, excerpt, fit_messages, retrieval_query
 from quelle.core.reranking import PassageScorer
 from quelle.core.retrieval import Hit, Mode, Retrieval, Retriever
-from quelle.core.store import VectorStore
+from quelle.core.store import COLLECTION, VectorStore
 
 log = logging.getLogger(__name__)
 
-BUNDLED_EMBEDDER_ID = "sentence-transformers/all-MiniLM-L6-v2"
+SWITCH_BATCH = 64  # passages re-embedded per step of an embedder switch
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,8 @@ class Library:
         self._embedder: TextEmbedder | None = None
         self._generator: tuple[tuple[str, int, int], Generator] | None = None
         self._reranker: tuple[str, PassageScorer | None] = ("", None)
+        self._switching: VectorStore | None = None  # the index an embedder switch fills
+        self.notices: list[str] = []  # what the user should hear about, once
         # Held while a component loads, so two threads asking at once get the same one; the
         # catalogue has its own, so listing documents never waits for a model to load.
         self._catalog_lock = threading.Lock()
@@ -109,13 +112,24 @@ class Library:
         return self._settings
 
     def update_settings(self, settings: Settings) -> None:
-        """Save and apply; the chat model reloads on the next question if it changed."""
-        if settings.embedding_model != self._settings.embedding_model:
-            raise QuelleError(
-                "Changing the embedding model needs a new library; use a different --home for it."
-            )
+        """Save and apply. The chat model reloads on the next question if it changed; a new
+        embedder leaves `switch_pending` true until `switch_embedder` has re-indexed."""
+        catalog = self.catalog
+        if catalog.get_meta("embedding_model") and catalog.get_meta("embedding_path") is None:
+            # indexed before embedders could change: the old settings name its embedder
+            catalog.set_meta("embedding_path", self._settings.embedding_model)
         save_settings(settings, self.paths.settings_file)
         self._settings = settings
+
+    def _fall_back(self, field: str, message: str) -> None:
+        """A model in the settings is gone: forget it, and tell the user why."""
+        log.warning(message)
+        self.notices.append(message)
+        self.update_settings(self._settings.replace(**{field: ""}))
+
+    def take_notices(self) -> list[str]:
+        notices, self.notices = self.notices, []
+        return notices
 
     # --- components, created lazily ---------------------------------------------------------
 
@@ -126,36 +140,122 @@ class Library:
                 self._catalog = Catalog(self.paths.index_dir / "catalog.sqlite")
             return self._catalog
 
-    def _embedder_id(self) -> str:
-        configured = self._settings.embedding_model
-        return Path(configured).name if configured else BUNDLED_EMBEDDER_ID
+    def _indexed_with(self) -> tuple[str, str]:
+        """(setting, collection) of the embedder the index was built with; a new library
+        takes the settings' one."""
+        catalog = self.catalog
+        if catalog.get_meta("embedding_model") is None:
+            return self._settings.embedding_model, COLLECTION
+        setting = catalog.get_meta("embedding_path")
+        if setting is None:  # recorded before embedders could change: the settings name it
+            setting = self._settings.embedding_model
+        return setting, catalog.get_meta("collection") or COLLECTION
+
+    @property
+    def switch_pending(self) -> bool:
+        """The settings name another embedder than the one the index was built with."""
+        return self._settings.embedding_model != self._indexed_with()[0]
 
     def embedder(self) -> TextEmbedder:
-        """The embedder, shared by every thread (it takes one call at a time)."""
+        """The embedder of the index, shared by every thread (it takes one call at a time)."""
         with self._load_lock:
             if self._embedder is None:
-                model_id = self._embedder_id()
+                setting, _ = self._indexed_with()
+                model_id = embedder_id(setting)
                 recorded = self.catalog.get_meta("embedding_model")
                 if recorded and recorded != model_id:
                     raise IndexMismatch(
                         f"This library was indexed with '{recorded}', but '{model_id}' is selected."
                     )
-                self._embedder = Embedder(embedder_path(self._settings.embedding_model), model_id)
+                self._embedder = _load_embedder(setting)
             return self._embedder
 
     def _vector_store(self) -> VectorStore:
         with self._load_lock:
             if self._store is None:
                 embedder = self.embedder()
+                setting, collection = self._indexed_with()
                 self._store = VectorStore(
-                    self.paths.index_dir / "chroma", embedder.model_id, embedder.dimension
+                    self.paths.index_dir / "chroma",
+                    embedder.model_id,
+                    embedder.dimension,
+                    collection,
                 )
-                self.catalog.set_meta("embedding_model", embedder.model_id)
+                self.catalog.set_metas(
+                    {"embedding_model": embedder.model_id, "embedding_path": setting}
+                )
+                switching = self.catalog.get_meta("switch_collection") or ""
+                self._store.drop_others(keep=[switching] if self.switch_pending else [])
             return self._store
+
+    def switch_embedder(
+        self,
+        on_progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> bool:
+        """Re-index every passage with the embedder the settings name, in a collection beside
+        the one that keeps answering, then switch to it in one step. Stopped (or killed), it
+        goes on where it was next time. True once the library uses the new embedder."""
+        target = self._settings.embedding_model
+        if not self.switch_pending:
+            return True
+        catalog = self.catalog
+        old = self._vector_store()
+        collection = catalog.get_meta("switch_collection") or ""
+        if catalog.get_meta("switch_path") != target or not collection:
+            collection = f"passages-{uuid.uuid4().hex[:8]}"
+            catalog.set_metas({"switch_path": target, "switch_collection": collection})
+            old.drop_others(keep=[collection])
+        embedder = _load_embedder(target)
+        store = VectorStore(old.folder, embedder.model_id, embedder.dimension, collection)
+        self._switching = store
+        try:
+            ids = catalog.all_passage_ids()
+            for begin in range(0, len(ids), SWITCH_BATCH):
+                if cancel is not None and cancel.is_set():
+                    return False
+                batch = ids[begin : begin + SWITCH_BATCH]
+                have = store.existing(batch)
+                todo = catalog.passages(p for p in batch if p not in have)
+                by_doc: dict[str, list[Passage]] = {}
+                for passage in todo.values():
+                    by_doc.setdefault(passage.doc_id, []).append(passage)
+                for doc_id, passages in by_doc.items():
+                    texts = [with_header(p.title, p.text) for p in passages]
+                    store.add(
+                        [p.passage_id for p in passages],
+                        embedder.embed(texts),
+                        doc_id,
+                        [p.page for p in passages],
+                    )
+                if on_progress:
+                    on_progress(min(begin + SWITCH_BATCH, len(ids)), len(ids))
+            with self._load_lock:
+                catalog.set_metas(
+                    {
+                        "embedding_model": embedder.model_id,
+                        "embedding_path": target,
+                        "collection": collection,
+                        "switch_path": "",
+                        "switch_collection": "",
+                    }
+                )
+                self._embedder, self._store = embedder, store
+                store.drop_others(keep=[])
+        finally:
+            self._switching = None
+        log.info("The library now uses the embedder %s", embedder.model_id)
+        return True
 
     def generator(self) -> Generator:
         """The chat model, reloaded when its settings changed. One thread at a time uses it:
         a llama.cpp context is not thread-safe."""
+        if self._settings.chat_model and not chat_model_path(self._settings.chat_model).is_file():
+            self._fall_back(
+                "chat_model",
+                f"The chat model '{self._settings.chat_model}' is gone; Quelle answers with its "
+                "built-in model until you choose another.",
+            )
         s = self._settings
         key = (str(chat_model_path(s.chat_model)), s.context_size, s.threads)
         with self._load_lock:
@@ -167,6 +267,13 @@ class Library:
     def reranker(self) -> PassageScorer | None:
         """The cross-encoder, if the settings name one."""
         folder = self._settings.reranker_model
+        if folder and not Path(folder).expanduser().is_dir():
+            self._fall_back(
+                "reranker_model",
+                f"The re-ranker '{folder}' is gone; passages are ranked without it until you "
+                "choose another.",
+            )
+            folder = ""
         with self._load_lock:
             if self._reranker[0] != folder:
                 scorer = None
@@ -214,6 +321,8 @@ class Library:
 
     def remove(self, doc_id: str) -> None:
         self._ingestor().remove(doc_id)
+        if (switching := self._switching) is not None:
+            switching.delete_document(doc_id)
 
     def passage(self, passage_id: str) -> Passage | None:
         return self.catalog.passages([passage_id]).get(passage_id)
@@ -302,3 +411,7 @@ class Library:
             self._catalog.close()
         if self._owner is not None:
             self._owner.release()
+
+
+def _load_embedder(setting: str) -> Embedder:
+    return Embedder(embedder_path(setting), embedder_id(setting))

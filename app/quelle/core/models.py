@@ -44,6 +44,14 @@ def embedder_path(configured: str) -> Path:
     return Path(configured).expanduser() if configured else bundled_embedder_path()
 
 
+BUNDLED_EMBEDDER_ID = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def embedder_id(configured: str) -> str:
+    """The name an index records for the embedder a setting names."""
+    return Path(configured).name if configured else BUNDLED_EMBEDDER_ID
+
+
 def chat_model_path(configured: str) -> Path:
     return Path(configured).expanduser() if configured else bundled_chat_model_path()
 

@@ -50,6 +50,11 @@ class Paths:
         return self.data_dir / "index"
 
     @property
+    def models_dir(self) -> Path:
+        """Downloaded models (and the list of imported ones)."""
+        return self.data_dir / "models"
+
+    @property
     def conversations_file(self) -> Path:
         return self.data_dir / "conversations.sqlite"
 

@@ -110,7 +110,7 @@ class Retriever:
         """The best `limit` passages; "reranked" falls back to "fused" without a re-ranker."""
         started = time.perf_counter()
         known_language = detect_language(query) in self._languages
-        vector = self._embedder.embed([query])[0]
+        vector = self._embedder.embed([query], query=True)[0]
         dense = self._store.query(vector, CANDIDATES) if mode != "keyword" else []
         keyword = self._catalog.keyword_search(query, CANDIDATES) if mode != "dense" else []
         if known_language:

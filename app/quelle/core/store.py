@@ -41,7 +41,10 @@ class PassageVectors(Protocol):
 
 
 class VectorStore:
-    def __init__(self, folder: Path, model_id: str, dimension: int) -> None:
+    """One collection of passage vectors. A library has one; while it changes embedders, a
+    second one fills beside it (`name`)."""
+
+    def __init__(self, folder: Path, model_id: str, dimension: int, name: str = COLLECTION) -> None:
         from quelle.core.offline import enforce_offline
 
         enforce_offline()
@@ -52,8 +55,10 @@ class VectorStore:
         self._client = chromadb.PersistentClient(
             path=str(folder), settings=ChromaSettings(anonymized_telemetry=False)
         )
+        self.name = name
+        self.folder = folder
         self._collection = self._client.get_or_create_collection(
-            COLLECTION,
+            name,
             metadata={"hnsw:space": "cosine", "embedding_model": model_id, "dimension": dimension},
             embedding_function=None,
         )
@@ -114,3 +119,12 @@ class VectorStore:
 
     def count(self) -> int:
         return self._collection.count()
+
+    def drop_others(self, keep: Sequence[str]) -> None:
+        """Delete the collections of embedders no longer used (a switch that was given up,
+        or the old index after a switch)."""
+        for listed in self._client.list_collections():
+            name = str(getattr(listed, "name", listed))  # older Chroma lists collection objects
+            if name not in (self.name, *keep):
+                log.info("Dropping the unused vector collection %s", name)
+                self._client.delete_collection(name)
