@@ -19,6 +19,7 @@ from typing import TextIO
 from quelle import __version__
 from quelle.core.errors import QuelleError
 from quelle.core.ingestion import duration_text
+from quelle.model_commands import add_parser as add_models_parser
 
 log = logging.getLogger("quelle.cli")
 
@@ -49,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     remove = commands.add_parser("remove", help="remove a document from the library")
     remove.add_argument("document", help="its id (or first characters), path or file name")
 
+    add_models_parser(commands)
+
     commands.add_parser("gui", help="open the window (the default)")
 
     engine = commands.add_parser(
@@ -72,6 +75,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from quelle.core.logs import setup_logging
     from quelle.core.paths import Paths
 
+    if args.command == "models":
+        from quelle import model_commands
+
+        setup_logging(Paths.resolve(args.home).ensure().log_file)
+        return model_commands.run(args)
     if args.command == "engine":
         from quelle.core.engine import serve
 

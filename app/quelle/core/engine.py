@@ -14,10 +14,12 @@ completes half-indexed documents before it takes new work.
 from __future__ import annotations
 
 import ctypes
+import json
 import logging
 import os
 import queue
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -29,6 +31,7 @@ from multiprocessing.connection import Connection, Listener
 from pathlib import Path
 
 from quelle.core import owner
+from quelle.core.downloads import Download, DownloadProgress
 from quelle.core.errors import QuelleError, bug_message
 from quelle.core.ingestion import JobStop, Progress
 from quelle.core.library import Library
@@ -39,6 +42,8 @@ from quelle.core.protocol import (
     Cancel,
     Documents,
     Done,
+    DownloadModel,
+    DownloadProgressed,
     Event,
     Failed,
     GetPassage,
@@ -48,9 +53,11 @@ from quelle.core.protocol import (
     Message,
     ModelsFailed,
     ModelsReady,
+    Notice,
     PassageFound,
     Progressed,
     ProtocolError,
+    Reindexing,
     Remove,
     SettingsApplied,
     Stop,
@@ -68,6 +75,8 @@ IDLE_SECONDS = 3.0  # with `until_idle`, how long the engine outlives its last c
 FIRST_CLIENT_SECONDS = 30.0  # ... and how long it waits for its first one
 DOCUMENTS_EVERY = 1.0  # at most one document-list broadcast per second while ingesting
 RESUME = "resume"
+SWITCH = "switch"  # re-index with the embedder the settings name
+PROGRESS_EVERY = 0.5  # seconds between re-indexing progress broadcasts
 
 
 @dataclass(eq=False)
@@ -107,7 +116,7 @@ class Engine:
         self._clients: list[_Client] = []
         self._clients_lock = threading.Lock()
         self._questions: queue.Queue[tuple[_Client, Ask] | None] = queue.Queue()
-        # Ingestion jobs; RESUME finishes half-indexed documents.
+        # Ingestion jobs; RESUME finishes half-indexed documents, SWITCH changes embedders.
         self._jobs: queue.Queue[tuple[_Client, Ingest] | str | None] = queue.Queue()
         self._models_ready = False
         self._stopping = threading.Event()
@@ -248,6 +257,13 @@ class Engine:
                 self._reply(
                     client, message.request, lambda: self._update(message), "Saving the settings"
                 )
+                if self.library.switch_pending:
+                    self._jobs.put(SWITCH)
+            case DownloadModel():
+                stop = client.cancels[message.request] = JobStop()
+                threading.Thread(
+                    target=self._download, args=(client, message, stop), name="quelle-download"
+                ).start()
             case _:
                 log.error("Ignored a message the engine does not take: %s", type(message).__name__)
 
@@ -285,6 +301,7 @@ class Engine:
                 client, ask.request, partial(self._answer, client, ask, cancel), "Answering"
             )
             client.cancels.pop(ask.request, None)
+            self._tell_notices()
             release_memory()
 
     def _answer(self, client: _Client, ask: Ask, cancel: threading.Event) -> Answered:
@@ -315,6 +332,16 @@ class Engine:
             return
         self._models_ready = True
         self._broadcast(ModelsReady())
+        self._tell_notices()
+
+    def _tell_notices(self) -> None:
+        """What the library wants the user to hear (a missing model it replaced), with the
+        settings that changed because of it."""
+        notices = self.library.take_notices()
+        for notice in notices:
+            self._broadcast(Notice(notice))
+        if notices:
+            self._broadcast(SettingsApplied(0, self.library.settings))
 
     def _warm_up(self) -> None:
         """Retrieval and one generated token once, so first-use costs (templates, buffers,
@@ -336,10 +363,15 @@ class Engine:
 
     def _ingest_loop(self) -> None:
         self._resume()
+        self._switch()
         while (item := self._jobs.get()) is not None:
-            if isinstance(item, str):  # RESUME
+            if item == RESUME:
                 self._resume()
                 continue
+            if item == SWITCH:
+                self._switch()
+                continue
+            assert not isinstance(item, str)
             client, job = item
             cancel = client.cancels[job.request]
             self._reply(
@@ -365,6 +397,81 @@ class Engine:
                 self._documents_changed()
         except Exception:  # the next job meets the same problem and reports it
             log.exception("Finishing interrupted documents failed")
+
+    def _switch(self) -> None:
+        """Re-index with the embedder the settings name, if it is not the index's; the answer
+        worker goes on with the old index meanwhile."""
+        if not self.library.switch_pending:
+            return
+        last = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            if time.monotonic() - last >= PROGRESS_EVERY or done == total:
+                last = time.monotonic()
+                self._broadcast(Reindexing(done, total))
+
+        try:
+            if self.library.switch_embedder(progress, cancel=self._stopping):
+                count = self.library.catalog.passage_count()
+                self._broadcast(Reindexing(count, count))
+        except QuelleError as exc:
+            log.warning("Changing the embedder failed: %s", exc)
+            self._broadcast(Failed(0, str(exc)))
+        except Exception:
+            log.exception("Changing the embedder failed")
+            self._broadcast(
+                Failed(0, bug_message("Changing the embedder", self.library.paths.log_file))
+            )
+        release_memory()
+
+    def _download(self, client: _Client, message: DownloadModel, stop: JobStop) -> None:
+        """Run `quelle models download` as a child: only it may open a connection."""
+        from quelle.core.model_catalog import entry
+
+        found = entry(message.model_id)
+        if found is None:
+            client.send(Failed(message.request, f"'{message.model_id}' is not in the catalogue."))
+            return
+        models_dir = self.library.paths.models_dir
+        command = [sys.executable, "-m", "quelle", "models", "download", found.id]
+        command += ["--json", "--into", str(models_dir)]
+        child = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env={**os.environ, "HF_HUB_OFFLINE": "0"},
+        )
+
+        def end_on_stop() -> None:
+            while child.poll() is None:
+                if stop.wait(0.2):
+                    child.terminate()
+
+        threading.Thread(target=end_on_stop, daemon=True).start()
+        error = ""
+        assert child.stdout is not None
+        for line in child.stdout:
+            try:
+                data = json.loads(line)
+            except ValueError:
+                continue
+            if "error" in data:
+                error = str(data["error"])
+            elif "done" in data:
+                progress = DownloadProgress(**data)
+                client.send(DownloadProgressed(message.request, progress))
+        child.wait()
+        client.cancels.pop(message.request, None)
+        if stop.is_set():
+            if not stop.interrupted:
+                Download(found, models_dir).discard()
+            client.send(Failed(message.request, f"The download of {found.name} was cancelled."))
+        elif child.returncode == 0:
+            client.send(Done(message.request))
+        else:
+            client.send(Failed(message.request, error or f"The download of {found.name} failed."))
 
 
 def _libc() -> ctypes.CDLL | None:

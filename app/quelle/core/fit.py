@@ -77,7 +77,7 @@ def judge_fit(entry: CatalogEntry, machine: Machine, bundled_rate: float | None)
             rate = bundled_rate * reference.size_mb / entry.size_mb
             slow = rate < SLOW_TOKENS_PER_SECOND
             reasons.append(
-                f"about {rate:.0f} words/s" if rate >= 10 else f"about {rate:.1f} words/s"
+                f"about {rate:.0f} tokens/s" if rate >= 10 else f"about {rate:.1f} tokens/s"
             )
     else:
         reference = bundled(entry.kind) or bundled("embedder")

@@ -212,7 +212,9 @@ class Library:
         try:
             ids = catalog.all_passage_ids()
             for begin in range(0, len(ids), SWITCH_BATCH):
-                if cancel is not None and cancel.is_set():
+                if (cancel is not None and cancel.is_set()) or (
+                    self._settings.embedding_model != target  # the user changed their mind
+                ):
                     return False
                 batch = ids[begin : begin + SWITCH_BATCH]
                 have = store.existing(batch)

@@ -18,6 +18,7 @@ from typing import Any
 
 from quelle.core.catalog import DocumentInfo, Passage
 from quelle.core.config import Settings
+from quelle.core.downloads import DownloadProgress
 from quelle.core.errors import QuelleError
 from quelle.core.ingestion import IngestReport, Progress
 from quelle.core.library import Answer
@@ -96,6 +97,14 @@ class Welcome:
 
 
 @dataclass(frozen=True, slots=True)
+class DownloadModel:
+    """Download a catalogued model (cancelled with `Cancel`, which discards what came)."""
+
+    request: int
+    model_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class ModelsReady:
     pass
 
@@ -151,6 +160,28 @@ class SettingsApplied:
 
 
 @dataclass(frozen=True, slots=True)
+class DownloadProgressed:
+    request: int
+    progress: DownloadProgress
+
+
+@dataclass(frozen=True, slots=True)
+class Reindexing:
+    """Sent to every client while the library moves to another embedder; answers still come
+    from the old index until `done == total`."""
+
+    done: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something every client should tell its user once (a missing model was replaced)."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Done:
     """A request that returns nothing (remove) has finished."""
 
@@ -165,7 +196,17 @@ class Failed:
     message: str
 
 
-Request = Ask | Stop | Ingest | Cancel | ListDocuments | Remove | GetPassage | UpdateSettings
+Request = (
+    Ask
+    | Stop
+    | Ingest
+    | Cancel
+    | ListDocuments
+    | Remove
+    | GetPassage
+    | UpdateSettings
+    | DownloadModel
+)
 Event = (
     Welcome
     | ModelsReady
@@ -177,6 +218,9 @@ Event = (
     | Documents
     | PassageFound
     | SettingsApplied
+    | DownloadProgressed
+    | Reindexing
+    | Notice
     | Done
     | Failed
 )

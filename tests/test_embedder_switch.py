@@ -1,0 +1,134 @@
+"""Changing the embedder: a new index fills beside the old one, which keeps answering, and
+the library switches only when the new one is complete. Real models, real Chroma."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from quelle.core.ingestion import with_header
+from quelle.core.library import Library
+from quelle.core.models import bundled_embedder_path
+
+pytestmark = pytest.mark.slow
+
+TOPICS = ["tides", "glaciers", "volcanoes", "deserts", "rainforests", "coral reefs"]
+
+
+@pytest.fixture(scope="module")
+def other_embedder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real sentence-transformers model that is not the built-in one: its first two
+    layers only, so its vectors differ."""
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(bundled_embedder_path()), device="cpu")
+    bert = model[0].auto_model
+    bert.encoder.layer = bert.encoder.layer[:2]
+    bert.config.num_hidden_layers = 2
+    folder = tmp_path_factory.mktemp("models") / "minilm-two-layers"
+    model.save(str(folder))
+    return folder
+
+
+def library_with_passages(home: Path, tmp_path: Path) -> Library:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for topic in TOPICS:
+        sentences = [
+            f"Note {n} on {topic}: measurement {n * 7} was taken at site {n}." for n in range(150)
+        ]
+        (notes / f"{topic}.txt").write_text(" ".join(sentences), encoding="utf-8")
+    library = Library(home)
+    report = library.ingest([notes])
+    assert len(report.added) == len(TOPICS)
+    assert library.catalog.passage_count() > 64  # more than one step of the switch
+    return library
+
+
+def collections(library: Library) -> set[str]:
+    import chromadb
+
+    client = chromadb.PersistentClient(path=str(library.paths.index_dir / "chroma"))
+    return {str(getattr(c, "name", c)) for c in client.list_collections()}
+
+
+def test_answers_come_from_the_old_index_until_the_new_one_is_complete(
+    home: Path, tmp_path: Path, other_embedder: Path
+) -> None:
+    library = library_with_passages(home, tmp_path)
+    old_model = library.embedder().model_id
+    library.update_settings(library.settings.replace(embedding_model=str(other_embedder)))
+    assert library.switch_pending
+
+    searched_during: list[int] = []
+    first_step = threading.Event()
+    answered = threading.Event()
+
+    def progress(done: int, total: int) -> None:
+        if not first_step.is_set():
+            first_step.set()
+            assert answered.wait(60)
+
+    switch = threading.Thread(target=library.switch_embedder, args=(progress,))
+    switch.start()
+    assert first_step.wait(120)
+    # Mid-switch: a question is answered, from the old index and the old embedder.
+    hits = library.search("glaciers measurement site").hits
+    searched_during.append(len(hits))
+    assert library.embedder().model_id == old_model
+    answered.set()
+    switch.join(300)
+    assert not switch.is_alive()
+    assert searched_during[0] > 0
+    assert "glaciers" in hits[0].passage.path
+
+    assert not library.switch_pending
+    embedder = library.embedder()
+    assert embedder.model_id == "minilm-two-layers"
+    ids = library.catalog.all_passage_ids()
+    vectors = library._vector_store().vectors(ids)
+    assert set(vectors) == set(ids)  # every passage has a vector of the new model...
+    sample = library.catalog.passages(ids[:3])
+    expected = embedder.embed([with_header(sample[i].title, sample[i].text) for i in ids[:3]])
+    for pid, vector in zip(ids[:3], expected, strict=True):
+        assert vectors[pid] == pytest.approx(vector, abs=1e-4)
+    assert len(collections(library)) == 1  # ...and none of the old one is left
+    library.close()
+
+    reopened = Library(home)  # a restart keeps the choice
+    assert reopened.embedder().model_id == "minilm-two-layers"
+    assert "glaciers" in reopened.search("glaciers measurement site").hits[0].passage.path
+    reopened.close()
+
+
+def test_a_switch_cut_off_goes_on_after_a_restart(
+    home: Path, tmp_path: Path, other_embedder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = library_with_passages(home, tmp_path)
+    library.update_settings(library.settings.replace(embedding_model=str(other_embedder)))
+    stop = threading.Event()
+    assert library.switch_embedder(lambda done, total: stop.set(), cancel=stop) is False
+    library.close()
+
+    restarted = Library(home)
+    assert restarted.switch_pending
+    assert restarted.search("volcanoes site").hits  # the old index still answers
+    assert len(collections(restarted)) == 2  # the half-built one is kept to go on with
+    from quelle.core.embedding import Embedder
+
+    embedded: list[int] = []
+    real_embed = Embedder.embed
+
+    def counting_embed(self: Embedder, texts: list[str], query: bool = False) -> list[list[float]]:
+        embedded.append(len(texts))
+        return real_embed(self, texts, query)
+
+    monkeypatch.setattr(Embedder, "embed", counting_embed)
+    assert restarted.switch_embedder()
+    # It went on from where it stopped: the first step's passages were not embedded again.
+    assert sum(embedded) == restarted.catalog.passage_count() - 64
+    assert restarted._vector_store().count() == restarted.catalog.passage_count()
+    assert len(collections(restarted)) == 1
+    restarted.close()
