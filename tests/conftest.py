@@ -46,3 +46,35 @@ def sec_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     library.close()
     assert len(report.added) == 3, report.failed
     return home
+
+
+def _catalogued(model_id: str):  # type: ignore[no-untyped-def]
+    from quelle.core.model_catalog import entry
+
+    found = entry(model_id)
+    assert found is not None
+    return found
+
+
+# Catalogue entries the stand-in hub serves, with the bytes of the bundled models.
+HUB_CHAT = _catalogued("qwen2.5-0.5b-instruct-q8_0")
+HUB_EMBEDDER = _catalogued("paraphrase-multilingual-minilm-l12-v2")
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A stand-in hub on 127.0.0.1 serving the bundled chat model as HUB_CHAT; HF_ENDPOINT
+    points at it, for this process and the `quelle` commands it starts."""
+    from huggingface_hub import constants
+
+    from hub import Hub, HubServer
+    from quelle.core.models import bundled_chat_model_path
+
+    hub = Hub()
+    hub.add_repo(HUB_CHAT.repo, {HUB_CHAT.file: bundled_chat_model_path()})
+    with HubServer(hub) as url:
+        monkeypatch.setenv("HF_ENDPOINT", url)
+        # Restored afterwards, whatever a download in this process switches.
+        monkeypatch.setenv("HF_HUB_OFFLINE", os.environ.get("HF_HUB_OFFLINE", "1"))
+        monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+        yield hub

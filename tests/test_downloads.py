@@ -4,34 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from hub import Hub, HubServer
+from hub import Hub
 from quelle.core.downloads import Download, DownloadError, DownloadProgress, DownloadStopped
 from quelle.core.gguf_info import read_gguf_info
-from quelle.core.model_catalog import entry
 from quelle.core.model_store import ModelStore
 from quelle.core.models import bundled_chat_model_path, bundled_embedder_path
 
-CHAT = entry("qwen2.5-0.5b-instruct-q8_0")
-EMBEDDER = entry("paraphrase-multilingual-minilm-l12-v2")
-assert CHAT is not None and EMBEDDER is not None
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[Hub]:
-    from huggingface_hub import constants
-
-    hub = Hub()
-    hub.add_repo(CHAT.repo, {CHAT.file: bundled_chat_model_path()})
-    with HubServer(hub) as url:
-        monkeypatch.setenv("HF_ENDPOINT", url)
-        monkeypatch.setenv("HF_HUB_OFFLINE", "0")
-        monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-        yield hub
+from conftest import HUB_CHAT as CHAT
+from conftest import HUB_EMBEDDER as EMBEDDER
 
 
 def sha256(path: Path) -> str:

@@ -112,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"quelle: unexpected error; details are in {library.paths.log_file}", file=sys.stderr)
         return 1
     finally:
+        for notice in getattr(library, "take_notices", list)():
+            print(f"quelle: {notice}", file=sys.stderr)
         library.close()
 
 
