@@ -78,3 +78,42 @@ def hub(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
         monkeypatch.setenv("HF_HUB_OFFLINE", os.environ.get("HF_HUB_OFFLINE", "1"))
         monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
         yield hub
+
+
+@pytest.fixture
+def open_window(qtbot):  # type: ignore[no-untyped-def]
+    """Opens windows on a home; each is closed (its threads stopped) after the test."""
+    from PySide6.QtWidgets import QApplication
+
+    from quelle.ui.window import MainWindow
+
+    opened: list[MainWindow] = []
+
+    def open_on(home: Path):  # type: ignore[no-untyped-def]
+        window = MainWindow(home)
+        opened.append(window)
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)  # for its shortcuts
+        return window
+
+    yield open_on
+    for window in opened:
+        window.close()
+
+
+@pytest.fixture(scope="session")
+def other_embedder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real sentence-transformers model that is not the built-in one: its first two
+    layers only, so its vectors differ."""
+    from sentence_transformers import SentenceTransformer
+
+    from quelle.core.models import bundled_embedder_path
+
+    model = SentenceTransformer(str(bundled_embedder_path()), device="cpu")
+    bert = model[0].auto_model
+    bert.encoder.layer = bert.encoder.layer[:2]
+    bert.config.num_hidden_layers = 2
+    folder = tmp_path_factory.mktemp("models") / "minilm-two-layers"
+    model.save(str(folder))
+    return folder

@@ -38,6 +38,22 @@ class FakeEngineLink(EngineLink):
     def remove_document(self, doc_id: str) -> None:
         self.requests.append(("remove", doc_id))
 
+    def download(self, model_id: str) -> None:
+        self.requests.append(("download", model_id))
+        self._downloads[len(self.requests)] = model_id
+
+    def cancel_download(self, model_id: str) -> None:
+        self.requests.append(("cancel download", model_id))
+
+    def finish_download(self, model_id: str, ok: bool = True) -> None:
+        """Play the engine's end of a download."""
+        request = next(r for r, m in self._downloads.items() if m == model_id)
+        del self._downloads[request]
+        if ok:
+            self.download_finished.emit(model_id)
+        else:
+            self.download_failed.emit(model_id, f"The download of {model_id} was cancelled.")
+
     def close(self) -> None:
         self.requests.append(("close", None))
 

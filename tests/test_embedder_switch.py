@@ -10,26 +10,10 @@ import pytest
 
 from quelle.core.ingestion import with_header
 from quelle.core.library import Library
-from quelle.core.models import bundled_embedder_path
 
 pytestmark = pytest.mark.slow
 
 TOPICS = ["tides", "glaciers", "volcanoes", "deserts", "rainforests", "coral reefs"]
-
-
-@pytest.fixture(scope="module")
-def other_embedder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real sentence-transformers model that is not the built-in one: its first two
-    layers only, so its vectors differ."""
-    from sentence_transformers import SentenceTransformer
-
-    model = SentenceTransformer(str(bundled_embedder_path()), device="cpu")
-    bert = model[0].auto_model
-    bert.encoder.layer = bert.encoder.layer[:2]
-    bert.config.num_hidden_layers = 2
-    folder = tmp_path_factory.mktemp("models") / "minilm-two-layers"
-    model.save(str(folder))
-    return folder
 
 
 def library_with_passages(home: Path, tmp_path: Path) -> Library:

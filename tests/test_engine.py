@@ -185,3 +185,32 @@ def test_an_engine_killed_while_answering_fails_that_answer_only(engines: Engine
     answer = engines.client().ask("How long does the dough rise?")
     assert answer.sources[0].passage.title == "bread.md"
     assert [d.title for d in engines.client().documents()] == ["bread.md"]
+
+
+def test_a_new_embedder_reindexes_in_the_engine_and_is_kept(
+    engines: Engines, tmp_path: Path, other_embedder: Path
+):
+    from quelle.core import protocol
+
+    engines.start()
+    client = engines.client()
+    client.ingest([write(tmp_path / "docs" / "bread.md", RECIPE)])
+    watcher = engines.client()
+    client.update_settings(client.settings.replace(embedding_model=str(other_embedder)))
+    progress: list[tuple[int, int]] = []
+    deadline = time.monotonic() + 120
+    while not progress or progress[-1][0] < progress[-1][1]:
+        assert time.monotonic() < deadline, progress
+        if watcher._conn.poll(0.5):
+            event = protocol.decode(watcher._conn.recv_bytes())
+            if isinstance(event, protocol.Reindexing):
+                progress.append((event.done, event.total))
+    answer = client.ask("How long does the dough rise?")
+    assert answer.found and "bread.md" in answer.sources[0].passage.path
+    client.close()
+    watcher.close()
+    engines.stop()
+    library = Library(engines.home)
+    assert not library.switch_pending
+    assert library.embedder().model_id == other_embedder.name
+    library.close()

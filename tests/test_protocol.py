@@ -14,6 +14,7 @@ from quelle.core import protocol
 from quelle.core.catalog import DocumentInfo, Passage
 from quelle.core.citations import attribute
 from quelle.core.config import Settings
+from quelle.core.downloads import DownloadProgress
 from quelle.core.engine import Engine
 from quelle.core.generation import Timings
 from quelle.core.ingestion import FileEvent, IngestReport, Progress
@@ -64,6 +65,12 @@ def answer() -> Answer:
         ),
         protocol.UpdateSettings(4, Settings(temperature=0.55)),
         protocol.PassageFound(5, None),
+        protocol.DownloadModel(6, "multilingual-e5-small"),
+        protocol.DownloadProgressed(
+            6, DownloadProgress(5_000_000, 471_000_000, 2.5e6, "verifying")
+        ),
+        protocol.Reindexing(120, 800),
+        protocol.Notice("The chat model 'x.gguf' is gone."),
     ],
 )
 def test_every_value_arrives_as_it_was_sent(message):  # type: ignore[no-untyped-def]
@@ -105,8 +112,16 @@ class _FakeLibrary:
         self.catalog = SimpleNamespace(passage_count=lambda: 0)
         self.removed: list[str] = []
 
+    switch_pending = False
+
     def load_models(self, chat: bool = True) -> None:
         pass
+
+    def measure_machine(self) -> None:
+        pass
+
+    def take_notices(self) -> list[str]:
+        return []
 
     def generator(self):  # type: ignore[no-untyped-def]
         return SimpleNamespace(stream=lambda *args, **kwargs: None)

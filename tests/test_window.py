@@ -44,24 +44,6 @@ LOAD = 180_000  # ms: two cores shared with other work load the models slowly
 ANSWER = 240_000
 
 
-@pytest.fixture
-def open_window(qtbot):  # type: ignore[no-untyped-def]
-    """Opens windows on a home; each is closed (its threads stopped) after the test."""
-    opened: list[MainWindow] = []
-
-    def open_on(home: Path) -> MainWindow:
-        window = MainWindow(home)
-        opened.append(window)
-        window.show()
-        window.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)  # for its shortcuts
-        return window
-
-    yield open_on
-    for window in opened:
-        window.close()
-
-
 def wait_ready(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: window.models_ready, timeout=LOAD)
 
@@ -491,8 +473,11 @@ turn = window.chat.turns()[-1]
 assert turn.sources, turn.plain_answer()
 window.open_source(len(window.chat.turns()) - 1, 1)
 wait(lambda: window.source_panel.isVisible())
+window.open_models()
+window.models_dialog.close()
 window.close()
-heavy = ("torch", "llama_cpp", "chromadb", "sentence_transformers", "transformers", "pypdf")
+heavy = ("torch", "llama_cpp", "chromadb", "sentence_transformers", "transformers", "pypdf",
+         "huggingface_hub", "httpx")
 print("HEAVY", [m for m in heavy if m in sys.modules])
 """
 

@@ -333,6 +333,13 @@ class Engine:
         self._models_ready = True
         self._broadcast(ModelsReady())
         self._tell_notices()
+        self._measure_machine()
+
+    def _measure_machine(self) -> None:
+        try:
+            self.library.measure_machine()
+        except Exception:
+            log.exception("Measuring the decode rate failed")
 
     def _tell_notices(self) -> None:
         """What the library wants the user to hear (a missing model it replaced), with the

@@ -286,6 +286,13 @@ class Library:
                 self._reranker = (folder, scorer)
             return self._reranker[1]
 
+    def measure_machine(self) -> None:
+        """Time the bundled chat model once on this computer (cached), for the speed advice
+        of the model list."""
+        from quelle.core.fit import bundled_decode_rate
+
+        bundled_decode_rate(self.paths.cache_dir)
+
     def load_models(self, chat: bool = True) -> None:
         """Load what answering needs up front, so the first question is not slowed."""
         self._vector_store()

@@ -70,6 +70,11 @@ class EngineLink(QObject):
     progressed = Signal(object)  # Progress
     job_finished = Signal(object)  # IngestReport
     job_failed = Signal(str)
+    download_progressed = Signal(str, object)  # model id, DownloadProgress
+    download_finished = Signal(str)  # model id
+    download_failed = Signal(str, str)  # model id, message
+    reindexing = Signal(int, int)  # passages done, total: the library changes embedders
+    notice = Signal(str)  # a one-line message the user should see once
 
     def __init__(self, paths: Paths, home: str | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +88,7 @@ class EngineLink(QObject):
         self._answers: dict[int, AnswerRequest] = {}
         self._jobs: dict[int, IngestJob] = {}
         self._settings_requests: set[int] = set()
+        self._downloads: dict[int, str] = {}  # request -> model id
         self._outbox: list[protocol.Request] = []  # sent once connected
         self._timer = QTimer(self)
         self._timer.setInterval(CONNECT_EVERY_MS)
@@ -124,6 +130,20 @@ class EngineLink(QObject):
         request = next(self._ids)
         self._settings_requests.add(request)
         self._send(protocol.UpdateSettings(request, settings))
+
+    def download(self, model_id: str) -> None:
+        request = next(self._ids)
+        self._downloads[request] = model_id
+        self._send(protocol.DownloadModel(request, model_id))
+
+    def cancel_download(self, model_id: str) -> None:
+        """Stop a download and delete what came of it."""
+        for request, downloading in self._downloads.items():
+            if downloading == model_id:
+                self._send(protocol.Cancel(request))
+
+    def downloading(self) -> set[str]:
+        return set(self._downloads.values())
 
     def remove_document(self, doc_id: str) -> None:
         self._send(protocol.Remove(next(self._ids), doc_id))
@@ -216,7 +236,7 @@ class EngineLink(QObject):
         except (OSError, EOFError):
             self._lost()
             return
-        busy = self._answers or self._jobs or self._settings_requests
+        busy = self._answers or self._jobs or self._settings_requests or self._downloads
         interval = BUSY_READ_MS if busy else IDLE_READ_MS
         if self._reader.interval() != interval:
             self._reader.setInterval(interval)
@@ -240,13 +260,23 @@ class EngineLink(QObject):
             case protocol.SettingsApplied():
                 self._settings_requests.discard(event.request)
                 self.settings_applied.emit(event.settings)
+            case protocol.DownloadProgressed():
+                if (model_id := self._downloads.get(event.request)) is not None:
+                    self.download_progressed.emit(model_id, event.progress)
+            case protocol.Done():
+                if (model_id := self._downloads.pop(event.request, None)) is not None:
+                    self.download_finished.emit(model_id)
+            case protocol.Reindexing():
+                self.reindexing.emit(event.done, event.total)
+            case protocol.Notice():
+                self.notice.emit(event.message)
             case protocol.ModelsReady():
                 self.models_loaded.emit()
             case protocol.ModelsFailed():
                 self.models_failed.emit(event.message)
             case protocol.Failed():
                 self._failed(event.request, event.message)
-            case protocol.Done() | protocol.PassageFound() | protocol.Welcome():
+            case protocol.PassageFound() | protocol.Welcome():
                 pass
             case _:
                 log.error("Ignored an event the window does not take: %s", type(event).__name__)
@@ -259,6 +289,8 @@ class EngineLink(QObject):
         elif request in self._settings_requests:
             self._settings_requests.discard(request)
             self.settings_failed.emit(message)
+        elif (model_id := self._downloads.pop(request, None)) is not None:
+            self.download_failed.emit(model_id, message)
         else:
             self.error_occurred.emit(message)
 
@@ -282,12 +314,17 @@ class EngineLink(QObject):
             self._process = None  # it served, so its end is no failed start
         # What was asked of the lost engine is reported failed below, not asked again.
         self._outbox = [
-            m for m in self._outbox if not isinstance(m, protocol.Ask | protocol.Ingest)
+            m
+            for m in self._outbox
+            if not isinstance(m, protocol.Ask | protocol.Ingest | protocol.DownloadModel)
         ]
         message = self.tr("The Quelle engine stopped unexpectedly; it is starting again.")
         for answer in self._answers.values():
             self.answer_failed.emit(answer, message)
         self._answers.clear()
+        for model_id in self._downloads.values():
+            self.download_failed.emit(model_id, message)
+        self._downloads.clear()
         if self._jobs:
             self._jobs.clear()
             self.job_failed.emit(

@@ -48,6 +48,7 @@ from quelle.ui.engine_link import AnswerRequest, EngineLink, IngestJob
 from quelle.ui.library_panel import LibraryPanel
 
 if TYPE_CHECKING:
+    from quelle.ui.models_dialog import ModelsDialog
     from quelle.ui.source_view import SourceView
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self._pending: list[str] = []
         self._closed = False
         self._source_view: SourceView | None = None  # created on first use: QtPdf loads lazily
+        self.models_dialog: ModelsDialog | None = None  # kept: downloads outlive its closing
         self.started = time.monotonic()
 
         self.setWindowTitle(self.tr("Quelle"))
@@ -237,6 +239,9 @@ class MainWindow(QMainWindow):
         self.cancel_action = self._action(tr("&Cancel adding"), self.cancel_ingestion)
         self.cancel_action.setEnabled(False)
         self.settings_action = self._action(tr("&Settings…"), self.open_settings, "Ctrl+,")
+        self.models_action = self._action(
+            tr("&Models…"), self.open_models, "Ctrl+M", tr("Download and choose models")
+        )
         self.quit_action = self._action(tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
 
         self.new_action = self._action(
@@ -278,6 +283,7 @@ class MainWindow(QMainWindow):
         for action in (self.add_files_action, self.add_folder_action, self.cancel_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
+        file_menu.addAction(self.models_action)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -315,6 +321,9 @@ class MainWindow(QMainWindow):
         engine.progressed.connect(self._ingest_progressed)
         engine.job_finished.connect(self._ingest_finished)
         engine.job_failed.connect(self._ingest_failed)
+        engine.reindexing.connect(self._reindexing)
+        engine.notice.connect(self._notice)
+        engine.download_finished.connect(self._download_finished)
 
     # --- models ---
 
@@ -338,6 +347,29 @@ class MainWindow(QMainWindow):
         self.model_status.setText(self.tr("Models ready"))
         log.info("Models ready %.1f s after the window opened", time.monotonic() - self.started)
         self._start_next_job()
+
+    def _reindexing(self, done: int, total: int) -> None:
+        """The library moves to another embedder; answers come from the old index meanwhile."""
+        if done >= total:
+            self.model_busy.hide()
+            self.model_status.setText(self.tr("Models ready"))
+            self.statusBar().showMessage(self.tr("The library now uses the new embedder."), 15000)
+            return
+        self.model_busy.show()
+        self.model_status.setText(
+            self.tr("Re-indexing with the new embedder: %1 of %2 passages")
+            .replace("%1", f"{done:,}")
+            .replace("%2", f"{total:,}")
+        )
+
+    def _notice(self, message: str) -> None:
+        QMessageBox.information(self, self.tr("Quelle"), message)
+
+    def _download_finished(self, model_id: str) -> None:
+        self.statusBar().showMessage(
+            self.tr("%1 is downloaded and verified; choose it in Models.").replace("%1", model_id),
+            15000,
+        )
 
     def _models_failed(self, message: str) -> None:
         self.models_error = message
@@ -675,6 +707,15 @@ class MainWindow(QMainWindow):
         dialog = settings_dialog.SettingsDialog(self.settings, self)
         if dialog.exec():
             self.apply_settings(dialog.settings())
+
+    def open_models(self) -> None:
+        from quelle.ui.models_dialog import ModelsDialog
+
+        if self.models_dialog is None:
+            self.models_dialog = ModelsDialog(self.paths, self.settings, self.engine, self)
+        self.models_dialog.refresh()
+        self.models_dialog.show()
+        self.models_dialog.raise_()
 
     def apply_settings(self, settings: Settings) -> None:
         self.engine.update_settings(settings)

@@ -1,0 +1,393 @@
+"""The Models dialog: the catalogue with a fit verdict for this computer, downloads with
+progress, and the choice of chat model, embedder and re-ranker.
+
+Downloads run in the engine (the window opens no connection); the dialog shows their
+progress, and may be closed and opened again while they run. Choosing a model is a settings
+change: a chat model or re-ranker applies from the next question on, a new embedder
+re-indexes the library in the background while the old index keeps answering.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quelle.core.config import Settings
+from quelle.core.downloads import DownloadProgress
+from quelle.core.errors import QuelleError
+from quelle.core.fit import Fit, Machine, bundled_decode_rate, judge_fit, this_machine
+from quelle.core.ingestion import duration_text
+from quelle.core.model_catalog import KINDS, CatalogEntry, Kind, catalog
+from quelle.core.model_store import SETTING, InstalledModel, ModelStore
+from quelle.core.paths import Paths
+from quelle.ui.engine_link import EngineLink
+
+log = logging.getLogger(__name__)
+
+VERDICT_COLOURS = {"runs well": "#2e7d32", "slow": "#b26a00", "won't fit": "#c62828"}
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class ModelsDialog(QDialog):
+    def __init__(
+        self, paths: Paths, settings: Settings, engine: EngineLink, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Models"))
+        self.resize(900, 560)
+        self._paths = paths
+        self._settings = settings
+        self._engine = engine
+        self._store = ModelStore(paths.models_dir)
+        self._machine: Machine = this_machine()
+        self._rate = bundled_decode_rate(paths.cache_dir, measure=False)
+        self._progress: dict[str, DownloadProgress] = {}
+
+        self.machine_label = QLabel(self._machine_text())
+        self.machine_label.setWordWrap(True)
+        self.tabs = QTabWidget()
+        self.trees: dict[str, QTreeWidget] = {}
+        titles = {
+            "chat": self.tr("&Chat models"),
+            "embedder": self.tr("&Embedders"),
+            "reranker": self.tr("&Re-rankers"),
+        }
+        for kind in KINDS:
+            tree = QTreeWidget()
+            tree.setObjectName(f"models_{kind}")
+            tree.setRootIsDecorated(False)
+            tree.setHeaderLabels(
+                [
+                    self.tr("Model"),
+                    self.tr("Size"),
+                    self.tr("On this computer"),
+                    self.tr("Languages"),
+                    self.tr("Licence"),
+                    self.tr("State"),
+                ]
+            )
+            tree.currentItemChanged.connect(self._selection_changed)
+            self.trees[kind] = tree
+            self.tabs.addTab(tree, titles[kind])
+        self.tabs.currentChanged.connect(self._selection_changed)
+
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress_label = QLabel()
+        self.download_button = QPushButton(self.tr("&Download"))
+        self.cancel_button = QPushButton(self.tr("&Cancel download"))
+        self.use_button = QPushButton(self.tr("&Use"))
+        self.remove_button = QPushButton(self.tr("Re&move"))
+        self.import_button = QPushButton(self.tr("&Import GGUF file…"))
+        self.download_button.clicked.connect(self.download_selected)
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.use_button.clicked.connect(self.use_selected)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.import_button.clicked.connect(self.import_file)
+
+        buttons = QHBoxLayout()
+        for button in (
+            self.download_button,
+            self.cancel_button,
+            self.use_button,
+            self.remove_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.machine_label)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.details)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.progress_label)
+        layout.addLayout(buttons)
+        layout.addWidget(close)
+
+        engine.download_progressed.connect(self._download_progressed)
+        engine.download_finished.connect(self._download_finished)
+        engine.download_failed.connect(self._download_failed)
+        engine.settings_applied.connect(self._settings_applied)
+        self.refresh()
+
+    # --- what is shown ---------------------------------------------------------------------
+
+    def _machine_text(self) -> str:
+        text = self.tr("This computer: %1.").replace("%1", self._machine.describe())
+        if self._rate:
+            text += " " + self.tr(
+                "The built-in chat model writes %1 tokens per second here; the speeds below "
+                "are scaled from it by model size."
+            ).replace("%1", f"{self._rate:.0f}")
+        return text
+
+    def refresh(self) -> None:
+        """Rebuild the lists from the catalogue, the models folder and the settings."""
+        installed = self._store.installed()
+        partial = set(self._store.partial_ids())
+        downloading = self._engine.downloading()
+        for kind in KINDS:
+            tree = self.trees[kind]
+            current = tree.currentItem()
+            selected = current.data(0, ID_ROLE) if current is not None else None
+            tree.clear()
+            in_use = self._store.in_use(self._settings, kind)
+            for entry in (e for e in catalog() if e.kind == kind):
+                fit = judge_fit(entry, self._machine, self._rate)
+                have = entry.bundled or any(m.id == entry.id for m in installed)
+                if in_use is not None and in_use.id == entry.id:
+                    state = self.tr("In use")
+                elif entry.id in downloading:
+                    state = self.tr("Downloading…")
+                elif have:
+                    state = self.tr("Downloaded") if not entry.bundled else self.tr("Built in")
+                elif entry.id in partial:
+                    state = self.tr("Partly downloaded")
+                else:
+                    state = ""
+                self._add_row(tree, entry, fit, state)
+            for model in installed:
+                if model.kind == kind and model.source == "imported":
+                    used = in_use is not None and in_use.path == model.path
+                    self._add_imported_row(tree, model, used)
+            rows = _rows(tree)
+            chosen = [item for item in rows if item.data(0, ID_ROLE) == selected]
+            if chosen or rows:
+                tree.setCurrentItem((chosen or rows)[0])
+            for column in range(tree.columnCount()):
+                tree.resizeColumnToContents(column)
+        self._selection_changed()
+
+    def _add_row(self, tree: QTreeWidget, entry: CatalogEntry, fit: Fit, state: str) -> None:
+        size = _size_text(entry.size_mb * 2**20)
+        languages = ", ".join(entry.languages[:6]) + ("…" if len(entry.languages) > 6 else "")
+        item = QTreeWidgetItem(
+            [entry.name, size, self._verdict_text(fit), languages, entry.licence, state]
+        )
+        item.setData(0, ID_ROLE, entry.id)
+        item.setForeground(2, QBrush(QColor(VERDICT_COLOURS[fit.verdict])))
+        item.setToolTip(2, fit.reason)
+        tree.addTopLevelItem(item)
+
+    def _add_imported_row(self, tree: QTreeWidget, model: InstalledModel, used: bool) -> None:
+        state = self.tr("In use") if used else self.tr("Imported")
+        item = QTreeWidgetItem([model.name, _size_text(model.size_bytes), "", "", "", state])
+        item.setData(0, ID_ROLE, str(model.path))
+        item.setToolTip(0, str(model.path))
+        tree.addTopLevelItem(item)
+
+    def _verdict_text(self, fit: Fit) -> str:
+        verdict = {
+            "runs well": self.tr("runs well"),
+            "slow": self.tr("slow"),
+            "won't fit": self.tr("won't fit"),
+        }[fit.verdict]
+        if fit.tokens_per_second:
+            rate = fit.tokens_per_second
+            shown = f"{rate:.0f}" if rate >= 10 else f"{rate:.1f}"
+            verdict += " " + self.tr("(about %1 tokens/s)").replace("%1", shown)
+        return verdict
+
+    def selected_kind(self) -> Kind:
+        return KINDS[self.tabs.currentIndex()]
+
+    def selected_id(self) -> str | None:
+        item = self.trees[self.selected_kind()].currentItem()
+        return item.data(0, ID_ROLE) if item is not None else None
+
+    def select(self, model_id: str) -> None:
+        """Show `model_id`'s row (tests and the window use it)."""
+        for index, kind in enumerate(KINDS):
+            for item in _rows(self.trees[kind]):
+                if item.data(0, ID_ROLE) == model_id:
+                    self.tabs.setCurrentIndex(index)
+                    self.trees[kind].setCurrentItem(item)
+                    return
+
+    def _selected_entry(self) -> CatalogEntry | None:
+        model_id = self.selected_id()
+        return next((e for e in catalog() if e.id == model_id), None)
+
+    def _selected_installed(self) -> InstalledModel | None:
+        model_id = self.selected_id()
+        return self._store.find(model_id) if model_id else None
+
+    def _selection_changed(self, *_: object) -> None:
+        entry = self._selected_entry()
+        installed = self._selected_installed()
+        downloading = entry is not None and entry.id in self._engine.downloading()
+        in_use = self._store.in_use(self._settings, self.selected_kind())
+        used = installed is not None and in_use is not None and installed.path == in_use.path
+        self.download_button.setEnabled(
+            entry is not None and not entry.bundled and installed is None and not downloading
+        )
+        self.cancel_button.setEnabled(downloading)
+        self.use_button.setEnabled(installed is not None and not used)
+        self.remove_button.setEnabled(
+            installed is not None and installed.source != "built in" and not used
+        )
+        self.import_button.setVisible(self.selected_kind() == "chat")
+        self.details.setText(self._details(entry, installed))
+        progress = self._progress.get(entry.id) if entry is not None else None
+        self.progress.setVisible(downloading)
+        self.progress_label.setVisible(downloading)
+        if downloading and progress is not None:
+            self._show_progress(progress)
+
+    def _details(self, entry: CatalogEntry | None, installed: InstalledModel | None) -> str:
+        if entry is None:
+            return str(installed.path) if installed is not None else ""
+        fit = judge_fit(entry, self._machine, self._rate)
+        lines = [entry.note, fit.reason[:1].upper() + fit.reason[1:] + "."]
+        lines.append(
+            self.tr("Reads up to %1 tokens. From %2.")
+            .replace("%1", f"{entry.context:,}")
+            .replace("%2", entry.repo or self.tr("Quelle itself"))
+        )
+        return "\n".join(line for line in lines if line)
+
+    def _show_progress(self, p: DownloadProgress) -> None:
+        self.progress.setValue(int(1000 * p.done / max(1, p.total)))
+        if p.stage == "verifying":
+            self.progress_label.setText(self.tr("Checking the download…"))
+            return
+        eta = duration_text(p.eta_seconds) if p.eta_seconds is not None else "–"
+        self.progress_label.setText(
+            self.tr("%1 of %2 at %3/s, %4 left")
+            .replace("%1", _size_text(p.done))
+            .replace("%2", _size_text(p.total))
+            .replace("%3", _size_text(int(p.speed)))
+            .replace("%4", eta)
+        )
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def download_selected(self) -> None:
+        entry = self._selected_entry()
+        if entry is None:
+            return
+        fit = judge_fit(entry, self._machine, self._rate)
+        if fit.verdict == "won't fit":
+            answer = QMessageBox.question(
+                self,
+                self.tr("Download anyway?"),
+                self.tr("%1 will not fit in this computer's memory: %2. Download it anyway?")
+                .replace("%1", entry.name)
+                .replace("%2", fit.reason),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self._engine.download(entry.id)
+        self._progress.pop(entry.id, None)
+        self.refresh()
+
+    def cancel_selected(self) -> None:
+        if (entry := self._selected_entry()) is not None:
+            self._engine.cancel_download(entry.id)
+
+    def use_selected(self) -> None:
+        model = self._selected_installed()
+        if model is None:
+            return
+        if model.kind == "embedder":
+            answer = QMessageBox.question(
+                self,
+                self.tr("Re-index the library?"),
+                self.tr(
+                    "Every passage is embedded again with %1. Questions are answered from the "
+                    "current index until that has finished. Go ahead?"
+                ).replace("%1", model.name),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self._engine.update_settings(self._settings.replace(**{SETTING[model.kind]: model.setting}))
+
+    def remove_selected(self) -> None:
+        model = self._selected_installed()
+        if model is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Remove model"),
+            self.tr("Remove %1 from this computer?").replace("%1", model.name),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self._store.remove(model)
+        except (QuelleError, OSError) as exc:
+            QMessageBox.warning(self, self.tr("Not removed"), str(exc))
+        self.refresh()
+
+    def import_file(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Import a GGUF model"), str(Path.home()), "GGUF (*.gguf)"
+            )
+        if not path:
+            return
+        try:
+            model = self._store.import_gguf(Path(path))
+        except QuelleError as exc:
+            QMessageBox.warning(self, self.tr("Not imported"), str(exc))
+            return
+        self.refresh()
+        self.select(str(model.path))
+
+    # --- the engine's events -----------------------------------------------------------------
+
+    def _download_progressed(self, model_id: str, progress: DownloadProgress) -> None:
+        self._progress[model_id] = progress
+        if model_id == self.selected_id():
+            self.progress.show()
+            self.progress_label.show()
+            self._show_progress(progress)
+
+    def _download_finished(self, model_id: str) -> None:
+        self._progress.pop(model_id, None)
+        self.refresh()
+
+    def _download_failed(self, model_id: str, message: str) -> None:
+        self._progress.pop(model_id, None)
+        self.refresh()
+        if "cancelled" not in message:
+            QMessageBox.warning(self, self.tr("Download failed"), message)
+
+    def _settings_applied(self, settings: Settings) -> None:
+        self._settings = settings
+        self.refresh()
+
+
+def _rows(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    rows = (tree.topLevelItem(i) for i in range(tree.topLevelItemCount()))
+    return [item for item in rows if item is not None]
+
+
+def _size_text(size: int) -> str:
+    if size >= 2**30:
+        return f"{size / 2**30:.1f} GB"
+    return f"{size / 2**20:.0f} MB"

@@ -1,0 +1,135 @@
+"""The window's Models dialog: fit verdicts, downloads with progress, choosing a model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from hub import Hub
+from quelle.core.downloads import MANIFEST, DownloadProgress
+from quelle.core.model_catalog import catalog
+from quelle.core.models import bundled_chat_model_path
+from quelle.ui.window import MainWindow
+from test_window import ANSWER, LOAD, SAMPLE, wait_ready
+
+from conftest import HUB_CHAT
+from fake_engine import FakeEngineLink
+
+
+def row_texts(dialog, kind: str) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    tree = dialog.trees[kind]
+    rows = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    return {r.data(0, 256): [r.text(c) for c in range(tree.columnCount())] for r in rows}
+
+
+def test_the_catalogue_with_verdicts_and_a_download_followed_to_its_use(qtbot, tmp_path: Path):
+    home = tmp_path / "home"
+    link = FakeEngineLink(home)
+    window = MainWindow(home, engine=link)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_models()
+    dialog = window.models_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert "This computer:" in dialog.machine_label.text()
+
+    chat = row_texts(dialog, "chat")
+    assert len(chat) == sum(e.kind == "chat" for e in catalog())
+    assert chat["smollm2-135m-instruct-q4_1"][5] == "In use"
+    for texts in chat.values():
+        assert texts[2].split(" (")[0] in ("runs well", "slow", "won't fit")
+    assert row_texts(dialog, "embedder")["all-minilm-l6-v2"][5] == "In use"
+
+    dialog.select(HUB_CHAT.id)
+    assert dialog.download_button.isEnabled() and not dialog.use_button.isEnabled()
+    dialog.download_button.click()
+    assert link.requests[-1] == ("download", HUB_CHAT.id)
+    assert row_texts(dialog, "chat")[HUB_CHAT.id][5] == "Downloading…"
+    assert dialog.cancel_button.isEnabled() and not dialog.download_button.isEnabled()
+
+    mb = 2**20
+    link.download_progressed.emit(HUB_CHAT.id, DownloadProgress(300 * mb, 676 * mb, 12.5 * mb))
+    assert dialog.progress.isVisible() and dialog.progress.value() == 443
+    label = dialog.progress_label.text()
+    assert "300 MB of 676 MB" in label and "12 MB/s" in label and "30 s left" in label
+
+    # The engine finished: the model is in place, verified.
+    folder = window.paths.models_dir / HUB_CHAT.id
+    folder.mkdir(parents=True)
+    (folder / HUB_CHAT.file).write_bytes(b"GGUF")
+    (folder / MANIFEST).write_text(json.dumps({"entry": {}}))
+    link.finish_download(HUB_CHAT.id)
+    assert row_texts(dialog, "chat")[HUB_CHAT.id][5] == "Downloaded"
+    assert not dialog.progress.isVisible()
+    assert dialog.use_button.isEnabled()
+    dialog.use_button.click()
+    kind, settings = link.requests[-1]
+    assert kind == "settings" and settings.chat_model == str(folder / HUB_CHAT.file)
+    link.settings_applied.emit(settings)
+    assert row_texts(dialog, "chat")[HUB_CHAT.id][5] == "In use"
+    assert not dialog.remove_button.isEnabled()  # not while in use
+    window.close()
+
+
+def test_a_cancelled_download_and_a_bad_import_say_so(qtbot, tmp_path: Path, monkeypatch):
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    home = tmp_path / "home"
+    link = FakeEngineLink(home)
+    window = MainWindow(home, engine=link)
+    qtbot.addWidget(window)
+    window.open_models()
+    dialog = window.models_dialog
+    dialog.select(HUB_CHAT.id)
+    dialog.download_button.click()
+    dialog.cancel_button.click()
+    assert link.requests[-1] == ("cancel download", HUB_CHAT.id)
+    link.finish_download(HUB_CHAT.id, ok=False)
+    assert row_texts(dialog, "chat")[HUB_CHAT.id][5] == ""
+    assert warnings == []  # cancelling is no failure
+
+    text_file = tmp_path / "notes.gguf"
+    text_file.write_text("not a model")
+    dialog.import_file(str(text_file))
+    assert warnings and "is not a GGUF model file" in warnings[0]
+    dialog.import_file(str(bundled_chat_model_path()))
+    imported = row_texts(dialog, "chat")[str(bundled_chat_model_path())]
+    assert imported[5] == "Imported"
+    window.close()
+
+
+@pytest.mark.slow
+def test_download_in_the_window_and_the_next_answer_comes_from_it(
+    qtbot, open_window, tmp_path: Path, hub: Hub
+):
+    """The real engine downloads from the stand-in hub; the next answer uses the new file."""
+    window = open_window(tmp_path / "home")
+    wait_ready(qtbot, window)
+    window.add_paths([str(SAMPLE)])
+    qtbot.waitUntil(
+        lambda: [r.state for r in window.library_panel.rows()] == ["ready"], timeout=LOAD
+    )
+    window.open_models()
+    dialog = window.models_dialog
+    dialog.select(HUB_CHAT.id)
+    dialog.download_button.click()
+    qtbot.waitUntil(
+        lambda: row_texts(dialog, "chat")[HUB_CHAT.id][5] == "Downloaded", timeout=60_000
+    )
+    assert hub.sent == bundled_chat_model_path().stat().st_size
+    dialog.select(HUB_CHAT.id)
+    dialog.use_button.click()
+    qtbot.waitUntil(lambda: window.settings.chat_model.endswith(HUB_CHAT.file), timeout=10_000)
+    dialog.close()
+
+    window.ask("Does Quelle need an internet connection?")
+    qtbot.waitUntil(lambda: not window.chat.answering, timeout=ANSWER)
+    turn = window.chat.turns()[-1]
+    assert turn.sources and turn.plain_answer()
+    assert turn.saved is not None and "first_token_seconds" in turn.saved.timings
+    from quelle.core.config import load_settings
+
+    assert load_settings(window.paths.settings_file).chat_model.endswith(HUB_CHAT.file)
