@@ -67,7 +67,7 @@ def answer() -> Answer:
         protocol.PassageFound(5, None),
         protocol.DownloadModel(6, "multilingual-e5-small"),
         protocol.DownloadProgressed(
-            6, DownloadProgress(5_000_000, 471_000_000, 2.5e6, "verifying")
+            6, DownloadProgress(5_000, 471_000, 2.5e6, "verifying")
         ),
         protocol.Reindexing(120, 800),
         protocol.Notice("The chat model 'x.gguf' is gone."),
