@@ -52,7 +52,7 @@ class ModelsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Models"))
-        self.resize(900, 560)
+        self.resize(1000, 580)
         self._paths = paths
         self._settings = settings
         self._engine = engine
@@ -184,7 +184,7 @@ class ModelsDialog(QDialog):
 
     def _add_row(self, tree: QTreeWidget, entry: CatalogEntry, fit: Fit, state: str) -> None:
         size = _size_text(entry.size_mb * 2**20)
-        languages = ", ".join(entry.languages[:6]) + ("…" if len(entry.languages) > 6 else "")
+        languages = ", ".join(entry.languages[:5]) + ("…" if len(entry.languages) > 5 else "")
         item = QTreeWidgetItem(
             [entry.name, size, self._verdict_text(fit), languages, entry.licence, state]
         )
