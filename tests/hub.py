@@ -76,6 +76,22 @@ def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
                 return self._file(file.read_bytes())
             self._send(404, b"not found")
 
+        def do_HEAD(self) -> None:  # noqa: N802 (huggingface_hub's own client asks first)
+            path = unquote(urlsplit(self.path).path)
+            repo, _, rest = path[1:].partition("/resolve/")
+            file = hub.repos.get(repo, {}).get(rest.split("/", 1)[-1])
+            if file is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            data = file.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("ETag", '"' + hashlib.sha256(data).hexdigest() + '"')
+            self.send_header("X-Repo-Commit", COMMIT)
+            self.end_headers()
+
         def _send(self, status: int, body: bytes) -> None:
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

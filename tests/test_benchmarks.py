@@ -44,3 +44,12 @@ def test_abstention_benchmark_smoke():
     mixed = table["all/all"]["quelle"]
     assert mixed["answerable"] > 0 and mixed["unanswerable"] > 0
     assert mixed["wrong_abstentions"] <= 0.2
+
+
+def test_download_benchmark_smoke(tmp_path):  # type: ignore[no-untyped-def]
+    out = tmp_path / "downloads.json"
+    printed = run("downloads.py", "--runs", "1", "--out", str(out))
+    assert "hf_hub_download" in printed
+    figures = json.loads(out.read_text())
+    assert figures["resumed_file_verified"] is True
+    assert 1.0 <= figures["resumed_bytes_served_to_file_size"] < 1.1  # the rest, not all again
