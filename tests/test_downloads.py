@@ -108,3 +108,24 @@ def test_an_embedder_download_takes_the_model_files_and_loads(hub: Hub, tmp_path
 
     vectors = Embedder(folder, EMBEDDER.id).embed(["Wie hoch war der Umsatz?"], query=True)
     assert len(vectors[0]) == 384
+
+
+def test_pytorch_weights_come_only_where_no_safetensors_hold_them(hub: Hub, tmp_path: Path) -> None:
+    from quelle.core.downloads import fetch_plan
+
+    def files(names: list[str]) -> dict[str, Path]:
+        for name in names:
+            (tmp_path / name.replace("/", "_")).write_bytes(b"x" * 10)
+        return {name: tmp_path / name.replace("/", "_") for name in names}
+
+    both = ["config.json", "model.safetensors", "pytorch_model.bin", "onnx/model.onnx", "README.md"]
+    hub.add_repo(EMBEDDER.repo, files(both))
+    assert sorted(f.path for f in fetch_plan(EMBEDDER).files) == [
+        "config.json",
+        "model.safetensors",
+    ]
+    hub.add_repo(EMBEDDER.repo, files(["config.json", "pytorch_model.bin", "tf_model.h5"]))
+    assert sorted(f.path for f in fetch_plan(EMBEDDER).files) == [
+        "config.json",
+        "pytorch_model.bin",
+    ]

@@ -66,9 +66,7 @@ def answer() -> Answer:
         protocol.UpdateSettings(4, Settings(temperature=0.55)),
         protocol.PassageFound(5, None),
         protocol.DownloadModel(6, "multilingual-e5-small"),
-        protocol.DownloadProgressed(
-            6, DownloadProgress(5_000, 471_000, 2.5e6, "verifying")
-        ),
+        protocol.DownloadProgressed(6, DownloadProgress(5_000, 471_000, 2.5e6, "verifying")),
         protocol.Reindexing(120, 800),
         protocol.Notice("The chat model 'x.gguf' is gone."),
     ],

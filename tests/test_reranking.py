@@ -310,3 +310,31 @@ def test_importing_the_stage_loads_no_heavy_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_a_downloaded_reranker_chosen_by_the_user_reorders_retrieval(
+    tiny_model: Path,
+    hub,
+    home: Path,  # type: ignore[no-untyped-def]
+):
+    from quelle.core.downloads import Download
+    from quelle.core.library import Library
+    from quelle.core.model_catalog import entry
+    from quelle.core.model_store import ModelStore
+
+    catalogued = entry("ms-marco-minilm-l-6-v2")
+    assert catalogued is not None
+    hub.add_folder(catalogued.repo, tiny_model)
+    library = Library(home)
+    Download(catalogued, library.paths.models_dir).run()
+    model = ModelStore(library.paths.models_dir).find(catalogued.id)
+    assert model is not None and model.kind == "reranker"
+    notes = home.parent / "notes.md"
+    notes.write_text("# Bread\nKnead the dough.\n\n# Tides\nThe moon pulls the sea.", "utf-8")
+    library.ingest([notes])
+    assert library.search("moon sea").rerank_seconds is None  # no re-ranker yet
+    library.update_settings(library.settings.replace(reranker_model=model.setting))
+    retrieval = library.search("moon sea")
+    assert retrieval.rerank_seconds is not None and retrieval.hits
+    library.close()

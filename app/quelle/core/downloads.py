@@ -38,8 +38,9 @@ CHUNK = 1 << 20
 DISK_MARGIN = 200 * 2**20
 
 # What a sentence-transformers model folder needs; the rest of a repository (ONNX, OpenVINO,
-# TensorFlow, duplicate PyTorch weights) is left on the hub.
-_WANTED_SUFFIXES = (".json", ".txt", ".model", ".safetensors")
+# TensorFlow weights) is left on the hub, and PyTorch's .bin weights too where safetensors
+# hold the same.
+_WANTED_SUFFIXES = (".json", ".txt", ".model", ".safetensors", ".bin")
 _SKIPPED_FOLDERS = ("onnx", "openvino", "tf", "flax", "coreml")
 
 
@@ -133,6 +134,12 @@ def fetch_plan(entry: CatalogEntry) -> DownloadPlan:
                     sibling.rfilename, int(sibling.size or 0), git_sha1=sibling.blob_id or ""
                 )
             )
+    safetensors = {PurePosixPath(f.path).parent for f in files if f.path.endswith(".safetensors")}
+    files = [
+        f
+        for f in files
+        if not (f.path.endswith(".bin") and PurePosixPath(f.path).parent in safetensors)
+    ]
     if not files:
         raise DownloadError(f"'{entry.repo}' on the hub has none of the files {entry.name} needs.")
     if not info.sha:

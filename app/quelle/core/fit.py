@@ -127,8 +127,9 @@ def _measure_bundled() -> float | None:
         return None
     messages = [{"role": "user", "content": "Count from one to forty in words."}]
     rates = [  # the best of three: the first pays for warming up, others for a busy moment
-        generator.stream(messages, SamplingParams(temperature=0.0, max_tokens=64))
-        .timings.tokens_per_second
+        generator.stream(
+            messages, SamplingParams(temperature=0.0, max_tokens=64)
+        ).timings.tokens_per_second
         for _ in range(3)
     ]
     return round(max(rates), 1) or None
