@@ -116,3 +116,28 @@ def test_a_switch_cut_off_goes_on_after_a_restart(
     assert restarted._vector_store().count() == restarted.catalog.passage_count()
     assert len(collections(restarted)) == 1
     restarted.close()
+
+
+def test_a_deleted_embedder_is_named_and_choosing_another_recovers(
+    home: Path, tmp_path: Path, other_embedder: Path
+) -> None:
+    import shutil
+
+    from quelle.core.errors import ModelError
+
+    mine = tmp_path / "models" / other_embedder.name
+    shutil.copytree(other_embedder, mine)
+    library = library_with_passages(home, tmp_path)
+    library.update_settings(library.settings.replace(embedding_model=str(mine)))
+    assert library.switch_embedder()
+    library.close()
+    shutil.rmtree(mine)  # the user deleted the model the index was built with
+
+    library = Library(home)
+    with pytest.raises(ModelError, match="is gone"):
+        library.search("tides site")
+    library.update_settings(library.settings.replace(embedding_model=""))  # the built-in one
+    assert library.switch_embedder()
+    assert "tides" in library.search("tides measurement site").hits[0].passage.path
+    assert library._vector_store().count() == library.catalog.passage_count()
+    library.close()

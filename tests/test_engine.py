@@ -214,3 +214,26 @@ def test_a_new_embedder_reindexes_in_the_engine_and_is_kept(
     assert not library.switch_pending
     assert library.embedder().model_id == other_embedder.name
     library.close()
+
+
+def test_a_chat_model_gone_from_disk_is_replaced_and_the_client_told(
+    engines: Engines, tmp_path: Path
+):
+    from quelle.core import protocol
+    from quelle.core.config import Settings, load_settings, save_settings
+
+    gone = tmp_path / "models" / "deleted.gguf"
+    save_settings(Settings(chat_model=str(gone)), engines.paths.settings_file)
+    engines.start()
+    client = engines.client()
+    notices: list[str] = []
+    deadline = time.monotonic() + 120
+    while not notices:
+        assert time.monotonic() < deadline
+        if client._conn.poll(0.5):
+            event = protocol.decode(client._conn.recv_bytes())
+            if isinstance(event, protocol.Notice):
+                notices.append(event.message)
+    assert str(gone) in notices[0] and "built-in model" in notices[0]
+    assert load_settings(engines.paths.settings_file).chat_model == ""
+    client.close()

@@ -133,3 +133,22 @@ def test_download_in_the_window_and_the_next_answer_comes_from_it(
     from quelle.core.config import load_settings
 
     assert load_settings(window.paths.settings_file).chat_model.endswith(HUB_CHAT.file)
+
+
+def test_the_window_shows_a_reindex_and_tells_of_a_replaced_model(qtbot, tmp_path, monkeypatch):
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
+    link = FakeEngineLink(tmp_path / "home")
+    window = MainWindow(tmp_path / "home", engine=link)
+    qtbot.addWidget(window)
+    link.models_loaded.emit()
+    link.reindexing.emit(640, 12262)
+    assert window.model_status.text() == "Re-indexing with the new embedder: 640 of 12,262 passages"
+    window.ask("Where does the team holiday go?")
+    assert link.asked()  # questions still go out meanwhile
+    link.reindexing.emit(12262, 12262)
+    assert window.model_status.text() == "Models ready"
+    assert window.statusBar().currentMessage() == "The library now uses the new embedder."
+    link.notice.emit("The chat model 'x.gguf' is gone; Quelle answers with its built-in model.")
+    assert told == ["The chat model 'x.gguf' is gone; Quelle answers with its built-in model."]
+    window.close()

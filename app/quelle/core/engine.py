@@ -122,6 +122,7 @@ class Engine:
         self._stopping = threading.Event()
         self._last_seen = time.monotonic() + FIRST_CLIENT_SECONDS - IDLE_SECONDS
         self._last_documents = 0.0
+        self._unheard: list[Notice] = []  # notices from before any client was connected
         self._workers = [
             threading.Thread(target=self._answer_loop, name="quelle-answers"),
             threading.Thread(target=self._ingest_loop, name="quelle-ingestion"),
@@ -187,6 +188,9 @@ class Engine:
             with self._clients_lock:
                 self._clients.append(client)
                 log.info("A client connected (%d connected)", len(self._clients))
+                unheard, self._unheard = self._unheard, []
+            for notice in unheard:
+                client.send(notice)
             threading.Thread(
                 target=self._listen, args=(client,), name="quelle-client", daemon=True
             ).start()
@@ -345,6 +349,10 @@ class Engine:
         """What the library wants the user to hear (a missing model it replaced), with the
         settings that changed because of it."""
         notices = self.library.take_notices()
+        with self._clients_lock:
+            if not self._clients:
+                self._unheard += [Notice(n) for n in notices]
+                return
         for notice in notices:
             self._broadcast(Notice(notice))
         if notices:

@@ -20,7 +20,7 @@ from quelle.core.catalog import Catalog, DocumentInfo, Passage
 from quelle.core.citations import Attribution, attribute
 from quelle.core.config import Settings, load_settings, save_settings
 from quelle.core.embedding import Embedder, TextEmbedder
-from quelle.core.errors import IndexMismatch, QuelleError
+from quelle.core.errors import IndexMismatch, ModelError, QuelleError
 from quelle.core.generation import Generator, SamplingParams, Timings
 from quelle.core.ingestion import Ingestor, IngestReport, Progress, find_document, with_header
 from quelle.core.language import detect_language
@@ -167,6 +167,12 @@ class Library:
                     raise IndexMismatch(
                         f"This library was indexed with '{recorded}', but '{model_id}' is selected."
                     )
+                if setting and not embedder_path(setting).is_dir():
+                    raise ModelError(
+                        f"The embedding model this library was indexed with is gone ({setting})."
+                        " Download it again, or choose another embedder in Models: the library"
+                        " is then indexed again with it."
+                    )
                 self._embedder = _load_embedder(setting)
             return self._embedder
 
@@ -200,14 +206,16 @@ class Library:
         if not self.switch_pending:
             return True
         catalog = self.catalog
-        old = self._vector_store()
         collection = catalog.get_meta("switch_collection") or ""
         if catalog.get_meta("switch_path") != target or not collection:
             collection = f"passages-{uuid.uuid4().hex[:8]}"
             catalog.set_metas({"switch_path": target, "switch_collection": collection})
-            old.drop_others(keep=[collection])
+        # The old embedder is not needed: a library whose embedder was deleted recovers so.
         embedder = _load_embedder(target)
-        store = VectorStore(old.folder, embedder.model_id, embedder.dimension, collection)
+        store = VectorStore(
+            self.paths.index_dir / "chroma", embedder.model_id, embedder.dimension, collection
+        )
+        store.drop_others(keep=[self._indexed_with()[1]])  # an earlier switch given up
         self._switching = store
         try:
             ids = catalog.all_passage_ids()

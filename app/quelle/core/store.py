@@ -56,7 +56,6 @@ class VectorStore:
             path=str(folder), settings=ChromaSettings(anonymized_telemetry=False)
         )
         self.name = name
-        self.folder = folder
         self._collection = self._client.get_or_create_collection(
             name,
             metadata={"hnsw:space": "cosine", "embedding_model": model_id, "dimension": dimension},
