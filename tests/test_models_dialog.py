@@ -142,13 +142,16 @@ def test_the_window_shows_a_reindex_and_tells_of_a_replaced_model(qtbot, tmp_pat
     window = MainWindow(tmp_path / "home", engine=link)
     qtbot.addWidget(window)
     link.models_loaded.emit()
+    window.open_models()
     link.reindexing.emit(640, 12262)
     assert window.model_status.text() == "Re-indexing with the new embedder: 640 of 12,262 passages"
+    assert row_texts(window.models_dialog, "embedder")["all-minilm-l6-v2"][5] == "Indexing: 5 %"
     window.ask("Where does the team holiday go?")
     assert link.asked()  # questions still go out meanwhile
     link.reindexing.emit(12262, 12262)
     assert window.model_status.text() == "Models ready"
     assert window.statusBar().currentMessage() == "The library now uses the new embedder."
+    assert row_texts(window.models_dialog, "embedder")["all-minilm-l6-v2"][5] == "In use"
     link.notice.emit("The chat model 'x.gguf' is gone; Quelle answers with its built-in model.")
     assert told == ["The chat model 'x.gguf' is gone; Quelle answers with its built-in model."]
     window.close()

@@ -19,6 +19,7 @@ from quelle.core.catalog import DocumentInfo
 from quelle.core.client import open_library
 from quelle.core.config import Settings, load_settings, save_settings
 from quelle.core.conversations import ConversationStore, turn_from_answer
+from quelle.core.models import bundled_chat_model_path
 from quelle.core.paths import Paths
 from quelle.ui.chat_view import (
     UNSUPPORTED_TIP,
@@ -566,6 +567,11 @@ def test_a_terminal_works_on_the_library_the_window_has_open(
     assert turn.sources and turn.sources[0].name == "holiday.txt"
     assert quelle("remove", "holiday.txt").returncode == 0
     qtbot.waitUntil(lambda: window.library_panel.rows() == [], timeout=10_000)
+    # A model chosen in the terminal is the window's choice too.
+    imported = tmp_path / "mine.gguf"
+    shutil.copy(bundled_chat_model_path(), imported)
+    assert quelle("models", "use", str(imported)).returncode == 0
+    qtbot.waitUntil(lambda: window.settings.chat_model == str(imported), timeout=10_000)
 
 
 def test_a_lost_engine_fails_only_the_answer_in_flight(qtbot, tmp_path: Path):

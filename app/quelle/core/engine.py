@@ -211,9 +211,9 @@ class Engine:
             self._clients.remove(client)
             log.info("A client left (%d connected)", len(self._clients))
 
-    def _broadcast(self, event: Event) -> None:
+    def _broadcast(self, event: Event, but: _Client | None = None) -> None:
         with self._clients_lock:
-            clients = list(self._clients)
+            clients = [c for c in self._clients if c is not but]
         for client in clients:
             client.send(event)
 
@@ -258,9 +258,10 @@ class Engine:
                 if removed:
                     self._documents_changed()
             case UpdateSettings():
-                self._reply(
+                if self._reply(
                     client, message.request, lambda: self._update(message), "Saving the settings"
-                )
+                ):  # the other clients (a window beside `quelle models use`) learn of it too
+                    self._broadcast(SettingsApplied(0, message.settings), but=client)
                 if self.library.switch_pending:
                     self._jobs.put(SWITCH)
             case DownloadModel():

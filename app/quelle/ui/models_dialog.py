@@ -60,6 +60,7 @@ class ModelsDialog(QDialog):
         self._machine: Machine = this_machine()
         self._rate = bundled_decode_rate(paths.cache_dir, measure=False)
         self._progress: dict[str, DownloadProgress] = {}
+        self._reindexed: tuple[int, int] | None = None  # passages done, total, while switching
 
         self.machine_label = QLabel(self._machine_text())
         self.machine_label.setWordWrap(True)
@@ -132,6 +133,7 @@ class ModelsDialog(QDialog):
         engine.download_finished.connect(self._download_finished)
         engine.download_failed.connect(self._download_failed)
         engine.settings_applied.connect(self._settings_applied)
+        engine.reindexing.connect(self._reindexing)
         self.refresh()
 
     # --- what is shown ---------------------------------------------------------------------
@@ -161,6 +163,11 @@ class ModelsDialog(QDialog):
                 have = entry.bundled or any(m.id == entry.id for m in installed)
                 if in_use is not None and in_use.id == entry.id:
                     state = self.tr("In use")
+                    if kind == "embedder" and self._reindexed is not None:
+                        done, total = self._reindexed
+                        state = self.tr("Indexing: %1 %").replace(
+                            "%1", str(100 * done // max(1, total))
+                        )
                 elif entry.id in downloading:
                     state = self.tr("Downloading…")
                 elif have:
@@ -376,6 +383,10 @@ class ModelsDialog(QDialog):
         self.refresh()
         if "cancelled" not in message:
             QMessageBox.warning(self, self.tr("Download failed"), message)
+
+    def _reindexing(self, done: int, total: int) -> None:
+        self._reindexed = (done, total) if done < total else None
+        self.refresh()
 
     def _settings_applied(self, settings: Settings) -> None:
         self._settings = settings
