@@ -22,20 +22,19 @@ from quelle.core.config import Settings, load_settings, save_settings
 from quelle.core.embedding import Embedder, TextEmbedder
 from quelle.core.errors import IndexMismatch, ModelError, QuelleError
 from quelle.core.generation import Generator, SamplingParams, Timings
-from quelle.core.ingestion import Ingestor, IngestReport, Progress, find_document, with_header
+from quelle.core.ingestion import Ingestor, IngestReport, Progress, find_document
 from quelle.core.language import detect_language
 from quelle.core.models import chat_model_path, embedder_id, embedder_languages, embedder_path
 from quelle.core.offline import enforce_offline
 from quelle.core.owner import OwnerLock
 from quelle.core.paths import Paths
 from quelle.core.prompts import NO_ANSWER, Turn, excerpt, fit_messages, retrieval_query
+from quelle.core.reembedding import reembed
 from quelle.core.reranking import PassageScorer
 from quelle.core.retrieval import Hit, Mode, Retrieval, Retriever
 from quelle.core.store import COLLECTION, VectorStore
 
 log = logging.getLogger(__name__)
-
-SWITCH_BATCH = 64  # passages re-embedded per step of an embedder switch
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,28 +217,13 @@ class Library:
         store.drop_others(keep=[self._indexed_with()[1]])  # an earlier switch given up
         self._switching = store
         try:
-            ids = catalog.all_passage_ids()
-            for begin in range(0, len(ids), SWITCH_BATCH):
-                if (cancel is not None and cancel.is_set()) or (
-                    self._settings.embedding_model != target  # the user changed their mind
-                ):
-                    return False
-                batch = ids[begin : begin + SWITCH_BATCH]
-                have = store.existing(batch)
-                todo = catalog.passages(p for p in batch if p not in have)
-                by_doc: dict[str, list[Passage]] = {}
-                for passage in todo.values():
-                    by_doc.setdefault(passage.doc_id, []).append(passage)
-                for doc_id, passages in by_doc.items():
-                    texts = [with_header(p.title, p.text) for p in passages]
-                    store.add(
-                        [p.passage_id for p in passages],
-                        embedder.embed(texts),
-                        doc_id,
-                        [p.page for p in passages],
-                    )
-                if on_progress:
-                    on_progress(min(begin + SWITCH_BATCH, len(ids)), len(ids))
+
+            def stop() -> bool:  # asked to, or the user chose yet another embedder
+                stopped = cancel is not None and cancel.is_set()
+                return stopped or self._settings.embedding_model != target
+
+            if not reembed(catalog, store, embedder, on_progress, stop):
+                return False
             with self._load_lock:
                 catalog.set_metas(
                     {
@@ -355,10 +339,11 @@ class Library:
         s = self._settings
         if mode is None:
             mode = "reranked" if s.reranker_model else "fused" if s.hybrid_search else "dense"
-        embedder = self.embedder()
+        with self._load_lock:  # a pair from the same index, even as an embedder switch ends
+            embedder, store = self.embedder(), self._vector_store()
         retriever = Retriever(
             self.catalog,
-            self._vector_store(),
+            store,
             embedder,
             embedder_languages(embedder.model_id),
             self.reranker() if mode == "reranked" else None,

@@ -119,6 +119,12 @@ class VectorStore:
     def count(self) -> int:
         return self._collection.count()
 
+    def keep_only(self, ids: set[str]) -> None:
+        """Delete every vector whose passage is not in `ids`."""
+        stale = [pid for pid in self._collection.get(include=[])["ids"] if pid not in ids]
+        if stale:
+            self._collection.delete(ids=stale)
+
     def drop_others(self, keep: Sequence[str]) -> None:
         """Delete the collections of embedders no longer used (a switch that was given up,
         or the old index after a switch)."""
