@@ -31,6 +31,7 @@ from multiprocessing.connection import Connection, Listener
 from pathlib import Path
 
 from quelle.core import owner
+from quelle.core.commands import quelle_command
 from quelle.core.downloads import Download, DownloadProgress
 from quelle.core.errors import QuelleError, bug_message
 from quelle.core.ingestion import JobStop, Progress
@@ -450,8 +451,9 @@ class Engine:
             client.send(Failed(message.request, f"'{message.model_id}' is not in the catalogue."))
             return
         models_dir = self.library.paths.models_dir
-        command = [sys.executable, "-m", "quelle", "models", "download", found.id]
-        command += ["--json", "--into", str(models_dir)]
+        command = quelle_command(
+            "models", "download", found.id, "--json", "--into", str(models_dir)
+        )
         child = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import logging
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -22,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from quelle.core import protocol
 from quelle.core.client import connect
+from quelle.core.commands import quelle_command
 from quelle.core.config import Settings
 from quelle.core.paths import Paths
 from quelle.core.prompts import Turn
@@ -208,9 +208,7 @@ class EngineLink(QObject):
                     )
                 )
                 return
-        command = [sys.executable, "-m", "quelle", "engine", "--until-idle"]
-        if self._home:
-            command[3:3] = ["--home", self._home]
+        command = quelle_command("engine", "--until-idle", home=self._home)
         self._started = time.monotonic()
         self._process = subprocess.Popen(
             command,
