@@ -162,3 +162,13 @@ def test_all_twenty_filings_then_the_apple_question(home: Path):
     answer, _, sources = ask.stdout.partition("\nSources:\n")
     assert answer.strip()
     assert f"2022 Q3 AAPL.pdf, page {APPLE_INCOME_STATEMENT_PAGE}" in sources
+
+
+def test_a_file_given_alone_opens_the_window_with_it(tmp_path: Path):
+    """As a file manager's "Open with Quelle" runs it."""
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4")
+    assert cli._with_command([str(report)]) == ["gui", str(report)]
+    assert cli._with_command(["--home", str(tmp_path), str(report)])[2:] == ["gui", str(report)]
+    assert cli._with_command(["ask", str(report)]) == ["ask", str(report)]
+    assert cli._with_command(["docs"]) == ["docs"]

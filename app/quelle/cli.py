@@ -32,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"quelle {__version__}")
     parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that this installation works (models, a library, a cited answer) and exit",
+    )
+    parser.add_argument(
         "--home",
         metavar="DIR",
         help="keep the library, settings and logs in DIR (also: QUELLE_HOME)",
@@ -52,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
 
     add_models_parser(commands)
 
-    commands.add_parser("gui", help="open the window (the default)")
+    gui = commands.add_parser("gui", help="open the window (the default), adding any PATHs")
+    gui.add_argument("paths", nargs="*", metavar="PATH")
 
     engine = commands.add_parser(
         "engine", help="serve the library to the window and other commands (the window starts it)"
@@ -65,12 +71,34 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _with_command(argv: Sequence[str]) -> list[str]:
+    """`quelle report.pdf` (as a file manager's "Open with" runs it) means `quelle gui
+    report.pdf`."""
+    argv = list(argv)
+    for i, arg in enumerate(argv):
+        if arg == "--home":
+            continue
+        if i and argv[i - 1] == "--home" or arg.startswith("-"):
+            continue
+        if arg not in COMMANDS and Path(arg).exists():
+            argv.insert(i, "gui")
+        break
+    return argv
+
+
+COMMANDS = ("ingest", "ask", "docs", "remove", "models", "gui", "engine")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_with_command(sys.argv[1:] if argv is None else argv))
+    if args.self_test:
+        from quelle.self_test import run as self_test
+
+        return self_test()
     if args.command in (None, "gui"):
         from quelle.ui.app import run
 
-        return run(args.home)
+        return run(args.home, getattr(args, "paths", []))
     from quelle.core.client import open_library
     from quelle.core.logs import setup_logging
     from quelle.core.paths import Paths
