@@ -14,6 +14,11 @@ qt_libs=(libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0
          libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0
          libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
          libxcb-xkb1 libnss3 fonts-dejavu-core xvfb)
+# The test suite also validates the desktop files (packaging/test-packages.txt).
+if [[ -n "$extras" && -f packaging/test-packages.txt ]]; then
+    mapfile -t test_pkgs < <(grep -v '^#' packaging/test-packages.txt | grep .)
+    qt_libs+=("${test_pkgs[@]}")
+fi
 if command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
     missing=()
     for pkg in "${qt_libs[@]}"; do
@@ -55,4 +60,6 @@ if [[ ! -f "$stamp" ]]; then
     .venv/bin/python -m pip install -q -e ".${extras}"
     touch "$stamp"
 fi
+# The window's translations, compiled from app/quelle/i18n/*.ts (quick, so every time).
+if [[ -f packaging/build_translations.sh ]]; then bash packaging/build_translations.sh; fi
 echo "Quelle is installed in .venv"

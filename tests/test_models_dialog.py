@@ -12,6 +12,7 @@ from hub import Hub
 from quelle.core.downloads import MANIFEST, DownloadProgress
 from quelle.core.model_catalog import catalog
 from quelle.core.models import bundled_chat_model_path
+from quelle.ui.numbers import number
 from quelle.ui.window import MainWindow
 from test_window import ANSWER, LOAD, SAMPLE, wait_ready
 
@@ -144,7 +145,8 @@ def test_the_window_shows_a_reindex_and_tells_of_a_replaced_model(qtbot, tmp_pat
     link.models_loaded.emit()
     window.open_models()
     link.reindexing.emit(640, 12262)
-    assert window.model_status.text() == "Re-indexing with the new embedder: 640 of 12,262 passages"
+    expected = f"Re-indexing with the new embedder: 640 of {number(12262)} passages"
+    assert window.model_status.text() == expected
     assert row_texts(window.models_dialog, "embedder")["all-minilm-l6-v2"][5] == "Indexing: 5 %"
     window.ask("Where does the team holiday go?")
     assert link.asked()  # questions still go out meanwhile

@@ -48,6 +48,8 @@ class Settings:
     chunk_tokens: int = 200
     chunk_overlap: int = 40
     system_prompt: str = DEFAULT_SYSTEM_PROMPT
+    # the window's language: "de", "en", or "" for the system's
+    language: str = ""
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

@@ -6,7 +6,14 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QLibraryInfo,
+    QLocale,
+    QMessageLogContext,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -17,6 +24,9 @@ log = logging.getLogger("quelle.ui")
 qt_log = logging.getLogger("qt")
 
 ICON = Path(__file__).with_name("quelle.svg")
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "i18n"  # quelle_de.qm, built on install
+LANGUAGES = ("de", "en")
+DESKTOP_ID = "io.github.quelle_app.Quelle"  # packaging/linux: the desktop entry's name
 
 _QT_LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,
@@ -38,7 +48,12 @@ def log_uncaught(kind: type[BaseException], value: BaseException, tb: object) ->
 
 
 def app_icon() -> QIcon:
-    return QIcon(str(ICON))
+    """The SVG master, and the PNG sizes rendered from it (packaging/icons.py) for desktops
+    and themes that pick a fixed size."""
+    icon = QIcon(str(ICON))
+    for png in sorted(ICON.with_name("icons").glob("quelle-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -50,13 +65,35 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("Quelle")
     app.setOrganizationName("Quelle")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("quelle")
+    app.setDesktopFileName(DESKTOP_ID)
     app.setWindowIcon(app_icon())
     return app
 
 
-def run(home: str | Path | None = None) -> int:
-    """Open the window on the library in `home` and run until it is closed."""
+def window_language(setting: str, system: QLocale | None = None) -> str:
+    """The language the window speaks: the setting, else the system's if Quelle has it."""
+    if setting in LANGUAGES:
+        return setting
+    system_language = (system or QLocale.system()).name().split("_")[0]
+    return system_language if system_language in LANGUAGES else "en"
+
+
+def install_translations(app: QApplication, language: str) -> None:
+    """Quelle's own texts and Qt's (standard buttons, dialogs) in `language`; numbers and
+    dates follow it too."""
+    QLocale.setDefault(QLocale(language))
+    qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name, folder in ((f"qtbase_{language}", qt_folder), (f"quelle_{language}", TRANSLATIONS)):
+        translator = QTranslator(app)
+        if translator.load(name, str(folder)):
+            app.installTranslator(translator)
+        elif language != "en":
+            log.warning("No translation %s in %s", name, folder)
+
+
+def run(home: str | Path | None = None, files: list[str] | None = None) -> int:
+    """Open the window on the library in `home` (adding `files`) and run until it is
+    closed."""
     app = make_application()
     qInstallMessageHandler(route_qt_messages)
     sys.excepthook = log_uncaught
@@ -69,11 +106,16 @@ def run(home: str | Path | None = None) -> int:
         return 2
     setup_logging(paths.log_file)
     log.info("Quelle %s starting with home %s", __version__, paths.data_dir.parent)
+    from quelle.core.config import load_settings
+
+    install_translations(app, window_language(load_settings(paths.settings_file).language))
 
     from quelle.ui.window import MainWindow
 
     window = MainWindow(home)
     window.show()
+    if files:
+        window.add_paths([str(Path(f).resolve()) for f in files])
     try:
         return app.exec()
     finally:

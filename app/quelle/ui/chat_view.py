@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 
 from quelle.core.citations import MARKER
 from quelle.core.conversations import SavedSource, SavedTurn
+from quelle.ui.numbers import number
+from quelle.ui.welcome import WelcomePanel
 
 SOURCE_SCHEME = "quelle-source"
 RENDER_INTERVAL_MS = 50
@@ -197,7 +199,7 @@ class SourceCard(QFrame):
             .replace("%3", str(source.page))
         )
         head.setTextFormat(Qt.TextFormat.RichText)
-        relevance = QLabel(self.tr("relevance %1").replace("%1", f"{source.similarity:.2f}"))
+        relevance = QLabel(self.tr("relevance %1").replace("%1", number(source.similarity, 2)))
         _mute(relevance)
         snippet = QLabel(source.snippet)
         snippet.setWordWrap(True)
@@ -370,14 +372,14 @@ class TurnWidget(QFrame):
         parts = []
         if "first_token_seconds" in t:
             parts.append(
-                self.tr("first token %1 s").replace("%1", f"{t['first_token_seconds']:.2f}")
+                self.tr("first token %1 s").replace("%1", number(t["first_token_seconds"], 2))
             )
-            parts.append(self.tr("%1 tokens/s").replace("%1", f"{t['tokens_per_second']:.1f}"))
-            parts.append(self.tr("%1 ms/token").replace("%1", f"{t['ms_per_token']:.0f}"))
+            parts.append(self.tr("%1 tokens/s").replace("%1", number(t["tokens_per_second"], 1)))
+            parts.append(self.tr("%1 ms/token").replace("%1", number(t["ms_per_token"])))
         if "retrieval_seconds" in t:
-            parts.append(self.tr("retrieval %1 s").replace("%1", f"{t['retrieval_seconds']:.2f}"))
+            parts.append(self.tr("retrieval %1 s").replace("%1", number(t["retrieval_seconds"], 2)))
         if "rerank_seconds" in t:
-            parts.append(self.tr("re-ranked in %1 s").replace("%1", f"{t['rerank_seconds']:.2f}"))
+            parts.append(self.tr("re-ranked in %1 s").replace("%1", number(t["rerank_seconds"], 2)))
         if not turn.sources:
             parts.append(self.tr("no passage was relevant"))
         if turn.stopped:
@@ -448,19 +450,8 @@ class ChatView(QWidget):
         self._render_timer.setInterval(RENDER_INTERVAL_MS)
         self._render_timer.timeout.connect(self._render)
 
-        self.placeholder = QLabel(
-            self.tr(
-                "<h3>Ask your documents</h3>"
-                "<p>Add PDFs, Word, Markdown, HTML or text files with <b>Ctrl+O</b>, "
-                "or drop files and folders anywhere on this window.</p>"
-                "<p>Then ask a question below. Every answer lists the passages it comes "
-                "from; click one to see it in its document.</p>"
-            )
-        )
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setTextFormat(Qt.TextFormat.RichText)
-        _mute(self.placeholder)
+        self.placeholder = WelcomePanel()
+        self.sample_requested = self.placeholder.sample_requested
 
         self._content = QWidget()
         self._content.setObjectName("chatContent")
@@ -473,7 +464,7 @@ class ChatView(QWidget):
         self.earlier_button.clicked.connect(self.show_earlier)
         self.earlier_button.hide()
         self._layout.addWidget(self.earlier_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        self._layout.addWidget(self.placeholder)
+        self._layout.addWidget(self.placeholder, 0, Qt.AlignmentFlag.AlignHCenter)
         self._layout.addStretch(1)
 
         self.scroll_area = QScrollArea()

@@ -39,6 +39,7 @@ from quelle.core.model_catalog import KINDS, CatalogEntry, Kind, catalog
 from quelle.core.model_store import SETTING, InstalledModel, ModelStore
 from quelle.core.paths import Paths
 from quelle.ui.engine_link import EngineLink
+from quelle.ui.numbers import number, size_text
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ class ModelsDialog(QDialog):
             text += " " + self.tr(
                 "The built-in chat model writes %1 tokens per second here; the speeds below "
                 "are scaled from it by model size."
-            ).replace("%1", f"{self._rate:.0f}")
+            ).replace("%1", number(self._rate))
         return text
 
     def refresh(self) -> None:
@@ -190,7 +191,7 @@ class ModelsDialog(QDialog):
         self._selection_changed()
 
     def _add_row(self, tree: QTreeWidget, entry: CatalogEntry, fit: Fit, state: str) -> None:
-        size = _size_text(entry.size_mb * 2**20)
+        size = size_text(entry.size_mb * 2**20)
         languages = ", ".join(entry.languages[:5]) + ("…" if len(entry.languages) > 5 else "")
         item = QTreeWidgetItem(
             [entry.name, size, self._verdict_text(fit), languages, entry.licence, state]
@@ -202,7 +203,7 @@ class ModelsDialog(QDialog):
 
     def _add_imported_row(self, tree: QTreeWidget, model: InstalledModel, used: bool) -> None:
         state = self.tr("In use") if used else self.tr("Imported")
-        item = QTreeWidgetItem([model.name, _size_text(model.size_bytes), "", "", "", state])
+        item = QTreeWidgetItem([model.name, size_text(model.size_bytes), "", "", "", state])
         item.setData(0, ID_ROLE, str(model.path))
         item.setToolTip(0, str(model.path))
         tree.addTopLevelItem(item)
@@ -215,7 +216,7 @@ class ModelsDialog(QDialog):
         }[fit.verdict]
         if fit.tokens_per_second:
             rate = fit.tokens_per_second
-            shown = f"{rate:.0f}" if rate >= 10 else f"{rate:.1f}"
+            shown = number(rate) if rate >= 10 else number(rate, 1)
             verdict += " " + self.tr("(about %1 tokens/s)").replace("%1", shown)
         return verdict
 
@@ -272,7 +273,7 @@ class ModelsDialog(QDialog):
         lines = [entry.note, fit.reason[:1].upper() + fit.reason[1:] + "."]
         lines.append(
             self.tr("Reads up to %1 tokens. From %2.")
-            .replace("%1", f"{entry.context:,}")
+            .replace("%1", number(entry.context))
             .replace("%2", entry.repo or self.tr("Quelle itself"))
         )
         return "\n".join(line for line in lines if line)
@@ -285,9 +286,9 @@ class ModelsDialog(QDialog):
         eta = duration_text(p.eta_seconds) if p.eta_seconds is not None else "–"
         self.progress_label.setText(
             self.tr("%1 of %2 at %3/s, %4 left")
-            .replace("%1", _size_text(p.done))
-            .replace("%2", _size_text(p.total))
-            .replace("%3", _size_text(int(p.speed)))
+            .replace("%1", size_text(p.done))
+            .replace("%2", size_text(p.total))
+            .replace("%3", size_text(int(p.speed)))
             .replace("%4", eta)
         )
 
@@ -396,9 +397,3 @@ class ModelsDialog(QDialog):
 def _rows(tree: QTreeWidget) -> list[QTreeWidgetItem]:
     rows = (tree.topLevelItem(i) for i in range(tree.topLevelItemCount()))
     return [item for item in rows if item is not None]
-
-
-def _size_text(size: int) -> str:
-    if size >= 2**30:
-        return f"{size / 2**30:.1f} GB"
-    return f"{size / 2**20:.0f} MB"

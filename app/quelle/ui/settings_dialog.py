@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -121,12 +122,28 @@ class SettingsDialog(QDialog):
         hint = QLabel(
             self.tr(
                 "Larger models answer better but need more memory and time. "
-                "Models with 1–8 billion parameters in Q4_K_M suit most computers."
+                "File → Models… downloads them and says which suit this computer."
             )
         )
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout.addWidget(hint)
+        layout.addSpacing(12)
+        self._language = QComboBox()
+        self._language.setObjectName("language")
+        self._language.addItem(self.tr("As the system"), "")
+        self._language.addItem("Deutsch", "de")
+        self._language.addItem("English", "en")
+        language_label = QLabel(self.tr("&Language of the window:"))
+        language_label.setBuddy(self._language)
+        language_row = QHBoxLayout()
+        language_row.addWidget(language_label)
+        language_row.addWidget(self._language)
+        language_row.addStretch(1)
+        layout.addLayout(language_row)
+        restart = QLabel(self.tr("A new language shows after Quelle is started again."))
+        restart.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        layout.addWidget(restart)
         layout.addStretch(1)
         return page
 
@@ -255,6 +272,7 @@ class SettingsDialog(QDialog):
         self._passages.setValue(settings.passages_per_answer)
         self._hybrid.setChecked(settings.hybrid_search)
         self._prompt.setPlainText(settings.system_prompt)
+        self._language.setCurrentIndex(max(0, self._language.findData(settings.language)))
 
     def settings(self) -> Settings:
         """The settings as edited; the model is the last file that proved to be a GGUF model."""
@@ -270,6 +288,7 @@ class SettingsDialog(QDialog):
             passages_per_answer=self._passages.value(),
             hybrid_search=self._hybrid.isChecked(),
             system_prompt=self._system_prompt(),
+            language=self._language.currentData(),
         )
 
     def _system_prompt(self) -> str:

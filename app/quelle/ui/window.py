@@ -46,6 +46,7 @@ from quelle.ui.chat_view import ChatView
 from quelle.ui.conversations_panel import ConversationsPanel
 from quelle.ui.engine_link import AnswerRequest, EngineLink, IngestJob
 from quelle.ui.library_panel import LibraryPanel
+from quelle.ui.numbers import number
 
 if TYPE_CHECKING:
     from quelle.ui.models_dialog import ModelsDialog
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self._request_conv: int | None = None
         self._job: IngestJob | None = None
         self._pending: list[str] = []
+        self._sample_question = ""  # asked once the sample guide is in the library
         self._closed = False
         self._source_view: SourceView | None = None  # created on first use: QtPdf loads lazily
         self.models_dialog: ModelsDialog | None = None  # kept: downloads outlive its closing
@@ -149,6 +151,7 @@ class MainWindow(QMainWindow):
         self.chat.question_submitted.connect(self.ask)
         self.chat.stop_requested.connect(self.stop_answer)
         self.chat.source_requested.connect(self.open_source)
+        self.chat.sample_requested.connect(self.try_sample)
 
         self.source_panel = QWidget()
         self.source_panel.setObjectName("sourcePanel")
@@ -358,8 +361,8 @@ class MainWindow(QMainWindow):
         self.model_busy.show()
         self.model_status.setText(
             self.tr("Re-indexing with the new embedder: %1 of %2 passages")
-            .replace("%1", f"{done:,}")
-            .replace("%2", f"{total:,}")
+            .replace("%1", number(done))
+            .replace("%2", number(total))
         )
 
     def _notice(self, message: str) -> None:
@@ -490,6 +493,16 @@ class MainWindow(QMainWindow):
             self.library_panel.apply_event(FileEvent(path, "failed", reason))
         self.statusBar().showMessage(message + ".", 15000)
         self._after_job()
+        question, self._sample_question = self._sample_question, ""
+        if question and not report.failed and not report.cancelled:
+            self.ask(question)
+
+    def try_sample(self) -> None:
+        """First run: add the guide that comes with Quelle, then ask a question about it."""
+        from quelle.ui.welcome import SAMPLE_GUIDE
+
+        self._sample_question = self.chat.placeholder.sample_question()
+        self.add_paths([str(SAMPLE_GUIDE)])
 
     def _ingest_failed(self, message: str) -> None:
         self._job = None
@@ -519,6 +532,7 @@ class MainWindow(QMainWindow):
 
     def _documents_changed(self, documents: list[DocumentInfo]) -> None:
         self.library_panel.set_documents(documents)
+        self.chat.placeholder.set_library_empty(not documents)
 
     # --- questions ---
 
