@@ -46,9 +46,47 @@ class Machine:
 
 @dataclass(frozen=True, slots=True)
 class Fit:
+    """A verdict and the numbers behind it; `reason` words them in English (the window words
+    them in its own language)."""
+
     verdict: Verdict
-    reason: str
+    needs_mb: int  # memory to run the model
+    machine: Machine
     tokens_per_second: float | None = None  # chat models: the expected decode rate
+    slower_by: float | None = None  # embedders, re-rankers: cost against the built-in one
+
+    @property
+    def too_big(self) -> bool:
+        return self.verdict == "won't fit"
+
+    @property
+    def short_of_free_memory(self) -> bool:
+        return self.needs_mb > self.machine.available_mb
+
+    @property
+    def reason(self) -> str:
+        gb = _gb
+        if self.too_big:
+            return (
+                f"needs {gb(self.needs_mb)} of memory beside Quelle's {gb(OTHERS_MB)}; "
+                f"this computer has {gb(self.machine.total_mb)}"
+            )
+        parts = []
+        if (rate := self.tokens_per_second) is not None:
+            parts.append(
+                f"about {rate:.0f} tokens/s" if rate >= 10 else f"about {rate:.1f} tokens/s"
+            )
+        if self.slower_by is not None and self.slower_by > 1.5:
+            parts.append(f"about {self.slower_by:.0f}x slower than the built-in model")
+        if self.short_of_free_memory:
+            parts.append(f"needs {gb(self.needs_mb)}, {gb(self.machine.available_mb)} free now")
+        else:
+            parts.append(f"needs {gb(self.needs_mb)} of memory")
+        return "; ".join(parts)
+
+
+def _gb(mb: int) -> str:
+    return f"{mb / 1024:.1f} GB"
 
 
 def this_machine() -> Machine:
@@ -63,38 +101,18 @@ def judge_fit(entry: CatalogEntry, machine: Machine, bundled_rate: float | None)
     """`bundled_rate`: the bundled chat model's measured tokens per second here."""
     needs = entry.memory_mb
     if needs + OTHERS_MB > machine.total_mb:
-        return Fit(
-            "won't fit",
-            f"needs {needs / 1024:.1f} GB of memory beside Quelle's "
-            f"{OTHERS_MB / 1024:.1f} GB; this computer has {machine.total_mb / 1024:.1f} GB",
-        )
-    reasons: list[str] = []
-    slow = False
-    rate = None
+        return Fit("won't fit", needs, machine)
+    rate = ratio = None
+    slow = needs > machine.available_mb
     if entry.kind == "chat":
         reference = bundled("chat")
         if bundled_rate and reference:
             rate = bundled_rate * reference.size_mb / entry.size_mb
-            slow = rate < SLOW_TOKENS_PER_SECOND
-            reasons.append(
-                f"about {rate:.0f} tokens/s" if rate >= 10 else f"about {rate:.1f} tokens/s"
-            )
-    else:
-        reference = bundled(entry.kind) or bundled("embedder")
-        if reference:
-            ratio = entry.params_m / reference.params_m
-            slow = ratio >= SLOW_SIZE_RATIO
-            what = "indexing" if entry.kind == "embedder" else "re-ranking"
-            if ratio > 1.5:
-                reasons.append(f"{what} about {ratio:.0f}x slower than the built-in model")
-    if needs > machine.available_mb:
-        slow = True
-        reasons.append(
-            f"needs {needs / 1024:.1f} GB, {machine.available_mb / 1024:.1f} GB free now"
-        )
-    else:
-        reasons.append(f"needs {needs / 1024:.1f} GB of memory")
-    return Fit("slow" if slow else "runs well", "; ".join(reasons), rate)
+            slow |= rate < SLOW_TOKENS_PER_SECOND
+    elif (reference := bundled(entry.kind) or bundled("embedder")) is not None:
+        ratio = entry.params_m / reference.params_m
+        slow |= ratio >= SLOW_SIZE_RATIO
+    return Fit("slow" if slow else "runs well", needs, machine, rate, ratio)
 
 
 def bundled_decode_rate(cache_dir: Path, measure: bool = True) -> float | None:

@@ -25,6 +25,7 @@ class CatalogEntry:
     context: int  # tokens the model reads at most
     memory_mb: int  # resident memory to run it
     note: str = ""
+    note_de: str = ""  # the note in German, for a German window
     file: str = ""  # chat models: the one GGUF file of the repository
     bundled: bool = False  # ships with Quelle; nothing to download
     dimension: int = 0  # embedders: vector length

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,7 +33,14 @@ from PySide6.QtWidgets import (
 from quelle.core.config import Settings
 from quelle.core.downloads import DownloadProgress
 from quelle.core.errors import QuelleError
-from quelle.core.fit import Fit, Machine, bundled_decode_rate, judge_fit, this_machine
+from quelle.core.fit import (
+    OTHERS_MB,
+    Fit,
+    Machine,
+    bundled_decode_rate,
+    judge_fit,
+    this_machine,
+)
 from quelle.core.ingestion import duration_text
 from quelle.core.model_catalog import KINDS, CatalogEntry, Kind, catalog
 from quelle.core.model_store import SETTING, InstalledModel, ModelStore
@@ -140,7 +147,13 @@ class ModelsDialog(QDialog):
     # --- what is shown ---------------------------------------------------------------------
 
     def _machine_text(self) -> str:
-        text = self.tr("This computer: %1.").replace("%1", self._machine.describe())
+        m = self._machine
+        text = (
+            self.tr("This computer: %1 GB memory (%2 GB free), %3 cores.")
+            .replace("%1", number(m.total_mb / 1024, 1))
+            .replace("%2", number(m.available_mb / 1024, 1))
+            .replace("%3", str(m.cores))
+        )
         if self._rate:
             text += " " + self.tr(
                 "The built-in chat model writes %1 tokens per second here; the speeds below "
@@ -198,7 +211,7 @@ class ModelsDialog(QDialog):
         )
         item.setData(0, ID_ROLE, entry.id)
         item.setForeground(2, QBrush(QColor(VERDICT_COLOURS[fit.verdict])))
-        item.setToolTip(2, fit.reason)
+        item.setToolTip(2, self._reason(fit, entry.kind))
         tree.addTopLevelItem(item)
 
     def _add_imported_row(self, tree: QTreeWidget, model: InstalledModel, used: bool) -> None:
@@ -207,6 +220,40 @@ class ModelsDialog(QDialog):
         item.setData(0, ID_ROLE, str(model.path))
         item.setToolTip(0, str(model.path))
         tree.addTopLevelItem(item)
+
+    def _reason(self, fit: Fit, kind: Kind) -> str:
+        """The numbers behind a verdict, in the window's language."""
+
+        def gb(mb: int) -> str:
+            return number(mb / 1024, 1) + " GB"
+
+        if fit.too_big:
+            return (
+                self.tr("needs %1 of memory beside Quelle's %2; this computer has %3")
+                .replace("%1", gb(fit.needs_mb))
+                .replace("%2", gb(OTHERS_MB))
+                .replace("%3", gb(fit.machine.total_mb))
+            )
+        parts = []
+        if (rate := fit.tokens_per_second) is not None:
+            shown = number(rate) if rate >= 10 else number(rate, 1)
+            parts.append(self.tr("about %1 tokens/s").replace("%1", shown))
+        if fit.slower_by is not None and fit.slower_by > 1.5:
+            slower = (
+                self.tr("indexing about %1× slower than the built-in model")
+                if kind == "embedder"
+                else self.tr("re-ranking about %1× slower than the built-in model")
+            )
+            parts.append(slower.replace("%1", number(fit.slower_by)))
+        if fit.short_of_free_memory:
+            parts.append(
+                self.tr("needs %1, %2 free now")
+                .replace("%1", gb(fit.needs_mb))
+                .replace("%2", gb(fit.machine.available_mb))
+            )
+        else:
+            parts.append(self.tr("needs %1 of memory").replace("%1", gb(fit.needs_mb)))
+        return "; ".join(parts)
 
     def _verdict_text(self, fit: Fit) -> str:
         verdict = {
@@ -270,7 +317,10 @@ class ModelsDialog(QDialog):
         if entry is None:
             return str(installed.path) if installed is not None else ""
         fit = judge_fit(entry, self._machine, self._rate)
-        lines = [entry.note, fit.reason[:1].upper() + fit.reason[1:] + "."]
+        reason = self._reason(fit, entry.kind)
+        german = QLocale().language() == QLocale.Language.German
+        lines = [entry.note_de if german and entry.note_de else entry.note]
+        lines.append(reason[:1].upper() + reason[1:] + ".")
         lines.append(
             self.tr("Reads up to %1 tokens. From %2.")
             .replace("%1", number(entry.context))
@@ -305,7 +355,7 @@ class ModelsDialog(QDialog):
                 self.tr("Download anyway?"),
                 self.tr("%1 will not fit in this computer's memory: %2. Download it anyway?")
                 .replace("%1", entry.name)
-                .replace("%2", fit.reason),
+                .replace("%2", self._reason(fit, entry.kind)),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
