@@ -78,17 +78,20 @@ def window_language(setting: str, system: QLocale | None = None) -> str:
     return system_language if system_language in LANGUAGES else "en"
 
 
-def install_translations(app: QApplication, language: str) -> None:
+def install_translations(app: QApplication, language: str) -> list[QTranslator]:
     """Quelle's own texts and Qt's (standard buttons, dialogs) in `language`; numbers and
-    dates follow it too."""
+    dates follow it too. Returns the translators installed."""
     QLocale.setDefault(QLocale(language))
     qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    installed = []
     for name, folder in ((f"qtbase_{language}", qt_folder), (f"quelle_{language}", TRANSLATIONS)):
         translator = QTranslator(app)
         if translator.load(name, str(folder)):
             app.installTranslator(translator)
+            installed.append(translator)
         elif language != "en":
             log.warning("No translation %s in %s", name, folder)
+    return installed
 
 
 def run(home: str | Path | None = None, files: list[str] | None = None) -> int:

@@ -232,57 +232,56 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        tr = self.tr
         self.add_files_action = self._action(
-            tr("&Add documents…"), self.choose_files, QKeySequence.StandardKey.Open
+            self.tr("&Add documents…"), self.choose_files, QKeySequence.StandardKey.Open
         )
         self.add_folder_action = self._action(
-            tr("Add &folder…"), self.choose_folder, "Ctrl+Shift+O"
+            self.tr("Add &folder…"), self.choose_folder, "Ctrl+Shift+O"
         )
-        self.cancel_action = self._action(tr("&Cancel adding"), self.cancel_ingestion)
+        self.cancel_action = self._action(self.tr("&Cancel adding"), self.cancel_ingestion)
         self.cancel_action.setEnabled(False)
-        self.settings_action = self._action(tr("&Settings…"), self.open_settings, "Ctrl+,")
+        self.settings_action = self._action(self.tr("&Settings…"), self.open_settings, "Ctrl+,")
         self.models_action = self._action(
-            tr("&Models…"), self.open_models, "Ctrl+M", tr("Download and choose models")
+            self.tr("&Models…"), self.open_models, "Ctrl+M", self.tr("Download and choose models")
         )
-        self.quit_action = self._action(tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
 
         self.new_action = self._action(
-            tr("&New conversation"), self.new_conversation, QKeySequence.StandardKey.New
+            self.tr("&New conversation"), self.new_conversation, QKeySequence.StandardKey.New
         )
         self.rename_action = self._action(
-            tr("&Rename conversation"), self.conversations.rename_current, "F2"
+            self.tr("&Rename conversation"), self.conversations.rename_current, "F2"
         )
         self.delete_action = self._action(
-            tr("&Delete conversation"), self.delete_current_conversation
+            self.tr("&Delete conversation"), self.delete_current_conversation
         )
         self.export_action = self._action(
-            tr("&Export as Markdown…"), self.export_current_conversation, "Ctrl+E"
+            self.tr("&Export as Markdown…"), self.export_current_conversation, "Ctrl+E"
         )
-        self.stop_action = self._action(tr("&Stop answer"), self.stop_answer, "Esc")
+        self.stop_action = self._action(self.tr("&Stop answer"), self.stop_answer, "Esc")
         self.stop_action.setEnabled(False)
         self.focus_question_action = self._action(
-            tr("Ask a &question"), self.focus_question, "Ctrl+L"
+            self.tr("Ask a &question"), self.focus_question, "Ctrl+L"
         )
 
         self.remove_action = self._action(
-            tr("&Remove selected documents"), self.library_panel.remove_selected
+            self.tr("&Remove selected documents"), self.library_panel.remove_selected
         )
         self.open_action = self._action(
-            tr("&Open original file"), self.library_panel.open_selected, "Ctrl+Shift+E"
+            self.tr("&Open original file"), self.library_panel.open_selected, "Ctrl+Shift+E"
         )
         self.focus_conversations_action = self._action(
-            tr("Go to &conversations"), self.conversations.list.setFocus, "Ctrl+1"
+            self.tr("Go to &conversations"), self.conversations.list.setFocus, "Ctrl+1"
         )
         self.focus_library_action = self._action(
-            tr("Go to &library"), self.library_panel.tree.setFocus, "Ctrl+2"
+            self.tr("Go to &library"), self.library_panel.tree.setFocus, "Ctrl+2"
         )
         self.close_source_action = self._action(
-            tr("Close &source"), self.close_source, QKeySequence.StandardKey.Close
+            self.tr("Close &source"), self.close_source, QKeySequence.StandardKey.Close
         )
 
         menus = self.menuBar()
-        file_menu = menus.addMenu(tr("&File"))
+        file_menu = menus.addMenu(self.tr("&File"))
         for action in (self.add_files_action, self.add_folder_action, self.cancel_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
@@ -290,16 +289,16 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        conv_menu = menus.addMenu(tr("&Conversation"))
+        conv_menu = menus.addMenu(self.tr("&Conversation"))
         for action in (self.new_action, self.rename_action, self.delete_action, self.export_action):
             conv_menu.addAction(action)
         conv_menu.addSeparator()
         conv_menu.addAction(self.focus_question_action)
         conv_menu.addAction(self.stop_action)
-        library_menu = menus.addMenu(tr("&Library"))
+        library_menu = menus.addMenu(self.tr("&Library"))
         library_menu.addAction(self.open_action)
         library_menu.addAction(self.remove_action)
-        view_menu = menus.addMenu(tr("&View"))
+        view_menu = menus.addMenu(self.tr("&View"))
         for action in (
             self.focus_conversations_action,
             self.focus_library_action,
