@@ -2,15 +2,17 @@
 
 Starts Quelle on a temporary home, adds a few 10-Q filings, asks about Apple's net sales and
 then about a company the filings never mention, waits for the streamed answers, opens the
-first cited Apple source and saves the window as assets/screenshot.png. Runs on the
-offscreen platform unless a display is set.
+first cited Apple source and saves the window as assets/screenshot.png. With `--language de`
+the window speaks German and works on German Wikipedia articles (XQuAD) instead, saved as
+assets/screenshot-de.png. Runs on the offscreen platform unless a display is set.
 
-    .venv/bin/python packaging/screenshot.py [--dark] [--out PATH]
+    .venv/bin/python packaging/screenshot.py [--dark] [--language de] [--out PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -23,7 +25,27 @@ SEC10Q = REPO.parent / "shared" / "eval" / "sec10q" / "docs"
 FILINGS = ["2022 Q3 AAPL.pdf", "2023 Q1 AAPL.pdf", "2022 Q3 NVDA.pdf", "2023 Q1 MSFT.pdf"]
 QUESTION = "What were Apple's total net sales in the third quarter of 2022?"
 ABSENT = "What was Tesla's revenue in 2021?"
+XQUAD_DE = REPO.parent / "shared" / "eval" / "xquad_de" / "corpus.jsonl"
+ARTICLES_DE = {"Super_Bowl_50": "Super Bowl 50", "Rhine": "Rhein", "Martin_Luther": "Martin Luther"}
+QUESTION_DE = "Wie viele Punkte gab die Verteidigung der Panthers ab?"
+ABSENT_DE = "Wie hoch war der Umsatz von Tesla im Jahr 2021?"
 SIZE = (1280, 800)
+
+
+def german_articles(folder: Path) -> list[str]:
+    """A few German Wikipedia articles from XQuAD, one text file each."""
+    texts: dict[str, list[str]] = {}
+    with XQUAD_DE.open(encoding="utf-8") as lines:
+        for line in lines:
+            doc = json.loads(line)
+            if doc["title"] in ARTICLES_DE:
+                texts.setdefault(doc["title"], []).append(doc["text"])
+    paths = []
+    for title, paragraphs in texts.items():
+        path = folder / f"{ARTICLES_DE[title]}.txt"
+        path.write_text("\n\n".join(paragraphs), encoding="utf-8")
+        paths.append(str(path))
+    return paths
 
 
 def dark_palette():  # type: ignore[no-untyped-def]
@@ -58,8 +80,11 @@ def dark_palette():  # type: ignore[no-untyped-def]
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dark", action="store_true", help="use a dark palette")
-    parser.add_argument("--out", default=str(REPO / "assets" / "screenshot.png"))
+    parser.add_argument("--language", choices=("en", "de"), default="en")
+    parser.add_argument("--out")
     args = parser.parse_args()
+    german = args.language == "de"
+    out = args.out or str(REPO / "assets" / ("screenshot-de.png" if german else "screenshot.png"))
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(REPO / "app"))
@@ -67,10 +92,11 @@ def main() -> int:
     from PySide6.QtCore import QDeadlineTimer, QEventLoop, QThread
     from PySide6.QtWidgets import QApplication
 
-    from quelle.ui.app import make_application
+    from quelle.ui.app import install_translations, make_application
     from quelle.ui.window import MainWindow
 
     app = make_application()
+    install_translations(app, args.language)
     app.setStyle("Fusion")
     if args.dark:
         app.setPalette(dark_palette())
@@ -98,19 +124,23 @@ def main() -> int:
         def answered() -> bool:
             return not window.chat.answering
 
-        window.add_paths([str(SEC10Q / name) for name in FILINGS])
+        if german:
+            window.add_paths(german_articles(Path(tmp)))
+        else:
+            window.add_paths([str(SEC10Q / name) for name in FILINGS])
         wait_for(models_ready, 300)
         wait_for(indexed, 900)
         print(f"indexed in {time.monotonic() - started:.0f} s", flush=True)
-        window.chat.input.setPlainText(QUESTION)
+        window.chat.input.setPlainText(QUESTION_DE if german else QUESTION)
         window.chat.submit()
         wait_for(answered, 600)
         turn = window.chat.turns()[-1]
-        window.chat.input.setPlainText(ABSENT)
+        window.chat.input.setPlainText(ABSENT_DE if german else ABSENT)
         window.chat.submit()
         wait_for(answered, 600)
         cited = {int(n) for n in re.findall(r"\[(\d+)\]", turn.saved.answer)}
-        apple = [c for c in turn.cards if c.source.name.endswith("AAPL.pdf")]
+        wanted = "Super Bowl" if german else "AAPL.pdf"
+        apple = [c for c in turn.cards if wanted in c.source.name]
         shown = [c for c in apple if c.n in cited] or apple  # what a reader would click
         if shown:
             window.open_source(turn.index, shown[0].n)
@@ -123,10 +153,10 @@ def main() -> int:
         window.chat.scroll_area.verticalScrollBar().setValue(0)
         app.processEvents()
         image = window.grab()
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        image.save(args.out)
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        image.save(out)
         print(
-            f"saved {args.out} ({image.width()}x{image.height()}); "
+            f"saved {out} ({image.width()}x{image.height()}); "
             f"answers: {[t.plain_answer()[:160] for t in window.chat.turns()]!r}",
             flush=True,
         )

@@ -233,7 +233,7 @@ class SourceCard(QFrame):
         super().keyPressEvent(event)
 
 
-UNSUPPORTED_TIP = "No passage supports this sentence"
+UNSUPPORTED_TIP = "No passage supports this sentence"  # the tooltip's English text
 
 
 class TurnWidget(QFrame):
@@ -314,7 +314,7 @@ class TurnWidget(QFrame):
         style.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
         style.setUnderlineColor(red)
         style.setBackground(ground)
-        style.setToolTip(self.tr(UNSUPPORTED_TIP))
+        style.setToolTip(self.tr("No passage supports this sentence"))
         return style
 
     def finish(self, turn: SavedTurn) -> None:

@@ -105,7 +105,7 @@ class ModelsDialog(QDialog):
         self.progress.setRange(0, 1000)
         self.progress_label = QLabel()
         self.download_button = QPushButton(self.tr("&Download"))
-        self.cancel_button = QPushButton(self.tr("&Cancel download"))
+        self.cancel_button = QPushButton(self.tr("Cance&l download"))
         self.use_button = QPushButton(self.tr("&Use"))
         self.remove_button = QPushButton(self.tr("Re&move"))
         self.import_button = QPushButton(self.tr("&Import GGUF file…"))

@@ -1,0 +1,1257 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US" sourcelanguage="en_US">
+<context>
+    <name>ChatView</name>
+    <message>
+        <location filename="../ui/chat_view.py" line="484"/>
+        <source>Ask a question about your documents…  (Enter sends, Shift+Enter adds a line)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="487"/>
+        <location filename="../ui/chat_view.py" line="611"/>
+        <source>Send</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="582"/>
+        <source>Show earlier questions (%1)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="611"/>
+        <source>Stop</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="613"/>
+        <source>Stop the answer (Esc)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="613"/>
+        <source>Send the question (Enter)</source>
+        <translation></translation>
+    </message>
+</context>
+<context>
+    <name>ConversationsPanel</name>
+    <message>
+        <location filename="../ui/conversations_panel.py" line="34"/>
+        <source>Conversations</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/conversations_panel.py" line="52"/>
+        <source>New</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/conversations_panel.py" line="53"/>
+        <source>New conversation (Ctrl+N)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/conversations_panel.py" line="55"/>
+        <source>Rename</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/conversations_panel.py" line="56"/>
+        <source>Rename (F2)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/conversations_panel.py" line="58"/>
+        <source>Export…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/conversations_panel.py" line="59"/>
+        <source>Export as Markdown with sources (Ctrl+E)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/conversations_panel.py" line="61"/>
+        <source>Delete</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/conversations_panel.py" line="62"/>
+        <source>Delete this conversation (Delete)</source>
+        <translation></translation>
+    </message>
+</context>
+<context>
+    <name>EngineLink</name>
+    <message>
+        <location filename="../ui/engine_link.py" line="206"/>
+        <source>The Quelle engine could not start. Details are in %1.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/engine_link.py" line="319"/>
+        <source>The Quelle engine stopped unexpectedly; it is starting again.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/engine_link.py" line="331"/>
+        <source>Documents it was adding are completed first; add any others again.</source>
+        <translation></translation>
+    </message>
+</context>
+<context>
+    <name>LibraryPanel</name>
+    <message>
+        <location filename="../ui/library_panel.py" line="61"/>
+        <source>Library</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="70"/>
+        <source>Document</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="70"/>
+        <source>State</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="70"/>
+        <source>Pages</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="70"/>
+        <source>Passages</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="91"/>
+        <source>Add…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="92"/>
+        <source>Add documents (Ctrl+O)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="94"/>
+        <source>Add folder…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="96"/>
+        <source>Open</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="97"/>
+        <source>Open the original file (Enter)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="99"/>
+        <source>Remove</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="100"/>
+        <source>Remove from the library (Delete)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="203"/>
+        <source>Queued</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="205"/>
+        <source>Reading…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="208"/>
+        <source>Embedding %1%</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="210"/>
+        <source>Unfinished; completes on start</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="212"/>
+        <source>Failed: %1</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="213"/>
+        <source>Ready</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="255"/>
+        <source>1 document</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="257"/>
+        <source>%1 documents</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="260"/>
+        <source>%1 passages</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="275"/>
+        <source>Some files could not be added; select one to see why.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="277"/>
+        <source>Drop files or folders anywhere on the window to add them.</source>
+        <translation></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../ui/window.py" line="108"/>
+        <location filename="../ui/window.py" line="368"/>
+        <location filename="../ui/window.py" line="381"/>
+        <source>Quelle</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="162"/>
+        <source>Source</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="165"/>
+        <source>Close</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="166"/>
+        <source>Close the source (Ctrl+W)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="191"/>
+        <source>Loading the models…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="208"/>
+        <source>Cancel</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="209"/>
+        <source>Stop adding documents</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="236"/>
+        <source>&amp;Add documents…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="239"/>
+        <source>Add &amp;folder…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="241"/>
+        <source>&amp;Cancel adding</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="243"/>
+        <source>&amp;Settings…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="245"/>
+        <source>&amp;Models…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="245"/>
+        <source>Download and choose models</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="247"/>
+        <source>&amp;Quit</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="250"/>
+        <source>&amp;New conversation</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="253"/>
+        <source>&amp;Rename conversation</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="256"/>
+        <source>&amp;Delete conversation</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="259"/>
+        <source>&amp;Export as Markdown…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="261"/>
+        <source>&amp;Stop answer</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="264"/>
+        <source>Ask a &amp;question</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="268"/>
+        <source>&amp;Remove selected documents</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="271"/>
+        <source>&amp;Open original file</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="274"/>
+        <source>Go to &amp;conversations</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="277"/>
+        <source>Go to &amp;library</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="280"/>
+        <source>Close &amp;source</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="284"/>
+        <source>&amp;File</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="292"/>
+        <source>&amp;Conversation</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="298"/>
+        <source>&amp;Library</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="301"/>
+        <source>&amp;View</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="334"/>
+        <source>Waiting for another Quelle process to finish with this library…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="341"/>
+        <source>Restarting the engine…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="349"/>
+        <location filename="../ui/window.py" line="357"/>
+        <source>Models ready</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="358"/>
+        <source>The library now uses the new embedder.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="362"/>
+        <source>Re-indexing with the new embedder: %1 of %2 passages</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="372"/>
+        <source>%1 is downloaded and verified; choose it in Models.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="379"/>
+        <source>The models could not be loaded</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="410"/>
+        <source>Add documents</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="412"/>
+        <source>Documents (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;All files (*)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="418"/>
+        <source>Add a folder</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="432"/>
+        <source>No documents Quelle can read were found there.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="438"/>
+        <source>The files are added as soon as the models are loaded.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="456"/>
+        <source>Waiting for the models: %1 files</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="465"/>
+        <source>Adding file %1 of %2</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="470"/>
+        <source>about %1 left</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="478"/>
+        <source>Documents added: %1 (%2 passages)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="483"/>
+        <source>already in the library: %1</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="487"/>
+        <source>failed: %1</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="489"/>
+        <source>Stopped adding documents. </source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="524"/>
+        <source>Stopping…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="561"/>
+        <source>Waiting for the models to load…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="615"/>
+        <source>[%1] %2, page %3</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="672"/>
+        <source>Delete conversation</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="673"/>
+        <source>Delete “%1” and all its answers?</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="698"/>
+        <source>Export conversation</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="700"/>
+        <source>Markdown (*.md)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="708"/>
+        <source>Could not write %1: %2</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="713"/>
+        <source>Exported to %1</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="739"/>
+        <source>Settings saved. They apply from the next question on.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="743"/>
+        <source>Settings not saved</source>
+        <translation></translation>
+    </message>
+</context>
+<context>
+    <name>ModelsDialog</name>
+    <message>
+        <location filename="../ui/models_dialog.py" line="62"/>
+        <source>Models</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="78"/>
+        <source>&amp;Chat models</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="79"/>
+        <source>&amp;Embedders</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="80"/>
+        <source>&amp;Re-rankers</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="88"/>
+        <source>Model</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="89"/>
+        <source>Size</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="90"/>
+        <source>On this computer</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="91"/>
+        <source>Languages</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="92"/>
+        <source>Licence</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="93"/>
+        <source>State</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="107"/>
+        <source>&amp;Download</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="108"/>
+        <source>Cance&amp;l download</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="109"/>
+        <source>&amp;Use</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="110"/>
+        <source>Re&amp;move</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="111"/>
+        <source>&amp;Import GGUF file…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="152"/>
+        <source>This computer: %1 GB memory (%2 GB free), %3 cores.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="159"/>
+        <source>The built-in chat model writes %1 tokens per second here; the speeds below are scaled from it by model size.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="179"/>
+        <location filename="../ui/models_dialog.py" line="218"/>
+        <source>In use</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="182"/>
+        <source>Indexing: %1 %</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="186"/>
+        <source>Downloading…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="188"/>
+        <source>Downloaded</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="188"/>
+        <source>Built in</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="190"/>
+        <source>Partly downloaded</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="218"/>
+        <source>Imported</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="232"/>
+        <source>needs %1 of memory beside Quelle&apos;s %2; this computer has %3</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="240"/>
+        <source>about %1 tokens/s</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="243"/>
+        <source>indexing about %1× slower than the built-in model</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="245"/>
+        <source>re-ranking about %1× slower than the built-in model</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="250"/>
+        <source>needs %1, %2 free now</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="255"/>
+        <source>needs %1 of memory</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="260"/>
+        <source>runs well</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="261"/>
+        <source>slow</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="262"/>
+        <source>won&apos;t fit</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="267"/>
+        <source>(about %1 tokens/s)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="325"/>
+        <source>Reads up to %1 tokens. From %2.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="327"/>
+        <source>Quelle itself</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="334"/>
+        <source>Checking the download…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="338"/>
+        <source>%1 of %2 at %3/s, %4 left</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="355"/>
+        <source>Download anyway?</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="356"/>
+        <source>%1 will not fit in this computer&apos;s memory: %2. Download it anyway?</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="377"/>
+        <source>Re-index the library?</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="379"/>
+        <source>Every passage is embedded again with %1. Questions are answered from the current index until that has finished. Go ahead?</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="393"/>
+        <source>Remove model</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="394"/>
+        <source>Remove %1 from this computer?</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="401"/>
+        <source>Not removed</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="407"/>
+        <source>Import a GGUF model</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="414"/>
+        <source>Not imported</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="436"/>
+        <source>Download failed</source>
+        <translation></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="52"/>
+        <source>Settings</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="55"/>
+        <source>&amp;Model</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="56"/>
+        <source>&amp;Generation</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="57"/>
+        <source>R&amp;etrieval</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="58"/>
+        <source>S&amp;ystem prompt</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="82"/>
+        <source>Built-in model (SmolLM2 135M Instruct)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="86"/>
+        <source>A chat model in GGUF format, as made for llama.cpp. Leave empty to use the small model that comes with Quelle.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="91"/>
+        <source>&amp;Choose…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="94"/>
+        <source>Use &amp;built-in model</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="115"/>
+        <source>Chat model &amp;file:</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="124"/>
+        <source>Larger models answer better but need more memory and time. File → Models… downloads them and says which suit this computer.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="134"/>
+        <source>As the system</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="137"/>
+        <source>&amp;Language of the window:</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="144"/>
+        <source>A new language shows after Quelle is started again.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="156"/>
+        <source>How freely the model picks words. Low values (0–0.3) keep answers close to the passages; high values make them more varied and less reliable.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="163"/>
+        <source>Only the most likely words whose probabilities add up to this share are considered. 1 considers all.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="168"/>
+        <source>No limit</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="171"/>
+        <source>Only this many of the most likely next words are considered. 0 means no limit.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="177"/>
+        <source>Discourages the model from repeating itself. 1 means no penalty; above 1.3 answers may avoid words they need.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="182"/>
+        <location filename="../ui/settings_dialog.py" line="189"/>
+        <source> tokens</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="185"/>
+        <source>The longest answer the model may write. A token is about three quarters of a word.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="192"/>
+        <source>How much text the model reads at once: instructions, passages, history and the answer. Larger sizes need more memory.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="201"/>
+        <source>Automatic</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="203"/>
+        <source>CPU threads used to generate answers. Automatic uses one per physical core.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="206"/>
+        <source>&amp;Temperature:</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="207"/>
+        <source>Top-&amp;p:</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="208"/>
+        <source>Top-&amp;k:</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="209"/>
+        <source>Repeat pe&amp;nalty:</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="210"/>
+        <source>Longest &amp;answer:</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="211"/>
+        <source>&amp;Context size:</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="213"/>
+        <source>CPU t&amp;hreads:</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="222"/>
+        <source>How many passages from your documents the model reads for each question. More passages find more, but need a larger context and take longer.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="226"/>
+        <source>Combine &amp;keyword and semantic search</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="230"/>
+        <source>Also match the exact words of the question (names, numbers, codes), not only its meaning. Usually finds better passages.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="234"/>
+        <source>&amp;Passages per answer:</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="244"/>
+        <source>The instructions the model receives before every question.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="246"/>
+        <source>Restore &amp;default</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="249"/>
+        <source>&amp;Instructions for the model:</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="305"/>
+        <source>Choose a chat model</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="307"/>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="352"/>
+        <location filename="../ui/settings_dialog.py" line="355"/>
+        <source>unknown</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="355"/>
+        <source>Quantisation: {0}</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="356"/>
+        <source>Size: {0}</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="357"/>
+        <source>Trained context: {0} tokens</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="360"/>
+        <source>Parameters: {0}</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="362"/>
+        <source>Architecture: {0}</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="369"/>
+        <source>This model was trained for at most {0} tokens; larger sizes give worse answers.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="375"/>
+        <source>The model supports up to {0} tokens.</source>
+        <translation></translation>
+    </message>
+</context>
+<context>
+    <name>SourceCard</name>
+    <message>
+        <location filename="../ui/chat_view.py" line="193"/>
+        <source>Open %1 at page %2</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="196"/>
+        <source>&lt;b&gt;[%1]&lt;/b&gt;&amp;nbsp; %2 · page %3</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="202"/>
+        <source>relevance %1</source>
+        <translation></translation>
+    </message>
+</context>
+<context>
+    <name>SourceView</name>
+    <message>
+        <location filename="../ui/source_view.py" line="340"/>
+        <source>Previous page</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="345"/>
+        <source>Next page</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="348"/>
+        <source>Zoom out (Ctrl+-)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="349"/>
+        <source>Zoom in (Ctrl++)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="351"/>
+        <source>Fit the page width (Ctrl+0)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="351"/>
+        <source>Fit width</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="355"/>
+        <source>Open the file in its usual application</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="357"/>
+        <source>Open original</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="432"/>
+        <source>Choose a citation to see the passage in its source.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="467"/>
+        <source>&apos;{name}&apos; can no longer be found at {folder}. It may have been moved, renamed or deleted.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="480"/>
+        <source>&apos;{name}&apos; could not be shown (see the log file for details).</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="552"/>
+        <source>The file has {count} pages, not {page}; it may have changed since it was indexed.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="589"/>
+        <source>The passage could not be found in this page&apos;s text layer; it is somewhere on this page.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="596"/>
+        <source>The page&apos;s text differs slightly from the indexed text; the parts of the passage found on it are highlighted.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="616"/>
+        <source>&apos;{name}&apos; is protected by a password, so it cannot be shown here. Use “Open original” to view it.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="620"/>
+        <source>&apos;{name}&apos; could not be opened as a PDF; the file may be damaged. Use “Open original” to try another application.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="709"/>
+        <source>page {page} of {count}</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="724"/>
+        <source>This source cannot be shown: {reason}</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="747"/>
+        <source>The passage could not be found in this file; it may have changed since it was indexed.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="755"/>
+        <source>The file&apos;s text differs slightly from the indexed text; the parts of the passage found in it are highlighted.</source>
+        <translation></translation>
+    </message>
+</context>
+<context>
+    <name>TurnWidget</name>
+    <message>
+        <location filename="../ui/chat_view.py" line="260"/>
+        <source>Searching your documents…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="317"/>
+        <source>No passage supports this sentence</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="327"/>
+        <source>Stopped before the first word.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="327"/>
+        <source>No answer.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="334"/>
+        <source>1 sentence is not supported by your documents; it is marked in red.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="337"/>
+        <source>%1 sentences are not supported by your documents; they are marked in red.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="345"/>
+        <source>Sources</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="345"/>
+        <source>Also consulted</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="375"/>
+        <source>first token %1 s</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="377"/>
+        <source>%1 tokens/s</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="378"/>
+        <source>%1 ms/token</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="380"/>
+        <source>retrieval %1 s</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="382"/>
+        <source>re-ranked in %1 s</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="384"/>
+        <source>no passage was relevant</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="386"/>
+        <source>stopped</source>
+        <translation></translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePanel</name>
+    <message>
+        <location filename="../ui/welcome.py" line="21"/>
+        <source>&lt;h2&gt;Ask your documents&lt;/h2&gt;</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/welcome.py" line="25"/>
+        <source>&lt;b&gt;1. Add documents.&lt;/b&gt; Drop PDF, Word, text, Markdown or HTML files, or whole folders, anywhere on this window, or press &lt;b&gt;Ctrl+O&lt;/b&gt;.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/welcome.py" line="29"/>
+        <source>&lt;b&gt;2. Ask a question&lt;/b&gt; in the box below, in English or German, and press Enter.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/welcome.py" line="32"/>
+        <source>&lt;b&gt;3. Click a source&lt;/b&gt; such as &lt;b&gt;[1]&lt;/b&gt; in the answer to see the page and the passage it comes from.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/welcome.py" line="47"/>
+        <source>Try it on the Quelle guide</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/welcome.py" line="50"/>
+        <source>Adds a one-page guide to Quelle to your library and asks a question about it</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/welcome.py" line="63"/>
+        <source>Does Quelle need an internet connection?</source>
+        <translation></translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <location filename="../ui/app.py" line="108"/>
+        <source>Quelle cannot start</source>
+        <translation></translation>
+    </message>
+</context>
+</TS>
