@@ -355,57 +355,57 @@
         <translation>Hinzufügen der Dokumente abgebrochen. </translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="524"/>
+        <location filename="../ui/window.py" line="522"/>
         <source>Stopping…</source>
         <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="561"/>
+        <location filename="../ui/window.py" line="559"/>
         <source>Waiting for the models to load…</source>
         <translation>Warten, bis die Modelle geladen sind…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="615"/>
+        <location filename="../ui/window.py" line="613"/>
         <source>[%1] %2, page %3</source>
         <translation>[%1] %2, Seite %3</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="672"/>
+        <location filename="../ui/window.py" line="670"/>
         <source>Delete conversation</source>
         <translation>Unterhaltung löschen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="673"/>
+        <location filename="../ui/window.py" line="671"/>
         <source>Delete “%1” and all its answers?</source>
         <translation>„%1“ mit allen Antworten löschen?</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="698"/>
+        <location filename="../ui/window.py" line="696"/>
         <source>Export conversation</source>
         <translation>Unterhaltung exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="700"/>
+        <location filename="../ui/window.py" line="698"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="708"/>
+        <location filename="../ui/window.py" line="706"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="713"/>
+        <location filename="../ui/window.py" line="711"/>
         <source>Exported to %1</source>
         <translation>Exportiert nach %1</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="739"/>
+        <location filename="../ui/window.py" line="737"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation>Einstellungen gespeichert. Sie gelten ab der nächsten Frage.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="743"/>
+        <location filename="../ui/window.py" line="741"/>
         <source>Settings not saved</source>
         <translation>Einstellungen nicht gespeichert</translation>
     </message>
@@ -1211,37 +1211,37 @@
 <context>
     <name>WelcomePanel</name>
     <message>
-        <location filename="../ui/welcome.py" line="21"/>
+        <location filename="../ui/welcome.py" line="22"/>
         <source>&lt;h2&gt;Ask your documents&lt;/h2&gt;</source>
         <translation>&lt;h2&gt;Fragen an die eigenen Dokumente&lt;/h2&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="25"/>
+        <location filename="../ui/welcome.py" line="26"/>
         <source>&lt;b&gt;1. Add documents.&lt;/b&gt; Drop PDF, Word, text, Markdown or HTML files, or whole folders, anywhere on this window, or press &lt;b&gt;Ctrl+O&lt;/b&gt;.</source>
         <translation>&lt;b&gt;1. Dokumente hinzufügen.&lt;/b&gt; PDF-, Word-, Text-, Markdown- oder HTML-Dateien oder ganze Ordner irgendwo auf dieses Fenster ziehen oder &lt;b&gt;Strg+O&lt;/b&gt; drücken.</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="29"/>
+        <location filename="../ui/welcome.py" line="30"/>
         <source>&lt;b&gt;2. Ask a question&lt;/b&gt; in the box below, in English or German, and press Enter.</source>
         <translation>&lt;b&gt;2. Eine Frage stellen&lt;/b&gt; – auf Deutsch oder Englisch im Feld unten – und die Eingabetaste drücken.</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="32"/>
+        <location filename="../ui/welcome.py" line="33"/>
         <source>&lt;b&gt;3. Click a source&lt;/b&gt; such as &lt;b&gt;[1]&lt;/b&gt; in the answer to see the page and the passage it comes from.</source>
         <translation>&lt;b&gt;3. Auf eine Quelle klicken&lt;/b&gt;, etwa auf &lt;b&gt;[1]&lt;/b&gt; in der Antwort, um die Seite und die Textstelle zu sehen, auf der die Antwort beruht.</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="47"/>
+        <location filename="../ui/welcome.py" line="56"/>
         <source>Try it on the Quelle guide</source>
         <translation>Mit der Quelle-Anleitung ausprobieren</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="50"/>
+        <location filename="../ui/welcome.py" line="59"/>
         <source>Adds a one-page guide to Quelle to your library and asks a question about it</source>
         <translation>Fügt der Bibliothek eine einseitige Anleitung zu Quelle hinzu und stellt eine Frage dazu</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="63"/>
+        <location filename="../ui/welcome.py" line="71"/>
         <source>Does Quelle need an internet connection?</source>
         <translation>Braucht Quelle eine Internetverbindung?</translation>
     </message>

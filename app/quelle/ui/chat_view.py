@@ -464,7 +464,7 @@ class ChatView(QWidget):
         self.earlier_button.clicked.connect(self.show_earlier)
         self.earlier_button.hide()
         self._layout.addWidget(self.earlier_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        self._layout.addWidget(self.placeholder, 0, Qt.AlignmentFlag.AlignHCenter)
+        self._layout.addWidget(self.placeholder)
         self._layout.addStretch(1)
 
         self.scroll_area = QScrollArea()

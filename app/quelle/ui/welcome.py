@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLE_GUIDE = SAMPLES / "quelle-guide.md"
+SAMPLE_GUIDE_DE = SAMPLES / "quelle-anleitung.md"
 
 
 class WelcomePanel(QWidget):
@@ -33,7 +34,15 @@ class WelcomePanel(QWidget):
                 "the passage it comes from."
             ),
         ]
-        layout = QVBoxLayout(self)
+        # Centred by stretches, not by an alignment flag: wrapped labels get their full height
+        # only from a layout that hands them its width.
+        content = QWidget()
+        content.setMaximumWidth(620)
+        outer = QHBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(content, 10)
+        outer.addStretch(1)
+        layout = QVBoxLayout(content)
         layout.setSpacing(10)
         layout.addStretch(1)
         layout.addWidget(title)
@@ -53,7 +62,6 @@ class WelcomePanel(QWidget):
         layout.addSpacing(8)
         layout.addWidget(self.sample_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
-        self.setMaximumWidth(620)
 
     def set_library_empty(self, empty: bool) -> None:
         """The guide is offered only to a library with nothing in it yet."""
@@ -61,3 +69,8 @@ class WelcomePanel(QWidget):
 
     def sample_question(self) -> str:
         return self.tr("Does Quelle need an internet connection?")
+
+    def sample_guide(self) -> Path:
+        """The guide in the window's language."""
+        german = QLocale().language() == QLocale.Language.German
+        return SAMPLE_GUIDE_DE if german else SAMPLE_GUIDE

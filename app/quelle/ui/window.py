@@ -498,10 +498,8 @@ class MainWindow(QMainWindow):
 
     def try_sample(self) -> None:
         """First run: add the guide that comes with Quelle, then ask a question about it."""
-        from quelle.ui.welcome import SAMPLE_GUIDE
-
         self._sample_question = self.chat.placeholder.sample_question()
-        self.add_paths([str(SAMPLE_GUIDE)])
+        self.add_paths([str(self.chat.placeholder.sample_guide())])
 
     def _ingest_failed(self, message: str) -> None:
         self._job = None
