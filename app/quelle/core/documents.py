@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from quelle.core.errors import DocumentError, EmptyDocument, EncryptedDocument, UnsupportedFile
+from quelle.core.messages import say
 
 log = logging.getLogger(__name__)
 
@@ -66,26 +67,39 @@ def read_pages(path: Path, pdf_text: PdfText = DEFAULT_PDF_TEXT) -> list[Page]:
     reader = reader or _READERS.get(suffix) or _reader_for_family(suffix)
     if reader is None:
         raise UnsupportedFile(
-            f"'{path.name}' is a {suffix or 'extension-less'} file, which Quelle cannot read. "
-            "Add PDF, Word (.docx), text, Markdown or HTML files."
+            say(
+                "'{name}' is a {kind} file, which Quelle cannot read. "
+                "Add PDF, Word (.docx), text, Markdown or HTML files.",
+                name=path.name,
+                kind=suffix or say("extension-less"),
+            )
         )
     try:
         pages = reader(path)
     except DocumentError:
         raise
     except FileNotFoundError as exc:
-        raise DocumentError(f"'{path.name}' no longer exists.") from exc
+        raise DocumentError(say("'{name}' no longer exists.", name=path.name)) from exc
     except PermissionError as exc:
-        raise DocumentError(f"Could not open '{path.name}': permission denied.") from exc
+        raise DocumentError(
+            say("Could not open '{name}': permission denied.", name=path.name)
+        ) from exc
     except Exception as exc:  # a damaged file must not stop the others
         log.warning("Reading %s failed", path, exc_info=True)
         raise DocumentError(
-            f"Could not read '{path.name}': the file seems damaged ({type(exc).__name__})."
+            say(
+                "Could not read '{name}': the file seems damaged ({error}).",
+                name=path.name,
+                error=type(exc).__name__,
+            )
         ) from exc
     pages = [Page(p.number, p.text) for p in pages if p.text.strip()]
     if not pages:
-        hint = " (a scanned image without a text layer?)" if suffix == ".pdf" else ""
-        raise EmptyDocument(f"'{path.name}' contains no text to index{hint}.")
+        if suffix == ".pdf":
+            empty = "'{name}' contains no text to index (a scanned image without a text layer?)."
+        else:
+            empty = "'{name}' contains no text to index."
+        raise EmptyDocument(say(empty, name=path.name))
     return pages
 
 
@@ -106,7 +120,7 @@ def _read_pdf(path: Path, mode: PdfText = DEFAULT_PDF_TEXT) -> list[Page]:
     import pypdf
 
     if path.stat().st_size == 0:
-        raise DocumentError(f"'{path.name}' is empty (0 bytes).")
+        raise DocumentError(say("'{name}' is empty (0 bytes).", name=path.name))
     configure = getattr(pypdf, "apply_configuration", None)  # pypdf >= 7
     with configure(**_PDF_LIMITS) if configure else contextlib.nullcontext():
         return _extract_pdf(path, mode)
@@ -120,19 +134,30 @@ def _extract_pdf(path: Path, mode: PdfText) -> list[Page]:
         reader = pypdf.PdfReader(path)
     except PdfReadError as exc:
         raise DocumentError(
-            f"Could not read '{path.name}': it is not a valid PDF ({exc})."
+            say(
+                "Could not read '{name}': it is not a valid PDF ({error}).",
+                name=path.name,
+                error=exc,
+            )
         ) from exc
     if reader.is_encrypted:
         try:
             unlocked = reader.decrypt("")
         except (NotImplementedError, FileNotDecryptedError) as exc:
             raise EncryptedDocument(
-                f"Could not open '{path.name}': it uses an encryption Quelle cannot undo ({exc})."
+                say(
+                    "Could not open '{name}': it uses an encryption Quelle cannot undo ({error}).",
+                    name=path.name,
+                    error=exc,
+                )
             ) from exc
         if not unlocked:
             raise EncryptedDocument(
-                f"Could not open '{path.name}': it is protected by a password. "
-                "Save an unprotected copy and add that."
+                say(
+                    "Could not open '{name}': it is protected by a password. "
+                    "Save an unprotected copy and add that.",
+                    name=path.name,
+                )
             )
     pages: list[Page] = []
     for number, page in enumerate(reader.pages, start=1):
@@ -303,7 +328,9 @@ def _read_docx(path: Path) -> list[Page]:
     try:
         document = docx.Document(str(path))
     except PackageNotFoundError as exc:
-        raise DocumentError(f"Could not read '{path.name}': it is not a valid Word file.") from exc
+        raise DocumentError(
+            say("Could not read '{name}': it is not a valid Word file.", name=path.name)
+        ) from exc
     blocks = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:

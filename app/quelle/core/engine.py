@@ -36,6 +36,7 @@ from quelle.core.downloads import Download, DownloadProgress
 from quelle.core.errors import QuelleError, bug_message
 from quelle.core.ingestion import JobStop, Progress
 from quelle.core.library import Library
+from quelle.core.messages import say
 from quelle.core.paths import Paths
 from quelle.core.protocol import (
     Answered,
@@ -312,7 +313,7 @@ class Engine:
 
     def _answer(self, client: _Client, ask: Ask, cancel: threading.Event) -> Answered:
         if cancel.is_set():
-            raise QuelleError("Stopped before the answer began.")
+            raise QuelleError(say("Stopped before the answer began."))
 
         def on_token(piece: str) -> None:
             client.send(Token(ask.request, piece))
@@ -448,7 +449,8 @@ class Engine:
 
         found = entry(message.model_id)
         if found is None:
-            client.send(Failed(message.request, f"'{message.model_id}' is not in the catalogue."))
+            missing = say("'{model}' is not in the catalogue.", model=message.model_id)
+            client.send(Failed(message.request, missing))
             return
         models_dir = self.library.paths.models_dir
         command = quelle_command(
@@ -485,11 +487,13 @@ class Engine:
         if stop.is_set():
             if not stop.interrupted:
                 Download(found, models_dir).discard()
-            client.send(Failed(message.request, f"The download of {found.name} was cancelled."))
+            cancelled = say("The download of {model} was cancelled.", model=found.name)
+            client.send(Failed(message.request, cancelled))
         elif child.returncode == 0:
             client.send(Done(message.request))
         else:
-            client.send(Failed(message.request, error or f"The download of {found.name} failed."))
+            failed = error or say("The download of {model} failed.", model=found.name)
+            client.send(Failed(message.request, failed))
 
 
 def _libc() -> ctypes.CDLL | None:

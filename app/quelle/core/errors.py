@@ -35,4 +35,10 @@ class IndexMismatch(ModelError):
 
 def bug_message(what: str, log_file: Path) -> str:
     """What the user reads when a bug (not a `QuelleError`) stopped `what`."""
-    return f"{what} failed because of an unexpected error. Details are in the log file: {log_file}"
+    from quelle.core.messages import say
+
+    return say(
+        "{what} failed because of an unexpected error. Details are in the log file: {log}",
+        what=say(what),
+        log=log_file,
+    )

@@ -24,6 +24,7 @@ from quelle.core.errors import IndexMismatch, ModelError, QuelleError
 from quelle.core.generation import Generator, SamplingParams, Timings
 from quelle.core.ingestion import Ingestor, IngestReport, Progress, find_document
 from quelle.core.language import detect_language
+from quelle.core.messages import say
 from quelle.core.models import chat_model_path, embedder_id, embedder_languages, embedder_path
 from quelle.core.offline import enforce_offline
 from quelle.core.owner import OwnerLock
@@ -168,9 +169,12 @@ class Library:
                     )
                 if setting and not embedder_path(setting).is_dir():
                     raise ModelError(
-                        f"The embedding model this library was indexed with is gone ({setting})."
-                        " Download it again, or choose another embedder in Models: the library"
-                        " is then indexed again with it."
+                        say(
+                            "The embedding model this library was indexed with is gone ({path})."
+                            " Download it again, or choose another embedder in Models: the "
+                            "library is then indexed again with it.",
+                            path=setting,
+                        )
                     )
                 self._embedder = _load_embedder(setting)
             return self._embedder
@@ -247,8 +251,11 @@ class Library:
         if self._settings.chat_model and not chat_model_path(self._settings.chat_model).is_file():
             self._fall_back(
                 "chat_model",
-                f"The chat model '{self._settings.chat_model}' is gone; Quelle answers with its "
-                "built-in model until you choose another.",
+                say(
+                    "The chat model '{path}' is gone; Quelle answers with its built-in model "
+                    "until you choose another.",
+                    path=self._settings.chat_model,
+                ),
             )
         s = self._settings
         key = (str(chat_model_path(s.chat_model)), s.context_size, s.threads)
@@ -264,8 +271,11 @@ class Library:
         if folder and not Path(folder).expanduser().is_dir():
             self._fall_back(
                 "reranker_model",
-                f"The re-ranker '{folder}' is gone; passages are ranked without it until you "
-                "choose another.",
+                say(
+                    "The re-ranker '{path}' is gone; passages are ranked without it until you "
+                    "choose another.",
+                    path=folder,
+                ),
             )
             folder = ""
         with self._load_lock:

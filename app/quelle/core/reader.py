@@ -20,6 +20,7 @@ from pathlib import Path
 
 from quelle.core.documents import Page, read_pages
 from quelle.core.errors import DocumentError
+from quelle.core.messages import say
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +68,21 @@ class IsolatedReader:
             log.warning("Reading %s timed out after %.0f s", path, self._timeout)
             self._kill()
             raise DocumentError(
-                f"Reading '{path.name}' took longer than {self._timeout:.0f} seconds; "
-                "the file may be damaged or built to never end."
+                say(
+                    "Reading '{name}' took longer than {seconds} seconds; "
+                    "the file may be damaged or built to never end.",
+                    name=path.name,
+                    seconds=f"{self._timeout:.0f}",
+                )
             ) from exc
         except BrokenProcessPool as exc:
             log.warning("The reader crashed on %s", path)
             self._kill()
             raise DocumentError(
-                f"Could not read '{path.name}': it crashed the PDF reader (a damaged file?)."
+                say(
+                    "Could not read '{name}': it crashed the PDF reader (a damaged file?).",
+                    name=path.name,
+                )
             ) from exc
 
     def _kill(self) -> None:

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import subprocess
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QLocale, QObject, QTimer, Signal
 
 from quelle.core import protocol
 from quelle.core.client import connect
 from quelle.core.commands import quelle_command
 from quelle.core.config import Settings
+from quelle.core.messages import LANGUAGE_ENV
 from quelle.core.paths import Paths
 from quelle.core.prompts import Turn
 
@@ -51,6 +53,15 @@ class AnswerRequest:
 class IngestJob:
     paths: list[str]
     request: int = 0
+
+
+def engine_environment() -> dict[str, str]:
+    """The window's environment, with its language for the messages the engine writes."""
+    env = dict(os.environ)
+    language = QLocale().name().split("_")[0]
+    if language in ("de", "en"):
+        env[LANGUAGE_ENV] = language
+    return env
 
 
 class EngineLink(QObject):
@@ -215,6 +226,7 @@ class EngineLink(QObject):
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=engine_environment(),
         )
         log.info("Started engine process %d", self._process.pid)
 
