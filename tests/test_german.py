@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from quelle.core.config import Settings
+from quelle.core.messages import LANGUAGE_ENV
 from quelle.core.model_catalog import catalog
 from quelle.ui import app as app_module
 from quelle.ui.window import MainWindow
@@ -109,6 +110,7 @@ def german(qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: igno
             check=True,
         )
     monkeypatch.setattr(app_module, "TRANSLATIONS", tmp_path)
+    monkeypatch.setenv(LANGUAGE_ENV, "en")  # restored afterwards: German sets it to "de"
     before = QLocale()
     translators = app_module.install_translations(qapp, "de")
     yield
@@ -146,3 +148,14 @@ def test_numbers_follow_the_language(german):  # type: ignore[no-untyped-def]
     assert number(12262) == "12.262"
     assert number(4.25, 1) in ("4,2", "4,3")
     assert size_text(1536 * 2**20) == "1,5 GB"
+
+
+def test_the_engine_speaks_german_too(german, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Messages from core (here: a file that is no model) follow the window's language."""
+    from quelle.core.errors import ModelError
+    from quelle.core.gguf_info import read_gguf_info
+
+    notes = tmp_path / "notizen.gguf"
+    notes.write_text("kein Modell")
+    with pytest.raises(ModelError, match="„notizen.gguf“ ist keine GGUF-Modelldatei"):
+        read_gguf_info(notes)

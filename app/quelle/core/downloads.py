@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 from quelle.core.errors import QuelleError
+from quelle.core.messages import say
 from quelle.core.model_catalog import CatalogEntry
 
 log = logging.getLogger(__name__)
@@ -118,9 +119,13 @@ def fetch_plan(entry: CatalogEntry) -> DownloadPlan:
     try:
         info = HfApi(endpoint=endpoint()).model_info(entry.repo, files_metadata=True)
     except HfHubHTTPError as exc:
-        raise DownloadError(f"The hub refused '{entry.repo}': {exc}") from exc
+        raise DownloadError(
+            say("The hub refused '{repo}': {error}", repo=entry.repo, error=exc)
+        ) from exc
     except OSError as exc:
-        raise DownloadError(f"Could not reach {endpoint()}: {exc}") from exc
+        raise DownloadError(
+            say("Could not reach {hub}: {error}", hub=endpoint(), error=exc)
+        ) from exc
     files = []
     for sibling in info.siblings or ():
         if not wanted(sibling.rfilename, entry):
@@ -222,8 +227,11 @@ class Download:
             if not file_hash_matches(self._part(remote), remote):
                 self._part(remote).unlink()
                 raise DownloadError(
-                    f"'{remote.path}' arrived damaged (its checksum does not match the hub's). "
-                    "It was deleted; download the model again."
+                    say(
+                        "'{file}' arrived damaged (its checksum does not match the hub's). "
+                        "It was deleted; download the model again.",
+                        file=remote.path,
+                    )
                 )
         return self._install(plan)
 
@@ -257,8 +265,14 @@ class Download:
         free = shutil.disk_usage(self.partial).free
         if needed + DISK_MARGIN > free:
             raise DownloadError(
-                f"Not enough disk space for {self.entry.name}: it needs "
-                f"{_gb(needed + DISK_MARGIN)} and {_gb(free)} is free in {self.models_dir}."
+                say(
+                    "Not enough disk space for {model}: it needs {needed} and {free} is free "
+                    "in {folder}.",
+                    model=self.entry.name,
+                    needed=_gb(needed + DISK_MARGIN),
+                    free=_gb(free),
+                    folder=self.models_dir,
+                )
             )
 
     def _fetch(
@@ -298,19 +312,28 @@ class Download:
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
                 raise DownloadError(
-                    f"The disk filled up while downloading {self.entry.name}."
+                    say("The disk filled up while downloading {model}.", model=self.entry.name)
                 ) from exc
-            raise DownloadError(f"The download of '{remote.path}' broke off: {exc}") from exc
+            raise DownloadError(self._broke_off(remote, exc)) from exc
         except Exception as exc:
             if isinstance(exc, QuelleError):
                 raise
             # httpx's transport errors are not OSErrors; the bytes so far stay for a resume.
-            raise DownloadError(f"The download of '{remote.path}' broke off: {exc}") from exc
+            raise DownloadError(self._broke_off(remote, exc)) from exc
         if have != remote.size:
             raise DownloadError(
-                f"The download of '{remote.path}' broke off at {_gb(have)} of {_gb(remote.size)}; "
-                "start it again to resume."
+                say(
+                    "The download of '{file}' broke off at {have} of {size}; start it again to "
+                    "resume.",
+                    file=remote.path,
+                    have=_gb(have),
+                    size=_gb(remote.size),
+                )
             )
+
+    @staticmethod
+    def _broke_off(remote: RemoteFile, error: Exception) -> str:
+        return say("The download of '{file}' broke off: {error}", file=remote.path, error=error)
 
     def _install(self, plan: DownloadPlan) -> Path:
         files = self.partial / "files"

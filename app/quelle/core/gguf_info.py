@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from quelle.core.errors import ModelError
+from quelle.core.messages import say
 
 _MAGIC = b"GGUF"
 _SUPPORTED_VERSIONS = (2, 3)
@@ -59,8 +60,11 @@ def read_gguf_info(path: Path | str) -> GgufInfo:
         with path.open("rb") as file:
             if size < 24 or file.read(4) != _MAGIC:
                 raise ModelError(
-                    f"'{path.name}' is not a GGUF model file. Choose a .gguf file made for "
-                    "llama.cpp."
+                    say(
+                        "'{name}' is not a GGUF model file. Choose a .gguf file made for "
+                        "llama.cpp.",
+                        name=path.name,
+                    )
                 )
             with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
                 header = _Header(data)
@@ -68,12 +72,17 @@ def read_gguf_info(path: Path | str) -> GgufInfo:
     except ModelError:
         raise
     except FileNotFoundError as exc:
-        raise ModelError(f"The model file '{path.name}' does not exist.") from exc
+        raise ModelError(say("The model file '{name}' does not exist.", name=path.name)) from exc
     except PermissionError as exc:
-        raise ModelError(f"Could not open '{path.name}': permission denied.") from exc
+        raise ModelError(
+            say("Could not open '{name}': permission denied.", name=path.name)
+        ) from exc
     except (OSError, struct.error, ValueError, IndexError, UnicodeDecodeError) as exc:
         raise ModelError(
-            f"Could not read '{path.name}': the GGUF file seems damaged or incomplete."
+            say(
+                "Could not read '{name}': the GGUF file seems damaged or incomplete.",
+                name=path.name,
+            )
         ) from exc
 
     architecture = str(metadata.get("general.architecture", ""))
@@ -114,7 +123,10 @@ def _tensor_bytes(type_id: int, elements: int) -> int:
         block, type_size = GGML_QUANT_SIZES[GGMLQuantizationType(type_id)]
     except (ValueError, KeyError):
         raise ModelError(
-            f"This GGUF file uses a tensor type ({type_id}) that Quelle's llama.cpp cannot run."
+            say(
+                "This GGUF file uses a tensor type ({type}) that Quelle's llama.cpp cannot run.",
+                type=type_id,
+            )
         ) from None
     return elements // block * type_size
 
@@ -135,8 +147,11 @@ class _Header:
         self.offset += 4
         if version not in _SUPPORTED_VERSIONS:
             raise ModelError(
-                f"This GGUF file has format version {version}, which Quelle cannot read. "
-                "Download a current conversion of the model."
+                say(
+                    "This GGUF file has format version {version}, which Quelle cannot read. "
+                    "Download a current conversion of the model.",
+                    version=version,
+                )
             )
         tensor_count, kv_count = self._unpack("QQ")
         if tensor_count > len(self.data) or kv_count > len(self.data):

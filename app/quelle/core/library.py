@@ -372,7 +372,7 @@ class Library:
         """Retrieve, then stream an answer drawn only from the passages found."""
         question = question.strip()
         if not question:
-            raise QuelleError("The question is empty. Type a question about your documents.")
+            raise QuelleError(say("The question is empty. Type a question about your documents."))
         language = detect_language(question)
         if not self.catalog.passage_count():
             return _declined(question, EMPTY_LIBRARY[language], 0.0, on_token)

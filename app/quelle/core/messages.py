@@ -61,7 +61,40 @@ GERMAN = {
     "'{model}' is not in the catalogue.": "„{model}“ steht nicht im Modellkatalog.",
     "The download of {model} was cancelled.": "Das Herunterladen von {model} wurde abgebrochen.",
     "The download of {model} failed.": "Das Herunterladen von {model} ist fehlgeschlagen.",
+    "'{name}' is not a GGUF model file. Choose a .gguf file made for llama.cpp.": "„{name}“ "
+    "ist keine GGUF-Modelldatei. Wählen Sie eine .gguf-Datei für llama.cpp.",
+    "The model file '{name}' does not exist.": "Die Modelldatei „{name}“ gibt es nicht.",
+    "Could not read '{name}': the GGUF file seems damaged or incomplete.": "„{name}“ ließ sich "
+    "nicht lesen: Die GGUF-Datei scheint beschädigt oder unvollständig.",
+    "This GGUF file uses a tensor type ({type}) that Quelle's llama.cpp cannot run.": "Diese "
+    "GGUF-Datei nutzt einen Tensortyp ({type}), den Quelles llama.cpp nicht ausführen kann.",
+    "This GGUF file has format version {version}, which Quelle cannot read. "
+    "Download a current conversion of the model.": "Diese GGUF-Datei hat die Formatversion "
+    "{version}, die Quelle nicht lesen kann. Laden Sie eine aktuelle Umwandlung des Modells "
+    "herunter.",
+    "{model} comes with Quelle and cannot be removed.": "{model} gehört zu Quelle und lässt "
+    "sich nicht entfernen.",
+    # downloads
+    "The hub refused '{repo}': {error}": "Der Hub hat „{repo}“ abgelehnt: {error}",
+    "Could not reach {hub}: {error}": "{hub} war nicht erreichbar: {error}",
+    "'{file}' arrived damaged (its checksum does not match the hub's). "
+    "It was deleted; download the model again.": "„{file}“ kam beschädigt an (die Prüfsumme "
+    "passt nicht zu der des Hubs). Die Datei wurde gelöscht; laden Sie das Modell erneut "
+    "herunter.",
+    "Not enough disk space for {model}: it needs {needed} and {free} is free in {folder}.": (
+        "Nicht genug Speicherplatz für {model}: Es braucht {needed}, frei sind {free} in {folder}."
+    ),
+    "The disk filled up while downloading {model}.": "Beim Herunterladen von {model} wurde der "
+    "Datenträger voll.",
+    "The download of '{file}' broke off: {error}": "Das Herunterladen von „{file}“ brach ab: "
+    "{error}",
+    "The download of '{file}' broke off at {have} of {size}; start it again to resume.": (
+        "Das Herunterladen von „{file}“ brach bei {have} von {size} ab; starten Sie es erneut, "
+        "um fortzusetzen."
+    ),
     # the engine
+    "The question is empty. Type a question about your documents.": "Die Frage ist leer. "
+    "Geben Sie eine Frage zu Ihren Dokumenten ein.",
     "Stopped before the answer began.": "Angehalten, bevor die Antwort begann.",
     "{what} failed because of an unexpected error. Details are in the log file: {log}": "{what} "
     "ist an einem unerwarteten Fehler gescheitert. Einzelheiten stehen in der Protokolldatei: "

@@ -19,6 +19,7 @@ from quelle.core.config import Settings
 from quelle.core.downloads import MANIFEST, PARTIAL
 from quelle.core.errors import ModelError, QuelleError
 from quelle.core.gguf_info import read_gguf_info
+from quelle.core.messages import say
 from quelle.core.model_catalog import CatalogEntry, Kind, catalog, entry
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,9 @@ class ModelStore:
     def remove(self, model: InstalledModel) -> None:
         """Delete a downloaded model or forget an imported one (its file stays)."""
         if model.source == "built in":
-            raise QuelleError(f"{model.name} comes with Quelle and cannot be removed.")
+            raise QuelleError(
+                say("{model} comes with Quelle and cannot be removed.", model=model.name)
+            )
         if model.source == "imported":
             imported = self._imported()
             imported.pop(str(model.path), None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from quelle import __version__
 from quelle.core.logs import setup_logging
+from quelle.core.messages import LANGUAGE_ENV
 
 log = logging.getLogger("quelle.ui")
 qt_log = logging.getLogger("qt")
@@ -82,6 +84,7 @@ def install_translations(app: QApplication, language: str) -> list[QTranslator]:
     """Quelle's own texts and Qt's (standard buttons, dialogs) in `language`; numbers and
     dates follow it too. Returns the translators installed."""
     QLocale.setDefault(QLocale(language))
+    os.environ[LANGUAGE_ENV] = language  # for the messages of core (and the engine it starts)
     qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     installed = []
     for name, folder in ((f"qtbase_{language}", qt_folder), (f"quelle_{language}", TRANSLATIONS)):
