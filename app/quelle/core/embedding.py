@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from quelle.core.errors import ModelError
+from quelle.core.messages import say
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +42,18 @@ class Embedder:
 
         enforce_offline()
         if not (model_dir / "modules.json").exists() and not (model_dir / "config.json").exists():
-            raise ModelError(f"'{model_dir}' is not a sentence-transformers model folder.")
+            raise ModelError(
+                say("'{folder}' is not a sentence-transformers model folder.", folder=model_dir)
+            )
         from sentence_transformers import SentenceTransformer
 
         try:
             self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
         except Exception as exc:
             log.exception("Loading embedder %s failed", model_dir)
-            raise ModelError(f"Could not load the embedding model in '{model_dir}'.") from exc
+            raise ModelError(
+                say("Could not load the embedding model in '{folder}'.", folder=model_dir)
+            ) from exc
         self.model_id = model_id
         model = self._model
         get_dim = getattr(model, "get_embedding_dimension", None)

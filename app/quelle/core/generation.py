@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from quelle.core.errors import ModelError
+from quelle.core.messages import say
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,9 @@ class Generator:
 
     def __init__(self, model_path: Path, context_size: int = 4096, threads: int = 0) -> None:
         if not model_path.is_file():
-            raise ModelError(f"The chat model '{model_path}' does not exist. Choose another.")
+            raise ModelError(
+                say("The chat model '{path}' does not exist. Choose another.", path=model_path)
+            )
         from llama_cpp import Llama
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
@@ -73,13 +76,18 @@ class Generator:
         except Exception as exc:
             log.exception("Loading %s failed", model_path)
             raise ModelError(
-                f"Could not load the chat model '{model_path.name}': not a valid GGUF file?"
+                say(
+                    "Could not load the chat model '{name}': not a valid GGUF file?",
+                    name=model_path.name,
+                )
             ) from exc
         self.model_path = model_path
         self.context_size = self._llm.n_ctx()
         template = self._llm.metadata.get("tokenizer.chat_template")
         if not template:
-            raise ModelError(f"'{model_path.name}' has no chat template; choose a chat model.")
+            raise ModelError(
+                say("'{name}' has no chat template; choose a chat model.", name=model_path.name)
+            )
         eos, bos = self._llm.token_eos(), self._llm.token_bos()
         self._eos_text = self._token_text(eos)
         self._formatter = Jinja2ChatFormatter(

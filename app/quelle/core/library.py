@@ -165,7 +165,12 @@ class Library:
                 recorded = self.catalog.get_meta("embedding_model")
                 if recorded and recorded != model_id:
                     raise IndexMismatch(
-                        f"This library was indexed with '{recorded}', but '{model_id}' is selected."
+                        say(
+                            "This library was indexed with '{indexed}', but '{chosen}' is "
+                            "selected.",
+                            indexed=recorded,
+                            chosen=model_id,
+                        )
                     )
                 if setting and not embedder_path(setting).is_dir():
                     raise ModelError(

@@ -74,6 +74,29 @@ GERMAN = {
     "herunter.",
     "{model} comes with Quelle and cannot be removed.": "{model} gehört zu Quelle und lässt "
     "sich nicht entfernen.",
+    "'{folder}' is not a sentence-transformers model folder.": "„{folder}“ ist kein Ordner "
+    "eines sentence-transformers-Modells.",
+    "Could not load the embedding model in '{folder}'.": "Das Einbettungsmodell in „{folder}“ "
+    "ließ sich nicht laden.",
+    "The chat model '{path}' does not exist. Choose another.": "Das Sprachmodell „{path}“ gibt "
+    "es nicht. Wählen Sie ein anderes.",
+    "Could not load the chat model '{name}': not a valid GGUF file?": "Das Sprachmodell "
+    "„{name}“ ließ sich nicht laden: keine gültige GGUF-Datei?",
+    "'{name}' has no chat template; choose a chat model.": "„{name}“ hat keine Chat-Vorlage; "
+    "wählen Sie ein Chat-Modell.",
+    "Could not load the re-ranking model in '{folder}'. "
+    "Choose another cross-encoder folder, or turn re-ranking off.": "Der Re-Ranker in "
+    "„{folder}“ ließ sich nicht laden. Wählen Sie einen anderen Cross-Encoder-Ordner oder "
+    "schalten Sie das Re-Ranking aus.",
+    "The re-ranking model folder '{folder}' does not exist. "
+    "Choose another folder, or turn re-ranking off.": "Den Re-Ranker-Ordner „{folder}“ gibt "
+    "es nicht. Wählen Sie einen anderen Ordner oder schalten Sie das Re-Ranking aus.",
+    "'{folder}' is not a model folder: it has no config.json. Choose the folder of "
+    "a cross-encoder such as ms-marco-MiniLM-L-6-v2.": "„{folder}“ ist kein Modellordner: Es "
+    "fehlt config.json. Wählen Sie den Ordner eines Cross-Encoders wie "
+    "ms-marco-MiniLM-L-6-v2.",
+    "This library was indexed with '{indexed}', but '{chosen}' is selected.": "Diese "
+    "Bibliothek wurde mit „{indexed}“ indiziert, gewählt ist aber „{chosen}“.",
     # downloads
     "The hub refused '{repo}': {error}": "Der Hub hat „{repo}“ abgelehnt: {error}",
     "Could not reach {hub}: {error}": "{hub} war nicht erreichbar: {error}",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from quelle.core.errors import ModelError
+from quelle.core.messages import say
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +81,11 @@ class Reranker:
         except Exception as exc:
             log.exception("Loading re-ranker %s failed", model_dir)
             raise ModelError(
-                f"Could not load the re-ranking model in '{model_dir}'. "
-                "Choose another cross-encoder folder, or turn re-ranking off."
+                say(
+                    "Could not load the re-ranking model in '{folder}'. "
+                    "Choose another cross-encoder folder, or turn re-ranking off.",
+                    folder=model_dir,
+                )
             ) from exc
         self.model_id = model_id or model_dir.name
         self._batch_size = batch_size
@@ -142,14 +146,20 @@ def check_cross_encoder(model_dir: Path) -> int:
     """
     if not model_dir.is_dir():
         raise ModelError(
-            f"The re-ranking model folder '{model_dir}' does not exist. "
-            "Choose another folder, or turn re-ranking off."
+            say(
+                "The re-ranking model folder '{folder}' does not exist. "
+                "Choose another folder, or turn re-ranking off.",
+                folder=model_dir,
+            )
         )
     config_file = model_dir / "config.json"
     if not config_file.is_file():
         raise ModelError(
-            f"'{model_dir}' is not a model folder: it has no config.json. Choose the folder of "
-            "a cross-encoder such as ms-marco-MiniLM-L-6-v2."
+            say(
+                "'{folder}' is not a model folder: it has no config.json. Choose the folder of "
+                "a cross-encoder such as ms-marco-MiniLM-L-6-v2.",
+                folder=model_dir,
+            )
         )
     try:
         config: Any = json.loads(config_file.read_text(encoding="utf-8"))
