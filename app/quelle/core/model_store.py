@@ -78,15 +78,19 @@ class ModelStore:
             return None
         return folder / catalogued.file if catalogued.file else folder
 
-    def find(self, key: str) -> InstalledModel | None:
-        """By id, or by the path Settings keep."""
-        return next((m for m in self.installed() if key in (m.id, str(m.path))), None)
+    def find(self, key: str, among: list[InstalledModel] | None = None) -> InstalledModel | None:
+        """By id, or by the path Settings keep; `among` a list `installed()` gave already."""
+        models = self.installed() if among is None else among
+        return next((m for m in models if key in (m.id, str(m.path))), None)
 
-    def in_use(self, settings: Settings, kind: Kind) -> InstalledModel | None:
+    def in_use(
+        self, settings: Settings, kind: Kind, among: list[InstalledModel] | None = None
+    ) -> InstalledModel | None:
+        models = self.installed() if among is None else among
         value = getattr(settings, SETTING[kind])
         if not value:
-            return next((m for m in self.installed() if m.kind == kind and not m.setting), None)
-        return next((m for m in self.installed() if m.setting == value), None)
+            return next((m for m in models if m.kind == kind and not m.setting), None)
+        return next((m for m in models if m.setting == value), None)
 
     def import_gguf(self, path: Path) -> InstalledModel:
         """Remember a local GGUF after checking its header; `ModelError` says what is wrong."""

@@ -68,6 +68,7 @@ class ModelsDialog(QDialog):
         self._machine: Machine = this_machine()
         self._rate = bundled_decode_rate(paths.cache_dir, measure=False)
         self._progress: dict[str, DownloadProgress] = {}
+        self._installed: list[InstalledModel] = []  # read from disk by `refresh`
         self._reindexed: tuple[int, int] | None = None  # passages done, total, while switching
 
         self.machine_label = QLabel(self._machine_text())
@@ -163,7 +164,7 @@ class ModelsDialog(QDialog):
 
     def refresh(self) -> None:
         """Rebuild the lists from the catalogue, the models folder and the settings."""
-        installed = self._store.installed()
+        installed = self._installed = self._store.installed()
         partial = set(self._store.partial_ids())
         downloading = self._engine.downloading()
         for kind in KINDS:
@@ -171,7 +172,7 @@ class ModelsDialog(QDialog):
             current = tree.currentItem()
             selected = current.data(0, ID_ROLE) if current is not None else None
             tree.clear()
-            in_use = self._store.in_use(self._settings, kind)
+            in_use = self._store.in_use(self._settings, kind, installed)
             for entry in (e for e in catalog() if e.kind == kind):
                 fit = judge_fit(entry, self._machine, self._rate)
                 have = entry.bundled or any(m.id == entry.id for m in installed)
@@ -289,13 +290,13 @@ class ModelsDialog(QDialog):
 
     def _selected_installed(self) -> InstalledModel | None:
         model_id = self.selected_id()
-        return self._store.find(model_id) if model_id else None
+        return self._store.find(model_id, self._installed) if model_id else None
 
     def _selection_changed(self, *_: object) -> None:
         entry = self._selected_entry()
         installed = self._selected_installed()
         downloading = entry is not None and entry.id in self._engine.downloading()
-        in_use = self._store.in_use(self._settings, self.selected_kind())
+        in_use = self._store.in_use(self._settings, self.selected_kind(), self._installed)
         used = installed is not None and in_use is not None and installed.path == in_use.path
         self.download_button.setEnabled(
             entry is not None and not entry.bundled and installed is None and not downloading
