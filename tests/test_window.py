@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QHelpEvent, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtWidgets import QApplication, QLabel, QToolTip
 
 from quelle.core.catalog import DocumentInfo
 from quelle.core.client import open_library
@@ -25,6 +25,7 @@ from quelle.ui.chat_view import (
     UNSUPPORTED_TIP,
     ChatView,
     TurnWidget,
+    WrapLabel,
     answer_markdown,
     parse_source_url,
 )
@@ -124,6 +125,24 @@ def test_citation_markers_become_source_links():
     assert "[9]" in text and "quelle-source:4/9" not in text  # no such source
     assert parse_source_url(QUrl("quelle-source:4/2")) == (4, 2)
     assert parse_source_url(QUrl("https://example.com/4/2")) is None
+
+
+def test_a_wrapped_label_grows_and_shrinks_with_its_text_and_font(qtbot):
+    """Wrapped labels remember their height per width; new text or a new font must still
+    give the height that text needs, or a card would cut its snippet off."""
+    label = WrapLabel("Net sales.")
+    qtbot.addWidget(label)
+    short = label.heightForWidth(200)
+    label.setText("Total net sales decreased in the quarter, driven by lower iPhone sales. " * 4)
+    tall = label.heightForWidth(200)
+    assert tall > 2 * short
+    assert label.heightForWidth(200) == QLabel(label.text(), wordWrap=True).heightForWidth(200)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    label.setFont(font)
+    assert label.heightForWidth(200) > 1.5 * tall
+    label.setText("Net sales.")
+    assert label.heightForWidth(200) < tall
 
 
 def format_of(turn: TurnWidget, text: str) -> tuple[QTextCharFormat, QTextCursor]:

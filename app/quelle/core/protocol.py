@@ -10,6 +10,7 @@ the values inside (answers, progress, documents) are the same dataclasses the in
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -302,8 +303,7 @@ def _build(hint: Any, data: Any) -> Any:
         return {_build(key, k): _build(item, v) for k, v in _expect(data, dict).items()}
     if dataclasses.is_dataclass(hint):
         fields = _expect(data, dict)
-        hints = typing.get_type_hints(hint)
-        known = {f.name for f in dataclasses.fields(hint) if f.init}
+        hints, known = _fields_of(hint)
         unknown = set(fields) - known
         if unknown:
             raise ValueError(f"unknown fields {sorted(unknown)}")
@@ -320,6 +320,14 @@ def _build(hint: Any, data: Any) -> Any:
     if hint in (str, int, float, bool) and type(data) is not hint:
         raise TypeError(f"expected {hint.__name__}, got {type(data).__name__}")
     return data
+
+
+@functools.cache
+def _fields_of(cls: type) -> tuple[dict[str, Any], frozenset[str]]:
+    """A dataclass's field types and the names its constructor takes (resolving the hints
+    is far dearer than building a message, so it is done once per class)."""
+    names = frozenset(f.name for f in dataclasses.fields(cls) if f.init)
+    return typing.get_type_hints(cls), names
 
 
 def _expect(data: Any, kind: type) -> Any:

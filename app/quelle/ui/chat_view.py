@@ -15,7 +15,7 @@ import math
 import re
 from html import escape
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
@@ -146,6 +146,40 @@ def _warn(label: QLabel) -> None:
     label.setPalette(palette)
 
 
+class WrapLabel(QLabel):
+    """Word-wrapped plain text that remembers its height for each width.
+
+    Qt measures a wrapped label's whole text again each time the conversation is laid out,
+    and a streaming answer lays it out many times a second: with ten turns of source cards
+    that cost tens of milliseconds per layout on the GUI thread.
+    """
+
+    _FORGET = (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.ContentsRectChange)
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self._heights: dict[int, int] = {}
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        self._heights.clear()
+        super().setText(text)
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        height = self._heights.get(width)
+        if height is None:
+            if len(self._heights) > 16:  # the window was resized a lot
+                self._heights.clear()
+            height = self._heights[width] = super().heightForWidth(width)
+        return height
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() in self._FORGET:
+            self._heights.clear()
+        super().changeEvent(event)
+
+
 class AnswerBrowser(QTextBrowser):
     """Rich text that is exactly as tall as its content, inside the scrolling conversation."""
 
@@ -201,9 +235,7 @@ class SourceCard(QFrame):
         head.setTextFormat(Qt.TextFormat.RichText)
         relevance = QLabel(self.tr("relevance %1").replace("%1", number(source.similarity, 2)))
         _mute(relevance)
-        snippet = QLabel(source.snippet)
-        snippet.setWordWrap(True)
-        snippet.setTextFormat(Qt.TextFormat.PlainText)
+        snippet = WrapLabel(source.snippet)
         _mute(snippet)
         if not source.cited:
             _mute(head)
@@ -251,10 +283,8 @@ class TurnWidget(QFrame):
         self.finished = False
         self.setObjectName("turn")
 
-        self.question_label = QLabel(question)
+        self.question_label = WrapLabel(question)
         self.question_label.setObjectName("question")
-        self.question_label.setWordWrap(True)
-        self.question_label.setTextFormat(Qt.TextFormat.PlainText)
         self.question_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.status = QLabel(self.tr("Searching your documents…"))
@@ -262,14 +292,12 @@ class TurnWidget(QFrame):
         self.answer = AnswerBrowser()
         self.answer.anchorClicked.connect(self._anchor_clicked)
         self.answer.hide()
-        self.unsupported_note = QLabel()
+        self.unsupported_note = WrapLabel()
         self.unsupported_note.setObjectName("unsupportedNote")
-        self.unsupported_note.setWordWrap(True)
         _warn(self.unsupported_note)
         self.unsupported_note.hide()
-        self.metrics = QLabel()
+        self.metrics = WrapLabel()
         self.metrics.setObjectName("metrics")
-        self.metrics.setWordWrap(True)
         _mute(self.metrics)
         self.metrics.hide()
 
