@@ -301,18 +301,13 @@ def _build(hint: Any, data: Any) -> Any:
     if origin is dict:
         key, item = typing.get_args(hint)
         return {_build(key, k): _build(item, v) for k, v in _expect(data, dict).items()}
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         fields = _expect(data, dict)
         hints, known = _fields_of(hint)
         unknown = set(fields) - known
         if unknown:
             raise ValueError(f"unknown fields {sorted(unknown)}")
-        return hint(
-            **{
-                name: _build(hints[name], v)  # type: ignore[operator]
-                for name, v in fields.items()
-            }
-        )
+        return hint(**{name: _build(hints[name], v) for name, v in fields.items()})
     if hint is Any:
         return data
     if hint is float and isinstance(data, int) and not isinstance(data, bool):
