@@ -7,6 +7,7 @@ so `quelle --help` is instant.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
@@ -55,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     remove = commands.add_parser("remove", help="remove a document from the library")
     remove.add_argument("document", help="its id (or first characters), path or file name")
 
+    check = commands.add_parser(
+        "check", help="find and mend where the library disagrees with itself"
+    )
+    check.add_argument("--dry-run", action="store_true", help="only report, change nothing")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+
     add_models_parser(commands)
 
     gui = commands.add_parser("gui", help="open the window (the default), adding any PATHs")
@@ -86,7 +93,7 @@ def _with_command(argv: Sequence[str]) -> list[str]:
     return argv
 
 
-COMMANDS = ("ingest", "ask", "docs", "remove", "models", "gui", "engine")
+COMMANDS = ("ingest", "ask", "docs", "remove", "check", "models", "gui", "engine")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -125,7 +132,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"quelle: {exc}", file=sys.stderr)
         return 2
     setup_logging(library.paths.log_file)
-    handlers = {"ingest": _ingest, "ask": _ask, "docs": _docs, "remove": _remove}
+    handlers = {
+        "ingest": _ingest,
+        "ask": _ask,
+        "docs": _docs,
+        "remove": _remove,
+        "check": _check,
+    }
     try:
         return handlers[args.command](library, args)
     except QuelleError as exc:
@@ -297,3 +310,35 @@ def _remove(library, args) -> int:  # type: ignore[no-untyped-def]
     library.remove(doc.doc_id)
     print(f"Removed {doc.title}.")
     return 0
+
+
+_PROBLEMS = (
+    ("orphan_vectors", "Vectors without a passage", "deleted"),
+    ("missing_vectors", "Passages without a vector", "embedded again"),
+    ("orphan_terms", "Keyword entries without a passage", "deleted"),
+    ("missing_terms", "Passages missing from keyword search", "indexed again"),
+    ("dangling_paths", "File paths of documents that are gone", "forgotten"),
+    ("pathless_documents", "Documents no file path leads to", "removed"),
+)
+
+
+def _check(library, args) -> int:  # type: ignore[no-untyped-def]
+    """Exit status 0 when the library is consistent (or was mended), 1 when problems stay."""
+    report = library.check(repair=not args.dry_run)
+    if args.json:
+        print(json.dumps({**dataclasses.asdict(report), "problems": report.problems}))
+    else:
+        print(
+            f"Checked {report.documents} documents, {report.passages} passages and "
+            f"{report.vectors} vectors."
+        )
+        for field, what, mended in _PROBLEMS:
+            if count := getattr(report, field):
+                print(f"  {what}: {count}" + (f" ({mended})" if report.repaired else ""))
+        for title in report.short_documents:
+            print(f"  {title} has lost passages: remove it and add the file again.")
+        if not report.problems:
+            print("Everything is consistent.")
+        elif not report.repaired:
+            print("Nothing was changed; run 'quelle check' without --dry-run to mend this.")
+    return 1 if report.short_documents or (report.problems and not report.repaired) else 0

@@ -240,6 +240,69 @@ class Catalog:
         )
         db.execute("DELETE FROM passages WHERE doc_id=?", (doc_id,))
 
+    # --- consistency -----------------------------------------------------------------------
+
+    def dangling_sources(self) -> list[str]:
+        """Paths recorded for a document the catalogue no longer has."""
+        rows = self._db().execute(
+            "SELECT path FROM sources WHERE doc_id NOT IN (SELECT doc_id FROM documents)"
+        )
+        return [r[0] for r in rows]
+
+    def sourceless_documents(self) -> list[str]:
+        """Documents no path holds any more (removing the last path removes the document)."""
+        rows = self._db().execute(
+            "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM sources)"
+        )
+        return [r[0] for r in rows]
+
+    def short_documents(self) -> list[DocumentInfo]:
+        """Ready documents with fewer passages than were recorded when they were read."""
+        return self._documents(
+            "WHERE d.state='ready' AND d.passages > "
+            "(SELECT COUNT(*) FROM passages p WHERE p.doc_id=d.doc_id)",
+            (),
+        )
+
+    def orphan_term_rows(self) -> int:
+        """Keyword index entries whose passage is gone."""
+        row = self._db().execute(
+            "SELECT COUNT(*) FROM passage_terms WHERE rowid NOT IN (SELECT rowid FROM passages)"
+        )
+        return int(row.fetchone()[0])
+
+    def unindexed_passages(self) -> list[tuple[int, str, str]]:
+        """(rowid, title, text) of passages missing from the keyword index."""
+        rows = self._db().execute(
+            "SELECT p.rowid, d.title, p.text FROM passages p JOIN documents d USING (doc_id) "
+            "WHERE p.rowid NOT IN (SELECT rowid FROM passage_terms)"
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def repair(
+        self,
+        sources: Sequence[str],
+        documents: Sequence[str],
+        unindexed: Sequence[tuple[int, str, str]],
+        unfinished: Sequence[str],
+    ) -> None:
+        """In one transaction: forget the dangling `sources` and the sourceless `documents`,
+        drop orphan keyword entries, index the `unindexed` passages, and mark the
+        `unfinished` documents for indexing again."""
+        with self._db() as db:
+            db.executemany("DELETE FROM sources WHERE path=?", [(s,) for s in sources])
+            for doc_id in documents:
+                self._delete_passages(db, doc_id)
+                db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            db.execute("DELETE FROM passage_terms WHERE rowid NOT IN (SELECT rowid FROM passages)")
+            db.executemany(
+                "INSERT INTO passage_terms (rowid, terms) VALUES (?, ?)",
+                [(rowid, index_terms(f"{title}\n{text}")) for rowid, title, text in unindexed],
+            )
+            db.executemany(
+                "UPDATE documents SET state='indexing' WHERE doc_id=?", [(d,) for d in unfinished]
+            )
+
     # --- passages --------------------------------------------------------------------------
 
     def passage_ids(self, doc_id: str) -> list[str]:

@@ -19,6 +19,7 @@ from typing import Any
 from quelle.core import owner
 from quelle.core.catalog import DocumentInfo, Passage
 from quelle.core.config import Settings
+from quelle.core.consistency import CheckReport
 from quelle.core.errors import QuelleError
 from quelle.core.ingestion import IngestReport, Progress, find_document
 from quelle.core.library import Answer, Library
@@ -28,6 +29,8 @@ from quelle.core.protocol import (
     Answered,
     Ask,
     Cancel,
+    Check,
+    Checked,
     Documents,
     Done,
     Event,
@@ -141,6 +144,11 @@ class EngineClient:
     def remove(self, doc_id: str) -> None:
         self._call(Remove(next(self._ids), doc_id))
 
+    def check(self, repair: bool = True) -> CheckReport:
+        reply = self._call(Check(next(self._ids), repair))
+        assert isinstance(reply, Checked)
+        return reply.report
+
     def passage(self, passage_id: str) -> Passage | None:
         reply = self._call(GetPassage(next(self._ids), passage_id))
         assert isinstance(reply, PassageFound)
@@ -185,7 +193,14 @@ class EngineClient:
                 if isinstance(event, Failed):
                     raise QuelleError(event.message)
                 if isinstance(
-                    event, Answered | Ingested | Documents | PassageFound | SettingsApplied | Done
+                    event,
+                    Answered
+                    | Ingested
+                    | Documents
+                    | Checked
+                    | PassageFound
+                    | SettingsApplied
+                    | Done,
                 ):
                     return event
                 if on_event is not None:

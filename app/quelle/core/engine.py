@@ -42,6 +42,8 @@ from quelle.core.protocol import (
     Answered,
     Ask,
     Cancel,
+    Check,
+    Checked,
     Documents,
     Done,
     DownloadModel,
@@ -118,8 +120,9 @@ class Engine:
         self._clients: list[_Client] = []
         self._clients_lock = threading.Lock()
         self._questions: queue.Queue[tuple[_Client, Ask] | None] = queue.Queue()
-        # Ingestion jobs; RESUME finishes half-indexed documents, SWITCH changes embedders.
-        self._jobs: queue.Queue[tuple[_Client, Ingest] | str | None] = queue.Queue()
+        # Ingestion jobs and checks; RESUME finishes half-indexed documents, SWITCH changes
+        # embedders.
+        self._jobs: queue.Queue[tuple[_Client, Ingest | Check] | str | None] = queue.Queue()
         self._models_ready = False
         self._stopping = threading.Event()
         self._last_seen = time.monotonic() + FIRST_CLIENT_SECONDS - IDLE_SECONDS
@@ -229,7 +232,7 @@ class Engine:
 
     def _handle(self, client: _Client, message: Message) -> None:
         match message:
-            case Ask() | Ingest():
+            case Ask() | Ingest() | Check():
                 client.cancels[message.request] = (
                     threading.Event() if isinstance(message, Ask) else JobStop()
                 )
@@ -392,9 +395,17 @@ class Engine:
             assert not isinstance(item, str)
             client, job = item
             cancel = client.cancels[job.request]
-            self._reply(
-                client, job.request, partial(self._ingest, client, job, cancel), "Adding documents"
-            )
+            if isinstance(job, Check):
+                self._reply(
+                    client, job.request, partial(self._check, job, cancel), "Checking the library"
+                )
+            else:
+                self._reply(
+                    client,
+                    job.request,
+                    partial(self._ingest, client, job, cancel),
+                    "Adding documents",
+                )
             client.cancels.pop(job.request, None)
             self._documents_changed()
             release_memory()
@@ -408,6 +419,9 @@ class Engine:
         return Ingested(
             job.request, self.library.ingest(job.paths, on_progress=progress, cancel=cancel)
         )
+
+    def _check(self, job: Check, cancel: threading.Event) -> Checked:
+        return Checked(job.request, self.library.check(job.repair, cancel))
 
     def _resume(self) -> None:
         try:

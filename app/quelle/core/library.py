@@ -19,6 +19,7 @@ from quelle.core.abstention import EMPTY_LIBRARY, gather, judge, refusal
 from quelle.core.catalog import Catalog, DocumentInfo, Passage
 from quelle.core.citations import Attribution, attribute
 from quelle.core.config import Settings, load_settings, save_settings
+from quelle.core.consistency import CheckReport, check
 from quelle.core.embedding import Embedder, TextEmbedder
 from quelle.core.errors import IndexMismatch, ModelError, QuelleError
 from quelle.core.generation import Generator, SamplingParams, Timings
@@ -339,6 +340,10 @@ class Library:
         self._ingestor().remove(doc_id)
         if (switching := self._switching) is not None:
             switching.delete_document(doc_id)
+
+    def check(self, repair: bool = True, cancel: threading.Event | None = None) -> CheckReport:
+        """Find where the catalogue, keyword index and vectors disagree, and mend it."""
+        return check(self.catalog, self._vector_store(), repair, lambda: self.resume(cancel))
 
     def passage(self, passage_id: str) -> Passage | None:
         return self.catalog.passages([passage_id]).get(passage_id)

@@ -19,6 +19,7 @@ from typing import Any
 
 from quelle.core.catalog import DocumentInfo, Passage
 from quelle.core.config import Settings
+from quelle.core.consistency import CheckReport
 from quelle.core.downloads import DownloadProgress
 from quelle.core.errors import QuelleError
 from quelle.core.ingestion import IngestReport, Progress
@@ -71,6 +72,14 @@ class ListDocuments:
 class Remove:
     request: int
     doc_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """Find where the library disagrees with itself; with `repair`, mend it."""
+
+    request: int
+    repair: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +158,12 @@ class Documents:
 
 
 @dataclass(frozen=True, slots=True)
+class Checked:
+    request: int
+    report: CheckReport
+
+
+@dataclass(frozen=True, slots=True)
 class PassageFound:
     request: int
     passage: Passage | None
@@ -204,6 +219,7 @@ Request = (
     | Cancel
     | ListDocuments
     | Remove
+    | Check
     | GetPassage
     | UpdateSettings
     | DownloadModel
@@ -217,6 +233,7 @@ Event = (
     | Progressed
     | Ingested
     | Documents
+    | Checked
     | PassageFound
     | SettingsApplied
     | DownloadProgressed

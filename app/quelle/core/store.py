@@ -16,6 +16,7 @@ from quelle.core.errors import IndexMismatch
 log = logging.getLogger(__name__)
 
 COLLECTION = "passages"
+_DELETE_BATCH = 5000  # ids per Chroma call: SQLite limits the variables of one statement
 
 
 class PassageVectors(Protocol):
@@ -119,11 +120,16 @@ class VectorStore:
     def count(self) -> int:
         return self._collection.count()
 
+    def ids(self) -> list[str]:
+        return list(self._collection.get(include=[])["ids"])
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for begin in range(0, len(ids), _DELETE_BATCH):
+            self._collection.delete(ids=list(ids[begin : begin + _DELETE_BATCH]))
+
     def keep_only(self, ids: set[str]) -> None:
         """Delete every vector whose passage is not in `ids`."""
-        stale = [pid for pid in self._collection.get(include=[])["ids"] if pid not in ids]
-        if stale:
-            self._collection.delete(ids=stale)
+        self.delete([pid for pid in self.ids() if pid not in ids])
 
     def drop_others(self, keep: Sequence[str]) -> None:
         """Delete the collections of embedders no longer used (a switch that was given up,
