@@ -76,3 +76,31 @@ def test_each_rankers_first_choice_survives_the_cut():
 
     assert keep_champions(["x", "y", "z"], ["solo", "x"]) == ["x", "y", "solo"]
     assert keep_champions(["x", "y"], ["x", "y"]) == ["x", "y"]
+
+
+def test_keyword_search_skips_documents_still_being_indexed_and_common_words(tmp_path, monkeypatch):
+    """Ready passages fill the list even when a half-indexed document matches better. In a
+    large library a word nearly every passage holds does not decide the order, yet alone it
+    still finds them."""
+    from quelle.core import catalog as catalogs
+    from quelle.core.catalog import Catalog, NewPassage
+
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+
+    def add(doc_id: str, texts: list[str], ready: bool = True) -> None:
+        passages = [NewPassage(1, 0, len(t), t) for t in texts]
+        catalog.begin_document(doc_id, doc_id, "txt", 1, 1, passages, ["en"] * len(texts))
+        if ready:
+            catalog.finish_document(doc_id)
+
+    add("pending", ["Quarterly revenue revenue revenue report."] * 6, ready=False)
+    add("notes", [f"Meeting note {n} about the quarterly report." for n in range(8)])
+    add("sales", ["The revenue of the quarter rose by nine percent in the quarterly report."])
+    add("travel", ["The team travels to Lisbon in May."])
+    hits = catalog.keyword_search("quarterly revenue report", 3)
+    assert [pid.partition(":")[0] for pid, _ in hits] == ["sales", "notes", "notes"]
+
+    monkeypatch.setattr(catalogs, "PRUNE_FROM", 10)  # as if the library were large
+    hits = catalog.keyword_search("quarterly report Lisbon", 3)
+    assert [pid.partition(":")[0] for pid, _ in hits] == ["travel"]  # the rare word decides
+    assert len(catalog.keyword_search("report", 20)) == 9  # alone it finds every one

