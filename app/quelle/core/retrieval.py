@@ -11,10 +11,11 @@ cross-encoder re-scores the best fused candidates.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from quelle.core.catalog import Catalog, Passage
 from quelle.core.embedding import TextEmbedder
@@ -23,6 +24,7 @@ from quelle.core.reranking import PassageScorer, rerank
 from quelle.core.store import PassageVectors
 
 Mode = Literal["dense", "keyword", "fused", "reranked"]
+T = TypeVar("T")
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of the very top ranks
 # Share of the dense ranker in score fusion, for questions in a language the embedder does
 # not know: chosen on the dev queries of XQuAD-de; the held-out queries check it
@@ -59,6 +61,32 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = RRF_K) ->
         for rank, item in enumerate(ranking):
             scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank + 1)
     return scores
+
+
+def _beside(work: Callable[[], T], finally_: Callable[[], object]) -> Callable[[], T]:
+    """Start `work` on a thread of its own (then `finally_` there); the call returned waits
+    for its result, or raises what it raised."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as exc:  # handed to the waiting thread
+            failure.append(exc)
+        finally:
+            finally_()
+
+    thread = threading.Thread(target=run, name="quelle-keyword", daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        if failure:
+            raise failure[0]
+        return outcome[0]
+
+    return result
 
 
 def fuse(
@@ -110,9 +138,15 @@ class Retriever:
         """The best `limit` passages; "reranked" falls back to "fused" without a re-ranker."""
         started = time.perf_counter()
         known_language = detect_language(query) in self._languages
+        # Keyword search needs no vector: it runs beside embedding and dense search (both
+        # leave Python's lock while they work), which halves the wait in a large library.
+        keyword_search = _beside(
+            lambda: self._catalog.keyword_search(query, CANDIDATES) if mode != "dense" else [],
+            self._catalog.close,
+        )
         vector = self._embedder.embed([query], query=True)[0]
         dense = self._store.query(vector, CANDIDATES) if mode != "keyword" else []
-        keyword = self._catalog.keyword_search(query, CANDIDATES) if mode != "dense" else []
+        keyword = keyword_search()
         if known_language:
             scores = reciprocal_rank_fusion([[p for p, _ in dense], [p for p, _ in keyword]])
         else:
