@@ -140,6 +140,7 @@ def main() -> int:
         wait_for(answered, 600)
         cited = {int(n) for n in re.findall(r"\[(\d+)\]", turn.saved.answer)}
         wanted = "Super Bowl" if german else "AAPL.pdf"
+        wait_for(turn.cards_shown, 30)
         apple = [c for c in turn.cards if wanted in c.source.name]
         shown = [c for c in apple if c.n in cited] or apple  # what a reader would click
         if shown:

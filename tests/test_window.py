@@ -189,6 +189,7 @@ def test_unsupported_sentences_are_marked_and_unused_passages_set_apart(qtbot, t
 
     # Sources first, then the passage the model was given but the answer does not rest on;
     # both keep the number the answer's markers use.
+    qtbot.waitUntil(turn.cards_shown)  # one card per turn of the event loop
     layout = turn.sources_layout
     order = [layout.itemAt(i).widget() for i in range(layout.count())]
     assert [(w.text() if w in turn.headings else w.n) for w in order] == [
@@ -218,6 +219,7 @@ def test_unsupported_sentences_are_marked_and_unused_passages_set_apart(qtbot, t
     view.show_turns(store.turns(conv.conv_id))  # the conversation opened again later
     [again] = view.turns()
     assert format_of(again, "Profit rose")[0].toolTip() == UNSUPPORTED_TIP
+    qtbot.waitUntil(again.cards_shown)
     assert [c.n for c in again.cards] == [2, 1]
 
 
@@ -345,6 +347,7 @@ def test_answer_streams_shows_timings_and_opens_the_cited_page(
     metrics = turn.metrics.text()
     for label in ("first token", "tokens/s", "ms/token", "retrieval"):
         assert label in metrics
+    qtbot.waitUntil(turn.cards_shown)
     apple = [c for c in turn.cards if c.source.name == "2022 Q3 AAPL.pdf"]
     assert apple, [c.source.name for c in turn.cards]
     assert "2022 Q3 AAPL.pdf" in apple[0].head.text() and apple[0].snippet.text()
@@ -439,6 +442,7 @@ def test_conversations_persist_and_export_with_sources(
     wait_ready(qtbot, window)
     first = ask(qtbot, window, APPLE_QUESTION)
     answer_text = first.plain_answer()
+    qtbot.waitUntil(first.cards_shown)
     sources = [(c.source.name, c.source.page) for c in first.cards]
     assert sources
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
@@ -455,6 +459,7 @@ def test_conversations_persist_and_export_with_sources(
     again.conversations.list.setCurrentItem(item)
     [turn] = again.chat.turns()
     assert turn.plain_answer() == answer_text
+    qtbot.waitUntil(turn.cards_shown)
     assert [(c.source.name, c.source.page) for c in turn.cards] == sources
     assert "tokens/s" in turn.metrics.text()
 

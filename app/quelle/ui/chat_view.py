@@ -308,6 +308,11 @@ class TurnWidget(QFrame):
         self.sources_box.hide()
         self.cards: list[SourceCard] = []  # cited first, then the ones only consulted
         self.headings: list[QLabel] = []
+        self._to_show: list[tuple[str, bool] | tuple[int, SavedSource]] = []
+        self._card_timer = QTimer(self)
+        self._card_timer.setSingleShot(True)
+        self._card_timer.setInterval(0)
+        self._card_timer.timeout.connect(self._show_next_card)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -370,22 +375,38 @@ class TurnWidget(QFrame):
             widget.deleteLater()
         self.headings = []
         self.cards = []
+        self._to_show = []
         for title, cited in ((self.tr("Sources"), True), (self.tr("Also consulted"), False)):
-            numbered = turn.numbered(cited)
-            if not numbered:
-                continue
-            heading = QLabel(title)
+            if numbered := turn.numbered(cited):
+                self._to_show.append((title, cited))
+                self._to_show.extend(numbered)
+        self.sources_box.setVisible(bool(self.sources))
+        self._show_next_card()
+
+    def cards_shown(self) -> bool:
+        return not self._to_show
+
+    def _show_next_card(self) -> None:
+        """Add one source card (or heading), then the next on the next turn of the event
+        loop: built all at once beside a busy engine, five cards held the window up for
+        tens of milliseconds."""
+        if not self._to_show:
+            return
+        label, item = self._to_show.pop(0)  # (number, source) or (heading, cited)
+        if isinstance(item, SavedSource):
+            card = SourceCard(int(label), item)
+            card.activated.connect(self._card_activated)
+            self.sources_layout.addWidget(card)
+            self.cards.append(card)
+        else:
+            heading = QLabel(str(label))
             heading.setObjectName("sourcesHeading")
-            if not cited:
+            if not item:
                 _mute(heading)
             self.sources_layout.addWidget(heading)
             self.headings.append(heading)
-            for n, source in numbered:
-                card = SourceCard(n, source)
-                card.activated.connect(self._card_activated)
-                self.sources_layout.addWidget(card)
-                self.cards.append(card)
-        self.sources_box.setVisible(bool(self.sources))
+        if self._to_show:
+            self._card_timer.start()
 
     def fail(self, message: str) -> None:
         self.finished = True
