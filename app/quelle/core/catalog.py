@@ -57,6 +57,15 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+def passage_id(doc_id: str, n: int) -> str:
+    """The id of a document's `n`th passage, in the catalogue and the vector store."""
+    return f"{doc_id}:{n}"
+
+
+def document_of(passage_id: str) -> str:
+    return passage_id.rpartition(":")[0]
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentInfo:
     doc_id: str
@@ -198,7 +207,7 @@ class Catalog:
         languages: Sequence[str],
     ) -> list[str]:
         """Record a document and its passages in one transaction; returns the passage ids."""
-        ids = [f"{doc_id}:{n}" for n in range(len(passages))]
+        ids = [passage_id(doc_id, n) for n in range(len(passages))]
         with self._db() as db:
             self._delete_passages(db, doc_id)
             db.execute(
@@ -223,9 +232,7 @@ class Catalog:
 
     def remove_document(self, doc_id: str) -> None:
         with self._db() as db:
-            self._delete_passages(db, doc_id)
-            db.execute("DELETE FROM sources WHERE doc_id=?", (doc_id,))
-            db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            self._delete_document(db, doc_id)
 
     def remove_source(self, path: str) -> str | None:
         """Forget one path; returns the doc_id if no other path holds that content any more."""
@@ -236,6 +243,12 @@ class Catalog:
             db.execute("DELETE FROM sources WHERE path=?", (path,))
             left = db.execute("SELECT 1 FROM sources WHERE doc_id=?", (found[0],)).fetchone()
         return None if left else found[0]
+
+    @classmethod
+    def _delete_document(cls, db: sqlite3.Connection, doc_id: str) -> None:
+        cls._delete_passages(db, doc_id)
+        db.execute("DELETE FROM sources WHERE doc_id=?", (doc_id,))
+        db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
 
     @staticmethod
     def _delete_passages(db: sqlite3.Connection, doc_id: str) -> None:
@@ -297,8 +310,7 @@ class Catalog:
         with self._db() as db:
             db.executemany("DELETE FROM sources WHERE path=?", [(s,) for s in sources])
             for doc_id in documents:
-                self._delete_passages(db, doc_id)
-                db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+                self._delete_document(db, doc_id)
             db.execute("DELETE FROM passage_terms WHERE rowid NOT IN (SELECT rowid FROM passages)")
             db.executemany(
                 "INSERT INTO passage_terms (rowid, terms) VALUES (?, ?)",

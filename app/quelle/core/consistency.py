@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from quelle.core.catalog import Catalog
+from quelle.core.catalog import Catalog, document_of
 from quelle.core.store import VectorStore
 
 
@@ -55,9 +55,7 @@ def check(
     known = set(passage_ids)
     orphans = [pid for pid in vector_ids if pid not in known]
     missing = [
-        pid
-        for pid in passage_ids
-        if pid not in vector_ids and pid.rpartition(":")[0] not in unfinished
+        pid for pid in passage_ids if pid not in vector_ids and document_of(pid) not in unfinished
     ]
     dangling = catalog.dangling_sources()
     pathless = catalog.sourceless_documents()
@@ -77,9 +75,9 @@ def check(
     if not repair or not report.problems:
         return report
     gone = set(pathless)
-    redo = sorted({pid.rpartition(":")[0] for pid in missing} - gone)
+    redo = sorted({document_of(pid) for pid in missing} - gone)
     catalog.repair(dangling, pathless, unindexed, redo)
-    store.delete(orphans + [pid for pid in vector_ids if pid.rpartition(":")[0] in gone])
+    store.delete(orphans + [pid for pid in vector_ids if document_of(pid) in gone])
     if redo:
         resume()
     return replace(report, repaired=True)
