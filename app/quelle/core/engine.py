@@ -395,17 +395,12 @@ class Engine:
             assert not isinstance(item, str)
             client, job = item
             cancel = client.cancels[job.request]
+            work: Callable[[], Event]
             if isinstance(job, Check):
-                self._reply(
-                    client, job.request, partial(self._check, job, cancel), "Checking the library"
-                )
+                work, what = partial(self._check, job, cancel), "Checking the library"
             else:
-                self._reply(
-                    client,
-                    job.request,
-                    partial(self._ingest, client, job, cancel),
-                    "Adding documents",
-                )
+                work, what = partial(self._ingest, client, job, cancel), "Adding documents"
+            self._reply(client, job.request, work, what)
             client.cancels.pop(job.request, None)
             self._documents_changed()
             release_memory()

@@ -140,13 +140,14 @@ class Retriever:
         known_language = detect_language(query) in self._languages
         # Keyword search needs no vector: it runs beside embedding and dense search (both
         # leave Python's lock while they work), which halves the wait in a large library.
-        keyword_search = _beside(
-            lambda: self._catalog.keyword_search(query, CANDIDATES) if mode != "dense" else [],
-            self._catalog.close,
+        keyword_search = (
+            _beside(lambda: self._catalog.keyword_search(query, CANDIDATES), self._catalog.close)
+            if mode != "dense"
+            else None
         )
         vector = self._embedder.embed([query], query=True)[0]
         dense = self._store.query(vector, CANDIDATES) if mode != "keyword" else []
-        keyword = keyword_search()
+        keyword = keyword_search() if keyword_search else []
         if known_language:
             scores = reciprocal_rank_fusion([[p for p, _ in dense], [p for p, _ in keyword]])
         else:
