@@ -1,16 +1,34 @@
 """The list of documents: what is in the library, what is being indexed, what failed and why.
 
-Two sources feed it: the catalogue's documents (sent by the workers after each change) and
-the file events of a running ingestion (queued, reading, embedding, failed). A failed file
-is never in the catalogue, so its row and its reason live here until the user dismisses it.
+Two sources feed it: the catalogue's documents (sent by the engine after changes) and the
+file events of a running ingestion (queued, embedding, ready, failed). A failed file is never
+in the catalogue, so its row and its reason live here until the user dismisses it.
+
+A folder of ten thousand notes is a list of ten thousand rows, each changing state a few
+times: a file's event changes its one row in place, and only a change of the order (a new
+file, a failure) rebuilds the list, at most once per turn of the event loop.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QColor, QDesktopServices, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,17 +37,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from quelle.core.catalog import DocumentInfo
 from quelle.core.ingestion import FileEvent
-
-_PATH_ROLE = Qt.ItemDataRole.UserRole
-_DOC_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +58,77 @@ class Row:
     passages: int = 0
     embedded: int = 0
     doc_id: str = ""
+
+    def order(self) -> tuple[bool, str]:
+        """Failed files first, then by name."""
+        return (self.state != "failed", self.title.lower())
+
+
+_Index = QModelIndex | QPersistentModelIndex
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class _Rows(QAbstractTableModel):
+    """The rows as Qt's view reads them: it asks only for the rows on screen."""
+
+    def __init__(self, headers: list[str], state_text: Callable[[Row], str]) -> None:
+        super().__init__()
+        self._headers = headers
+        self._state_text = state_text
+        self._rows: list[Row] = []
+        self._at: dict[str, int] = {}  # row number by path
+        self.failed_color = QColor("#b3261e")
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row, column = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return row.title
+            if column == 1:
+                return self._state_text(row)
+            number = row.pages if column == 2 else row.passages
+            return str(number) if number else ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.path if column == 0 else self._state_text(row) if column == 1 else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
+            return _RIGHT
+        if role == Qt.ItemDataRole.ForegroundRole and column == 1 and row.state == "failed":
+            return self.failed_color
+        return None
+
+    def reset(self, rows: list[Row]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self._at = {r.path: n for n, r in enumerate(rows)}
+        self.endResetModel()
+
+    def replace(self, row: Row) -> bool:
+        """Show `row` in place of the row of its path; False if that would change the order."""
+        n = self._at.get(row.path)
+        if n is None or self._rows[n].order() != row.order():
+            return False
+        self._rows[n] = row
+        self.dataChanged.emit(self.index(n, 0), self.index(n, len(self._headers) - 1))
+        return True
+
+    def row(self, n: int) -> Row:
+        return self._rows[n]
+
+    def number(self, path: str) -> int | None:
+        return self._at.get(path)
 
 
 class LibraryPanel(QWidget):
@@ -63,12 +148,13 @@ class LibraryPanel(QWidget):
         self._summary = QLabel()
         self._summary.setObjectName("panelHint")
 
-        self.tree = QTreeWidget()
-        self.tree.setObjectName("libraryTree")
-        self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels(
-            [self.tr("Document"), self.tr("State"), self.tr("Pages"), self.tr("Passages")]
+        self.model = _Rows(
+            [self.tr("Document"), self.tr("State"), self.tr("Pages"), self.tr("Passages")],
+            self.state_text,
         )
+        self.tree = QTreeView()
+        self.tree.setObjectName("libraryTree")
+        self.tree.setModel(self.model)
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
@@ -79,8 +165,13 @@ class LibraryPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.itemSelectionChanged.connect(self._show_details)
-        self.tree.itemActivated.connect(self._open_item)
+        header.setResizeContentsPrecision(0)  # the rows on screen: all would cost each change
+        self.tree.selectionModel().selectionChanged.connect(self._show_details)
+        self.tree.activated.connect(self._open_index)
+        self._rebuild_soon = QTimer(self, singleShot=True, interval=0)
+        self._rebuild_soon.timeout.connect(self._rebuild)
+        self._summary_soon = QTimer(self, singleShot=True, interval=100)
+        self._summary_soon.timeout.connect(self._show_summary)
 
         self._details = QLabel()
         self._details.setObjectName("panelHint")
@@ -146,40 +237,48 @@ class LibraryPanel(QWidget):
         """Files the user added, shown at once even before the workers take them."""
         for path in paths:
             self._active[path] = Row(path, Path(path).name, "queued")
-        self._rebuild()
+        self._rebuild_soon.start()
 
     def apply_event(self, event: FileEvent) -> None:
+        path = event.path
         if event.state in ("ready", "unchanged"):
-            self._active.pop(event.path, None)
-            if event.state == "unchanged" or event.path in self._documents:
-                self._rebuild()
-                return
-            # shown until the catalogue's list arrives with it
-            self._active[event.path] = Row(
-                event.path,
-                Path(event.path).name,
-                "ready",
-                pages=event.pages,
-                passages=event.passages,
-            )
+            self._active.pop(path, None)
+            if event.state == "ready" and path not in self._documents:
+                # shown until the catalogue's list arrives with it
+                self._active[path] = Row(
+                    path, Path(path).name, "ready", pages=event.pages, passages=event.passages
+                )
         else:
-            self._active[event.path] = Row(
-                event.path,
-                Path(event.path).name,
+            self._active[path] = Row(
+                path,
+                Path(path).name,
                 event.state,
                 event.reason,
                 event.pages,
                 event.passages,
                 event.embedded,
             )
-        self._rebuild()
+        shown = self._shown(path)
+        if shown is not None and self.model.replace(shown):
+            if event.state == "ready" and not self._summary_soon.isActive():
+                self._summary_soon.start()
+        else:
+            self._rebuild_soon.start()
+
+    def _shown(self, path: str) -> Row | None:
+        """The row the list shows for `path`: the running job's, unless it is done and the
+        catalogue's list already holds the document."""
+        active = self._active.get(path)
+        if active is not None and not (active.state == "ready" and path in self._documents):
+            return active
+        return self._documents.get(path)
 
     def forget_pending(self) -> None:
         """After a cancel: files that never started are no longer waiting."""
         for path, row in list(self._active.items()):
             if row.state in ("queued", "reading", "embedding", "ready"):
                 del self._active[path]
-        self._rebuild()
+        self._rebuild_soon.start()
 
     # --- reading ---
 
@@ -189,7 +288,7 @@ class LibraryPanel(QWidget):
             if row.state == "ready" and path in merged:
                 continue
             merged[path] = row
-        return sorted(merged.values(), key=lambda r: (r.state != "failed", r.title.lower()))
+        return sorted(merged.values(), key=Row.order)
 
     def row_for(self, name: str) -> Row | None:
         """The row of a file, by its name or path."""
@@ -215,41 +314,31 @@ class LibraryPanel(QWidget):
     # --- view ---
 
     def _rebuild(self) -> None:
-        selected = {item.data(0, _PATH_ROLE) for item in self.tree.selectedItems()}
-        current = self.tree.currentItem()
-        current_path = current.data(0, _PATH_ROLE) if current else None
-        self.tree.setUpdatesEnabled(False)
-        self.tree.clear()
+        self._rebuild_soon.stop()
+        selection = self.tree.selectionModel()
+        selected = {r.path for r in self._selected_rows()}
+        current = self.tree.currentIndex()
+        current_path = self.model.row(current.row()).path if current.isValid() else None
         dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
-        failed_color = QColor("#ff8a80" if dark else "#b3261e")
-        rows = self.rows()
-        for row in rows:
-            state = self.state_text(row)
-            item = QTreeWidgetItem(
-                [
-                    row.title,
-                    state,
-                    str(row.pages) if row.pages else "",
-                    str(row.passages) if row.passages else "",
-                ]
+        self.model.failed_color = QColor("#ff8a80" if dark else "#b3261e")
+        self.model.reset(self.rows())
+        chosen = QItemSelection()
+        for path in selected:
+            n = self.model.number(path)
+            if n is not None:
+                chosen.select(self.model.index(n, 0), self.model.index(n, 3))
+        flags = QItemSelectionModel.SelectionFlag.Select
+        selection.select(chosen, flags)
+        n = self.model.number(current_path) if current_path else None
+        if n is not None:
+            selection.setCurrentIndex(
+                self.model.index(n, 0), QItemSelectionModel.SelectionFlag.NoUpdate
             )
-            item.setData(0, _PATH_ROLE, row.path)
-            item.setData(0, _DOC_ROLE, row.doc_id)
-            item.setToolTip(0, row.path)
-            item.setToolTip(1, state)
-            for column in (2, 3):
-                item.setTextAlignment(
-                    column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                )
-            if row.state == "failed":
-                item.setForeground(1, failed_color)
-            self.tree.addTopLevelItem(item)
-            if row.path in selected:
-                item.setSelected(True)
-            if row.path == current_path:
-                self.tree.setCurrentItem(item, 0, QItemSelectionModel.SelectionFlag.NoUpdate)
-        self.tree.setUpdatesEnabled(True)
-        ready = [r for r in rows if r.state == "ready"]
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        self._summary_soon.stop()
+        ready = [r for r in self.rows() if r.state == "ready"]
         passages = sum(r.passages for r in ready)
         documents = (
             self.tr("1 document")
@@ -262,8 +351,7 @@ class LibraryPanel(QWidget):
         self._show_details()
 
     def _selected_rows(self) -> list[Row]:
-        paths = {item.data(0, _PATH_ROLE) for item in self.tree.selectedItems()}
-        return [r for r in self.rows() if r.path in paths]
+        return [self.model.row(i.row()) for i in self.tree.selectionModel().selectedRows()]
 
     def _show_details(self) -> None:
         rows = self._selected_rows()
@@ -286,8 +374,8 @@ class LibraryPanel(QWidget):
         if len(rows) == 1:
             QDesktopServices.openUrl(QUrl.fromLocalFile(rows[0].path))
 
-    def _open_item(self, item: QTreeWidgetItem) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(item.data(0, _PATH_ROLE)))
+    def _open_index(self, index: QModelIndex) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(self.model.row(index.row()).path))
 
     def remove_selected(self) -> None:
         for row in self._selected_rows():

@@ -1,0 +1,62 @@
+"""The document list with a folder of ten thousand notes being added."""
+
+from __future__ import annotations
+
+from quelle.core.catalog import DocumentInfo
+from quelle.core.ingestion import FileEvent
+from quelle.ui.library_panel import LibraryPanel
+
+NOTES = [f"/notes/{n // 1000:02d}/note-{n:05d}.txt" for n in range(10_000)]
+
+
+def shown(panel: LibraryPanel, n: int) -> tuple[str, str]:
+    model = panel.tree.model()
+    return model.index(n, 0).data(), model.index(n, 1).data()
+
+
+def test_a_files_progress_changes_its_row_in_place(qtbot):
+    panel = LibraryPanel()
+    qtbot.addWidget(panel)
+    panel.mark_queued(NOTES)
+    qtbot.waitUntil(lambda: panel.tree.model().rowCount() == len(NOTES))
+    resets: list[None] = []
+    changed: list[int] = []
+    panel.tree.model().modelReset.connect(lambda: resets.append(None))
+    panel.tree.model().dataChanged.connect(lambda first, last: changed.append(first.row()))
+
+    panel.apply_event(FileEvent(NOTES[7], "embedding", pages=1, passages=2, embedded=1))
+    panel.apply_event(FileEvent(NOTES[8], "ready", pages=1, passages=1))
+    qtbot.wait(10)
+    assert shown(panel, 7) == ("note-00007.txt", "Embedding 50%")
+    assert shown(panel, 8) == ("note-00008.txt", "Ready")
+    assert changed == [7, 8] and not resets, "one row each, not the whole list again"
+    qtbot.waitUntil(lambda: panel._summary.text().startswith("1 document"))
+
+
+def test_a_failure_moves_to_the_top_and_the_selection_stays(qtbot):
+    panel = LibraryPanel()
+    qtbot.addWidget(panel)
+    panel.mark_queued(NOTES)
+    qtbot.waitUntil(lambda: panel.tree.model().rowCount() == len(NOTES))
+    panel.tree.setCurrentIndex(panel.tree.model().index(42, 0))  # as a click on the row
+    assert [r.title for r in panel._selected_rows()] == ["note-00042.txt"]
+
+    panel.apply_event(FileEvent(NOTES[5000], "failed", "'note-05000.txt' is empty (0 bytes)."))
+    qtbot.waitUntil(lambda: shown(panel, 0)[0] == "note-05000.txt")
+    assert shown(panel, 0)[1] == "Failed: 'note-05000.txt' is empty (0 bytes)."
+    assert [r.title for r in panel._selected_rows()] == ["note-00042.txt"]
+
+
+def test_the_catalogues_list_replaces_finished_rows(qtbot):
+    panel = LibraryPanel()
+    qtbot.addWidget(panel)
+    panel.mark_queued(NOTES[:3])
+    panel.apply_event(FileEvent(NOTES[0], "ready", pages=1, passages=1))
+    document = DocumentInfo("d0", "note-00000.txt", "txt", NOTES[0], 1, 1, 90, 0.0, "ready")
+    panel.set_documents([document])
+    rows = {r.title: (r.state, r.doc_id) for r in panel.rows()}
+    assert rows == {
+        "note-00000.txt": ("ready", "d0"),  # now removable: it has its document id
+        "note-00001.txt": ("queued", ""),
+        "note-00002.txt": ("queued", ""),
+    }
