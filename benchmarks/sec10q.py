@@ -1,8 +1,6 @@
-"""End-to-end figures on the 20 SEC 10-Q filings, each against a bare baseline in the same run.
+"""Retrieval and generation on the 20 SEC 10-Q filings, against a bare baseline in the same run.
 
-- ingestion: Quelle's `ingest` vs bare pypdf reading + bare sentence-transformers encoding of
-  the same passages (the floor any pipeline pays), and the window's way of indexing (the
-  indexer process, writing through the store process) vs that in-process `ingest`;
+(Ingestion against bare reading and encoding is measured by `ingest.py`.)
 - retrieval: latency of `search` per question and the share of the 195 questions whose top 5
   passages come from a filing the question is about (file-level hit@5);
 - generation: Quelle's `ask` vs bare llama.cpp on the same prompt and token budget.
@@ -32,7 +30,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=195)
     args = parser.parse_args()
-    from quelle.core.documents import read_pages
     from quelle.core.library import Library
 
     results: dict[str, dict] = {}
@@ -40,43 +37,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as home:
         library = Library(home)
         library.load_models(chat=False)  # model loading is not ingestion
-        started = time.perf_counter()
         report = library.ingest(files)
-        ingest_s = time.perf_counter() - started
         assert not report.failed, report.failed
-
-        started = time.perf_counter()
-        pages = sum(len(read_pages(f)) for f in files)
-        read_s = time.perf_counter() - started
-
-        from quelle.core.ingestion import with_header
-
-        catalog = library.catalog
-        docs = {d.doc_id: d.title for d in catalog.documents()}
-        texts = [
-            with_header(docs[pid.split(":")[0]], p.text)
-            for pid, p in catalog.passages(
-                pid for d in docs for pid in catalog.passage_ids(d)
-            ).items()
-        ]
-        from sentence_transformers import SentenceTransformer
-
-        from quelle.core.models import bundled_embedder_path
-
-        bare = SentenceTransformer(str(bundled_embedder_path()), device="cpu")
-        started = time.perf_counter()
-        bare.encode(texts, batch_size=64, normalize_embeddings=True)
-        encode_s = time.perf_counter() - started
-        results["ingestion"] = {
-            "files": len(files),
-            "pages": pages,
-            "passages": len(texts),
-            "quelle_seconds": round(ingest_s, 1),
-            "bare_read_seconds": round(read_s, 1),
-            "bare_encode_seconds": round(encode_s, 1),
-            "ratio_to_bare_read_plus_encode": round(ingest_s / (read_s + encode_s), 3),
-            **_indexer_process(files, ingest_s),
-        }
 
         rows = list(csv.DictReader((SEC / "qna_data.csv").open(encoding="utf-8-sig")))
         rows = rows[: args.questions]
@@ -122,25 +84,6 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     return 0
-
-
-def _indexer_process(files: list[Path], ingest_s: float) -> dict:
-    """The same files through the window's indexer process, on a fresh library."""
-    from quelle.core.library import Library
-
-    with tempfile.TemporaryDirectory() as home:
-        library = Library(home)
-        indexer = library.indexer()
-        indexer.resume()  # starts the process and loads its embedder: not indexing
-        started = time.perf_counter()
-        report = indexer.run(files)
-        seconds = time.perf_counter() - started
-        assert not report.failed, report.failed
-        library.close()
-    return {
-        "indexer_process_seconds": round(seconds, 1),
-        "ratio_indexer_process_to_in_process": round(seconds / ingest_s, 3),
-    }
 
 
 def _bare_generation(library, answer, timings) -> dict:  # type: ignore[no-untyped-def]
