@@ -61,7 +61,7 @@ def main() -> int:
     import numpy as np
 
     from quelle.core.catalog import NewPassage
-    from quelle.core.language import detect_language
+    from quelle.core.language import detect_language, index_terms
     from quelle.core.library import Library
 
     dataset, source = source_library()
@@ -131,13 +131,18 @@ def main() -> int:
                     doc.pages,
                     doc.size,
                     [
-                        NewPassage(passages[p].page, passages[p].start, passages[p].end, t)
+                        NewPassage(
+                            passages[p].page,
+                            passages[p].start,
+                            passages[p].end,
+                            t,
+                            index_terms(f"{doc.title}\n{t}", languages[p]),
+                        )
                         for p, t in zip(originals, texts, strict=True)
                     ],
-                    [languages[p] for p in originals],
                 )
                 catalog.add_source(f"/scale/{copy}/{doc.title}", doc_id, 0.0, doc.size)
-                catalog.finish_document(doc_id)
+                catalog.finish_documents([doc_id])
                 for new_id, p in zip(new_ids, originals, strict=True):
                     vector = np.asarray(vectors[p])
                     if copy:

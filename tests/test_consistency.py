@@ -36,7 +36,7 @@ def damaged_library(home: Path, tmp_path: Path) -> Library:
     [bread_passage] = library.catalog.passage_ids(bread.doc_id)
     [heating_passage] = library.catalog.passage_ids(heating.doc_id)
     store.delete([bread_passage])  # a passage without its vector
-    store.add(["gone:0"], library.embedder().embed(["Nothing"]), "gone", [1])  # and the reverse
+    store.add(["gone:0"], library.embedder().embed(["Nothing"]), [1])  # and the reverse
     db = sqlite3.connect(library.catalog.path)
     with db:
         db.execute(  # a passage keyword search cannot find

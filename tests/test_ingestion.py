@@ -122,7 +122,7 @@ def test_cancel_leaves_no_half_document(engine: Engine, tmp_path: Path):
 
 def test_a_crash_mid_file_resumes_without_duplicates(engine: Engine, tmp_path: Path):
     doc = write(tmp_path / "big.txt", LONG * 20)
-    engine.embedder.fail_after = 100  # the second batch of 64 passages "crashes"
+    engine.embedder.fail_after = 100  # a batch after the first 100 passages "crashes"
     report = engine.ingestor.run([doc])
     assert report.failed  # the run itself survives and reports the file
     info = engine.catalog.documents()[0]

@@ -84,14 +84,15 @@ def test_keyword_search_skips_documents_still_being_indexed_and_common_words(tmp
     still finds them."""
     from quelle.core import catalog as catalogs
     from quelle.core.catalog import Catalog, NewPassage
+    from quelle.core.language import index_terms
 
     catalog = Catalog(tmp_path / "catalog.sqlite")
 
     def add(doc_id: str, texts: list[str], ready: bool = True) -> None:
-        passages = [NewPassage(1, 0, len(t), t) for t in texts]
-        catalog.begin_document(doc_id, doc_id, "txt", 1, 1, passages, ["en"] * len(texts))
+        passages = [NewPassage(1, 0, len(t), t, index_terms(t, "en")) for t in texts]
+        catalog.begin_document(doc_id, doc_id, "txt", 1, 1, passages)
         if ready:
-            catalog.finish_document(doc_id)
+            catalog.finish_documents([doc_id])
 
     add("pending", ["Quarterly revenue revenue revenue report."] * 6, ready=False)
     add("notes", [f"Meeting note {n} about the quarterly report." for n in range(8)])

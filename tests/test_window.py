@@ -281,9 +281,9 @@ def test_dropped_files_and_folders_are_ingested_and_failures_explained(
         row = panel.row_for(name)
         assert row is not None and row.state == "failed", row
         assert name in row.reason and len(row.reason.split()) >= 4, row.reason
-        shown = [panel.tree.topLevelItem(i) for i in range(panel.tree.topLevelItemCount())]
-        [item] = [i for i in shown if i.text(0) == name]
-        assert item.text(1) == f"Failed: {row.reason}"
+        model = panel.tree.model()
+        [n] = [n for n in range(model.rowCount()) if model.index(n, 0).data() == name]
+        assert model.index(n, 1).data() == f"Failed: {row.reason}"
     titles = {d.title for d in documents(home)}
     assert titles == {"plants.md", "tea.txt"}
 
@@ -308,8 +308,8 @@ def test_closing_while_indexing_ends_at_once_and_the_next_start_finishes_the_wor
     print(f"\nclosed after {closed_after:.1f} s while indexing")
     assert closed_after < 15  # the job stops within seconds, not after the 20 filings
 
-    before = documents(home)  # what was finished stays; at most one is cut off
-    assert 1 <= len(before) < 20 and sum(d.state != "ready" for d in before) <= 1
+    before = documents(home)  # what was finished stays; what was under way is cut off
+    assert 1 <= len(before) < 20 and sum(d.state != "ready" for d in before) <= 2
 
     again = open_window(home)  # completes a cut-off document without a new drop
     qtbot.waitUntil(

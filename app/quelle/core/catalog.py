@@ -101,6 +101,7 @@ class NewPassage:
     start: int
     end: int
     text: str
+    terms: str  # for the keyword index: `index_terms` of the document's title and the text
 
 
 class Catalog:
@@ -204,7 +205,6 @@ class Catalog:
         pages: int,
         size: int,
         passages: Sequence[NewPassage],
-        languages: Sequence[str],
     ) -> list[str]:
         """Record a document and its passages in one transaction; returns the passage ids."""
         ids = [passage_id(doc_id, n) for n in range(len(passages))]
@@ -214,7 +214,7 @@ class Catalog:
                 "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, 'indexing')",
                 (doc_id, title, kind, pages, len(passages), size, time.time()),
             )
-            for n, (pid, p, lang) in enumerate(zip(ids, passages, languages, strict=True)):
+            for n, (pid, p) in enumerate(zip(ids, passages, strict=True)):
                 cur = db.execute(
                     "INSERT INTO passages (passage_id, doc_id, seq, page, start, end, text) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -222,13 +222,15 @@ class Catalog:
                 )
                 db.execute(
                     "INSERT INTO passage_terms (rowid, terms) VALUES (?, ?)",
-                    (cur.lastrowid, index_terms(f"{title}\n{p.text}", lang)),
+                    (cur.lastrowid, p.terms),
                 )
         return ids
 
-    def finish_document(self, doc_id: str) -> None:
+    def finish_documents(self, doc_ids: Sequence[str]) -> None:
         with self._db() as db:
-            db.execute("UPDATE documents SET state='ready' WHERE doc_id=?", (doc_id,))
+            db.executemany(
+                "UPDATE documents SET state='ready' WHERE doc_id=?", ((d,) for d in doc_ids)
+            )
 
     def remove_document(self, doc_id: str) -> None:
         with self._db() as db:

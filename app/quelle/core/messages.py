@@ -46,6 +46,9 @@ GERMAN = {
     "endet.",
     "Could not read '{name}': it crashed the PDF reader (a damaged file?).": "„{name}“ ließ "
     "sich nicht lesen: Die Datei brachte den PDF-Leser zum Absturz (beschädigt?).",
+    "Could not index '{name}' (an unexpected {error}; details are in the log file).": "„{name}“ "
+    "ließ sich nicht indizieren (ein unerwarteter Fehler: {error}; Einzelheiten stehen in der "
+    "Protokolldatei).",
     # models
     "The chat model '{path}' is gone; Quelle answers with its built-in model until you choose "
     "another.": "Das Sprachmodell „{path}“ ist nicht mehr da; Quelle antwortet mit seinem "

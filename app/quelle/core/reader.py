@@ -16,15 +16,18 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
-from quelle.core.documents import Page, read_pages
+from quelle.core.documents import read_pages
 from quelle.core.errors import DocumentError
 from quelle.core.messages import say
 
 log = logging.getLogger(__name__)
 
 READ_TIMEOUT_SECONDS = 180.0
+T = TypeVar("T")
 
 
 def _exit_with_parent() -> None:
@@ -41,19 +44,39 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-class IsolatedReader:
-    """`read_pages` in a long-lived child process, restarted after a crash or a time-out."""
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A file handed to the reader; its result is taken with `IsolatedReader.result`."""
+
+    path: Path
+    future: concurrent.futures.Future  # type: ignore[type-arg]
+    pool: int  # which child process it was given to
+
+    def done(self) -> bool:
+        return self.future.done()
+
+
+class IsolatedReader(Generic[T]):
+    """`function(path)` in a long-lived child process, restarted after a crash or a time-out.
+
+    Files may be handed over ahead of time (`submit`), so the child reads the next ones while
+    the engine embeds; their results are taken in the order they were handed over.
+    """
 
     def __init__(
         self,
         timeout: float = READ_TIMEOUT_SECONDS,
-        function: Callable[[Path], list[Page]] = read_pages,
+        function: Callable[[Path], T] = read_pages,  # type: ignore[assignment]
     ) -> None:
         self._timeout = timeout
         self._function = function
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._pools = 0  # child processes started so far
 
-    def read(self, path: Path) -> list[Page]:
+    def read(self, path: Path) -> T:
+        return self.result(self.submit(path))
+
+    def submit(self, path: Path) -> Reading:
         if self._pool is None:
             # spawn, not fork: forking a process that runs torch and llama.cpp threads is unsafe
             self._pool = concurrent.futures.ProcessPoolExecutor(
@@ -61,9 +84,19 @@ class IsolatedReader:
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_exit_with_parent,
             )
-        future = self._pool.submit(self._function, path)
+            self._pools += 1
+        return Reading(path, self._pool.submit(self._function, path), self._pools)
+
+    def result(self, reading: Reading) -> T:
+        """The file's result, or a `DocumentError` that names it. Taken in order, the file
+        whose result breaks the child is the one it was reading; files handed over after it
+        go to the next child."""
+        if reading.pool != self._pools or self._pool is None:
+            reading = self.submit(reading.path)
+        path = reading.path
         try:
-            return future.result(timeout=self._timeout)
+            result: T = reading.future.result(timeout=self._timeout)
+            return result
         except concurrent.futures.TimeoutError as exc:
             log.warning("Reading %s timed out after %.0f s", path, self._timeout)
             self._kill()

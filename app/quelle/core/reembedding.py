@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from quelle.core.catalog import Catalog, Passage
+from quelle.core.catalog import Catalog
 from quelle.core.embedding import TextEmbedder
 from quelle.core.ingestion import with_header
 from quelle.core.store import VectorStore
@@ -33,14 +33,11 @@ def reembed(
             return False
         step = ids[begin : begin + STEP]
         have = store.existing(step)
-        by_doc: dict[str, list[Passage]] = {}
-        for passage in catalog.passages(p for p in step if p not in have).values():
-            by_doc.setdefault(passage.doc_id, []).append(passage)
-        for doc_id, passages in by_doc.items():
+        passages = list(catalog.passages(p for p in step if p not in have).values())
+        if passages:
             store.add(
                 [p.passage_id for p in passages],
                 embedder.embed([with_header(p.title, p.text) for p in passages]),
-                doc_id,
                 [p.page for p in passages],
             )
         if on_progress:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+from quelle.core.catalog import document_of
 from quelle.core.errors import IndexMismatch
 
 log = logging.getLogger(__name__)
@@ -23,11 +24,7 @@ class PassageVectors(Protocol):
     """What ingestion and retrieval need of a vector store, in this process or another."""
 
     def add(
-        self,
-        ids: Sequence[str],
-        vectors: Sequence[Sequence[float]],
-        doc_id: str,
-        pages: Sequence[int],
+        self, ids: Sequence[str], vectors: Sequence[Sequence[float]], pages: Sequence[int]
     ) -> None: ...
 
     def existing(self, ids: Sequence[str]) -> set[str]: ...
@@ -70,18 +67,16 @@ class VectorStore:
             )
 
     def add(
-        self,
-        ids: Sequence[str],
-        vectors: Sequence[Sequence[float]],
-        doc_id: str,
-        pages: Sequence[int],
+        self, ids: Sequence[str], vectors: Sequence[Sequence[float]], pages: Sequence[int]
     ) -> None:
         """Upsert: writing the same passage twice (after a crash) never duplicates it."""
         embeddings: list[Sequence[float] | Sequence[int]] = [list(v) for v in vectors]
         self._collection.upsert(
             ids=list(ids),
             embeddings=embeddings,
-            metadatas=[{"doc_id": doc_id, "page": p} for p in pages],
+            metadatas=[
+                {"doc_id": document_of(pid), "page": p} for pid, p in zip(ids, pages, strict=True)
+            ],
         )
 
     def existing(self, ids: Sequence[str]) -> set[str]:
