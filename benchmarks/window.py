@@ -14,7 +14,10 @@ the same session in a fresh process on a fresh library:
 - with nothing else running, three questions never asked before (time to first token with
   no prompt cache to reuse), and resident memory again after 5 s idle.
 
-Usage: python benchmarks/window.py [--baseline REV] [--files N]
+With --folder, that folder is added instead of the filings (for instance the 10,000 small
+notes of `ingest.py --sets small`), still while the question is asked again and again.
+
+Usage: python benchmarks/window.py [--baseline REV] [--files N] [--folder PATH]
 Writes benchmarks/results/window.json. Linux only (memory is read from /proc).
 """
 
@@ -69,7 +72,7 @@ def resident_mb(root: int) -> float:
     return total_kb / 1024
 
 
-def measure(files: int) -> dict[str, object]:
+def measure(files: int, folder: str | None = None) -> dict[str, object]:
     """One session in this process, with whatever `quelle` is on the path."""
     import inspect
 
@@ -131,11 +134,11 @@ def measure(files: int) -> dict[str, object]:
         ran = saved is not None and "first_token_seconds" in saved.timings
         return seconds if ran else None
 
-    pdfs = sorted(SEC.glob("*.pdf"))[:files]
+    added = [folder] if folder else [str(p) for p in sorted(SEC.glob("*.pdf"))[:files]]
     clock.start()
     timer.start()
     adding = time.perf_counter()
-    window.add_paths([str(p) for p in pdfs])
+    window.add_paths(added)
     busy_ttft: list[float] = []
     answers = 0
     while window.ingest_box.isVisible():
@@ -154,7 +157,7 @@ def measure(files: int) -> dict[str, object]:
     return {
         "window_shown_s": round(shown, 3),
         "models_ready_s": round(ready, 1),
-        "files": len(pdfs),
+        "files": folder or len(added),
         "ingest_s": round(ingest, 1),
         "worst_lag_ms": round(lags[-1], 1),
         "p99_lag_ms": round(lags[int(len(lags) * 0.99) - 1], 1),
@@ -173,10 +176,11 @@ def median(values: list[float]) -> float | None:
     return round(statistics.median(values), 2) if values else None
 
 
-def run_tree(app_dir: Path, files: int) -> dict[str, object]:
+def run_tree(app_dir: Path, files: int, folder: str | None) -> dict[str, object]:
     env = {**os.environ, "PYTHONPATH": str(app_dir), "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run(
-        [sys.executable, __file__, "--measure", "--files", str(files)],
+        [sys.executable, __file__, "--measure", "--files", str(files)]
+        + (["--folder", folder] if folder else []),
         env=env,
         capture_output=True,
         text=True,
@@ -191,10 +195,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", metavar="REV", help="also measure this git revision")
     parser.add_argument("--files", type=int, default=20, help="SEC filings to add")
+    parser.add_argument("--folder", help="add this folder instead of the filings")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.files)))
+        print(json.dumps(measure(args.files, args.folder)))
         return 0
     trees = {"this checkout": REPO / "app"}
     worktree = None
@@ -210,7 +215,7 @@ def main() -> int:
     try:
         for name, app_dir in trees.items():  # the baseline first would warm the caches for us
             print(f"measuring {name}…", flush=True)
-            results[name] = run_tree(app_dir, args.files)
+            results[name] = run_tree(app_dir, args.files, args.folder)
     finally:
         if worktree is not None:
             subprocess.run(

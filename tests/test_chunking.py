@@ -53,3 +53,21 @@ def test_paragraph_breaks_are_boundaries():
 def test_pages_are_never_merged_into_one_chunk():
     chunks = chunk_pages([Page(1, "Alpha."), Page(2, "Beta.")], starts, 40, 5)
     assert [(c.page, c.text) for c in chunks] == [(1, "Alpha."), (2, "Beta.")]
+
+
+def test_the_reader_processes_cut_by_the_embedders_own_tokens():
+    """The reader processes count tokens without the model; a long German text must give
+    exactly the tokens the embedder sees, or passages would overflow its input."""
+    import pickle
+
+    from transformers import AutoTokenizer
+
+    from quelle.core.embedding import TokenOffsets
+    from quelle.core.models import bundled_embedder_path
+
+    text = "Die Umsätze stiegen im dritten Quartal um 8 % auf 82.959 Mio. USD. " * 60
+    offsets = pickle.loads(pickle.dumps(TokenOffsets(bundled_embedder_path())))  # as sent
+    model = AutoTokenizer.from_pretrained(str(bundled_embedder_path()), local_files_only=True)
+    expected = model(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+    assert len(expected["input_ids"]) > 1000  # far beyond the 128 its tokenizer file cuts at
+    assert offsets(text) == [start for start, _ in expected["offset_mapping"]]

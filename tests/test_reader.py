@@ -12,7 +12,7 @@ import pytest
 from quelle.core.errors import DocumentError
 from quelle.core.reader import IsolatedReader
 
-from fakes import read_and_crash, read_forever
+from fakes import read_and_crash, read_forever, read_unless_bad
 
 
 def test_a_hanging_file_times_out_and_the_next_file_is_read(tmp_path: Path):
@@ -43,6 +43,36 @@ def test_reader_errors_keep_their_message(tmp_path: Path):
     with pytest.raises(DocumentError, match="empty.pdf.*0 bytes"):
         reader.read(empty)
     reader.close()
+
+
+@pytest.mark.parametrize(("bad", "error"), [("bomb.txt", "crashed"), ("loop.txt", "longer")])
+def test_files_handed_over_after_a_bad_one_are_read_by_the_next_child(tmp_path, bad, error):
+    names = ["one.txt", bad, "two.txt", "three.txt"]
+    for name in names:
+        (tmp_path / name).write_text(f"Text of {name}.")
+    reader = IsolatedReader(timeout=3, function=read_unless_bad)
+    readings = [reader.submit(tmp_path / name) for name in names]  # all ahead of time
+    assert reader.result(readings[0])[0].text == "Text of one.txt."
+    with pytest.raises(DocumentError, match=f"{bad}.*{error}"):
+        reader.result(readings[1])
+    assert [reader.result(r)[0].text for r in readings[2:]] == [
+        "Text of two.txt.",
+        "Text of three.txt.",
+    ]
+    reader.close()
+
+
+def test_a_stopped_job_does_not_wait_for_a_file_that_never_ends(tmp_path: Path):
+    reader = IsolatedReader(timeout=600, function=read_forever)
+    reader.submit(tmp_path / "loop.pdf")
+    while not reader._pool or not reader._pool._processes:  # noqa: SLF001
+        time.sleep(0.05)
+    [pid] = list(reader._pool._processes)  # noqa: SLF001
+    reader.close(at_once=True)
+    deadline = time.monotonic() + 10
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(pid)
 
 
 def _read_forever_in_a_reader(pid_file: Path) -> None:

@@ -6,7 +6,7 @@ import functools
 import json
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -95,21 +95,14 @@ class TokenOffsets:
         self.model_dir = str(model_dir)
 
     def __call__(self, text: str) -> list[int]:
-        return _token_starts(self.model_dir, text)
-
-
-def _token_starts(model_dir: str, text: str) -> list[int]:
-    tokenizer = _tokenizer(model_dir)
-    if hasattr(tokenizer, "no_truncation"):  # the tokenizers library's own object
-        return [start for start, _ in tokenizer.encode(text, add_special_tokens=False).offsets]
-    encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-    return [start for start, _ in encoded["offset_mapping"]]
+        return _offsets(self.model_dir)(text)
 
 
 @functools.lru_cache(maxsize=2)
-def _tokenizer(model_dir: str):  # type: ignore[no-untyped-def]
-    """The model's fast tokenizer from its tokenizer.json (the same offsets as transformers'
-    wrapper, at a fraction of the import), or transformers' tokenizer where there is none."""
+def _offsets(model_dir: str) -> Callable[[str], list[int]]:
+    """Token starts by the model's fast tokenizer from its tokenizer.json (the same offsets as
+    transformers' wrapper, without importing transformers), or by transformers' tokenizer
+    where a model has no tokenizer.json."""
     from quelle.core.offline import enforce_offline
 
     enforce_offline()
@@ -117,13 +110,21 @@ def _tokenizer(model_dir: str):  # type: ignore[no-untyped-def]
     if file.exists():
         from tokenizers import Tokenizer
 
-        tokenizer = Tokenizer.from_file(str(file))
-        tokenizer.no_truncation()
-        tokenizer.no_padding()
-        return tokenizer
+        fast = Tokenizer.from_file(str(file))
+        fast.no_truncation()
+        fast.no_padding()
+        return lambda text: [
+            start for start, _ in fast.encode(text, add_special_tokens=False).offsets
+        ]
     from transformers import AutoTokenizer
 
-    return AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+    slow = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+    return lambda text: [
+        start
+        for start, _ in slow(
+            text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
+        )["offset_mapping"]
+    ]
 
 
 def _prefixes(model_dir: Path) -> tuple[str, str]:

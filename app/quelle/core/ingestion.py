@@ -231,7 +231,7 @@ class Ingestor:
             job.ingest(files)
         finally:
             job.close()
-            self._reader.close()
+            self._reader.close(at_once=cancel.is_set())
         report.seconds = time.monotonic() - started
         return report
 

@@ -126,7 +126,12 @@ class IsolatedReader(Generic[T]):
             process.kill()
         pool.shutdown(wait=False, cancel_futures=True)
 
-    def close(self) -> None:
+    def close(self, at_once: bool = False) -> None:
+        """End the child: after its current file, or `at_once` (the job was stopped, and the
+        file under way, perhaps one that never ends, is not wanted any more)."""
+        if at_once:
+            self._kill()
+            return
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
