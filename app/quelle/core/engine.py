@@ -77,7 +77,10 @@ log = logging.getLogger(__name__)
 NICENESS = 5  # the window's process wins the CPU over the engine's heavy work
 IDLE_SECONDS = 3.0  # with `until_idle`, how long the engine outlives its last client
 FIRST_CLIENT_SECONDS = 30.0  # ... and how long it waits for its first one
-DOCUMENTS_EVERY = 1.0  # at most one document-list broadcast per second while ingesting
+# While ingesting, the document list is sent at most once a second, and a long list less
+# often: taking in 10,000 documents costs a window about 0.3 s of its GUI thread.
+DOCUMENTS_EVERY = 1.0
+DOCUMENTS_PER_SECOND = 1000
 RESUME = "resume"
 SWITCH = "switch"  # re-index with the embedder the settings name
 PROGRESS_EVERY = 0.5  # seconds between re-indexing progress broadcasts
@@ -127,6 +130,7 @@ class Engine:
         self._stopping = threading.Event()
         self._last_seen = time.monotonic() + FIRST_CLIENT_SECONDS - IDLE_SECONDS
         self._last_documents = 0.0
+        self._documents_every = DOCUMENTS_EVERY
         self._unheard: list[Notice] = []  # notices from before any client was connected
         self._workers = [
             threading.Thread(target=self._answer_loop, name="quelle-answers"),
@@ -223,10 +227,12 @@ class Engine:
             client.send(event)
 
     def _documents_changed(self, now: bool = True) -> None:
-        if not now and time.monotonic() - self._last_documents < DOCUMENTS_EVERY:
+        if not now and time.monotonic() - self._last_documents < self._documents_every:
             return
         self._last_documents = time.monotonic()
-        self._broadcast(Documents(0, self.library.documents()))
+        documents = self.library.documents()
+        self._documents_every = max(DOCUMENTS_EVERY, len(documents) / DOCUMENTS_PER_SECOND)
+        self._broadcast(Documents(0, documents))
 
     # --- requests ------------------------------------------------------------------------
 
