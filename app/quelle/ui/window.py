@@ -432,7 +432,8 @@ class MainWindow(QMainWindow):
                     self.tr("No documents Quelle can read were found there."), 8000
                 )
             return
-        self._pending.extend(n for n in names if n not in self._pending)
+        queued = set(self._pending)  # a folder may hold thousands: no list search per file
+        self._pending.extend(n for n in names if n not in queued)
         if not self.models_ready:
             self.statusBar().showMessage(
                 self.tr("The files are added as soon as the models are loaded."), 8000
