@@ -4,33 +4,33 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../ui/chat_view.py" line="484"/>
+        <location filename="../ui/chat_view.py" line="533"/>
         <source>Ask a question about your documents…  (Enter sends, Shift+Enter adds a line)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="487"/>
-        <location filename="../ui/chat_view.py" line="611"/>
+        <location filename="../ui/chat_view.py" line="536"/>
+        <location filename="../ui/chat_view.py" line="660"/>
         <source>Send</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="582"/>
+        <location filename="../ui/chat_view.py" line="631"/>
         <source>Show earlier questions (%1)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="611"/>
+        <location filename="../ui/chat_view.py" line="660"/>
         <source>Stop</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="613"/>
+        <location filename="../ui/chat_view.py" line="662"/>
         <source>Stop the answer (Esc)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="613"/>
+        <location filename="../ui/chat_view.py" line="662"/>
         <source>Send the question (Enter)</source>
         <translation></translation>
     </message>
@@ -86,17 +86,17 @@
 <context>
     <name>EngineLink</name>
     <message>
-        <location filename="../ui/engine_link.py" line="206"/>
+        <location filename="../ui/engine_link.py" line="217"/>
         <source>The Quelle engine could not start. Details are in %1.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="319"/>
+        <location filename="../ui/engine_link.py" line="331"/>
         <source>The Quelle engine stopped unexpectedly; it is starting again.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="331"/>
+        <location filename="../ui/engine_link.py" line="343"/>
         <source>Documents it was adding are completed first; add any others again.</source>
         <translation></translation>
     </message>
@@ -104,117 +104,112 @@
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../ui/library_panel.py" line="61"/>
+        <location filename="../ui/library_panel.py" line="146"/>
         <source>Library</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="70"/>
+        <location filename="../ui/library_panel.py" line="152"/>
         <source>Document</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="70"/>
+        <location filename="../ui/library_panel.py" line="152"/>
         <source>State</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="70"/>
+        <location filename="../ui/library_panel.py" line="152"/>
         <source>Pages</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="70"/>
+        <location filename="../ui/library_panel.py" line="152"/>
         <source>Passages</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="91"/>
+        <location filename="../ui/library_panel.py" line="182"/>
         <source>Add…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="92"/>
+        <location filename="../ui/library_panel.py" line="183"/>
         <source>Add documents (Ctrl+O)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="94"/>
+        <location filename="../ui/library_panel.py" line="185"/>
         <source>Add folder…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="96"/>
+        <location filename="../ui/library_panel.py" line="187"/>
         <source>Open</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="97"/>
+        <location filename="../ui/library_panel.py" line="188"/>
         <source>Open the original file (Enter)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="99"/>
+        <location filename="../ui/library_panel.py" line="190"/>
         <source>Remove</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="100"/>
+        <location filename="../ui/library_panel.py" line="191"/>
         <source>Remove from the library (Delete)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="203"/>
+        <location filename="../ui/library_panel.py" line="295"/>
         <source>Queued</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="205"/>
-        <source>Reading…</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/library_panel.py" line="208"/>
+        <location filename="../ui/library_panel.py" line="298"/>
         <source>Embedding %1%</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="210"/>
+        <location filename="../ui/library_panel.py" line="300"/>
         <source>Unfinished; completes on start</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="212"/>
+        <location filename="../ui/library_panel.py" line="302"/>
         <source>Failed: %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="213"/>
+        <location filename="../ui/library_panel.py" line="303"/>
         <source>Ready</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="255"/>
+        <location filename="../ui/library_panel.py" line="335"/>
         <source>1 document</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="257"/>
+        <location filename="../ui/library_panel.py" line="337"/>
         <source>%1 documents</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="260"/>
+        <location filename="../ui/library_panel.py" line="340"/>
         <source>%1 passages</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="275"/>
+        <location filename="../ui/library_panel.py" line="354"/>
         <source>Some files could not be added; select one to see why.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="277"/>
+        <location filename="../ui/library_panel.py" line="356"/>
         <source>Drop files or folders anywhere on the window to add them.</source>
         <translation></translation>
     </message>
@@ -425,97 +420,97 @@
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="438"/>
+        <location filename="../ui/window.py" line="439"/>
         <source>The files are added as soon as the models are loaded.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="456"/>
+        <location filename="../ui/window.py" line="457"/>
         <source>Waiting for the models: %1 files</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="465"/>
+        <location filename="../ui/window.py" line="466"/>
         <source>Adding file %1 of %2</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="470"/>
+        <location filename="../ui/window.py" line="471"/>
         <source>about %1 left</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="478"/>
+        <location filename="../ui/window.py" line="479"/>
         <source>Documents added: %1 (%2 passages)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="483"/>
+        <location filename="../ui/window.py" line="484"/>
         <source>already in the library: %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="487"/>
+        <location filename="../ui/window.py" line="488"/>
         <source>failed: %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="489"/>
+        <location filename="../ui/window.py" line="490"/>
         <source>Stopped adding documents. </source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="522"/>
+        <location filename="../ui/window.py" line="523"/>
         <source>Stopping…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="559"/>
+        <location filename="../ui/window.py" line="560"/>
         <source>Waiting for the models to load…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="613"/>
+        <location filename="../ui/window.py" line="614"/>
         <source>[%1] %2, page %3</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="670"/>
+        <location filename="../ui/window.py" line="671"/>
         <source>Delete conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="671"/>
+        <location filename="../ui/window.py" line="672"/>
         <source>Delete “%1” and all its answers?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="696"/>
+        <location filename="../ui/window.py" line="697"/>
         <source>Export conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="698"/>
+        <location filename="../ui/window.py" line="699"/>
         <source>Markdown (*.md)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="706"/>
+        <location filename="../ui/window.py" line="707"/>
         <source>Could not write %1: %2</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="711"/>
+        <location filename="../ui/window.py" line="712"/>
         <source>Exported to %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="737"/>
+        <location filename="../ui/window.py" line="738"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="741"/>
+        <location filename="../ui/window.py" line="742"/>
         <source>Settings not saved</source>
         <translation></translation>
     </message>
@@ -528,238 +523,238 @@
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="78"/>
+        <location filename="../ui/models_dialog.py" line="79"/>
         <source>&amp;Chat models</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="79"/>
+        <location filename="../ui/models_dialog.py" line="80"/>
         <source>&amp;Embedders</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="80"/>
+        <location filename="../ui/models_dialog.py" line="81"/>
         <source>&amp;Re-rankers</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="88"/>
+        <location filename="../ui/models_dialog.py" line="89"/>
         <source>Model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="89"/>
+        <location filename="../ui/models_dialog.py" line="90"/>
         <source>Size</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="90"/>
+        <location filename="../ui/models_dialog.py" line="91"/>
         <source>On this computer</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="91"/>
+        <location filename="../ui/models_dialog.py" line="92"/>
         <source>Languages</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="92"/>
+        <location filename="../ui/models_dialog.py" line="93"/>
         <source>Licence</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="93"/>
+        <location filename="../ui/models_dialog.py" line="94"/>
         <source>State</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="107"/>
+        <location filename="../ui/models_dialog.py" line="108"/>
         <source>&amp;Download</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="108"/>
+        <location filename="../ui/models_dialog.py" line="109"/>
         <source>Cance&amp;l download</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="109"/>
+        <location filename="../ui/models_dialog.py" line="110"/>
         <source>&amp;Use</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="110"/>
+        <location filename="../ui/models_dialog.py" line="111"/>
         <source>Re&amp;move</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="111"/>
+        <location filename="../ui/models_dialog.py" line="112"/>
         <source>&amp;Import GGUF file…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="152"/>
+        <location filename="../ui/models_dialog.py" line="153"/>
         <source>This computer: %1 GB memory (%2 GB free), %3 cores.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="159"/>
+        <location filename="../ui/models_dialog.py" line="160"/>
         <source>The built-in chat model writes %1 tokens per second here; the speeds below are scaled from it by model size.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="179"/>
-        <location filename="../ui/models_dialog.py" line="218"/>
+        <location filename="../ui/models_dialog.py" line="180"/>
+        <location filename="../ui/models_dialog.py" line="219"/>
         <source>In use</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="182"/>
+        <location filename="../ui/models_dialog.py" line="183"/>
         <source>Indexing: %1 %</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="186"/>
+        <location filename="../ui/models_dialog.py" line="187"/>
         <source>Downloading…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="188"/>
+        <location filename="../ui/models_dialog.py" line="189"/>
         <source>Downloaded</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="188"/>
+        <location filename="../ui/models_dialog.py" line="189"/>
         <source>Built in</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="190"/>
+        <location filename="../ui/models_dialog.py" line="191"/>
         <source>Partly downloaded</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="218"/>
+        <location filename="../ui/models_dialog.py" line="219"/>
         <source>Imported</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="232"/>
+        <location filename="../ui/models_dialog.py" line="233"/>
         <source>needs %1 of memory beside Quelle&apos;s %2; this computer has %3</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="240"/>
+        <location filename="../ui/models_dialog.py" line="241"/>
         <source>about %1 tokens/s</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="243"/>
+        <location filename="../ui/models_dialog.py" line="244"/>
         <source>indexing about %1× slower than the built-in model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="245"/>
+        <location filename="../ui/models_dialog.py" line="246"/>
         <source>re-ranking about %1× slower than the built-in model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="250"/>
+        <location filename="../ui/models_dialog.py" line="251"/>
         <source>needs %1, %2 free now</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="255"/>
+        <location filename="../ui/models_dialog.py" line="256"/>
         <source>needs %1 of memory</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="260"/>
+        <location filename="../ui/models_dialog.py" line="261"/>
         <source>runs well</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="261"/>
+        <location filename="../ui/models_dialog.py" line="262"/>
         <source>slow</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="262"/>
+        <location filename="../ui/models_dialog.py" line="263"/>
         <source>won&apos;t fit</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="267"/>
+        <location filename="../ui/models_dialog.py" line="268"/>
         <source>(about %1 tokens/s)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="325"/>
+        <location filename="../ui/models_dialog.py" line="326"/>
         <source>Reads up to %1 tokens. From %2.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="327"/>
+        <location filename="../ui/models_dialog.py" line="328"/>
         <source>Quelle itself</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="334"/>
+        <location filename="../ui/models_dialog.py" line="335"/>
         <source>Checking the download…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="338"/>
+        <location filename="../ui/models_dialog.py" line="339"/>
         <source>%1 of %2 at %3/s, %4 left</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="355"/>
+        <location filename="../ui/models_dialog.py" line="356"/>
         <source>Download anyway?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="356"/>
+        <location filename="../ui/models_dialog.py" line="357"/>
         <source>%1 will not fit in this computer&apos;s memory: %2. Download it anyway?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="377"/>
+        <location filename="../ui/models_dialog.py" line="378"/>
         <source>Re-index the library?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="379"/>
+        <location filename="../ui/models_dialog.py" line="380"/>
         <source>Every passage is embedded again with %1. Questions are answered from the current index until that has finished. Go ahead?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="393"/>
+        <location filename="../ui/models_dialog.py" line="394"/>
         <source>Remove model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="394"/>
+        <location filename="../ui/models_dialog.py" line="395"/>
         <source>Remove %1 from this computer?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="401"/>
+        <location filename="../ui/models_dialog.py" line="402"/>
         <source>Not removed</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="407"/>
+        <location filename="../ui/models_dialog.py" line="408"/>
         <source>Import a GGUF model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="414"/>
+        <location filename="../ui/models_dialog.py" line="415"/>
         <source>Not imported</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="436"/>
+        <location filename="../ui/models_dialog.py" line="437"/>
         <source>Download failed</source>
         <translation></translation>
     </message>
@@ -1012,17 +1007,17 @@
 <context>
     <name>SourceCard</name>
     <message>
-        <location filename="../ui/chat_view.py" line="193"/>
+        <location filename="../ui/chat_view.py" line="227"/>
         <source>Open %1 at page %2</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="196"/>
+        <location filename="../ui/chat_view.py" line="230"/>
         <source>&lt;b&gt;[%1]&lt;/b&gt;&amp;nbsp; %2 · page %3</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="202"/>
+        <location filename="../ui/chat_view.py" line="236"/>
         <source>relevance %1</source>
         <translation></translation>
     </message>
@@ -1133,77 +1128,77 @@
 <context>
     <name>TurnWidget</name>
     <message>
-        <location filename="../ui/chat_view.py" line="260"/>
+        <location filename="../ui/chat_view.py" line="290"/>
         <source>Searching your documents…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="317"/>
+        <location filename="../ui/chat_view.py" line="350"/>
         <source>No passage supports this sentence</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="327"/>
+        <location filename="../ui/chat_view.py" line="360"/>
         <source>Stopped before the first word.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="327"/>
+        <location filename="../ui/chat_view.py" line="360"/>
         <source>No answer.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="334"/>
+        <location filename="../ui/chat_view.py" line="367"/>
         <source>1 sentence is not supported by your documents; it is marked in red.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="337"/>
+        <location filename="../ui/chat_view.py" line="370"/>
         <source>%1 sentences are not supported by your documents; they are marked in red.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="345"/>
+        <location filename="../ui/chat_view.py" line="379"/>
         <source>Sources</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="345"/>
+        <location filename="../ui/chat_view.py" line="379"/>
         <source>Also consulted</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="375"/>
+        <location filename="../ui/chat_view.py" line="424"/>
         <source>first token %1 s</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="377"/>
+        <location filename="../ui/chat_view.py" line="426"/>
         <source>%1 tokens/s</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="378"/>
+        <location filename="../ui/chat_view.py" line="427"/>
         <source>%1 ms/token</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="380"/>
+        <location filename="../ui/chat_view.py" line="429"/>
         <source>retrieval %1 s</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="382"/>
+        <location filename="../ui/chat_view.py" line="431"/>
         <source>re-ranked in %1 s</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="384"/>
+        <location filename="../ui/chat_view.py" line="433"/>
         <source>no passage was relevant</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="386"/>
+        <location filename="../ui/chat_view.py" line="435"/>
         <source>stopped</source>
         <translation></translation>
     </message>
@@ -1249,7 +1244,7 @@
 <context>
     <name>app</name>
     <message>
-        <location filename="../ui/app.py" line="108"/>
+        <location filename="../ui/app.py" line="111"/>
         <source>Quelle cannot start</source>
         <translation></translation>
     </message>

@@ -52,7 +52,7 @@ class Row:
 
     path: str
     title: str
-    state: str  # queued, reading, embedding, ready, indexing, failed
+    state: str  # queued, embedding, ready, indexing, failed
     reason: str = ""
     pages: int = 0
     passages: int = 0
@@ -266,29 +266,22 @@ class LibraryPanel(QWidget):
             self._rebuild_soon.start()
 
     def _shown(self, path: str) -> Row | None:
-        """The row the list shows for `path`: the running job's, unless it is done and the
-        catalogue's list already holds the document."""
-        active = self._active.get(path)
-        if active is not None and not (active.state == "ready" and path in self._documents):
-            return active
-        return self._documents.get(path)
+        """The row the list shows for `path`: the running job's, else the catalogue's. (A
+        job's "ready" row never stands beside the catalogue's: it is kept only until the
+        catalogue's list holds the document.)"""
+        return self._active.get(path) or self._documents.get(path)
 
     def forget_pending(self) -> None:
         """After a cancel: files that never started are no longer waiting."""
         for path, row in list(self._active.items()):
-            if row.state in ("queued", "reading", "embedding", "ready"):
+            if row.state in ("queued", "embedding", "ready"):
                 del self._active[path]
         self._rebuild_soon.start()
 
     # --- reading ---
 
     def rows(self) -> list[Row]:
-        merged = dict(self._documents)
-        for path, row in self._active.items():
-            if row.state == "ready" and path in merged:
-                continue
-            merged[path] = row
-        return sorted(merged.values(), key=Row.order)
+        return sorted({**self._documents, **self._active}.values(), key=Row.order)
 
     def row_for(self, name: str) -> Row | None:
         """The row of a file, by its name or path."""
@@ -300,8 +293,6 @@ class LibraryPanel(QWidget):
     def state_text(self, row: Row) -> str:
         if row.state == "queued":
             return self.tr("Queued")
-        if row.state == "reading":
-            return self.tr("Reading…")
         if row.state == "embedding":
             percent = int(100 * row.embedded / row.passages) if row.passages else 0
             return self.tr("Embedding %1%").replace("%1", str(percent))
