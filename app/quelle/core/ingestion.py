@@ -43,7 +43,7 @@ READ_SHARE = 0.3  # share of a file's time estimated for reading, the rest for e
 
 @dataclass(frozen=True, slots=True)
 class FileEvent:
-    """A change of one file's state: queued, reading, embedding, ready, unchanged, failed."""
+    """A change of one file's state: queued, embedding, ready, unchanged, failed."""
 
     path: str
     state: str
@@ -105,9 +105,9 @@ def duration_text(seconds: float) -> str:
 
 
 class JobStop(threading.Event):
-    """Stops an ingestion job at the next batch. Set, it is the user's cancel: a document
-    cut off half-way is dropped. `interrupt()` is Quelle closing under the job: the
-    half-indexed document stays, and the next start finishes it."""
+    """Stops an ingestion job at the next batch. Set, it is the user's cancel: documents
+    cut off half-way are dropped. `interrupt()` is Quelle closing under the job: the
+    half-indexed documents stay, and the next start finishes them."""
 
     interrupted = False
 
@@ -178,6 +178,15 @@ class _Doc:
     passages: int  # to embed in this job
     embedded: int = 0
     state: str = "embedding"  # then 'finishing', and 'ready' or 'failed'
+
+
+@dataclass(frozen=True, slots=True)
+class _Handed:
+    """A file given to the reader, with what was known of it then."""
+
+    reading: Reading
+    stat: os.stat_result
+    known: tuple[str, float, int] | None  # the catalogue's record of its path
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,7 +305,7 @@ class _Job:
 
     def ingest(self, files: Sequence[Path]) -> None:
         todo = deque(files)
-        reading: deque[tuple[Reading, os.stat_result]] = deque()
+        reading: deque[_Handed] = deque()
         ahead = 0  # bytes handed to the reader and not yet taken back
         while not self._cancel.is_set():
             while todo and len(reading) < READ_AHEAD_FILES and ahead < READ_AHEAD_BYTES:
@@ -304,21 +313,25 @@ class _Job:
                 handed = self._hand_over(path)
                 if handed:
                     reading.append(handed)
-                    ahead += handed[1].st_size
+                    ahead += handed.stat.st_size
             if not reading and not self._pending:
                 break
             # Take what the reader has done; wait for it only while there is not a batch to
             # embed. Embed once a window is full or the reader lags behind.
             pending = len(self._pending)
-            if reading and pending < WINDOW and (pending < EMBED_BATCH or reading[0][0].done()):
+            if (
+                reading
+                and pending < WINDOW
+                and (pending < EMBED_BATCH or reading[0].reading.done())
+            ):
                 handed = reading.popleft()
-                ahead -= handed[1].st_size
-                self._take(*handed)
+                ahead -= handed.stat.st_size
+                self._take(handed)
             else:
                 self._embed_pending()
         self._report.cancelled = self._cancel.is_set()
 
-    def _hand_over(self, path: Path) -> tuple[Reading, os.stat_result] | None:
+    def _hand_over(self, path: Path) -> _Handed | None:
         """Give the file to the reader, unless it is known and unchanged."""
         name = str(path)
         try:
@@ -330,14 +343,14 @@ class _Job:
         if known and known[1] == stat.st_mtime and known[2] == stat.st_size:
             info = self._catalog.document(known[0])
             if info and info.state == "ready":
-                self._unchanged(name, info)
+                self._unchanged(name, info.pages, info.passages)
                 return None
-        return self._reader.submit(path), stat
+        return _Handed(self._reader.submit(path), stat, known)
 
-    def _take(self, reading: Reading, stat: os.stat_result) -> None:
-        path, name = reading.path, str(reading.path)
+    def _take(self, handed: _Handed) -> None:
+        path, name, stat = handed.reading.path, str(handed.reading.path), handed.stat
         try:
-            prepared = self._reader.result(reading)
+            prepared = self._reader.result(handed.reading)
         except QuelleError as exc:
             self._fail(name, str(exc))
             return
@@ -354,9 +367,12 @@ class _Job:
                 ),
                 (),
             )
-            self._unchanged(name, existing, prepared)
+            if existing:  # what the library holds of it
+                self._unchanged(name, existing.pages, existing.passages)
+            else:  # a copy of a file this job is adding
+                self._unchanged(name, prepared.pages, len(prepared.passages))
             return
-        known = self._catalog.source(name)
+        known = handed.known
         replaced = name if known and known[0] != doc_id else None  # the file changed
         begin = functools.partial(self._begin, path, stat, prepared, replaced, bool(existing))
         self._writer.put(begin, (doc_id,))
@@ -483,11 +499,7 @@ class _Job:
             )
             self._emit(event, share)
 
-    def _unchanged(
-        self, name: str, info: DocumentInfo | None, prepared: PreparedFile | None = None
-    ) -> None:
-        pages = info.pages if info else prepared.pages if prepared else 0
-        passages = info.passages if info else len(prepared.passages) if prepared else 0
+    def _unchanged(self, name: str, pages: int, passages: int) -> None:
         self._emit(FileEvent(name, "unchanged", pages=pages, passages=passages))
         self._report.unchanged.append(name)
 
