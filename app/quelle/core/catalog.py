@@ -207,23 +207,55 @@ class Catalog:
         passages: Sequence[NewPassage],
     ) -> list[str]:
         """Record a document and its passages in one transaction; returns the passage ids."""
-        ids = [passage_id(doc_id, n) for n in range(len(passages))]
         with self._db() as db:
             self._delete_passages(db, doc_id)
             db.execute(
                 "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, 'indexing')",
                 (doc_id, title, kind, pages, len(passages), size, time.time()),
             )
-            for n, (pid, p) in enumerate(zip(ids, passages, strict=True)):
-                cur = db.execute(
-                    "INSERT INTO passages (passage_id, doc_id, seq, page, start, end, text) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (pid, doc_id, n, p.page, p.start, p.end, p.text),
+            return self._insert_passages(db, doc_id, passages)
+
+    def add_ready_document(self, info: DocumentInfo, passages: Sequence[NewPassage]) -> None:
+        """Record a document whose vectors are stored already (another machine indexed it
+        into a shared library), with its passages and path, in one transaction."""
+        with self._db() as db:
+            self._delete_passages(db, info.doc_id)
+            db.execute(
+                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, 'ready')",
+                (
+                    info.doc_id,
+                    info.title,
+                    info.kind,
+                    info.pages,
+                    len(passages),
+                    info.size,
+                    info.added,
+                ),
+            )
+            self._insert_passages(db, info.doc_id, passages)
+            # A path this machine uses for other content keeps its own; this one gets a mark.
+            for path in (info.path, f"{info.path}#{info.doc_id[:12]}"):
+                added = db.execute(
+                    "INSERT OR IGNORE INTO sources VALUES (?, ?, 0, ?)",
+                    (path, info.doc_id, info.size),
                 )
-                db.execute(
-                    "INSERT INTO passage_terms (rowid, terms) VALUES (?, ?)",
-                    (cur.lastrowid, p.terms),
-                )
+                if added.rowcount:
+                    break
+
+    @staticmethod
+    def _insert_passages(
+        db: sqlite3.Connection, doc_id: str, passages: Sequence[NewPassage]
+    ) -> list[str]:
+        ids = [passage_id(doc_id, n) for n in range(len(passages))]
+        for n, (pid, p) in enumerate(zip(ids, passages, strict=True)):
+            cur = db.execute(
+                "INSERT INTO passages (passage_id, doc_id, seq, page, start, end, text) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (pid, doc_id, n, p.page, p.start, p.end, p.text),
+            )
+            db.execute(
+                "INSERT INTO passage_terms (rowid, terms) VALUES (?, ?)", (cur.lastrowid, p.terms)
+            )
         return ids
 
     def finish_documents(self, doc_ids: Sequence[str]) -> None:

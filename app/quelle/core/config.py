@@ -50,6 +50,9 @@ class Settings:
     system_prompt: str = DEFAULT_SYSTEM_PROMPT
     # the window's language: "de", "en", or "" for the system's
     language: str = ""
+    # A Chroma server that keeps the library, shared with others ("http://host:8000/name");
+    # empty: the library lives in this computer's data folder. Chosen for a new library.
+    chroma_url: str = ""
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

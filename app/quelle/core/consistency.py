@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from quelle.core.catalog import Catalog, document_of
-from quelle.core.store import VectorStore
+from quelle.core.store import PassageVectors
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,7 @@ class CheckReport:
 
 
 def check(
-    catalog: Catalog, store: VectorStore, repair: bool, resume: Callable[[], object]
+    catalog: Catalog, store: PassageVectors, repair: bool, resume: Callable[[], object]
 ) -> CheckReport:
     """What disagrees; with `repair`, mended in the catalogue in one transaction, orphan
     vectors deleted, and passages without vectors embedded again (`resume`)."""

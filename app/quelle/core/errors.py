@@ -33,6 +33,11 @@ class IndexMismatch(ModelError):
     """The index was built by another embedding model; mixing vectors would give nonsense."""
 
 
+class ServerUnavailable(QuelleError):
+    """The Chroma server of a shared library did not answer; what was stored stays, and a
+    job goes on where it stopped."""
+
+
 def bug_message(what: str, log_file: Path) -> str:
     """What the user reads when a bug (not a `QuelleError`) stopped `what`."""
     from quelle.core.messages import say

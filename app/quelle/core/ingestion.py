@@ -23,7 +23,7 @@ from pathlib import Path
 from quelle.core.catalog import Catalog, DocumentInfo, passage_id
 from quelle.core.documents import Page, is_supported, read_pages
 from quelle.core.embedding import TextEmbedder
-from quelle.core.errors import QuelleError
+from quelle.core.errors import QuelleError, ServerUnavailable
 from quelle.core.index_writer import IndexWriter
 from quelle.core.messages import say
 from quelle.core.preparation import Cutting, PreparedFile, file_hash, prepare_file
@@ -240,7 +240,9 @@ class Ingestor:
             job.ingest(files)
         finally:
             job.close()
-            self._reader.close(at_once=cancel.is_set())
+            self._reader.close(at_once=cancel.is_set() or job.halted is not None)
+        if job.halted:
+            raise job.halted
         report.seconds = time.monotonic() - started
         return report
 
@@ -265,6 +267,8 @@ class Ingestor:
             job.embed_all()
         finally:
             job.close()
+        if job.halted:
+            raise job.halted
         return job.finished
 
     def remove(self, doc_id: str) -> None:
@@ -300,6 +304,8 @@ class _Job:
         self._docs: dict[str, _Doc] = {}
         self._pending: list[_Text] = []
         self.finished = 0
+        # A shared library's server gone: the job stops, its documents stay to be finished.
+        self.halted: ServerUnavailable | None = None
 
     # --- files in ----------------------------------------------------------------------------
 
@@ -307,7 +313,7 @@ class _Job:
         todo = deque(files)
         reading: deque[_Handed] = deque()
         ahead = 0  # bytes handed to the reader and not yet taken back
-        while not self._cancel.is_set():
+        while not self._stopped():
             while todo and len(reading) < READ_AHEAD_FILES and ahead < READ_AHEAD_BYTES:
                 path = todo.popleft()
                 handed = self._hand_over(path)
@@ -419,14 +425,14 @@ class _Job:
     # --- embedding ---------------------------------------------------------------------------
 
     def embed_all(self) -> None:
-        while self._pending and not self._cancel.is_set():
+        while self._pending and not self._stopped():
             self._embed_pending()
 
     def _embed_pending(self) -> None:
         pending, self._pending = self._pending, []
         pending.sort(key=lambda t: len(t.text), reverse=True)
         for begin in range(0, len(pending), EMBED_BATCH):
-            if self._cancel.is_set():
+            if self._stopped():
                 return
             batch = [t for t in pending[begin : begin + EMBED_BATCH] if t.doc.state == "embedding"]
             if not batch:
@@ -458,8 +464,12 @@ class _Job:
         for doc in docs:
             doc.state = "finishing"
         ids = [d.doc_id for d in docs]
-        write = functools.partial(self._catalog.finish_documents, ids)
-        self._writer.put(write, ids, announce=True)
+        self._writer.put(functools.partial(self._ready, ids), ids, announce=True)
+
+    def _ready(self, doc_ids: Sequence[str]) -> None:
+        """On the writer thread: the documents' vectors are all stored."""
+        self._store.publish(doc_ids)
+        self._catalog.finish_documents(doc_ids)
 
     # --- results out -------------------------------------------------------------------------
 
@@ -468,7 +478,9 @@ class _Job:
         while not self._writer.results.empty():
             doc_id, error = self._writer.results.get()
             doc = self._docs[doc_id]
-            if error is not None:
+            if isinstance(error, ServerUnavailable):
+                self.halted = error
+            elif error is not None:
                 if doc.state != "failed":
                     self._fail_doc(doc, error)
             elif doc.state == "finishing":
@@ -486,6 +498,9 @@ class _Job:
                     )
                     self._report.added.append(doc.path)
                     self._report.passages += doc.passages
+
+    def _stopped(self) -> bool:
+        return self._cancel.is_set() or self.halted is not None
 
     def _progress(self, doc: _Doc) -> None:
         if doc.path:

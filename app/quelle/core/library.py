@@ -21,7 +21,7 @@ from quelle.core.citations import Attribution, attribute
 from quelle.core.config import Settings, load_settings, save_settings
 from quelle.core.consistency import CheckReport, check
 from quelle.core.embedding import Embedder, TextEmbedder
-from quelle.core.errors import IndexMismatch, ModelError, QuelleError
+from quelle.core.errors import IndexMismatch, ModelError, QuelleError, ServerUnavailable
 from quelle.core.generation import Generator, SamplingParams, Timings
 from quelle.core.ingestion import Ingestor, IngestReport, Progress, find_document
 from quelle.core.language import detect_language
@@ -34,7 +34,8 @@ from quelle.core.prompts import NO_ANSWER, Turn, excerpt, fit_messages, retrieva
 from quelle.core.reembedding import reembed
 from quelle.core.reranking import PassageScorer
 from quelle.core.retrieval import Hit, Mode, Retrieval, Retriever
-from quelle.core.store import COLLECTION, VectorStore
+from quelle.core.shared_store import SharedStore, parse_url
+from quelle.core.store import COLLECTION, PassageVectors, VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ class Library:
         self.paths = (home if isinstance(home, Paths) else Paths.resolve(home)).ensure()
         self._settings = settings or load_settings(self.paths.settings_file)
         self._catalog: Catalog | None = None
-        self._store: VectorStore | None = None
+        self._store: PassageVectors | None = None
         self._embedder: TextEmbedder | None = None
         self._generator: tuple[tuple[str, int, int], Generator] | None = None
         self._reranker: tuple[str, PassageScorer | None] = ("", None)
@@ -119,8 +120,38 @@ class Library:
         if catalog.get_meta("embedding_model") and catalog.get_meta("embedding_path") is None:
             # indexed before embedders could change: the old settings name its embedder
             catalog.set_meta("embedding_path", self._settings.embedding_model)
+        old = self._settings
+        if settings.chroma_url != old.chroma_url:
+            self._move_library(settings.chroma_url)
+        elif self.shared and settings.embedding_model != old.embedding_model:
+            raise QuelleError(
+                say(
+                    "A library on a Chroma server keeps the embedder it was built with, so "
+                    "that every machine's questions find its passages."
+                )
+            )
         save_settings(settings, self.paths.settings_file)
         self._settings = settings
+
+    def _move_library(self, url: str) -> None:
+        """Before the settings name another place for the library: documents indexed on this
+        computer cannot follow, a shared library's cache is simply dropped."""
+        if url:
+            parse_url(url)  # a clear message for a mistyped address
+        documents = self.catalog.documents()
+        if documents and not self.shared:
+            raise QuelleError(
+                say(
+                    "This library holds {n} documents on this computer. A library on a Chroma "
+                    "server is chosen when a library is created: start a new one (another "
+                    "--home, or remove the documents first).",
+                    n=len(documents),
+                )
+            )
+        with self._load_lock:
+            for info in documents:
+                self.catalog.remove_document(info.doc_id)
+            self._store = None
 
     def _fall_back(self, field: str, message: str) -> None:
         """A model in the settings is gone: forget it, and tell the user why."""
@@ -185,17 +216,30 @@ class Library:
                 self._embedder = _load_embedder(setting)
             return self._embedder
 
-    def _vector_store(self) -> VectorStore:
+    @property
+    def shared(self) -> bool:
+        """The library is kept on a Chroma server, this computer's catalogue is its cache."""
+        return bool(self._settings.chroma_url)
+
+    def _vector_store(self) -> PassageVectors:
         with self._load_lock:
             if self._store is None:
                 embedder = self.embedder()
                 setting, collection = self._indexed_with()
-                self._store = VectorStore(
-                    self.paths.index_dir / "chroma",
-                    embedder.model_id,
-                    embedder.dimension,
-                    collection,
-                )
+                if self.shared:
+                    self._store = SharedStore(
+                        self._settings.chroma_url,
+                        embedder.model_id,
+                        embedder.dimension,
+                        self.catalog,
+                    )
+                else:
+                    self._store = VectorStore(
+                        self.paths.index_dir / "chroma",
+                        embedder.model_id,
+                        embedder.dimension,
+                        collection,
+                    )
                 self.catalog.set_metas(
                     {"embedding_model": embedder.model_id, "embedding_path": setting}
                 )
@@ -322,6 +366,7 @@ class Library:
         on_progress: Callable[[Progress], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> IngestReport:
+        self.sync()  # what others added already is not indexed again
         return self._ingestor().run([Path(p) for p in paths], on_progress, cancel)
 
     def resume(self, cancel: threading.Event | None = None) -> int:
@@ -330,7 +375,21 @@ class Library:
             return 0
         return self._ingestor().resume(cancel)
 
+    def sync(self) -> bool:
+        """A shared library: take in what other machines added or removed. True if the
+        document list changed."""
+        if not self.shared:
+            return False
+        store = self._vector_store()
+        return isinstance(store, SharedStore) and store.pull()
+
     def documents(self) -> list[DocumentInfo]:
+        """The documents, as the server lists them now for a shared library (or, when it
+        does not answer, as this computer last saw them, with a notice)."""
+        try:
+            self.sync()
+        except ServerUnavailable as exc:
+            self.notices.append(str(exc))
         return self.catalog.documents()
 
     def find_document(self, key: str) -> DocumentInfo | None:
@@ -343,6 +402,7 @@ class Library:
 
     def check(self, repair: bool = True, cancel: threading.Event | None = None) -> CheckReport:
         """Find where the catalogue, keyword index and vectors disagree, and mend it."""
+        self.sync()
         return check(self.catalog, self._vector_store(), repair, lambda: self.resume(cancel))
 
     def passage(self, passage_id: str) -> Passage | None:
@@ -384,6 +444,7 @@ class Library:
         if not question:
             raise QuelleError(say("The question is empty. Type a question about your documents."))
         language = detect_language(question)
+        self.sync()
         if not self.catalog.passage_count():
             return _declined(question, EMPTY_LIBRARY[language], 0.0, on_token)
         retrieval = self.search(question, history)

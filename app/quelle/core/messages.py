@@ -133,6 +133,29 @@ GERMAN = {
     "Saving the settings": "Das Speichern der Einstellungen",
     "Loading the models": "Das Laden der Modelle",
     "Changing the embedder": "Der Wechsel des Einbettungsmodells",
+    # a library on a Chroma server
+    "'{url}' is not a Chroma server's address, such as http://server:8000.": "„{url}“ ist "
+    "keine Adresse eines Chroma-Servers wie http://server:8000.",
+    "'{name}' cannot name a library: use letters, digits, '-' and '_'.": "„{name}“ taugt "
+    "nicht als Name einer Bibliothek: Verwenden Sie Buchstaben, Ziffern, „-“ und „_“.",
+    "The library on {url} was indexed with the embedding model '{indexed}', but '{chosen}' is "
+    "selected. Select that model to use this library.": "Die Bibliothek auf {url} wurde mit "
+    "dem Einbettungsmodell „{indexed}“ indiziert, gewählt ist aber „{chosen}“. Wählen Sie "
+    "dieses Modell, um die Bibliothek zu nutzen.",
+    "The Chroma server at {url} does not answer ({reason}). What was stored is kept: once the "
+    "server is back, add the files again and Quelle goes on where it stopped.": "Der "
+    "Chroma-Server unter {url} antwortet nicht ({reason}). Was gespeichert wurde, bleibt "
+    "erhalten: Sobald der Server wieder da ist, fügen Sie die Dateien erneut hinzu, und "
+    "Quelle macht dort weiter, wo es aufgehört hat.",
+    "A library on a Chroma server keeps the embedder it was built with, so that every "
+    "machine's questions find its passages.": "Eine Bibliothek auf einem Chroma-Server behält "
+    "das Einbettungsmodell, mit dem sie aufgebaut wurde, damit die Fragen jedes Rechners ihre "
+    "Textstellen finden.",
+    "This library holds {n} documents on this computer. A library on a Chroma server is "
+    "chosen when a library is created: start a new one (another --home, or remove the "
+    "documents first).": "Diese Bibliothek enthält {n} Dokumente auf diesem Rechner. Eine "
+    "Bibliothek auf einem Chroma-Server wird beim Anlegen einer Bibliothek gewählt: Beginnen "
+    "Sie eine neue (ein anderes --home, oder entfernen Sie zuerst die Dokumente).",
 }
 
 

@@ -37,6 +37,15 @@ class PassageVectors(Protocol):
 
     def count(self) -> int: ...
 
+    def publish(self, doc_ids: Sequence[str]) -> None:
+        """The documents' passages are all stored (a shared library lists them now)."""
+
+    def ids(self) -> list[str]: ...
+
+    def delete(self, ids: Sequence[str]) -> None: ...
+
+    def drop_others(self, keep: Sequence[str]) -> None: ...
+
 
 class VectorStore:
     """One collection of passage vectors. A library has one; while it changes embedders, a
@@ -114,6 +123,9 @@ class VectorStore:
 
     def count(self) -> int:
         return self._collection.count()
+
+    def publish(self, doc_ids: Sequence[str]) -> None:
+        """The catalogue alone lists a local library's documents."""
 
     def ids(self) -> list[str]:
         return list(self._collection.get(include=[])["ids"])
