@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="keep the library, settings and logs in DIR (also: QUELLE_HOME)",
     )
+    parser.add_argument(
+        "--chroma-url",
+        metavar="URL",
+        help="keep a new library on this Chroma server, shared with everyone who names it "
+        "(http://host:8000, or http://host:8000/NAME for one of several libraries there)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="add files and folders to the library")
@@ -83,9 +89,9 @@ def _with_command(argv: Sequence[str]) -> list[str]:
     report.pdf`."""
     argv = list(argv)
     for i, arg in enumerate(argv):
-        if arg == "--home":
+        if arg in ("--home", "--chroma-url"):
             continue
-        if i and argv[i - 1] == "--home" or arg.startswith("-"):
+        if i and argv[i - 1] in ("--home", "--chroma-url") or arg.startswith("-"):
             continue
         if arg not in COMMANDS and Path(arg).exists():
             argv.insert(i, "gui")
@@ -140,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": _check,
     }
     try:
+        if args.chroma_url is not None and library.settings.chroma_url != args.chroma_url:
+            library.update_settings(library.settings.replace(chroma_url=args.chroma_url))
         return handlers[args.command](library, args)
     except QuelleError as exc:
         log.info("Command failed: %s", exc)

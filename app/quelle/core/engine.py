@@ -84,6 +84,7 @@ DOCUMENTS_PER_SECOND = 1000
 RESUME = "resume"
 SWITCH = "switch"  # re-index with the embedder the settings name
 PROGRESS_EVERY = 0.5  # seconds between re-indexing progress broadcasts
+SYNC_SECONDS = 5.0  # how often a shared library asks its server what others changed
 
 
 @dataclass(eq=False)
@@ -131,6 +132,8 @@ class Engine:
         self._last_seen = time.monotonic() + FIRST_CLIENT_SECONDS - IDLE_SECONDS
         self._last_documents = 0.0
         self._documents_every = DOCUMENTS_EVERY
+        self._last_sync = 0.0
+        self._sync_failed = False
         self._unheard: list[Notice] = []  # notices from before any client was connected
         self._workers = [
             threading.Thread(target=self._answer_loop, name="quelle-answers"),
@@ -148,7 +151,27 @@ class Engine:
             if until_idle and self._idle_for() > IDLE_SECONDS:
                 log.info("No client for %.0f s: stopping", IDLE_SECONDS)
                 break
+            if self.library.shared and time.monotonic() - self._last_sync > SYNC_SECONDS:
+                self._sync()
         self.stop()
+
+    def _sync(self) -> None:
+        """A shared library: show every client what other machines added or removed."""
+        self._last_sync = time.monotonic()
+        try:
+            changed = self.library.sync()
+        except QuelleError as exc:  # the server is away; said once, until it is back
+            if not self._sync_failed:
+                log.warning("%s", exc)
+                self._broadcast(Notice(str(exc)))
+            self._sync_failed = True
+            return
+        except Exception:
+            log.exception("Taking in the shared library's changes failed")
+            return
+        self._sync_failed = False
+        if changed:
+            self._documents_changed()
 
     def request_stop(self) -> None:
         """From any thread or a signal handler: stop soon."""
@@ -288,7 +311,10 @@ class Engine:
         return Done(message.request)
 
     def _update(self, message: UpdateSettings) -> SettingsApplied:
+        moved = message.settings.chroma_url != self.library.settings.chroma_url
         self.library.update_settings(message.settings)
+        if moved:  # another library now: its documents
+            self._documents_changed()
         return SettingsApplied(message.request, message.settings)
 
     def _reply(self, client: _Client, request: int, work: Callable[[], Event], what: str) -> bool:
