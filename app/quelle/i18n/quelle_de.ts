@@ -937,73 +937,88 @@
         <translation>Auch nach den genauen Wörtern der Frage suchen (Namen, Zahlen, Codes), nicht nur nach ihrer Bedeutung. Findet meist bessere Textstellen.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="234"/>
+        <location filename="../ui/settings_dialog.py" line="236"/>
+        <source>On this computer</source>
+        <translation>Auf diesem Rechner</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="240"/>
+        <source>Keep the library on a Chroma server that your team shares, for example http://server:8000. Every computer that names it sees the same documents. Chosen for a new, empty library.</source>
+        <translation>Die Bibliothek auf einem Chroma-Server halten, den Ihr Team teilt, zum Beispiel http://server:8000. Jeder Rechner, der ihn angibt, sieht dieselben Dokumente. Wird für eine neue, leere Bibliothek gewählt.</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="245"/>
         <source>&amp;Passages per answer:</source>
         <translation>&amp;Textstellen pro Antwort:</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="244"/>
+        <location filename="../ui/settings_dialog.py" line="247"/>
+        <source>&amp;Shared library:</source>
+        <translation>&amp;Gemeinsame Bibliothek:</translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="256"/>
         <source>The instructions the model receives before every question.</source>
         <translation>Die Anweisungen, die das Modell vor jeder Frage erhält.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="246"/>
+        <location filename="../ui/settings_dialog.py" line="258"/>
         <source>Restore &amp;default</source>
         <translation>Stan&amp;dard wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="249"/>
+        <location filename="../ui/settings_dialog.py" line="261"/>
         <source>&amp;Instructions for the model:</source>
         <translation>&amp;Anweisungen an das Modell:</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="305"/>
+        <location filename="../ui/settings_dialog.py" line="319"/>
         <source>Choose a chat model</source>
         <translation>Sprachmodell auswählen</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="307"/>
+        <location filename="../ui/settings_dialog.py" line="321"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF-Modelle (*.gguf);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="352"/>
-        <location filename="../ui/settings_dialog.py" line="355"/>
+        <location filename="../ui/settings_dialog.py" line="366"/>
+        <location filename="../ui/settings_dialog.py" line="369"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="355"/>
+        <location filename="../ui/settings_dialog.py" line="369"/>
         <source>Quantisation: {0}</source>
         <translation>Quantisierung: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="356"/>
+        <location filename="../ui/settings_dialog.py" line="370"/>
         <source>Size: {0}</source>
         <translation>Größe: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="357"/>
+        <location filename="../ui/settings_dialog.py" line="371"/>
         <source>Trained context: {0} tokens</source>
         <translation>Trainierter Kontext: {0} Token</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="360"/>
+        <location filename="../ui/settings_dialog.py" line="374"/>
         <source>Parameters: {0}</source>
         <translation>Parameter: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="362"/>
+        <location filename="../ui/settings_dialog.py" line="376"/>
         <source>Architecture: {0}</source>
         <translation>Architektur: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="369"/>
+        <location filename="../ui/settings_dialog.py" line="383"/>
         <source>This model was trained for at most {0} tokens; larger sizes give worse answers.</source>
         <translation>Dieses Modell wurde für höchstens {0} Token trainiert; größere Werte führen zu schlechteren Antworten.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="375"/>
+        <location filename="../ui/settings_dialog.py" line="389"/>
         <source>The model supports up to {0} tokens.</source>
         <translation>Das Modell unterstützt bis zu {0} Token.</translation>
     </message>

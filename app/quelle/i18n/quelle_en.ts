@@ -933,73 +933,88 @@
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="234"/>
+        <location filename="../ui/settings_dialog.py" line="236"/>
+        <source>On this computer</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="240"/>
+        <source>Keep the library on a Chroma server that your team shares, for example http://server:8000. Every computer that names it sees the same documents. Chosen for a new, empty library.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="245"/>
         <source>&amp;Passages per answer:</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="244"/>
+        <location filename="../ui/settings_dialog.py" line="247"/>
+        <source>&amp;Shared library:</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/settings_dialog.py" line="256"/>
         <source>The instructions the model receives before every question.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="246"/>
+        <location filename="../ui/settings_dialog.py" line="258"/>
         <source>Restore &amp;default</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="249"/>
+        <location filename="../ui/settings_dialog.py" line="261"/>
         <source>&amp;Instructions for the model:</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="305"/>
+        <location filename="../ui/settings_dialog.py" line="319"/>
         <source>Choose a chat model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="307"/>
+        <location filename="../ui/settings_dialog.py" line="321"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="352"/>
-        <location filename="../ui/settings_dialog.py" line="355"/>
+        <location filename="../ui/settings_dialog.py" line="366"/>
+        <location filename="../ui/settings_dialog.py" line="369"/>
         <source>unknown</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="355"/>
+        <location filename="../ui/settings_dialog.py" line="369"/>
         <source>Quantisation: {0}</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="356"/>
+        <location filename="../ui/settings_dialog.py" line="370"/>
         <source>Size: {0}</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="357"/>
+        <location filename="../ui/settings_dialog.py" line="371"/>
         <source>Trained context: {0} tokens</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="360"/>
+        <location filename="../ui/settings_dialog.py" line="374"/>
         <source>Parameters: {0}</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="362"/>
+        <location filename="../ui/settings_dialog.py" line="376"/>
         <source>Architecture: {0}</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="369"/>
+        <location filename="../ui/settings_dialog.py" line="383"/>
         <source>This model was trained for at most {0} tokens; larger sizes give worse answers.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="375"/>
+        <location filename="../ui/settings_dialog.py" line="389"/>
         <source>The model supports up to {0} tokens.</source>
         <translation></translation>
     </message>

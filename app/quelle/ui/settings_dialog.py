@@ -231,8 +231,20 @@ class SettingsDialog(QDialog):
                 "its meaning. Usually finds better passages."
             )
         )
+        self._chroma_url = QLineEdit()
+        self._chroma_url.setObjectName("chroma_url")
+        self._chroma_url.setPlaceholderText(self.tr("On this computer"))
+        self._chroma_url.setClearButtonEnabled(True)
+        self._chroma_url.setToolTip(
+            self.tr(
+                "Keep the library on a Chroma server that your team shares, for example "
+                "http://server:8000. Every computer that names it sees the same documents. "
+                "Chosen for a new, empty library."
+            )
+        )
         form.addRow(self.tr("&Passages per answer:"), self._passages)
         form.addRow("", self._hybrid)
+        form.addRow(self.tr("&Shared library:"), self._chroma_url)
         return page
 
     def _prompt_page(self) -> QWidget:
@@ -271,6 +283,7 @@ class SettingsDialog(QDialog):
         self._threads.setValue(settings.threads)
         self._passages.setValue(settings.passages_per_answer)
         self._hybrid.setChecked(settings.hybrid_search)
+        self._chroma_url.setText(settings.chroma_url)
         self._prompt.setPlainText(settings.system_prompt)
         self._language.setCurrentIndex(max(0, self._language.findData(settings.language)))
 
@@ -287,6 +300,7 @@ class SettingsDialog(QDialog):
             threads=self._threads.value(),
             passages_per_answer=self._passages.value(),
             hybrid_search=self._hybrid.isChecked(),
+            chroma_url=self._chroma_url.text().strip(),
             system_prompt=self._system_prompt(),
             language=self._language.currentData(),
         )
