@@ -9,8 +9,10 @@ used for tuning) and all; the LangChain peer (`peer/langchain_peer.py`, its own
 environment) is read from its results file when present and reported as a ratio.
 
 Usage: python benchmarks/retrieval.py [--sets scifact xquad_de] [--limit N] [--smoke]
-Writes benchmarks/results/retrieval.json. Ingested libraries are kept in
-$TMPDIR/quelle-bench/ and reused while the corpus and chunk settings are unchanged.
+                                      [--chroma-url http://127.0.0.1:8000]
+Writes benchmarks/results/retrieval.json (retrieval_server.json for libraries on a server).
+Ingested libraries are kept in $TMPDIR/quelle-bench/ and reused while the corpus and chunk
+settings are unchanged.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ CACHE = Path(tempfile.gettempdir()) / "quelle-bench"
 SMOKE_QUERIES = 40
 
 
-def library_for(dataset: beir.RetrievalSet, docs: list[str]):  # type: ignore[no-untyped-def]
-    """A library holding one file per document, ingested once and then reused."""
+def library_for(dataset: beir.RetrievalSet, docs: list[str], chroma_url: str = ""):  # type: ignore[no-untyped-def]
+    """A library holding one file per document, ingested once and then reused; with
+    `chroma_url`, kept on that Chroma server."""
     from quelle.core.config import Settings
     from quelle.core.library import Library
 
@@ -45,7 +48,12 @@ def library_for(dataset: beir.RetrievalSet, docs: list[str]):  # type: ignore[no
     home = CACHE / f"{dataset.name}-{key}"
     files = home / "files"
     done = home / "ingested"
-    library = Library(home / "home")
+    if chroma_url:
+        name = f"{dataset.name.replace('_', '-')}-{key}"
+        home = CACHE / f"{name}-server"
+        done = home / "ingested"
+        s = s.replace(chroma_url=f"{chroma_url.rstrip('/')}/{name}")
+    library = Library(home / "home", settings=s)
     if not done.exists():
         files.mkdir(parents=True, exist_ok=True)
         for doc_id in docs:
@@ -88,6 +96,11 @@ def main() -> int:
         action="store_true",
         help=f"{SMOKE_QUERIES} queries on a corpus cut to their documents",
     )
+    parser.add_argument(
+        "--chroma-url",
+        default="",
+        help="keep the libraries on this Chroma server (`chroma run`) instead of on disk",
+    )
     args = parser.parse_args()
     from quelle.core.config import Settings
 
@@ -97,6 +110,7 @@ def main() -> int:
         "machine": f"{platform.node()} {platform.machine()} {platform.python_version()}",
         "passages_per_question": limit,
         "smoke": args.smoke,
+        "chroma_url": args.chroma_url,
         "sets": {},
     }
     for name in args.sets:
@@ -110,7 +124,7 @@ def main() -> int:
             )
         qrels = {q: dataset.qrels[q] for q in queries}
         print(f"{name}: {len(docs)} documents, {len(queries)} queries", flush=True)
-        library = library_for(dataset, docs)
+        library = library_for(dataset, docs, args.chroma_url)
         modes = ["dense", "keyword", "fused"]
         if library.settings.reranker_model:
             modes.append("reranked")
@@ -129,7 +143,11 @@ def main() -> int:
         results["sets"][name] = table  # type: ignore[index]
         _print(name, table)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / ("retrieval_smoke.json" if args.smoke else "retrieval.json")
+    out = RESULTS / (
+        ("retrieval_smoke" if args.smoke else "retrieval")
+        + ("_server" if args.chroma_url else "")
+        + ".json"
+    )
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(f"wrote {out}")
     return 0
