@@ -389,7 +389,8 @@ class Library:
         try:
             self.sync()
         except ServerUnavailable as exc:
-            self.notices.append(str(exc))
+            if str(exc) not in self.notices:
+                self.notices.append(str(exc))
         return self.catalog.documents()
 
     def find_document(self, key: str) -> DocumentInfo | None:
