@@ -60,3 +60,14 @@ def test_the_catalogues_list_replaces_finished_rows(qtbot):
         "note-00001.txt": ("queued", ""),
         "note-00002.txt": ("queued", ""),
     }
+
+
+def test_a_shared_library_names_its_server_beside_its_size(qtbot):
+    panel = LibraryPanel()
+    qtbot.addWidget(panel)
+    document = DocumentInfo("d0", "note-00000.txt", "txt", NOTES[0], 1, 3, 90, 0.0, "ready")
+    panel.set_documents([document])
+    panel.set_server("http://team-server:8000/")
+    assert panel._summary.text() == "1 document · 3 passages · shared on team-server:8000"
+    panel.set_server("")
+    assert panel._summary.text() == "1 document · 3 passages"

@@ -104,67 +104,67 @@
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../ui/library_panel.py" line="146"/>
+        <location filename="../ui/library_panel.py" line="147"/>
         <source>Library</source>
         <translation>Bibliothek</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="152"/>
+        <location filename="../ui/library_panel.py" line="153"/>
         <source>Document</source>
         <translation>Dokument</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="152"/>
+        <location filename="../ui/library_panel.py" line="153"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="152"/>
+        <location filename="../ui/library_panel.py" line="153"/>
         <source>Pages</source>
         <translation>Seiten</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="152"/>
+        <location filename="../ui/library_panel.py" line="153"/>
         <source>Passages</source>
         <translation>Textstellen</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="182"/>
+        <location filename="../ui/library_panel.py" line="183"/>
         <source>Add…</source>
         <translation>Hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="183"/>
+        <location filename="../ui/library_panel.py" line="184"/>
         <source>Add documents (Ctrl+O)</source>
         <translation>Dokumente hinzufügen (Strg+O)</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="185"/>
+        <location filename="../ui/library_panel.py" line="186"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="187"/>
+        <location filename="../ui/library_panel.py" line="188"/>
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="188"/>
+        <location filename="../ui/library_panel.py" line="189"/>
         <source>Open the original file (Enter)</source>
         <translation>Originaldatei öffnen (Eingabetaste)</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="190"/>
+        <location filename="../ui/library_panel.py" line="191"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="191"/>
+        <location filename="../ui/library_panel.py" line="192"/>
         <source>Remove from the library (Delete)</source>
         <translation>Aus der Bibliothek entfernen (Entf)</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="295"/>
+        <location filename="../ui/library_panel.py" line="296"/>
         <source>Queued</source>
         <translation>Wartet</translation>
     </message>
@@ -173,32 +173,32 @@
         <translation type="vanished">Wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="298"/>
+        <location filename="../ui/library_panel.py" line="299"/>
         <source>Embedding %1%</source>
         <translation>Einbettung %1 %</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="300"/>
+        <location filename="../ui/library_panel.py" line="301"/>
         <source>Unfinished; completes on start</source>
         <translation>Unvollständig; wird beim nächsten Start abgeschlossen</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="302"/>
+        <location filename="../ui/library_panel.py" line="303"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="303"/>
+        <location filename="../ui/library_panel.py" line="304"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="335"/>
+        <location filename="../ui/library_panel.py" line="336"/>
         <source>1 document</source>
         <translation>1 Dokument</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="337"/>
+        <location filename="../ui/library_panel.py" line="338"/>
         <source>%1 documents</source>
         <translation>%1 Dokumente</translation>
     </message>
@@ -208,12 +208,17 @@
         <translation>%1 Textstellen</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="354"/>
+        <location filename="../ui/library_panel.py" line="342"/>
+        <source>shared on %1</source>
+        <translation>gemeinsam auf %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="361"/>
         <source>Some files could not be added; select one to see why.</source>
         <translation>Einige Dateien konnten nicht hinzugefügt werden. Eine davon auswählen, um den Grund zu sehen.</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="356"/>
+        <location filename="../ui/library_panel.py" line="363"/>
         <source>Drop files or folders anywhere on the window to add them.</source>
         <translation>Zum Hinzufügen Dateien oder Ordner einfach irgendwo auf das Fenster ziehen.</translation>
     </message>
@@ -222,299 +227,299 @@
     <name>MainWindow</name>
     <message>
         <location filename="../ui/window.py" line="108"/>
-        <location filename="../ui/window.py" line="368"/>
-        <location filename="../ui/window.py" line="381"/>
+        <location filename="../ui/window.py" line="369"/>
+        <location filename="../ui/window.py" line="382"/>
         <source>Quelle</source>
         <translation>Quelle</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="162"/>
+        <location filename="../ui/window.py" line="163"/>
         <source>Source</source>
         <translation>Quelle</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="165"/>
+        <location filename="../ui/window.py" line="166"/>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="166"/>
+        <location filename="../ui/window.py" line="167"/>
         <source>Close the source (Ctrl+W)</source>
         <translation>Quelle schließen (Strg+W)</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="191"/>
+        <location filename="../ui/window.py" line="192"/>
         <source>Loading the models…</source>
         <translation>Modelle werden geladen…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="208"/>
+        <location filename="../ui/window.py" line="209"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="209"/>
+        <location filename="../ui/window.py" line="210"/>
         <source>Stop adding documents</source>
         <translation>Hinzufügen der Dokumente abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="334"/>
+        <location filename="../ui/window.py" line="335"/>
         <source>Waiting for another Quelle process to finish with this library…</source>
         <translation>Warten, bis ein anderer Quelle-Prozess diese Bibliothek freigibt…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="341"/>
+        <location filename="../ui/window.py" line="342"/>
         <source>Restarting the engine…</source>
         <translation>Engine wird neu gestartet…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="349"/>
-        <location filename="../ui/window.py" line="357"/>
+        <location filename="../ui/window.py" line="350"/>
+        <location filename="../ui/window.py" line="358"/>
         <source>Models ready</source>
         <translation>Modelle bereit</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="358"/>
+        <location filename="../ui/window.py" line="359"/>
         <source>The library now uses the new embedder.</source>
         <translation>Die Bibliothek verwendet jetzt das neue Einbettungsmodell.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="362"/>
+        <location filename="../ui/window.py" line="363"/>
         <source>Re-indexing with the new embedder: %1 of %2 passages</source>
         <translation>Neuindizierung mit dem neuen Einbettungsmodell: %1 von %2 Textstellen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="372"/>
+        <location filename="../ui/window.py" line="373"/>
         <source>%1 is downloaded and verified; choose it in Models.</source>
         <translation>%1 wurde heruntergeladen und geprüft und kann jetzt unter „Modelle“ ausgewählt werden.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="379"/>
+        <location filename="../ui/window.py" line="380"/>
         <source>The models could not be loaded</source>
         <translation>Die Modelle konnten nicht geladen werden</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="410"/>
+        <location filename="../ui/window.py" line="411"/>
         <source>Add documents</source>
         <translation>Dokumente hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="412"/>
+        <location filename="../ui/window.py" line="413"/>
         <source>Documents (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;All files (*)</source>
         <translation>Dokumente (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="418"/>
+        <location filename="../ui/window.py" line="419"/>
         <source>Add a folder</source>
         <translation>Ordner hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="432"/>
+        <location filename="../ui/window.py" line="433"/>
         <source>No documents Quelle can read were found there.</source>
         <translation>Dort wurden keine Dokumente gefunden, die Quelle lesen kann.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="439"/>
+        <location filename="../ui/window.py" line="440"/>
         <source>The files are added as soon as the models are loaded.</source>
         <translation>Die Dateien werden hinzugefügt, sobald die Modelle geladen sind.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="457"/>
+        <location filename="../ui/window.py" line="458"/>
         <source>Waiting for the models: %1 files</source>
         <translation>Warten auf die Modelle: %1 Dateien</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="466"/>
+        <location filename="../ui/window.py" line="467"/>
         <source>Adding file %1 of %2</source>
         <translation>Datei %1 von %2 wird hinzugefügt</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="471"/>
+        <location filename="../ui/window.py" line="472"/>
         <source>about %1 left</source>
         <translation>noch etwa %1</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="479"/>
+        <location filename="../ui/window.py" line="480"/>
         <source>Documents added: %1 (%2 passages)</source>
         <translation>Dokumente hinzugefügt: %1 (%2 Textstellen)</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="484"/>
+        <location filename="../ui/window.py" line="485"/>
         <source>already in the library: %1</source>
         <translation>bereits in der Bibliothek: %1</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="488"/>
+        <location filename="../ui/window.py" line="489"/>
         <source>failed: %1</source>
         <translation>fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="490"/>
+        <location filename="../ui/window.py" line="491"/>
         <source>Stopped adding documents. </source>
         <translation>Hinzufügen der Dokumente abgebrochen. </translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="523"/>
+        <location filename="../ui/window.py" line="524"/>
         <source>Stopping…</source>
         <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="560"/>
+        <location filename="../ui/window.py" line="561"/>
         <source>Waiting for the models to load…</source>
         <translation>Warten, bis die Modelle geladen sind…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="614"/>
+        <location filename="../ui/window.py" line="615"/>
         <source>[%1] %2, page %3</source>
         <translation>[%1] %2, Seite %3</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="671"/>
+        <location filename="../ui/window.py" line="672"/>
         <source>Delete conversation</source>
         <translation>Unterhaltung löschen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="672"/>
+        <location filename="../ui/window.py" line="673"/>
         <source>Delete “%1” and all its answers?</source>
         <translation>„%1“ mit allen Antworten löschen?</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="697"/>
+        <location filename="../ui/window.py" line="698"/>
         <source>Export conversation</source>
         <translation>Unterhaltung exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="699"/>
+        <location filename="../ui/window.py" line="700"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="707"/>
+        <location filename="../ui/window.py" line="708"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="712"/>
+        <location filename="../ui/window.py" line="713"/>
         <source>Exported to %1</source>
         <translation>Exportiert nach %1</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="738"/>
+        <location filename="../ui/window.py" line="740"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation>Einstellungen gespeichert. Sie gelten ab der nächsten Frage.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="742"/>
+        <location filename="../ui/window.py" line="744"/>
         <source>Settings not saved</source>
         <translation>Einstellungen nicht gespeichert</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="236"/>
+        <location filename="../ui/window.py" line="237"/>
         <source>&amp;Add documents…</source>
         <translation>&amp;Dokumente hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="239"/>
+        <location filename="../ui/window.py" line="240"/>
         <source>Add &amp;folder…</source>
         <translation>&amp;Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="241"/>
+        <location filename="../ui/window.py" line="242"/>
         <source>&amp;Cancel adding</source>
         <translation>Hinzufügen &amp;abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="243"/>
+        <location filename="../ui/window.py" line="244"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="245"/>
+        <location filename="../ui/window.py" line="246"/>
         <source>&amp;Models…</source>
         <translation>&amp;Modelle…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="245"/>
+        <location filename="../ui/window.py" line="246"/>
         <source>Download and choose models</source>
         <translation>Modelle herunterladen und auswählen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="247"/>
+        <location filename="../ui/window.py" line="248"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="250"/>
+        <location filename="../ui/window.py" line="251"/>
         <source>&amp;New conversation</source>
         <translation>&amp;Neue Unterhaltung</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="253"/>
+        <location filename="../ui/window.py" line="254"/>
         <source>&amp;Rename conversation</source>
         <translation>Unterhaltung &amp;umbenennen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="256"/>
+        <location filename="../ui/window.py" line="257"/>
         <source>&amp;Delete conversation</source>
         <translation>Unterhaltung &amp;löschen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="259"/>
+        <location filename="../ui/window.py" line="260"/>
         <source>&amp;Export as Markdown…</source>
         <translation>Als Markdown &amp;exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="261"/>
+        <location filename="../ui/window.py" line="262"/>
         <source>&amp;Stop answer</source>
         <translation>Antwort &amp;anhalten</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="264"/>
+        <location filename="../ui/window.py" line="265"/>
         <source>Ask a &amp;question</source>
         <translation>&amp;Frage stellen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="268"/>
+        <location filename="../ui/window.py" line="269"/>
         <source>&amp;Remove selected documents</source>
         <translation>Ausgewählte Dokumente &amp;entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="271"/>
+        <location filename="../ui/window.py" line="272"/>
         <source>&amp;Open original file</source>
         <translation>&amp;Originaldatei öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="274"/>
+        <location filename="../ui/window.py" line="275"/>
         <source>Go to &amp;conversations</source>
         <translation>Zu den &amp;Unterhaltungen wechseln</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="277"/>
+        <location filename="../ui/window.py" line="278"/>
         <source>Go to &amp;library</source>
         <translation>Zur &amp;Bibliothek wechseln</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="280"/>
+        <location filename="../ui/window.py" line="281"/>
         <source>Close &amp;source</source>
         <translation>&amp;Quelle schließen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="284"/>
+        <location filename="../ui/window.py" line="285"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="292"/>
+        <location filename="../ui/window.py" line="293"/>
         <source>&amp;Conversation</source>
         <translation>&amp;Unterhaltung</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="298"/>
+        <location filename="../ui/window.py" line="299"/>
         <source>&amp;Library</source>
         <translation>&amp;Bibliothek</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="301"/>
+        <location filename="../ui/window.py" line="302"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>

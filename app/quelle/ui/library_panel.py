@@ -142,6 +142,7 @@ class LibraryPanel(QWidget):
         super().__init__(parent)
         self._documents: dict[str, Row] = {}  # by path
         self._active: dict[str, Row] = {}  # files of the running ingestion, by path
+        self._server = ""  # host:port of a shared library's server
 
         title = QLabel(self.tr("Library"))
         title.setObjectName("panelTitle")
@@ -336,10 +337,16 @@ class LibraryPanel(QWidget):
             if len(ready) == 1
             else self.tr("%1 documents").replace("%1", str(len(ready)))
         )
-        self._summary.setText(
-            documents + " · " + self.tr("%1 passages").replace("%1", str(passages))
-        )
+        summary = documents + " · " + self.tr("%1 passages").replace("%1", str(passages))
+        if self._server:
+            summary += " · " + self.tr("shared on %1").replace("%1", self._server)
+        self._summary.setText(summary)
         self._show_details()
+
+    def set_server(self, url: str) -> None:
+        """The Chroma server the library lives on, shown beside its size ("" for none)."""
+        self._server = url.split("//", 1)[-1].rstrip("/")
+        self._show_summary()
 
     def _selected_rows(self) -> list[Row]:
         return [self.model.row(i.row()) for i in self.tree.selectionModel().selectedRows()]

@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         self.library_panel.remove_requested.connect(self.remove_document)
         self.library_panel.add_files_requested.connect(self.choose_files)
         self.library_panel.add_folder_requested.connect(self.choose_folder)
+        self.library_panel.set_server(self.settings.chroma_url)
 
         left = QSplitter(Qt.Orientation.Vertical)
         left.setChildrenCollapsible(False)
@@ -734,6 +735,7 @@ class MainWindow(QMainWindow):
 
     def _settings_applied(self, settings: Settings) -> None:
         self.settings = settings
+        self.library_panel.set_server(settings.chroma_url)
         self.statusBar().showMessage(
             self.tr("Settings saved. They apply from the next question on."), 8000
         )
