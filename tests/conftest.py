@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("QUELLE_HOME", None)
+# Every test home (and the commands tests start) shares one int8 encoder, made once.
+os.environ.setdefault("QUELLE_ENCODERS", str(Path(tempfile.gettempdir()) / "quelle-test-encoders"))
 
 REPO = Path(__file__).resolve().parents[1]
 EVAL = REPO.parent / "shared" / "eval"

@@ -30,15 +30,26 @@ class TextEmbedder(Protocol):
         ...
 
 
+TORCH = "torch"
+
+
 class Embedder:
     """A sentence-transformers model loaded from a local folder, on the CPU.
 
+    With `int8_folder`, a model the int8 encoder reproduces runs as int8 ONNX
+    (`quelle.core.quantised`), made once in that folder; `backend` says which one runs.
     Shared by the engine's threads, it takes one call at a time (a fast tokenizer raises
     "Already borrowed" when two threads use it at once), and embeds long lists one batch per
     turn, so a question's single vector waits for at most one batch of passages.
     """
 
-    def __init__(self, model_dir: Path, model_id: str, batch_size: int = 16) -> None:
+    def __init__(
+        self,
+        model_dir: Path,
+        model_id: str,
+        batch_size: int = 16,
+        int8_folder: Path | None = None,
+    ) -> None:
         from quelle.core.offline import enforce_offline
 
         enforce_offline()
@@ -46,28 +57,52 @@ class Embedder:
             raise ModelError(
                 say("'{folder}' is not a sentence-transformers model folder.", folder=model_dir)
             )
+        self.model_id = model_id
+        self._batch_size = batch_size
+        self._lock = threading.Lock()
+        self._prefixes = _prefixes(model_dir)
+        self.token_starts = TokenOffsets(model_dir)
+        self.backend = TORCH
+        int8 = _int8(model_dir, int8_folder) if int8_folder is not None else None
+        self._encode: Callable[[Sequence[str]], list[list[float]]]
+        if int8 is not None:
+            from quelle.core.quantised import BACKEND
+
+            self._encode, self.backend = int8, BACKEND
+            config = json.loads((model_dir / "config.json").read_text("utf-8"))
+            self.dimension = int(config["hidden_size"])
+            self.max_tokens = _max_length(model_dir) - 2
+            return
+        self._encode = self._load_torch(model_dir)
+
+    def _load_torch(self, model_dir: Path) -> Callable[[Sequence[str]], list[list[float]]]:
         from sentence_transformers import SentenceTransformer
 
         try:
-            self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+            model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
         except Exception as exc:
             log.exception("Loading embedder %s failed", model_dir)
             raise ModelError(
                 say("Could not load the embedding model in '{folder}'.", folder=model_dir)
             ) from exc
-        self.model_id = model_id
-        model = self._model
         get_dim = getattr(model, "get_embedding_dimension", None)
         dimension = get_dim() if get_dim else model.get_sentence_embedding_dimension()
         if dimension is None:
             raise ModelError(f"'{model_dir}' does not say how long its vectors are.")
         self.dimension = int(dimension)
         # [CLS] and [SEP] take two places of the model's input.
-        self.max_tokens = int(self._model.max_seq_length or 512) - 2
-        self._batch_size = batch_size
-        self._lock = threading.Lock()
-        self._prefixes = _prefixes(model_dir)
-        self.token_starts = TokenOffsets(model_dir)
+        self.max_tokens = int(model.max_seq_length or 512) - 2
+
+        def encode(texts: Sequence[str]) -> list[list[float]]:
+            return model.encode(  # type: ignore[no-any-return]
+                list(texts),
+                batch_size=self._batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            ).tolist()
+
+        return encode
 
     def embed(self, texts: Sequence[str], query: bool = False) -> list[list[float]]:
         prefix = self._prefixes[0 if query else 1]
@@ -76,15 +111,33 @@ class Embedder:
         vectors: list[list[float]] = []
         for begin in range(0, len(texts), self._batch_size):
             with self._lock:
-                batch = self._model.encode(
-                    list(texts[begin : begin + self._batch_size]),
-                    batch_size=self._batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
-            vectors.extend(batch.tolist())
+                vectors.extend(self._encode(texts[begin : begin + self._batch_size]))
         return vectors
+
+
+def _int8(model_dir: Path, folder: Path) -> Callable[[Sequence[str]], list[list[float]]] | None:
+    """The int8 encoder of a model it reproduces, or None (then torch runs)."""
+    from quelle.core import quantised
+
+    if not quantised.eligible(model_dir):
+        return None
+    try:
+        encoder = quantised.Int8Encoder(
+            quantised.cached_model(model_dir, folder), model_dir, _max_length(model_dir)
+        )
+    except Exception:  # a missing package or an export that fails: torch still works
+        log.exception("The int8 encoder of %s could not be made; using torch", model_dir)
+        return None
+    return encoder.encode
+
+
+def _max_length(model_dir: Path) -> int:
+    """The longest input in tokens, as sentence-transformers reads it."""
+    try:
+        config = json.loads((model_dir / "sentence_bert_config.json").read_text("utf-8"))
+        return int(config["max_seq_length"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 512
 
 
 class TokenOffsets:

@@ -20,7 +20,7 @@ from quelle.core.catalog import Catalog, DocumentInfo, Passage
 from quelle.core.citations import Attribution, attribute
 from quelle.core.config import Settings, load_settings, save_settings
 from quelle.core.consistency import CheckReport, check
-from quelle.core.embedding import Embedder, TextEmbedder
+from quelle.core.embedding import TORCH, Embedder, TextEmbedder
 from quelle.core.errors import IndexMismatch, ModelError, QuelleError, ServerUnavailable
 from quelle.core.generation import Generator, SamplingParams, Timings
 from quelle.core.ingestion import Ingestor, IngestReport, Progress, find_document
@@ -31,6 +31,7 @@ from quelle.core.offline import enforce_offline
 from quelle.core.owner import OwnerLock
 from quelle.core.paths import Paths
 from quelle.core.prompts import NO_ANSWER, Turn, excerpt, fit_messages, retrieval_query
+from quelle.core.quantised import BACKEND as INT8
 from quelle.core.reembedding import reembed
 from quelle.core.reranking import PassageScorer
 from quelle.core.retrieval import Hit, Mode, Retrieval, Retriever
@@ -89,8 +90,12 @@ class Library:
         home: str | Path | Paths | None = None,
         settings: Settings | None = None,
         owner: OwnerLock | None = None,
+        int8: bool = True,
     ) -> None:
-        """`owner`: the library's lock, held by the caller and released on `close`."""
+        """`owner`: the library's lock, held by the caller and released on `close`. `int8`:
+        a new library embeds with the int8 encoder where the embedder allows (False: torch,
+        for measuring)."""
+        self._int8 = int8
         enforce_offline()
         self._owner = owner
         self.paths = (home if isinstance(home, Paths) else Paths.resolve(home)).ensure()
@@ -213,7 +218,11 @@ class Library:
                             path=setting,
                         )
                     )
-                self._embedder = _load_embedder(setting)
+                # A new library takes the int8 encoder where it can; one built before keeps
+                # the backend it was built with, so questions meet its vectors as they are.
+                backend = self.catalog.get_meta("embedding_backend")
+                int8 = backend == INT8 or (backend is None and recorded is None and self._int8)
+                self._embedder = _load_embedder(setting, self.paths.encoders_dir if int8 else None)
             return self._embedder
 
     @property
@@ -241,7 +250,14 @@ class Library:
                         collection,
                     )
                 self.catalog.set_metas(
-                    {"embedding_model": embedder.model_id, "embedding_path": setting}
+                    {
+                        "embedding_model": embedder.model_id,
+                        "embedding_path": setting,
+                        "embedding_backend": str(
+                            self.catalog.get_meta("embedding_backend")
+                            or getattr(embedder, "backend", TORCH)
+                        ),
+                    }
                 )
                 switching = self.catalog.get_meta("switch_collection") or ""
                 self._store.drop_others(keep=[switching] if self.switch_pending else [])
@@ -264,7 +280,7 @@ class Library:
             collection = f"passages-{uuid.uuid4().hex[:8]}"
             catalog.set_metas({"switch_path": target, "switch_collection": collection})
         # The old embedder is not needed: a library whose embedder was deleted recovers so.
-        embedder = _load_embedder(target)
+        embedder = _load_embedder(target, self.paths.encoders_dir)
         store = VectorStore(
             self.paths.index_dir / "chroma", embedder.model_id, embedder.dimension, collection
         )
@@ -283,6 +299,7 @@ class Library:
                     {
                         "embedding_model": embedder.model_id,
                         "embedding_path": target,
+                        "embedding_backend": embedder.backend,
                         "collection": collection,
                         "switch_path": "",
                         "switch_collection": "",
@@ -497,5 +514,5 @@ class Library:
             self._owner.release()
 
 
-def _load_embedder(setting: str) -> Embedder:
-    return Embedder(embedder_path(setting), embedder_id(setting))
+def _load_embedder(setting: str, int8_folder: Path | None) -> Embedder:
+    return Embedder(embedder_path(setting), embedder_id(setting), int8_folder=int8_folder)

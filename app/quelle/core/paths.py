@@ -8,6 +8,7 @@ from pathlib import Path
 
 APP_NAME = "Quelle"
 HOME_ENV = "QUELLE_HOME"
+ENCODERS_ENV = "QUELLE_ENCODERS"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,13 @@ class Paths:
     def index_dir(self) -> Path:
         """Chroma's folder and the SQLite catalogue with the keyword index."""
         return self.data_dir / "index"
+
+    @property
+    def encoders_dir(self) -> Path:
+        """Embedders made faster for this machine (int8 ONNX), made once and reused;
+        $QUELLE_ENCODERS shares one folder between homes."""
+        shared = os.environ.get(ENCODERS_ENV)
+        return Path(shared) if shared else self.cache_dir / "encoders"
 
     @property
     def models_dir(self) -> Path:
