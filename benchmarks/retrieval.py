@@ -35,16 +35,17 @@ CACHE = Path(tempfile.gettempdir()) / "quelle-bench"
 SMOKE_QUERIES = 40
 
 
-def library_for(dataset: beir.RetrievalSet, docs: list[str], chroma_url: str = ""):  # type: ignore[no-untyped-def]
+def library_for(  # type: ignore[no-untyped-def]
+    dataset: beir.RetrievalSet, docs: list[str], chroma_url: str = "", int8: bool = False
+):
     """A library holding one file per document, ingested once and then reused; with
-    `chroma_url`, kept on that Chroma server."""
+    `chroma_url`, kept on that Chroma server; with `int8`, embedded by the int8 encoder."""
     from quelle.core.config import Settings
     from quelle.core.library import Library
 
     s = Settings()
-    key = hashlib.sha256(
-        json.dumps([dataset.name, docs, s.chunk_tokens, s.chunk_overlap]).encode()
-    ).hexdigest()[:12]
+    keyed: list[object] = [dataset.name, docs, s.chunk_tokens, s.chunk_overlap]
+    key = hashlib.sha256(json.dumps(keyed + (["int8"] if int8 else [])).encode()).hexdigest()[:12]
     home = CACHE / f"{dataset.name}-{key}"
     files = home / "files"
     done = home / "ingested"
@@ -53,7 +54,7 @@ def library_for(dataset: beir.RetrievalSet, docs: list[str], chroma_url: str = "
         home = CACHE / f"{name}-server"
         done = home / "ingested"
         s = s.replace(chroma_url=f"{chroma_url.rstrip('/')}/{name}")
-    library = Library(home / "home", settings=s)
+    library = Library(home / "home", settings=s, int8=int8)
     if not done.exists():
         files.mkdir(parents=True, exist_ok=True)
         for doc_id in docs:
@@ -101,6 +102,12 @@ def main() -> int:
         default="",
         help="keep the libraries on this Chroma server (`chroma run`) instead of on disk",
     )
+    parser.add_argument(
+        "--int8",
+        action="store_true",
+        help="libraries embedded by the int8 encoder (the default for new libraries); "
+        "without it, by torch",
+    )
     args = parser.parse_args()
     from quelle.core.config import Settings
 
@@ -111,6 +118,7 @@ def main() -> int:
         "passages_per_question": limit,
         "smoke": args.smoke,
         "chroma_url": args.chroma_url,
+        "encoder": "onnx-int8" if args.int8 else "torch",
         "sets": {},
     }
     for name in args.sets:
@@ -124,7 +132,7 @@ def main() -> int:
             )
         qrels = {q: dataset.qrels[q] for q in queries}
         print(f"{name}: {len(docs)} documents, {len(queries)} queries", flush=True)
-        library = library_for(dataset, docs, args.chroma_url)
+        library = library_for(dataset, docs, args.chroma_url, args.int8)
         modes = ["dense", "keyword", "fused"]
         if library.settings.reranker_model:
             modes.append("reranked")
@@ -146,6 +154,7 @@ def main() -> int:
     out = RESULTS / (
         ("retrieval_smoke" if args.smoke else "retrieval")
         + ("_server" if args.chroma_url else "")
+        + ("_int8" if args.int8 else "")
         + ".json"
     )
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")
