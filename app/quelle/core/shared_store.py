@@ -23,6 +23,7 @@ from quelle.core.catalog import Catalog, DocumentInfo, NewPassage, document_of
 from quelle.core.errors import IndexMismatch, QuelleError, ServerUnavailable
 from quelle.core.language import detect_language, index_terms
 from quelle.core.messages import say
+from quelle.core.store import ChromaPassages
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,6 @@ DEFAULT_PORT = 8000
 DEFAULT_NAME = "quelle"
 _CHANGES = "~changes"  # the document list's record whose mark changes with every change
 _PULL_BATCH = 50  # documents fetched per request while pulling
-_DELETE_BATCH = 5000
 _ONE: list[Sequence[float] | Sequence[int]] = [[1.0]]  # the list's records' constant vector
 
 
@@ -54,7 +54,7 @@ def parse_url(url: str) -> tuple[str, int, bool, str]:
     return parts.hostname, port, parts.scheme == "https", name
 
 
-class SharedStore:
+class SharedStore(ChromaPassages):
     """The passages and document list of one library on a Chroma server."""
 
     def __init__(self, url: str, model_id: str, dimension: int, catalog: Catalog) -> None:
@@ -65,11 +65,11 @@ class SharedStore:
         self.url = url
         self._catalog = catalog
         self._seen_mark: str | None = None
-        with self._server():
+        with self._calling():
             client = chromadb.HttpClient(
                 host=host, port=port, ssl=https, settings=ChromaSettings(anonymized_telemetry=False)
             )
-            self._passages = client.get_or_create_collection(
+            self._collection = client.get_or_create_collection(
                 f"{name}-passages",
                 metadata={
                     "hnsw:space": "cosine",
@@ -82,7 +82,7 @@ class SharedStore:
             self._documents = client.get_or_create_collection(
                 f"{name}-documents", embedding_function=None
             )
-        meta = self._passages.metadata or {}
+        meta = self._collection.metadata or {}
         if meta.get("embedding_model") != model_id or meta.get("dimension") != dimension:
             raise IndexMismatch(
                 say(
@@ -95,7 +95,7 @@ class SharedStore:
             )
 
     @contextmanager
-    def _server(self) -> Iterator[None]:
+    def _calling(self) -> Iterator[None]:
         """Network failures become one error the user can act on."""
         import httpx
 
@@ -123,11 +123,10 @@ class SharedStore:
         passages = self._catalog.passages(ids)
         kept = [pid for pid in ids if pid in passages]  # a document removed meanwhile
         by_id = dict(zip(ids, vectors, strict=True))
-        embeddings: list[Sequence[float] | Sequence[int]] = [list(by_id[p]) for p in kept]
-        with self._server():
-            self._passages.upsert(
+        with self._calling():
+            self._collection.upsert(
                 ids=kept,
-                embeddings=embeddings,
+                embeddings=[list(by_id[pid]) for pid in kept],
                 documents=[passages[pid].text for pid in kept],
                 metadatas=[
                     {
@@ -146,7 +145,7 @@ class SharedStore:
         infos = [i for d in doc_ids if (i := self._catalog.document(d)) is not None]
         if not infos:
             return
-        with self._server():
+        with self._calling():
             self._documents.upsert(
                 ids=[i.doc_id for i in infos],
                 embeddings=_ONE * len(infos),
@@ -165,49 +164,11 @@ class SharedStore:
             )
         self._changed()
 
-    def existing(self, ids: Sequence[str]) -> set[str]:
-        if not ids:
-            return set()
-        with self._server():
-            return set(self._passages.get(ids=list(ids), include=[])["ids"])
-
-    def query(self, vector: Sequence[float], limit: int) -> list[tuple[str, float]]:
-        with self._server():
-            count = self._passages.count()
-            if count == 0:
-                return []
-            query: list[Sequence[float] | Sequence[int]] = [list(vector)]
-            result = self._passages.query(
-                query_embeddings=query,
-                n_results=min(limit, count),
-                include=["distances"],
-            )
-        distances = result["distances"]
-        if distances is None:
-            return []
-        return [(pid, 1.0 - dist) for pid, dist in zip(result["ids"][0], distances[0], strict=True)]
-
-    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
-        if not ids:
-            return {}
-        with self._server():
-            got = self._passages.get(ids=list(ids), include=["embeddings"])
-        embeddings = got["embeddings"]
-        if embeddings is None:
-            return {}
-        return {
-            pid: [float(x) for x in vec] for pid, vec in zip(got["ids"], embeddings, strict=True)
-        }
-
     def delete_document(self, doc_id: str) -> None:
-        with self._server():
+        with self._calling():
             self._documents.delete(ids=[doc_id])
-            self._passages.delete(where={"doc_id": doc_id})
+            self._collection.delete(where={"doc_id": doc_id})
         self._changed()
-
-    def count(self) -> int:
-        with self._server():
-            return self._passages.count()
 
     # --- what the consistency check needs ---------------------------------------------------
 
@@ -215,14 +176,9 @@ class SharedStore:
         """The passages of listed documents; those of documents another machine is still
         storing are not this machine's to judge."""
         listed = set(self._listed())
-        with self._server():
-            every = self._passages.get(include=[])["ids"]
+        with self._calling():
+            every = self._collection.get(include=[])["ids"]
         return [pid for pid in every if document_of(pid) in listed]
-
-    def delete(self, ids: Sequence[str]) -> None:
-        with self._server():
-            for begin in range(0, len(ids), _DELETE_BATCH):
-                self._passages.delete(ids=list(ids[begin : begin + _DELETE_BATCH]))
 
     def drop_others(self, keep: Sequence[str]) -> None:
         """A shared library has one index, which is not this machine's to drop."""
@@ -250,22 +206,23 @@ class SharedStore:
         return bool(new or gone)
 
     def _pull_documents(self, listed: dict[str, dict[str, Any]]) -> None:
-        where: Any = {"doc_id": {"$in": list(listed)}}
-        with self._server():
-            got = self._passages.get(where=where, include=["documents", "metadatas"])
+        with self._calling():
+            got = self._collection.get(
+                where={"doc_id": {"$in": list(listed)}}, include=["documents", "metadatas"]
+            )
         rows: dict[str, list[tuple[int, NewPassage]]] = {d: [] for d in listed}
         texts, metas = got["documents"] or [], got["metadatas"] or []
         for text, meta in zip(texts, metas, strict=True):
             doc_id = str(meta["doc_id"])
             title = str(listed[doc_id]["title"])
             passage = NewPassage(
-                int(meta["page"]),  # type: ignore[arg-type]
-                int(meta["start"]),  # type: ignore[arg-type]
-                int(meta["end"]),  # type: ignore[arg-type]
+                int(meta["page"]),
+                int(meta["start"]),
+                int(meta["end"]),
                 text,
                 index_terms(f"{title}\n{text}", detect_language(text)),
             )
-            rows[doc_id].append((int(meta["seq"]), passage))  # type: ignore[arg-type]
+            rows[doc_id].append((int(meta["seq"]), passage))
         for doc_id, meta in listed.items():
             passages = [p for _, p in sorted(rows[doc_id], key=lambda r: r[0])]
             if len(passages) != meta["passages"]:  # removed and stored again meanwhile
@@ -285,7 +242,7 @@ class SharedStore:
             self._catalog.add_ready_document(info, passages)
 
     def _listed(self) -> dict[str, dict[str, Any]]:
-        with self._server():
+        with self._calling():
             got = self._documents.get(include=["metadatas"])
         metas = got["metadatas"] or []
         return {
@@ -295,14 +252,14 @@ class SharedStore:
         }
 
     def _mark(self) -> str | None:
-        with self._server():
+        with self._calling():
             got = self._documents.get(ids=[_CHANGES], include=["metadatas"])
         metas = got["metadatas"] or []
         return str(metas[0]["mark"]) if metas and metas[0] else None
 
     def _changed(self) -> None:
         """Tell other machines that the document list changed."""
-        with self._server():
+        with self._calling():
             self._documents.upsert(
                 ids=[_CHANGES], embeddings=_ONE, metadatas=[{"mark": uuid.uuid4().hex}]
             )

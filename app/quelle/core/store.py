@@ -6,10 +6,12 @@ clear error instead of silently mixed vectors.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from quelle.core.catalog import document_of
 from quelle.core.errors import IndexMismatch
@@ -47,7 +49,59 @@ class PassageVectors(Protocol):
     def drop_others(self, keep: Sequence[str]) -> None: ...
 
 
-class VectorStore:
+class ChromaPassages:
+    """Passage vectors in one Chroma collection, in this process or on a server. Each call
+    goes through `_calling`, where a server library turns network failures into one error."""
+
+    _collection: Any
+
+    def _calling(self) -> AbstractContextManager[None]:
+        return contextlib.nullcontext()
+
+    def existing(self, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
+        with self._calling():
+            return set(self._collection.get(ids=list(ids), include=[])["ids"])
+
+    def query(self, vector: Sequence[float], limit: int) -> list[tuple[str, float]]:
+        """(passage id, cosine similarity), best first."""
+        with self._calling():
+            count = self._collection.count()
+            if count == 0:
+                return []
+            query: list[Sequence[float] | Sequence[int]] = [list(vector)]
+            result = self._collection.query(
+                query_embeddings=query, n_results=min(limit, count), include=["distances"]
+            )
+        distances = result["distances"]
+        if distances is None:
+            return []
+        return [(pid, 1.0 - dist) for pid, dist in zip(result["ids"][0], distances[0], strict=True)]
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        if not ids:
+            return {}
+        with self._calling():
+            got = self._collection.get(ids=list(ids), include=["embeddings"])
+        embeddings = got["embeddings"]
+        if embeddings is None:
+            return {}
+        return {
+            pid: [float(x) for x in vec] for pid, vec in zip(got["ids"], embeddings, strict=True)
+        }
+
+    def count(self) -> int:
+        with self._calling():
+            return int(self._collection.count())
+
+    def delete(self, ids: Sequence[str]) -> None:
+        with self._calling():
+            for begin in range(0, len(ids), _DELETE_BATCH):
+                self._collection.delete(ids=list(ids[begin : begin + _DELETE_BATCH]))
+
+
+class VectorStore(ChromaPassages):
     """One collection of passage vectors. A library has one; while it changes embedders, a
     second one fills beside it (`name`)."""
 
@@ -88,51 +142,14 @@ class VectorStore:
             ],
         )
 
-    def existing(self, ids: Sequence[str]) -> set[str]:
-        if not ids:
-            return set()
-        return set(self._collection.get(ids=list(ids), include=[])["ids"])
-
-    def query(self, vector: Sequence[float], limit: int) -> list[tuple[str, float]]:
-        """(passage id, cosine similarity), best first."""
-        count = self._collection.count()
-        if count == 0:
-            return []
-        query: list[Sequence[float] | Sequence[int]] = [list(vector)]
-        result = self._collection.query(
-            query_embeddings=query, n_results=min(limit, count), include=["distances"]
-        )
-        distances = result["distances"]
-        if distances is None:
-            return []
-        return [(pid, 1.0 - dist) for pid, dist in zip(result["ids"][0], distances[0], strict=True)]
-
-    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
-        if not ids:
-            return {}
-        got = self._collection.get(ids=list(ids), include=["embeddings"])
-        embeddings = got["embeddings"]
-        if embeddings is None:
-            return {}
-        return {
-            pid: [float(x) for x in vec] for pid, vec in zip(got["ids"], embeddings, strict=True)
-        }
-
     def delete_document(self, doc_id: str) -> None:
         self._collection.delete(where={"doc_id": doc_id})
-
-    def count(self) -> int:
-        return self._collection.count()
 
     def publish(self, doc_ids: Sequence[str]) -> None:
         """The catalogue alone lists a local library's documents."""
 
     def ids(self) -> list[str]:
         return list(self._collection.get(include=[])["ids"])
-
-    def delete(self, ids: Sequence[str]) -> None:
-        for begin in range(0, len(ids), _DELETE_BATCH):
-            self._collection.delete(ids=list(ids[begin : begin + _DELETE_BATCH]))
 
     def keep_only(self, ids: set[str]) -> None:
         """Delete every vector whose passage is not in `ids`."""
