@@ -16,7 +16,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,7 +139,7 @@ class _Tracker:
     at once; each counts with its own share done."""
 
     def __init__(self, files: Sequence[Path], report: Callable[[Progress], None] | None) -> None:
-        self._sizes = {str(f): max(1, f.stat().st_size) for f in files if f.exists()}
+        self._sizes = dict(_sizes(files))
         self._total = sum(self._sizes.values()) or 1
         self._done_bytes = 0.0
         self._partial: dict[str, float] = {}  # bytes' worth done of files under way
@@ -166,6 +166,15 @@ class _Tracker:
         elapsed = time.monotonic() - self._started
         eta = elapsed * (1 - fraction) / fraction if fraction > 0.01 and elapsed > 1 else None
         self._report(Progress(event, self.files_done, self.files_total, fraction, eta))
+
+
+def _sizes(files: Sequence[Path]) -> Iterator[tuple[str, int]]:
+    """(path, size) of the files that are there, one look at each."""
+    for file in files:
+        try:
+            yield str(file), max(1, file.stat().st_size)
+        except OSError:
+            continue
 
 
 @dataclass(slots=True, eq=False)
