@@ -66,6 +66,11 @@ def document_of(passage_id: str) -> str:
     return passage_id.rpartition(":")[0]
 
 
+def number_of(passage_id: str) -> int:
+    """Which of its document's passages `passage_id` is (the `n` of `passage_id`)."""
+    return int(passage_id.rpartition(":")[2])
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentInfo:
     doc_id: str

@@ -77,6 +77,12 @@ def index_terms(text: str, language: str | None = None) -> str:
     return " ".join(_folded(stem(w)) for w in words(text) if w not in STOPWORDS)
 
 
+def passage_terms(title: str, text: str) -> str:
+    """A passage's entry in the keyword index: its document's title and its text, stemmed in
+    the text's language."""
+    return index_terms(f"{title}\n{text}", detect_language(text))
+
+
 def stem_variants(word: str) -> frozenset[str]:
     """A word stemmed as German and as English: the forms the keyword index may hold."""
     return frozenset(_folded(_stemmer(language).stemWord(word)) for language in ("de", "en"))

@@ -15,7 +15,7 @@ from pathlib import Path
 from quelle.core.catalog import NewPassage
 from quelle.core.chunking import TokenStarts, chunk_pages
 from quelle.core.documents import Page, read_pages
-from quelle.core.language import detect_language, index_terms
+from quelle.core.language import passage_terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ def prepare_file(path: Path, cutting: Cutting) -> PreparedFile:
             c.start,
             c.end,
             c.text,
-            index_terms(f"{path.name}\n{c.text}", detect_language(c.text)),
+            passage_terms(path.name, c.text),
         )
         for c in chunks
     ]

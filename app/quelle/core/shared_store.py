@@ -19,9 +19,9 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-from quelle.core.catalog import Catalog, DocumentInfo, NewPassage, document_of
+from quelle.core.catalog import Catalog, DocumentInfo, NewPassage, document_of, number_of
 from quelle.core.errors import IndexMismatch, QuelleError, ServerUnavailable
-from quelle.core.language import detect_language, index_terms
+from quelle.core.language import passage_terms
 from quelle.core.messages import say
 from quelle.core.store import ChromaPassages
 
@@ -131,7 +131,7 @@ class SharedStore(ChromaPassages):
                 metadatas=[
                     {
                         "doc_id": passages[pid].doc_id,
-                        "seq": int(pid.rpartition(":")[2]),
+                        "seq": number_of(pid),
                         "page": passages[pid].page,
                         "start": passages[pid].start,
                         "end": passages[pid].end,
@@ -220,7 +220,7 @@ class SharedStore(ChromaPassages):
                 int(meta["start"]),
                 int(meta["end"]),
                 text,
-                index_terms(f"{title}\n{text}", detect_language(text)),
+                passage_terms(title, text),
             )
             rows[doc_id].append((int(meta["seq"]), passage))
         for doc_id, meta in listed.items():
