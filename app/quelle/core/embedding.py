@@ -63,17 +63,23 @@ class Embedder:
         self._prefixes = _prefixes(model_dir)
         self.token_starts = TokenOffsets(model_dir)
         self.backend = TORCH
-        int8 = _int8(model_dir, int8_folder) if int8_folder is not None else None
         self._encode: Callable[[Sequence[str]], list[list[float]]]
-        if int8 is not None:
-            from quelle.core.quantised import BACKEND
+        if int8_folder is None or not self._load_int8(model_dir, int8_folder):
+            self._encode = self._load_torch(model_dir)
 
-            self._encode, self.backend = int8, BACKEND
-            config = json.loads((model_dir / "config.json").read_text("utf-8"))
-            self.dimension = int(config["hidden_size"])
-            self.max_tokens = _max_length(model_dir) - 2
-            return
-        self._encode = self._load_torch(model_dir)
+    def _load_int8(self, model_dir: Path, folder: Path) -> bool:
+        """Run the int8 encoder, if the model is one it reproduces and it could be made."""
+        max_length = _max_length(model_dir)
+        encode = _int8(model_dir, folder, max_length)
+        if encode is None:
+            return False
+        from quelle.core.quantised import BACKEND
+
+        self._encode, self.backend = encode, BACKEND
+        config = json.loads((model_dir / "config.json").read_text("utf-8"))
+        self.dimension = int(config["hidden_size"])
+        self.max_tokens = max_length - 2  # [CLS] and [SEP] take two places
+        return True
 
     def _load_torch(self, model_dir: Path) -> Callable[[Sequence[str]], list[list[float]]]:
         from sentence_transformers import SentenceTransformer
@@ -115,7 +121,9 @@ class Embedder:
         return vectors
 
 
-def _int8(model_dir: Path, folder: Path) -> Callable[[Sequence[str]], list[list[float]]] | None:
+def _int8(
+    model_dir: Path, folder: Path, max_length: int
+) -> Callable[[Sequence[str]], list[list[float]]] | None:
     """The int8 encoder of a model it reproduces, or None (then torch runs)."""
     from quelle.core import quantised
 
@@ -123,7 +131,7 @@ def _int8(model_dir: Path, folder: Path) -> Callable[[Sequence[str]], list[list[
         return None
     try:
         encoder = quantised.Int8Encoder(
-            quantised.cached_model(model_dir, folder), model_dir, _max_length(model_dir)
+            quantised.cached_model(model_dir, folder), model_dir, max_length
         )
     except Exception:  # a missing package or an export that fails: torch still works
         log.exception("The int8 encoder of %s could not be made; using torch", model_dir)
