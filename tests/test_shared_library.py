@@ -15,19 +15,14 @@ import pytest
 from quelle.core.config import Settings
 from quelle.core.errors import QuelleError
 from quelle.core.shared_store import parse_url
+from test_cli import quelle as run_quelle
 
 CHROMA = Path(sys.executable).with_name("chroma")
 
 
-def quelle(
-    home: Path, url: str, *args: str, timeout: float = 600
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "quelle", "--home", str(home), "--chroma-url", url, *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+def quelle(home: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`quelle --home HOME --chroma-url URL ARGS…`, run to its end."""
+    return run_quelle(home, "--chroma-url", url, *args)
 
 
 def start(*args: str) -> subprocess.Popen[str]:
