@@ -100,7 +100,9 @@ def test_progress_reports_states_fraction_and_eta(engine: Engine, tmp_path: Path
     engine.ingestor.run(docs, on_progress=events.append)
     states = [(e.event.state, Path(e.event.path).name) for e in events]
     assert ("queued", "d2.txt") in states and ("embedding", "d0.txt") in states
-    assert states[-1] == ("ready", "d2.txt")
+    # Files are embedded together, so which one is ready last is not fixed.
+    assert {name for state, name in states if state == "ready"} == {"d0.txt", "d1.txt", "d2.txt"}
+    assert states[-1][0] == "ready"
     fractions = [e.fraction for e in events]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert events[-1].files_done == 3
