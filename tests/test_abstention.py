@@ -86,6 +86,15 @@ def test_the_german_reply_names_what_is_missing(engine: Engine):
     assert "„Siemens“" in refusal(result, "de", "nichts")
 
 
+def test_a_german_compound_whose_parts_the_library_holds_is_not_missing(engine: Engine):
+    """"Vorstandserwartung" is nowhere in the report, but "Vorstand" and "erwartet" are."""
+    result = verdict(engine, "Was sagt die Vorstandserwartung über das Wachstum?")
+    assert not result.evidence.absent_names, result
+    assert result.answerable, result
+    unknown = verdict(engine, "Was sagt die Wetterprognose über das Wachstum?")
+    assert unknown.evidence.absent_names == ("Wetterprognose",)
+
+
 def test_an_empty_library_says_so_without_loading_a_model(tmp_path: Path):
     library = Library(tmp_path / "home")
     answer = library.ask("What were Apple's net sales?")

@@ -19,20 +19,27 @@ import re
 from dataclasses import dataclass
 
 from quelle.core.catalog import Catalog
-from quelle.core.language import QUESTION_FRAME, STOPWORDS, query_terms, stem_variants, words
+from quelle.core.language import (
+    QUESTION_FRAME,
+    STOPWORDS,
+    detect_language,
+    query_terms,
+    stem_variants,
+    words,
+)
 from quelle.core.retrieval import Retrieval
 
 # Fitted weights of the logistic model (see the module docstring) and the decision
 # threshold on its probability that the question is answerable.
 WEIGHTS = {
-    "bias": -1.572,
-    "similarity": 1.623,
-    "foreign": 3.919,
-    "coverage": 3.453,
-    "absent_share": -3.951,
-    "absent_name": -2.611,
+    "bias": -2.212,
+    "similarity": 1.899,
+    "foreign": 3.214,
+    "coverage": 3.906,
+    "absent_share": -3.03,
+    "absent_name": -2.119,
 }
-THRESHOLD = 0.287
+THRESHOLD = 0.284
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -89,16 +96,41 @@ def names(question: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def compound_splits(word: str) -> list[tuple[str, str]]:
+    """The ways a long German word may be two words joined (parts of three letters or more,
+    with and without a linking "s"): a question's compound the library never uses, such as
+    "Verteidigungsspieler", is not missing when the library holds both of its parts."""
+    pairs: list[tuple[str, str]] = []
+    for cut in range(3, len(word) - 3):
+        left, right = word[:cut], word[cut:]
+        pairs.append((left, right))
+        if left.endswith("s") and len(left) > 4:
+            pairs.append((left[:-1], right))
+    return pairs
+
+
 def gather(question: str, retrieval: Retrieval, catalog: Catalog) -> Evidence:
     """The evidence for `question` from its retrieval and the library's vocabulary."""
     content = [w for w in words(question) if w not in STOPWORDS and w not in QUESTION_FRAME]
     content = content or words(question)
     variants = {w: stem_variants(w) for w in content}
-    counts = catalog.term_counts(t for vs in variants.values() for t in vs)
+    splits = {w: compound_splits(w) for w in content} if detect_language(question) == "de" else {}
+    parts = {p: stem_variants(p) for pairs in splits.values() for pair in pairs for p in pair}
+    counts = catalog.term_counts(t for vs in (*variants.values(), *parts.values()) for t in vs)
     total = max(1, catalog.passage_count())
 
+    def held(stems: frozenset[str]) -> int:
+        return max(counts.get(t, 0) for t in stems)
+
+    for w, pairs in splits.items():
+        if held(variants[w]) == 0:  # "Verteidigungsspieler": "Verteidigung" and "Spieler"
+            for left, right in pairs:
+                if held(parts[left]) and held(parts[right]):
+                    variants[w] = parts[left] | parts[right]
+                    break
+
     def frequency(word: str) -> int:
-        return max(counts.get(t, 0) for t in variants[word])
+        return held(variants[word])
 
     absent = [w for w in content if frequency(w) == 0]
     idf = {w: math.log((total + 1) / (frequency(w) + 0.5)) for w in content}
