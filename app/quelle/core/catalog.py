@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from quelle.core.bm25 import Bm25
 from quelle.core.language import index_terms, query_terms
 
 # In a library of PRUNE_FROM passages or more, keyword search leaves out the terms that more
@@ -53,6 +54,8 @@ CREATE TABLE IF NOT EXISTS passages (
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS passage_terms USING fts5(terms, tokenize='unicode61');
 CREATE VIRTUAL TABLE IF NOT EXISTS passage_vocab USING fts5vocab(passage_terms, 'row');
+CREATE VIRTUAL TABLE IF NOT EXISTS passage_terms_instances
+    USING fts5vocab(passage_terms, 'instance');
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -116,6 +119,7 @@ class Catalog:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        self._bm25 = Bm25("passage_terms")
         with self._db() as db:
             db.executescript(_SCHEMA)
 
@@ -425,7 +429,7 @@ class Catalog:
     def keyword_search(self, query: str, limit: int) -> list[tuple[str, float]]:
         """(passage id, BM25 score) over stemmed terms, best first, ready documents only.
 
-        Scores are positive, higher is better (SQLite's bm25() is negated). In a large
+        Scores are FTS5's BM25, positive, higher is better (see `bm25`). In a large
         library, terms found in more than a fifth of the passages are left out while rarer
         ones remain: they barely move BM25's ranking, yet make up most of its cost (SciFact,
         12,262 passages: nDCG@10 0.652 without them, 0.650 with them, in two thirds of the
@@ -443,17 +447,20 @@ class Catalog:
         if total >= PRUNE_FROM:
             rare = [t for t in found if counts[t] <= COMMON_TERM_SHARE * total]
             terms = rare or [min(found, key=counts.__getitem__)]
-        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        # FTS5 ranks on its own far faster than through a join; passages of documents still
-        # being indexed are dropped afterwards, so take as many more as there are of them.
+        # Passages of documents still being indexed are dropped after ranking, so take as
+        # many more as there are of them.
         pending = db.execute(
             "SELECT COALESCE(SUM(passages), 0) FROM documents WHERE state != 'ready'"
         ).fetchone()[0]
-        rows = db.execute(
-            "SELECT p.passage_id, t.score FROM (SELECT rowid, rank AS score FROM passage_terms"
-            " WHERE passage_terms MATCH ? ORDER BY rank LIMIT ?) t"
-            " JOIN passages p ON p.rowid = t.rowid JOIN documents d ON d.doc_id = p.doc_id"
-            " WHERE d.state='ready' ORDER BY t.score LIMIT ?",
-            (match, limit + pending, limit),
-        ).fetchall()
-        return [(r[0], -r[1]) for r in rows]
+        best = self._bm25.best(db, {t: counts[t] for t in terms}, limit + pending)
+        if not best:
+            return []
+        marks = ",".join("?" * len(best))
+        ready = dict(
+            db.execute(
+                "SELECT p.rowid, p.passage_id FROM passages p JOIN documents d"
+                f" ON d.doc_id = p.doc_id WHERE d.state='ready' AND p.rowid IN ({marks})",
+                [rowid for rowid, _ in best],
+            ).fetchall()
+        )
+        return [(ready[rowid], score) for rowid, score in best if rowid in ready][:limit]
