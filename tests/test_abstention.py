@@ -87,7 +87,7 @@ def test_the_german_reply_names_what_is_missing(engine: Engine):
 
 
 def test_a_german_compound_whose_parts_the_library_holds_is_not_missing(engine: Engine):
-    """"Vorstandserwartung" is nowhere in the report, but "Vorstand" and "erwartet" are."""
+    """The report never says "Vorstandserwartung", but it holds "Vorstand" and "erwartet"."""
     result = verdict(engine, "Was sagt die Vorstandserwartung über das Wachstum?")
     assert not result.evidence.absent_names, result
     assert result.answerable, result
