@@ -119,18 +119,18 @@ def gather(question: str, retrieval: Retrieval, catalog: Catalog) -> Evidence:
     counts = catalog.term_counts(t for vs in (*variants.values(), *parts.values()) for t in vs)
     total = max(1, catalog.passage_count())
 
-    def held(stems: frozenset[str]) -> int:
+    def holding(stems: frozenset[str]) -> int:
         return max(counts.get(t, 0) for t in stems)
 
     for w, pairs in splits.items():
-        if held(variants[w]) == 0:  # "Verteidigungsspieler": "Verteidigung" and "Spieler"
+        if holding(variants[w]) == 0:  # "Verteidigungsspieler": "Verteidigung" and "Spieler"
             for left, right in pairs:
-                if held(parts[left]) and held(parts[right]):
+                if holding(parts[left]) and holding(parts[right]):
                     variants[w] = parts[left] | parts[right]
                     break
 
     def frequency(word: str) -> int:
-        return held(variants[word])
+        return holding(variants[word])
 
     absent = [w for w in content if frequency(w) == 0]
     idf = {w: math.log((total + 1) / (frequency(w) + 0.5)) for w in content}
