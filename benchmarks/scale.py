@@ -174,6 +174,7 @@ def measure(library, questions: list[str], home: Path, written: int, rates) -> d
         seconds = sorted(library.search(q, mode=mode).seconds for q in questions)
         figures[f"{mode}_p50_ms"] = round(statistics.median(seconds) * 1000, 1)
         figures[f"{mode}_p95_ms"] = round(seconds[int(len(seconds) * 0.95) - 1] * 1000, 1)
+    figures.update(fts5_baseline(library.catalog, questions))
     tenth = max(1, len(rates) // 10)
     first, last = rates[:tenth], rates[-tenth:]
     figures["write_passages_per_s_first_10pct"] = round(statistics.fmean(r for _, r in first))
@@ -190,6 +191,40 @@ def measure(library, questions: list[str], home: Path, written: int, rates) -> d
     figures["check_s"] = round(time.perf_counter() - started, 1)
     figures["check_problems_after_remove"] = report.problems
     return figures
+
+
+def fts5_baseline(catalog, questions: list[str]) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Keyword search as it ranked before, by FTS5's own bm25() (`ORDER BY rank`), on the
+    same terms, timed beside Quelle's and compared with its top 10."""
+    from quelle.core.catalog import COMMON_TERM_SHARE, PRUNE_FROM
+    from quelle.core.language import query_terms
+
+    total = catalog.passage_count()
+    seconds, same = [], 0
+    for q in questions:
+        started = time.perf_counter()
+        counts = catalog.term_counts(query_terms(q))
+        found = [t for t in counts if counts[t]]
+        if total >= PRUNE_FROM:
+            found = [t for t in found if counts[t] <= COMMON_TERM_SHARE * total] or [
+                min(found, key=counts.__getitem__)
+            ]
+        match = " OR ".join(f'"{t}"' for t in found)
+        rows = catalog._db().execute(
+            "SELECT p.passage_id FROM (SELECT rowid, rank FROM passage_terms"
+            " WHERE passage_terms MATCH ? ORDER BY rank LIMIT 10) t"
+            " JOIN passages p ON p.rowid = t.rowid ORDER BY t.rank",
+            (match,),
+        )
+        before = [r[0] for r in rows]
+        seconds.append(time.perf_counter() - started)
+        same += before == [pid for pid, _ in catalog.keyword_search(q, 10)]
+    seconds.sort()
+    return {
+        "keyword_fts5_rank_p50_ms": round(statistics.median(seconds) * 1000, 1),
+        "keyword_fts5_rank_p95_ms": round(seconds[int(len(seconds) * 0.95) - 1] * 1000, 1),
+        "keyword_top10_same_as_fts5_rank": f"{same}/{len(questions)}",
+    }
 
 
 if __name__ == "__main__":
