@@ -100,6 +100,8 @@ def test_keyword_search_skips_documents_still_being_indexed_and_common_words(tmp
     add("travel", ["The team travels to Lisbon in May."])
     hits = catalog.keyword_search("quarterly revenue report", 3)
     assert [pid.partition(":")[0] for pid, _ in hits] == ["sales", "notes", "notes"]
+    monkeypatch.setattr(catalogs, "_IDS_PER_QUERY", 2)  # the ready ones looked up in parts
+    assert catalog.keyword_search("quarterly revenue report", 3) == hits
 
     monkeypatch.setattr(catalogs, "PRUNE_FROM", 10)  # as if the library were large
     hits = catalog.keyword_search("quarterly report Lisbon", 3)

@@ -22,6 +22,7 @@ from quelle.core.language import index_terms, query_terms
 # than COMMON_TERM_SHARE of them hold.
 COMMON_TERM_SHARE = 0.2
 PRUNE_FROM = 10_000
+_IDS_PER_QUERY = 500  # rowids looked up per statement, well under SQLite's variable limit
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -453,14 +454,18 @@ class Catalog:
             "SELECT COALESCE(SUM(passages), 0) FROM documents WHERE state != 'ready'"
         ).fetchone()[0]
         best = self._bm25.best(db, {t: counts[t] for t in terms}, limit + pending)
-        if not best:
-            return []
-        marks = ",".join("?" * len(best))
-        ready = dict(
-            db.execute(
-                "SELECT p.rowid, p.passage_id FROM passages p JOIN documents d"
-                f" ON d.doc_id = p.doc_id WHERE d.state='ready' AND p.rowid IN ({marks})",
-                [rowid for rowid, _ in best],
-            ).fetchall()
-        )
-        return [(ready[rowid], score) for rowid, score in best if rowid in ready][:limit]
+        hits: list[tuple[str, float]] = []
+        for begin in range(0, len(best), _IDS_PER_QUERY):
+            part = best[begin : begin + _IDS_PER_QUERY]
+            marks = ",".join("?" * len(part))
+            ready = dict(
+                db.execute(
+                    "SELECT p.rowid, p.passage_id FROM passages p JOIN documents d"
+                    f" ON d.doc_id = p.doc_id WHERE d.state='ready' AND p.rowid IN ({marks})",
+                    [rowid for rowid, _ in part],
+                ).fetchall()
+            )
+            hits += [(ready[rowid], score) for rowid, score in part if rowid in ready]
+            if len(hits) >= limit:
+                break
+        return hits[:limit]
