@@ -55,13 +55,9 @@ class Bm25:
         rows that hold it), best first; rows holding none of them are left out."""
         cursor = db.cursor()
         cursor.row_factory = None  # plain tuples, whatever the connection's rows are
-        totals = cursor.execute(
-            f"SELECT block FROM {self._table}_data WHERE id=?", (_AVERAGES,)
-        ).fetchone()
-        counted = varints(totals[0]) if totals else []
-        if len(counted) < 2 or not counted[0] or not counted[1] or limit <= 0:
-            return []  # an empty index
-        rows, tokens = counted[:2]
+        rows, tokens = self.totals(cursor)
+        if not rows or not tokens or limit <= 0:
+            return []
         lengths = self._lengths_for(cursor, rows, tokens)
         norm = K1 * (1 - B + B * lengths / (tokens / rows))
         found, scores = [], []
@@ -85,6 +81,15 @@ class Bm25:
         total = np.bincount(where, weights=np.concatenate(scores))
         top = np.argsort(-total, kind="stable")[:limit]
         return [(int(ids[i]), float(total[i])) for i in top]
+
+    def totals(self, db: sqlite3.Connection | sqlite3.Cursor) -> tuple[int, int]:
+        """How many rows the index holds and how many tokens they have together, from
+        FTS5's own record of them: no counting."""
+        record = db.execute(
+            f"SELECT block FROM {self._table}_data WHERE id=?", (_AVERAGES,)
+        ).fetchone()
+        counted = varints(record[0]) if record else []
+        return (counted[0], counted[1]) if len(counted) >= 2 else (0, 0)
 
     def _lengths_for(self, db: sqlite3.Cursor, rows: int, tokens: int) -> np.ndarray:
         """Every row's length in tokens, by rowid, for an index of `rows` rows and `tokens`
