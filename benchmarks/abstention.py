@@ -37,14 +37,14 @@ OLD_THRESHOLD = 0.2
 MAX_WRONG_ABSTENTIONS = 0.03  # the threshold is fitted to stay under this on dev
 
 
-def sec_library():  # type: ignore[no-untyped-def]
+def sec_library(chat_model: str = ""):  # type: ignore[no-untyped-def]
     from quelle.core.config import Settings
     from quelle.core.library import Library
 
-    s = Settings()
+    s = Settings().replace(chat_model=chat_model)
     key = hashlib.sha256(json.dumps([s.chunk_tokens, s.chunk_overlap]).encode()).hexdigest()
     home = CACHE / f"sec10q-{key[:12]}"
-    library = Library(home)
+    library = Library(home, settings=s)
     if not (home / "ingested").exists():
         report = library.ingest(sorted((SEC / "docs").glob("*.pdf")))
         assert not report.failed, report.failed

@@ -2,7 +2,8 @@
 
 Runs, one after the other and each in its own process: retrieval quality (`retrieval.py`,
 SciFact and XQuAD-de against the LangChain peer's last figures), abstention
-(`abstention.py`), prompt length against what the prompt keeps (`prompts.py`), the cost
+(`abstention.py`), prompt length against what the prompt keeps (`prompts.py`), follow-up
+questions (`followups.py`, with the first token of three follow-ups timed), the cost
 of re-ranking (`rerank_latency.py`) and, unless `--answers 0`, the answer benchmark on
 the 10-Q filings with the bundled chat model or `--model`. Each prints its own table and
 writes its JSON to benchmarks/results/; this script adds trust.json, saying what ran, how
@@ -33,6 +34,7 @@ def main() -> int:
         ["retrieval.py"],
         ["abstention.py", "--libraries", "xquad_de", "sec10q"],
         ["prompts.py"],
+        ["followups.py", "--ttft", "3"],
         ["rerank_latency.py"],
     ]
     if args.answers:
