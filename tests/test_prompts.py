@@ -63,7 +63,16 @@ def test_follow_up_questions_borrow_the_previous_question():
     history = [Turn("What were Apple's net sales in Q3 2022?", "82,959 million [1]")]
     query = retrieval_query("And in the quarter before?", history)
     assert "Apple" in query and "quarter before" in query
+    assert "net sales" in query  # the measure too: the follow-up names none of its own
     assert retrieval_query("Standalone?", []) == "Standalone?"
+
+
+def test_a_follow_up_that_says_what_it_asks_borrows_only_the_names_before_it():
+    """ "How did its R&D spending change?" is about R&D, not about net sales again."""
+    history = [Turn("What were Apple's net sales in Q3 2022?", "82,959 million [1]")]
+    query = retrieval_query("How did its R&D spending change?", history)
+    assert "Apple" in query and "2022" in query and "R&D spending" in query
+    assert "net sales" not in query
 
 
 def test_an_excerpt_keeps_the_rows_that_share_the_questions_words_and_their_headings():

@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from quelle.core.abstention import names
 from quelle.core.catalog import Passage
-from quelle.core.language import detect_language, query_terms
+from quelle.core.language import QUESTION_FRAME, STOPWORDS, detect_language, query_terms, words
 
 Message = dict[str, str]
 
@@ -21,6 +22,9 @@ class Turn:
     answer: str
 
 
+# A follow-up with this many content words of its own borrows only the names before it.
+OWN_WORDS = 3
+
 NO_ANSWER = {
     "en": "I found nothing in your documents that answers this question.",
     "de": "In Ihren Dokumenten habe ich nichts gefunden, das diese Frage beantwortet.",
@@ -30,14 +34,19 @@ _ANSWER_IN = {"en": "", "de": "Antworte auf Deutsch."}
 
 
 def retrieval_query(question: str, history: Sequence[Turn]) -> str:
-    """The search text for a question: a follow-up borrows the words of the question before.
+    """The search text for a question: a follow-up borrows from the question before.
 
-    "And in the quarter before?" alone finds nothing; with the previous question it finds
-    the same company and measure.
+    "And in the quarter before?" alone finds nothing; with the previous question's words it
+    finds the same company and measure. A follow-up that says what it asks about ("How
+    did its R&D spending change?") borrows only the names: the company, the year.
     """
     if not history:
         return question
-    return f"{history[-1].question}\n{question}"
+    before = history[-1].question
+    own = [w for w in words(question) if w not in STOPWORDS and w not in QUESTION_FRAME]
+    if len(own) >= OWN_WORDS:
+        return f"{' '.join(names(before))}\n{question}"
+    return f"{before}\n{question}"
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9(\"“])")
