@@ -1,10 +1,13 @@
-"""Prompt length against what the prompt keeps, on the SEC 10-Q questions whose gold answer
-holds a figure.
+"""Prompt length against what the prompt keeps.
 
 For each question the passages Quelle retrieves are put into the prompt whole (as before)
-and as excerpts of several sizes; the figures are the median prompt length in the chat
-model's own tokens and the share of questions whose prompt still holds a gold figure (the
-model cannot state a figure it was not given). Dev and held-out shares are reported apart.
+and as excerpts of several sizes. Two question sets:
+- the SEC 10-Q questions whose gold answer holds a figure: the median prompt length in the
+  chat model's own tokens, and the share of questions whose prompt still holds a gold
+  figure (the model cannot state a figure it was not given);
+- the XQuAD-de questions: the share whose prompt still holds the gold answer's words, the
+  plainest test of whether the answer-bearing passage was kept.
+Dev and held-out shares are reported apart.
 
 Usage: python benchmarks/prompts.py [--limits 300 400 600]
 Writes benchmarks/results/prompts.json.
@@ -19,9 +22,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import beir  # noqa: E402
 from abstention import sec_library  # noqa: E402
 from answers import figures, holds, load_questions  # noqa: E402
-from retrieval import RESULTS  # noqa: E402
+from beir import split  # noqa: E402
+from retrieval import RESULTS, library_for  # noqa: E402
 
 
 def main() -> int:
@@ -36,6 +41,8 @@ def main() -> int:
 
     library = sec_library()
     system = library.settings.system_prompt
+    xquad = beir.load("xquad_de")
+    german = library_for(xquad, sorted(xquad.corpus))
     vocab = Llama(str(bundled_chat_model_path()), vocab_only=True, verbose=False)
 
     def tokens(messages: list[dict[str, str]]) -> int:
@@ -44,36 +51,57 @@ def main() -> int:
 
     variants: dict[str, int | None] = {"whole passages": None}
     variants.update({f"excerpts of {n} chars": n for n in args.limits})
-    rows: dict[str, dict[str, list]] = {v: {"dev": [], "held-out": []} for v in variants}  # type: ignore[type-arg]
-    for question in load_questions("all", None):
-        hits = library.search(question.text).hits
-        for name, limit in variants.items():
-            passages = [h.passage for h in hits]
-            if limit:
-                passages = [
-                    _with_text(p, excerpt(p.text, question.text, limit), Passage) for p in passages
-                ]
-            messages = build_messages(question.text, passages, [], system)
-            context = "\n".join(p.text for p in passages)
-            kept = bool(holds(figures(context, strict=False), question.figures))
-            rows[name][question.split].append((tokens(messages), kept))
-    library.close()
-    table: dict[str, dict] = {}  # type: ignore[type-arg]
-    print("median prompt tokens / prompts holding a gold figure (dev | held-out)")
-    for name, parts in rows.items():
-        table[name] = {
-            part: {
-                "median_prompt_tokens": statistics.median(t for t, _ in r),
-                "holds_gold_figure": round(sum(k for _, k in r) / len(r), 3),
-                "questions": len(r),
+
+    def measure(lib, items) -> dict[str, dict[str, dict[str, float]]]:  # type: ignore[no-untyped-def]
+        """items: (question, split, whether a context holds its answer)."""
+        rows: dict[str, dict[str, list]] = {v: {"dev": [], "held-out": []} for v in variants}  # type: ignore[type-arg]
+        for text, part, answered in items:
+            hits = lib.search(text).hits
+            for name, limit in variants.items():
+                passages = [h.passage for h in hits]
+                if limit:
+                    passages = [
+                        _with_text(p, excerpt(p.text, text, limit), Passage) for p in passages
+                    ]
+                messages = build_messages(text, passages, [], system)
+                kept = answered("\n".join(p.text for p in passages))
+                rows[name][part].append((tokens(messages), kept))
+        return {
+            name: {
+                part: {
+                    "median_prompt_tokens": statistics.median(t for t, _ in r),
+                    "holds_answer": round(sum(k for _, k in r) / len(r), 3),
+                    "questions": len(r),
+                }
+                for part, r in parts.items()
             }
-            for part, r in parts.items()
+            for name, parts in rows.items()
         }
-        cells = " | ".join(
-            f"{v['median_prompt_tokens']:6.0f} {v['holds_gold_figure']:6.1%}"
-            for v in table[name].values()
-        )
-        print(f"  {name:22} {cells}")
+
+    sec = [
+        (q.text, q.split, lambda c, q=q: bool(holds(figures(c, strict=False), q.figures)))
+        for q in load_questions("all", None)
+    ]
+    answers = {}
+    with (beir.EVAL / "xquad_de" / "queries.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            q = json.loads(line)
+            answers[q["_id"]] = [a.lower() for a in q.get("metadata", {}).get("answers", [])]
+    de = [
+        (text, split(qid), lambda c, a=answers[qid]: any(x in c.lower() for x in a))
+        for qid, text in xquad.queries.items()
+        if answers.get(qid)
+    ]
+    table = {"sec10q": measure(library, sec), "xquad_de": measure(german, de)}
+    library.close()
+    german.close()
+    for name, label in (("sec10q", "a gold figure"), ("xquad_de", "the gold answer")):
+        print(f"{name}: median prompt tokens / prompts holding {label} (dev | held-out)")
+        for variant, parts in table[name].items():
+            cells = " | ".join(
+                f"{v['median_prompt_tokens']:6.0f} {v['holds_answer']:6.1%}" for v in parts.values()
+            )
+            print(f"  {variant:22} {cells}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "prompts.json").write_text(json.dumps(table, indent=2), encoding="utf-8")
     return 0
