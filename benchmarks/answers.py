@@ -190,11 +190,12 @@ def load_questions(which: str, limit: int | None) -> list[Question]:
     return chosen[:limit] if limit else chosen
 
 
-def about(question: Question, path: str) -> bool:
+def about(sources: str, path: str) -> bool:
+    """Whether the file at `path` is one of a question's source filings ("*AAPL*, …")."""
     name = Path(path).name
     return any(
         fnmatch.fnmatch(name, p.strip()) or fnmatch.fnmatch(name, f"*{p.strip()}*")
-        for p in question.sources.split(",")
+        for p in sources.split(",")
     )
 
 
@@ -304,7 +305,7 @@ def score(question: Question, answer, pages: PageTexts, seconds: float) -> Recor
         right_page,
         abstained(answer),
         ceiling,
-        any(about(question, h.passage.path) for h in answer.sources),
+        any(about(question.sources, h.passage.path) for h in answer.sources),
         page_hit,
         t.prompt_tokens if t else None,
         round(t.first_token_seconds, 3) if t else None,
