@@ -59,7 +59,7 @@ class Bm25:
         if not rows or not tokens or limit <= 0:
             return []
         lengths = self._lengths_for(cursor, rows, tokens)
-        norm = K1 * (1 - B + B * lengths / (tokens / rows))
+        average = tokens / rows
         found, scores = [], []
         for term, held in holding.items():
             hits = np.array(
@@ -74,7 +74,8 @@ class Bm25:
             idf = math.log((rows - held + 0.5) / (held + 0.5))
             idf = idf if idf > 0 else 1e-6  # as FTS5: a term in most rows still counts a little
             found.append(ids)
-            scores.append(idf * tf * (K1 + 1) / (tf + norm[ids]))
+            norm = K1 * (1 - B + B * lengths[ids] / average)
+            scores.append(idf * tf * (K1 + 1) / (tf + norm))
         if not found:
             return []
         ids, where = np.unique(np.concatenate(found), return_inverse=True)
