@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from quelle.core.catalog import Catalog
 from quelle.core.language import (
-    QUESTION_FRAME,
     STOPWORDS,
+    asked_words,
     detect_language,
     query_terms,
     stem_variants,
@@ -111,8 +111,7 @@ def compound_splits(word: str) -> list[tuple[str, str]]:
 
 def gather(question: str, retrieval: Retrieval, catalog: Catalog) -> Evidence:
     """The evidence for `question` from its retrieval and the library's vocabulary."""
-    content = [w for w in words(question) if w not in STOPWORDS and w not in QUESTION_FRAME]
-    content = content or words(question)
+    content = asked_words(question) or words(question)
     variants = {w: stem_variants(w) for w in content}
     splits = {w: compound_splits(w) for w in content} if detect_language(question) == "de" else {}
     parts = {p: stem_variants(p) for pairs in splits.values() for pair in pairs for p in pair}

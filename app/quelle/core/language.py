@@ -83,6 +83,12 @@ def passage_terms(title: str, text: str) -> str:
     return index_terms(f"{title}\n{text}", detect_language(text))
 
 
+def asked_words(question: str) -> list[str]:
+    """The words of a question that say what it asks about: no stopwords, no words that
+    only frame a question (QUESTION_FRAME)."""
+    return [w for w in words(question) if w not in STOPWORDS and w not in QUESTION_FRAME]
+
+
 def stem_variants(word: str) -> frozenset[str]:
     """A word stemmed as German and as English: the forms the keyword index may hold."""
     return frozenset(_folded(_stemmer(language).stemWord(word)) for language in ("de", "en"))

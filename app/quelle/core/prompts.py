@@ -9,7 +9,7 @@ from pathlib import PurePath
 
 from quelle.core.abstention import names
 from quelle.core.catalog import Passage
-from quelle.core.language import QUESTION_FRAME, STOPWORDS, detect_language, query_terms, words
+from quelle.core.language import asked_words, detect_language, query_terms
 
 Message = dict[str, str]
 
@@ -43,8 +43,7 @@ def retrieval_query(question: str, history: Sequence[Turn]) -> str:
     if not history:
         return question
     before = history[-1].question
-    own = [w for w in words(question) if w not in STOPWORDS and w not in QUESTION_FRAME]
-    if len(own) >= OWN_WORDS:
+    if len(asked_words(question)) >= OWN_WORDS:
         return f"{' '.join(names(before))}\n{question}"
     return f"{before}\n{question}"
 
