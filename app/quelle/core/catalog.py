@@ -430,33 +430,33 @@ class Catalog:
         counts.update({r[0]: r[1] for r in rows})
         return counts
 
-    def keyword_search(self, query: str, limit: int) -> list[tuple[str, float]]:
-        """(passage id, BM25 score) over stemmed terms, best first, ready documents only.
+    def keyword_terms(self, query: str) -> dict[str, int]:
+        """The stemmed terms keyword search ranks `query` by, with how many passages hold
+        each. In a large library, terms found in more than a fifth of the passages are left
+        out while rarer ones remain: they barely move BM25's ranking, yet make up most of
+        its cost (SciFact, 12,262 passages: nDCG@10 0.652 without them, 0.650 with them, in
+        two thirds of the time)."""
+        counts = self.term_counts(query_terms(query))
+        found = [t for t in counts if counts[t]]  # each word is stemmed as German and English
+        total = self.passage_count()
+        if found and total >= PRUNE_FROM:
+            rare = [t for t in found if counts[t] <= COMMON_TERM_SHARE * total]
+            found = rare or [min(found, key=counts.__getitem__)]
+        return {t: counts[t] for t in found}
 
-        Scores are FTS5's BM25, positive, higher is better (see `bm25`). In a large
-        library, terms found in more than a fifth of the passages are left out while rarer
-        ones remain: they barely move BM25's ranking, yet make up most of its cost (SciFact,
-        12,262 passages: nDCG@10 0.652 without them, 0.650 with them, in two thirds of the
-        time)."""
-        terms = list(dict.fromkeys(query_terms(query)))
-        if not terms:
+    def keyword_search(self, query: str, limit: int) -> list[tuple[str, float]]:
+        """(passage id, BM25 score) over the query's `keyword_terms`, best first, ready
+        documents only. Scores are FTS5's BM25, positive, higher is better (see `bm25`)."""
+        holding = self.keyword_terms(query)
+        if not holding:
             return []
         db = self._db()
-        total = self.passage_count()
-        counts = self.term_counts(terms)
-        found = [t for t in terms if counts[t]]  # each word is stemmed as German and English
-        if not found:
-            return []
-        terms = found
-        if total >= PRUNE_FROM:
-            rare = [t for t in found if counts[t] <= COMMON_TERM_SHARE * total]
-            terms = rare or [min(found, key=counts.__getitem__)]
         # Passages of documents still being indexed are dropped after ranking, so take as
         # many more as there are of them.
         pending = db.execute(
             "SELECT COALESCE(SUM(passages), 0) FROM documents WHERE state='indexing'"
         ).fetchone()[0]
-        best = self._bm25.best(db, {t: counts[t] for t in terms}, limit + pending)
+        best = self._bm25.best(db, holding, limit + pending)
         hits: list[tuple[str, float]] = []
         for begin in range(0, len(best), _IDS_PER_QUERY):
             part = best[begin : begin + _IDS_PER_QUERY]
