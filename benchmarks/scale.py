@@ -171,9 +171,8 @@ def main() -> int:
 def measure(library, questions: list[str], home: Path, written: int, rates) -> dict[str, object]:  # type: ignore[no-untyped-def]
     figures: dict[str, object] = {"passages": library.catalog.passage_count()}
     for mode in ("fused", "dense", "keyword"):
-        seconds = sorted(library.search(q, mode=mode).seconds for q in questions)
-        figures[f"{mode}_p50_ms"] = round(statistics.median(seconds) * 1000, 1)
-        figures[f"{mode}_p95_ms"] = round(seconds[int(len(seconds) * 0.95) - 1] * 1000, 1)
+        seconds = [library.search(q, mode=mode).seconds for q in questions]
+        figures[f"{mode}_p50_ms"], figures[f"{mode}_p95_ms"] = p50_p95_ms(seconds)
     figures.update(fts5_baseline(library.catalog, questions))
     tenth = max(1, len(rates) // 10)
     first, last = rates[:tenth], rates[-tenth:]
@@ -193,21 +192,21 @@ def measure(library, questions: list[str], home: Path, written: int, rates) -> d
     return figures
 
 
+def p50_p95_ms(seconds: list[float]) -> tuple[float, float]:
+    ordered = sorted(seconds)
+    p95 = ordered[int(len(ordered) * 0.95) - 1]
+    return round(statistics.median(ordered) * 1000, 1), round(p95 * 1000, 1)
+
+
 def fts5_baseline(catalog, questions: list[str]) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """Keyword search as it ranked before, by FTS5's own bm25() (`ORDER BY rank`), against
     Quelle's `keyword_search` on the same terms: each question timed both ways, one after
     the other, and the two top tens compared."""
-    from quelle.core.catalog import COMMON_TERM_SHARE, PRUNE_FROM
-    from quelle.core.language import query_terms
 
     def before(q: str) -> list[str]:
-        total = catalog.passage_count()
-        counts = catalog.term_counts(query_terms(q))
-        found = [t for t in counts if counts[t]]
-        if total >= PRUNE_FROM:
-            found = [t for t in found if counts[t] <= COMMON_TERM_SHARE * total] or [
-                min(found, key=counts.__getitem__)
-            ]
+        found = catalog.keyword_terms(q)
+        if not found:
+            return []
         match = " OR ".join(f'"{t}"' for t in found)
         rows = catalog._db().execute(
             "SELECT p.passage_id FROM (SELECT rowid, rank FROM passage_terms"
@@ -229,11 +228,9 @@ def fts5_baseline(catalog, questions: list[str]) -> dict[str, object]:  # type: 
         same += old == new
     figures: dict[str, object] = {}
     for name, seconds in timed.items():
-        seconds.sort()
-        figures[f"keyword_{name}_catalog_p50_ms"] = round(statistics.median(seconds) * 1000, 1)
-        figures[f"keyword_{name}_catalog_p95_ms"] = round(
-            seconds[int(len(seconds) * 0.95) - 1] * 1000, 1
-        )
+        p50, p95 = p50_p95_ms(seconds)
+        figures[f"keyword_{name}_catalog_p50_ms"] = p50
+        figures[f"keyword_{name}_catalog_p95_ms"] = p95
     figures["keyword_top10_same_as_fts5_rank"] = f"{same}/{len(questions)}"
     return figures
 
