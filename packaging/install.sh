@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs Quelle into ./.venv (and, as root on Debian/Ubuntu, the system libraries Qt needs).
 #   bash packaging/install.sh          # to run Quelle
-#   bash packaging/install.sh --test   # also the test tools
-# A second run with an unchanged pyproject.toml takes a few seconds.
+#   bash packaging/install.sh --test   # also the test tools and the bundle's build tools
+# Versions and hashes come from packaging/lock/. A second run with an unchanged lock takes a
+# few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,32 +33,55 @@ if command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
     fi
 fi
 
-# llama.cpp is built from source once per machine and kept outside the checkout. On x86-64
-# the build targets every CPU with AVX2 instead of this one: a native build also uses AMX
-# tile instructions where the CPU has them, and kernels that do not grant AMX to programs
-# (virtual machines often do not) stop such a build with "Illegal instruction".
-llama_version=0.3.36
+# Every package comes from the lock (packaging/lock/, made by packaging/update-lock.sh):
+# exact versions, each file checked against its hash. quelle.txt to run; dev.txt adds the
+# test tools and the bundle's build tools on the same versions; build.txt holds what builds
+# llama.cpp and Quelle's own package, so no build fetches unpinned tools.
+lock=packaging/lock/quelle.txt
+[[ -n "$extras" ]] && lock=packaging/lock/dev.txt
+
+# llama-cpp-python's lines of the lock (its source archive and hash), and all the others.
+llama_lines() { awk '/^llama-cpp-python==/ {on = 1; print; next} /^[^ ]/ {on = 0} on' "$1"; }
+other_lines() { awk '/^llama-cpp-python==/ {on = 1; next} /^[^ ]/ {on = 0} !on' "$1"; }
+
+pip_install() { .venv/bin/python -m pip install -q --require-hashes --no-deps "$@"; }
+
+# llama.cpp is built from its locked source once per machine and kept outside the checkout.
+# On x86-64 the build targets every CPU with AVX2 instead of this one: a native build also
+# uses AMX tile instructions where the CPU has them, and kernels that do not grant AMX to
+# programs (virtual machines often do not) stop such a build with "Illegal instruction".
 llama_flags=""
 [[ $(uname -m) == x86_64 ]] && llama_flags="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
-wheelhouse="${XDG_CACHE_HOME:-$HOME/.cache}/quelle/llama-$(echo "$llama_version $llama_flags" | sha256sum | cut -c1-12)"
+llama_key=$( (llama_lines "$lock" | grep -o 'sha256:[0-9a-f]*' | sort; echo "$llama_flags"
+    cat packaging/lock/build.txt; "${PYTHON:-python3}" -V) | sha256sum | cut -c1-12)
+wheelhouse="${XDG_CACHE_HOME:-$HOME/.cache}/quelle/llama-$llama_key"
 install_llama() {
     if ! compgen -G "$wheelhouse/llama_cpp_python-*.whl" >/dev/null; then
         echo "Building llama.cpp (about ten minutes, once per machine)"
-        CMAKE_ARGS="$llama_flags" .venv/bin/python -m pip wheel -q --no-cache-dir --no-deps \
-            "llama-cpp-python==$llama_version" -w "$wheelhouse"
+        PATH="$PWD/.venv/bin:$PATH" CMAKE_ARGS="$llama_flags" .venv/bin/python -m pip wheel -q \
+            --no-cache-dir --no-deps --no-build-isolation --require-hashes \
+            -r <(llama_lines "$lock") -w "$wheelhouse"
     fi
     .venv/bin/python -m pip install -q --force-reinstall --no-deps "$wheelhouse"/llama_cpp_python-*.whl
 }
 
 python=${PYTHON:-python3}
 [[ -x .venv/bin/python ]] || "$python" -m venv .venv
-stamp=".venv/.quelle-installed${extras}-$(sha256sum pyproject.toml | cut -c1-16)"
+stamp=".venv/.quelle-installed${extras}-$(cat pyproject.toml "$lock" packaging/lock/build.txt | sha256sum | cut -c1-16)"
 if [[ ! -f "$stamp" ]]; then
-    .venv/bin/python -m pip install -q --upgrade pip
-    # torch first and pinned: any other release pulls a multi-GB CUDA build.
-    .venv/bin/python -m pip install -q "torch==2.13.0"
+    rm -f .venv/.quelle-installed*
+    pip_install -r packaging/lock/build.txt
+    # Before anything else is installed: the lock must agree with pyproject.toml.
+    .venv/bin/python packaging/check_lock.py
     install_llama
-    .venv/bin/python -m pip install -q -e ".${extras}"
+    pip_install -r <(other_lines "$lock")
+    .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+    # The lock must hold every dependency of every package it installs.
+    if ! problems=$(.venv/bin/python -m pip check); then
+        echo "install: the lock ($lock) is incomplete; run packaging/update-lock.sh --keep:" >&2
+        echo "$problems" >&2
+        exit 1
+    fi
     touch "$stamp"
 fi
 # The window's translations, compiled from app/quelle/i18n/*.ts (quick, so every time).
