@@ -53,15 +53,45 @@ def test_int8_vectors_are_nearly_torchs_and_the_model_is_made_once():
 
 
 @pytest.mark.slow
-def test_a_failed_export_leaves_torch_running(monkeypatch, tmp_path: Path):
+def test_a_failed_export_embeds_with_torch_and_is_tried_again(monkeypatch, tmp_path: Path):
     from quelle.core.embedding import Embedder
 
+    tries: list[Path] = []
+
     def fails(model_dir: Path, folder: Path) -> Path:
-        raise RuntimeError("no exporter here")
+        tries.append(folder)
+        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(quantised, "cached_model", fails)
     embedder = Embedder(bundled_embedder_path(), "minilm", int8_folder=tmp_path)
-    assert embedder.backend == "torch" and len(embedder.embed(TEXTS[:1])[0]) == 384
+    assert tries == []  # nothing is made before something is to be embedded
+    assert len(embedder.embed(TEXTS[:1])[0]) == 384  # torch stands in
+    assert embedder.backend == "onnx-int8"  # and the library keeps the int8 encoder as its own
+    Embedder(bundled_embedder_path(), "minilm", int8_folder=tmp_path).embed(TEXTS[:1])
+    assert len(tries) == 2  # the next start tries again
+
+
+def test_every_home_shares_the_machines_int8_encoders(monkeypatch, tmp_path: Path):
+    from quelle.core.paths import ENCODERS_ENV, Paths
+
+    monkeypatch.delenv(ENCODERS_ENV, raising=False)
+    one, two = Paths.resolve(tmp_path / "one"), Paths.resolve(tmp_path / "two")
+    assert one.encoders_dir == two.encoders_dir
+    assert tmp_path not in one.encoders_dir.parents
+
+
+def test_the_fingerprint_follows_the_content_not_the_file_dates(tmp_path: Path):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text('{"hidden_size": 384}', "utf-8")
+    (model / "model.safetensors").write_bytes(bytes(range(256)) * 20_000)
+    first = quantised.fingerprint(model)
+    os.utime(model / "model.safetensors", (0, 0))  # reinstalled: same bytes, other dates
+    assert quantised.fingerprint(model) == first
+    weights = bytearray((model / "model.safetensors").read_bytes())
+    weights[-1] ^= 1  # another release of the model
+    (model / "model.safetensors").write_bytes(bytes(weights))
+    assert quantised.fingerprint(model) != first
 
 
 @pytest.mark.slow

@@ -64,21 +64,32 @@ class Embedder:
         self.token_starts = TokenOffsets(model_dir)
         self.backend = TORCH
         self._encode: Callable[[Sequence[str]], list[list[float]]]
-        if int8_folder is None or not self._load_int8(model_dir, int8_folder):
-            self._encode = self._load_torch(model_dir)
+        if int8_folder is not None and self._plan_int8(model_dir, int8_folder):
+            return
+        self._encode = self._load_torch(model_dir)
 
-    def _load_int8(self, model_dir: Path, folder: Path) -> bool:
-        """Run the int8 encoder, if the model is one it reproduces and it could be made."""
-        max_length = _max_length(model_dir)
-        encode = _int8(model_dir, folder, max_length)
-        if encode is None:
+    def _plan_int8(self, model_dir: Path, folder: Path) -> bool:
+        """Run the int8 encoder if the model is one it reproduces. It is made (or found in
+        `folder`) on the first call to `embed`, not here: opening a library embeds nothing.
+        Should making it fail (a full disk), torch embeds until the process ends and the
+        next one tries again; the library keeps the int8 encoder as its own."""
+        from quelle.core import quantised
+
+        if not quantised.eligible(model_dir):
             return False
-        from quelle.core.quantised import BACKEND
-
-        self._encode, self.backend = encode, BACKEND
+        max_length = _max_length(model_dir)
         config = json.loads((model_dir / "config.json").read_text("utf-8"))
         self.dimension = int(config["hidden_size"])
         self.max_tokens = max_length - 2  # [CLS] and [SEP] take two places
+        self.backend = quantised.BACKEND
+        ready: list[Callable[[Sequence[str]], list[list[float]]]] = []
+
+        def encode(texts: Sequence[str]) -> list[list[float]]:
+            if not ready:  # the first call, under the embedder's lock
+                ready.append(_int8(model_dir, folder, max_length) or self._load_torch(model_dir))
+            return ready[0](texts)
+
+        self._encode = encode
         return True
 
     def _load_torch(self, model_dir: Path) -> Callable[[Sequence[str]], list[list[float]]]:
@@ -124,17 +135,19 @@ class Embedder:
 def _int8(
     model_dir: Path, folder: Path, max_length: int
 ) -> Callable[[Sequence[str]], list[list[float]]] | None:
-    """The int8 encoder of a model it reproduces, or None (then torch runs)."""
+    """The int8 encoder of a model it reproduces, or None (then torch runs for now)."""
     from quelle.core import quantised
 
-    if not quantised.eligible(model_dir):
-        return None
     try:
         encoder = quantised.Int8Encoder(
             quantised.cached_model(model_dir, folder), model_dir, max_length
         )
-    except Exception:  # a missing package or an export that fails: torch still works
-        log.exception("The int8 encoder of %s could not be made; using torch", model_dir)
+    except Exception:  # a missing package, an export that fails, a full disk
+        log.exception(
+            "The int8 encoder of %s could not be made; torch embeds until Quelle is started "
+            "again, which tries once more",
+            model_dir,
+        )
         return None
     return encoder.encode
 

@@ -52,10 +52,10 @@ class Paths:
 
     @property
     def encoders_dir(self) -> Path:
-        """Embedders made faster for this machine (int8 ONNX), made once and reused;
-        $QUELLE_ENCODERS shares one folder between homes."""
-        shared = os.environ.get(ENCODERS_ENV)
-        return Path(shared) if shared else self.cache_dir / "encoders"
+        """Embedders made faster for this machine (int8 ONNX): made once per machine and
+        embedder, and shared by every home, so a new `--home` does not make its own. The
+        user's cache folder, or $QUELLE_ENCODERS."""
+        return encoders_dir()
 
     @property
     def models_dir(self) -> Path:
@@ -69,3 +69,13 @@ class Paths:
     @property
     def log_file(self) -> Path:
         return self.log_dir / "quelle.log"
+
+
+def encoders_dir() -> Path:
+    """The machine's folder of int8 encoders (see `Paths.encoders_dir`)."""
+    shared = os.environ.get(ENCODERS_ENV)
+    if shared:
+        return Path(shared)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "encoders"

@@ -3,7 +3,8 @@ same vectors (cosine 0.995 to torch's for all-MiniLM-L6-v2).
 
 Made once per embedder on the user's machine: the torch model is exported to ONNX,
 optimised (attention and layer-norm fused) and its weights dynamically quantised to int8,
-per channel; the file is cached in Quelle's cache folder under the model's fingerprint.
+per channel; the file is kept in the machine's cache folder (shared by every library home)
+under the model's fingerprint.
 Running it needs only onnxruntime, the model's `tokenizer.json` and numpy: mean pooling
 over the tokens and unit length, as the sentence-transformers models Quelle accepts do.
 """
@@ -53,19 +54,39 @@ def eligible(model_dir: Path) -> bool:
     )
 
 
+# Raised whenever _make writes a different model for the same embedder, so that every
+# machine makes its copy again.
+RECIPE = 1
+
+
 def cached_model(model_dir: Path, folder: Path) -> Path:
-    """The int8 model of `model_dir` in `folder`, made now if there is none yet (seconds)."""
-    fingerprint = hashlib.sha256()
-    for name in ("config.json", "model.safetensors", "pytorch_model.bin"):
-        file = model_dir / name
-        if file.exists():
-            stat = file.stat()
-            fingerprint.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    target = folder / f"{model_dir.name}-{fingerprint.hexdigest()[:16]}.onnx"
+    """The int8 model of `model_dir` in `folder`, made now if there is none yet (about a
+    minute). One copy per machine and embedder: the name holds a fingerprint of the model's
+    content (not of its files' dates), so reinstalling the same model finds it again."""
+    target = folder / f"{model_dir.name}-{fingerprint(model_dir)}.onnx"
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         _make(model_dir, target)
     return target
+
+
+def fingerprint(model_dir: Path) -> str:
+    """16 hex digits naming the model's content and the recipe: its config and tokenizer
+    whole, its weights by size and their first and last megabyte (reading a large model
+    whole would cost seconds at every start)."""
+    digest = hashlib.sha256(f"recipe {RECIPE}".encode())
+    for name in ("config.json", "tokenizer.json", "model.safetensors", "pytorch_model.bin"):
+        file = model_dir / name
+        if not file.is_file():
+            continue
+        size = file.stat().st_size
+        digest.update(f"{name}:{size}:".encode())
+        with file.open("rb") as stream:
+            digest.update(stream.read(1 << 20))
+            if size > 2 << 20:
+                stream.seek(-(1 << 20), os.SEEK_END)
+                digest.update(stream.read())
+    return digest.hexdigest()[:16]
 
 
 def _make(model_dir: Path, target: Path) -> None:
