@@ -117,3 +117,27 @@ def test_a_new_library_uses_int8_and_one_built_with_torch_keeps_torch(tmp_path: 
     assert reopened.embedder().backend == "torch"
     assert reopened.catalog.get_meta("embedding_backend") == "torch"
     reopened.close()
+
+
+def test_a_new_home_makes_no_int8_encoder_when_nothing_is_embedded(tmp_path: Path):
+    import subprocess
+    import sys
+
+    encoders = tmp_path / "encoders"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "quelle",
+            "--home",
+            str(tmp_path / "new"),
+            "ingest",
+            str(tmp_path / "missing.pdf"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=os.environ | {"QUELLE_ENCODERS": str(encoders)},
+    )
+    assert result.returncode == 1 and "'missing.pdf' does not exist" in result.stdout
+    assert not encoders.exists()
