@@ -2,7 +2,7 @@
 # Builds the desktop bundle: dist/quelle/, one folder with one executable, `quelle` (the
 # window without arguments, the CLI with a command), then proves it with its self-test.
 #   bash packaging/build_bundle.sh
-# Needs the virtualenv that packaging/install.sh makes (and binutils' strip). About five
+# Needs the virtualenv that packaging/install.sh --test makes (and binutils' strip). About five
 # minutes on 2 cores, then about a minute of self-test. Intermediate files: build/bundle.
 # Test the result further: QUELLE_BUNDLE=dist/quelle bash tests/run.sh tests/test_bundle.py
 set -euo pipefail
@@ -13,18 +13,12 @@ fail() {
     echo "build_bundle: $*" >&2
     exit 1
 }
-[[ -x $python ]] || fail "$python is missing; run packaging/install.sh first"
+[[ -x $python ]] || fail "$python is missing; run packaging/install.sh --test first"
 
-# PyInstaller and its hooks (torch, transformers, PySide6, …) into the same virtualenv: it
-# bundles what that environment has installed. Pinned: the spec was checked with these, and
-# a new hooks release may collect more or less.
-pyinstaller_version=6.22.3
-hooks_version=2026.9
-if ! "$python" -c "import sys, PyInstaller; sys.exit(PyInstaller.__version__ != '$pyinstaller_version')" 2>/dev/null; then
-    echo "Installing PyInstaller $pyinstaller_version"
-    "$python" -m pip install -q "pyinstaller==$pyinstaller_version" \
-        "pyinstaller-hooks-contrib==$hooks_version"
-fi
+# PyInstaller and its hooks (torch, transformers, PySide6, …) come from the lock with the
+# test tools: it bundles what that virtualenv has installed.
+"$python" -c "import PyInstaller" 2>/dev/null ||
+    fail "PyInstaller is missing; run packaging/install.sh --test first"
 
 if [[ -f packaging/build_translations.sh ]]; then
     bash packaging/build_translations.sh
