@@ -6,9 +6,10 @@
 #   bash packaging/update-lock.sh                       # everything to its newest release
 #   bash packaging/update-lock.sh --keep                # after editing pyproject.toml: keep
 #                                                       # every pin that still fits
-#   bash packaging/update-lock.sh -P transformers       # move only these packages (uv's
+#   bash packaging/update-lock.sh -P transformers -P …  # move only these packages (uv's
 #                                                       # --upgrade-package)
-# The supported platform is Linux x86-64, CPython 3.11, CPU torch. torch's CPU wheel comes
+# The supported platform is Linux x86-64 with glibc 2.36 or newer (Debian 12, Ubuntu 24.04),
+# CPython 3.11, CPU torch. torch's CPU wheel comes
 # from QUELLE_TORCH_WHEELS: a folder or page of wheels (default: /opt/wheels where it holds
 # one, else PyTorch's CPU wheel page).
 set -euo pipefail
@@ -40,7 +41,8 @@ fi
 while (($#)); do
     case $1 in
     -P)
-        mode=(--upgrade-package "$2")
+        [[ ${mode[0]:-} == --upgrade-package ]] || mode=()
+        mode+=(--upgrade-package "$2")
         shift 2
         ;;
     *)
@@ -60,7 +62,7 @@ compile() { # compile OUTPUT [uv pip compile arguments...]
     local output=$1
     shift
     "$uv" pip compile --quiet --generate-hashes --python-version 3.11 \
-        --python-platform x86_64-manylinux_2_28 --find-links "$torch_wheels" \
+        --python-platform x86_64-manylinux_2_36 --find-links "$torch_wheels" \
         --custom-compile-command "bash packaging/update-lock.sh" \
         "${mode[@]}" -o "$output" "$@"
 }
