@@ -4,14 +4,14 @@ Answerable questions: the judged SciFact queries, the XQuAD-de questions and the
 10-Q questions, each asked of the library built from its own corpus. Unanswerable ones:
 `data/unanswerable.jsonl` (English and German; absent companies and years, off-topic),
 asked of the library they name. For each question the retrieval evidence goes through
-`quelle.core.abstention`; the figures are the wrong abstentions (answerable questions
+`quelle.engine.answers.abstention`; the figures are the wrong abstentions (answerable questions
 declined) and wrong answers (unanswerable questions let through to the model), per
 language, on the dev and the held-out share, next to the fixed cosine threshold of 0.2
 that Quelle used before, in the same run.
 
 Usage: python benchmarks/abstention.py [--fit] [--smoke]
   --fit   fit the logistic weights and the threshold on the dev share and print them
-          (to be copied into core/abstention.py); the held-out share is never used.
+          (to be copied into engine/answers/abstention.py); the held-out share is never used.
 Writes benchmarks/results/abstention.json.
 """
 
@@ -38,8 +38,8 @@ MAX_WRONG_ABSTENTIONS = 0.03  # the threshold is fitted to stay under this on de
 
 
 def sec_library(chat_model: str = ""):  # type: ignore[no-untyped-def]
-    from quelle.core.config import Settings
-    from quelle.core.library import Library
+    from quelle.common.settings import Settings
+    from quelle.engine.library import Library
 
     s = Settings().replace(chat_model=chat_model)
     key = hashlib.sha256(json.dumps([s.chunk_tokens, s.chunk_overlap]).encode()).hexdigest()
@@ -93,7 +93,7 @@ def questions(smoke: bool) -> dict[str, list[dict]]:  # type: ignore[type-arg]
 
 
 def collect(per: dict[str, list[dict]], smoke: bool) -> list[dict]:  # type: ignore[type-arg]
-    from quelle.core import abstention
+    from quelle.engine.answers import abstention
 
     rows = []
     for name, qs in per.items():
@@ -170,7 +170,7 @@ def main() -> int:
     )
     parser.add_argument("--libraries", nargs="+", default=["scifact", "xquad_de", "sec10q"])
     args = parser.parse_args()
-    from quelle.core import abstention
+    from quelle.engine.answers import abstention
 
     if args.rows:
         rows = [r for path in args.rows for r in json.loads(path.read_text(encoding="utf-8"))]

@@ -205,7 +205,7 @@ def about(sources: str, path: str) -> bool:
 def cache_home(pdf_text: str | None, settings) -> Path:  # type: ignore[no-untyped-def]
     """A library per way of extracting and cutting text: the reader's and chunker's code, the
     PDF text mode and the passage sizes. Any change to those builds a new one."""
-    from quelle.core import chunking, documents
+    from quelle.engine.reading import chunking, documents
 
     digest = hashlib.sha256()
     for module in (documents, chunking):
@@ -227,8 +227,8 @@ def ingest(library, files: Sequence[Path], pdf_text: str | None):  # type: ignor
     PDFs are read that way, in this process, instead of the facade's default reader."""
     if pdf_text is None:
         return library.ingest(files)
-    from quelle.core.documents import read_pages
-    from quelle.core.ingestion import Ingestor
+    from quelle.engine.ingestion import Ingestor
+    from quelle.engine.reading.documents import read_pages
 
     s = library.settings
     ingestor = Ingestor(
@@ -376,16 +376,16 @@ def main() -> int:
     parser.add_argument(
         "--pdf-text",
         help="read PDFs with this mode of the PDF reader "
-        "(quelle.core.documents.PDF_TEXT_MODES) instead of its default",
+        "(quelle.engine.reading.documents.PDF_TEXT_MODES) instead of its default",
     )
     parser.add_argument("--temperature", type=float, default=0.0)
     parser.add_argument("--threads", type=int, default=0, help="llama.cpp threads (0: its choice)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
 
-    from quelle.core.config import Settings
-    from quelle.core.library import Library
-    from quelle.core.models import chat_model_path
+    from quelle.common.settings import Settings
+    from quelle.engine.library import Library
+    from quelle.engine.models.bundled import chat_model_path
 
     settings = Settings().replace(
         chat_model=str(args.model or ""), temperature=args.temperature, threads=args.threads

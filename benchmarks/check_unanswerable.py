@@ -40,7 +40,7 @@ def library_text(library: str) -> str:
         return cached.read_text(encoding="utf-8")
     if library == "sec10q":
         sys.path.insert(0, str(REPO / "app"))
-        from quelle.core.documents import read_pages
+        from quelle.engine.reading.documents import read_pages
 
         parts = [
             page.text

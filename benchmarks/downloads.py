@@ -42,15 +42,15 @@ def main() -> int:
     args = parser.parse_args()
 
     from hub import Hub, HubServer
-    from quelle.core.downloads import (
+    from quelle.engine.models.bundled import bundled_chat_model_path
+    from quelle.engine.models.catalogue import entry
+    from quelle.engine.models.downloads import (
         Download,
         DownloadError,
         allow_network,
         fetch_plan,
         file_hash_matches,
     )
-    from quelle.core.model_catalog import entry
-    from quelle.core.models import bundled_chat_model_path
 
     catalogued = entry(MODEL_ID)
     assert catalogued is not None

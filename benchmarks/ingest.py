@@ -122,7 +122,7 @@ def _rss(process) -> int:  # type: ignore[no-untyped-def]
 
 
 def child_quelle(folder: str, home: str) -> dict:
-    from quelle.core.library import Library
+    from quelle.engine.library import Library
 
     library = Library(home)
     library.load_models(chat=False)
@@ -140,8 +140,8 @@ def child_quelle(folder: str, home: str) -> dict:
 
 def stored_texts(home: str, out: str) -> None:
     """The passages of the library at `home`, as Quelle embedded them, into a JSON file."""
-    from quelle.core.ingestion import with_header
-    from quelle.core.library import Library
+    from quelle.engine.ingestion import with_header
+    from quelle.engine.library import Library
 
     library = Library(home)
     catalog = library.catalog
@@ -154,12 +154,12 @@ def stored_texts(home: str, out: str) -> None:
 
 
 def child_encode(texts_file: str) -> dict:
-    from quelle.core.offline import enforce_offline
+    from quelle.common.offline import enforce_offline
 
     enforce_offline()
     from sentence_transformers import SentenceTransformer
 
-    from quelle.core.models import bundled_embedder_path
+    from quelle.engine.models.bundled import bundled_embedder_path
 
     texts = json.loads(Path(texts_file).read_text(encoding="utf-8"))
     model = SentenceTransformer(str(bundled_embedder_path()), device="cpu", local_files_only=True)
@@ -170,7 +170,7 @@ def child_encode(texts_file: str) -> dict:
 
 
 def child_read(folder: str) -> dict:
-    from quelle.core.documents import read_pages
+    from quelle.engine.reading.documents import read_pages
 
     files = sorted(p for p in Path(folder).rglob("*") if p.is_file() and p.name[0] != ".")
     started = time.perf_counter()

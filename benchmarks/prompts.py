@@ -35,9 +35,9 @@ def main() -> int:
     args = parser.parse_args()
     from llama_cpp import Llama
 
-    from quelle.core.catalog import Passage
-    from quelle.core.models import bundled_chat_model_path
-    from quelle.core.prompts import build_messages, excerpt
+    from quelle.engine.answers.prompts import build_messages, excerpt
+    from quelle.engine.index.catalog import Passage
+    from quelle.engine.models.bundled import bundled_chat_model_path
 
     library = sec_library()
     system = library.settings.system_prompt

@@ -66,7 +66,7 @@ def main() -> int:
     args = parser.parse_args()
 
     load_at_start = round(os.getloadavg()[0], 2)
-    from quelle.core.offline import enforce_offline
+    from quelle.common.offline import enforce_offline
 
     enforce_offline()
     import sentence_transformers
@@ -75,8 +75,13 @@ def main() -> int:
     from sentence_transformers import CrossEncoder
     from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
 
-    from quelle.core.models import bundled_embedder_path
-    from quelle.core.reranking import DEFAULT_BATCH_SIZE, DEFAULT_MAX_LENGTH, Reranker, rerank
+    from quelle.engine.models.bundled import bundled_embedder_path
+    from quelle.engine.search.reranking import (
+        DEFAULT_BATCH_SIZE,
+        DEFAULT_MAX_LENGTH,
+        Reranker,
+        rerank,
+    )
 
     max_length = args.max_length or DEFAULT_MAX_LENGTH
     batch_size = args.batch_size or DEFAULT_BATCH_SIZE

@@ -40,8 +40,8 @@ def library_for(  # type: ignore[no-untyped-def]
 ):
     """A library holding one file per document, ingested once and then reused; with
     `chroma_url`, kept on that Chroma server; with `int8`, embedded by the int8 encoder."""
-    from quelle.core.config import Settings
-    from quelle.core.library import Library
+    from quelle.common.settings import Settings
+    from quelle.engine.library import Library
 
     s = Settings()
     keyed: list[object] = [dataset.name, docs, s.chunk_tokens, s.chunk_overlap]
@@ -109,7 +109,7 @@ def main() -> int:
         "without it, by torch",
     )
     args = parser.parse_args()
-    from quelle.core.config import Settings
+    from quelle.common.settings import Settings
 
     limit = args.limit or Settings().passages_per_answer
     peer = _peer_results()

@@ -60,9 +60,9 @@ def main() -> int:
     args = parser.parse_args()
     import numpy as np
 
-    from quelle.core.catalog import NewPassage
-    from quelle.core.language import detect_language, index_terms
-    from quelle.core.library import Library
+    from quelle.engine.index.catalog import NewPassage
+    from quelle.engine.library import Library
+    from quelle.engine.search.language import detect_language, index_terms
 
     dataset, source = source_library()
     docs = source.documents()

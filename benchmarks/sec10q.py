@@ -30,7 +30,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=195)
     args = parser.parse_args()
-    from quelle.core.library import Library
+    from quelle.engine.library import Library
 
     results: dict[str, dict] = {}
     files = sorted((SEC / "docs").glob("*.pdf"))
@@ -90,8 +90,8 @@ def _bare_generation(library, answer, timings) -> dict:  # type: ignore[no-untyp
     """The same prompt through llama.cpp directly, same token budget, greedy both times."""
     from llama_cpp import Llama
 
-    from quelle.core.models import bundled_chat_model_path
-    from quelle.core.prompts import build_messages
+    from quelle.engine.answers.prompts import build_messages
+    from quelle.engine.models.bundled import bundled_chat_model_path
 
     gen = library.generator()
     messages = build_messages(

@@ -86,7 +86,7 @@ def measure(files: int, folder: str | None = None) -> dict[str, object]:
     from quelle.ui.window import MainWindow
 
     if "library" in inspect.signature(MainWindow).parameters:  # the window of before
-        from quelle.core.library import Library
+        from quelle.engine.library import Library
 
         window = MainWindow(Library(home))
     else:

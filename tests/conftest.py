@@ -39,7 +39,7 @@ def sec_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     if not SEC10Q.exists():
         pytest.skip(f"evaluation data missing: {SEC10Q}")
-    from quelle.core.library import Library
+    from quelle.engine.library import Library
 
     home = tmp_path_factory.mktemp("sec") / "home"
     library = Library(home)
@@ -52,7 +52,7 @@ def sec_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _catalogued(model_id: str):  # type: ignore[no-untyped-def]
-    from quelle.core.model_catalog import entry
+    from quelle.engine.models.catalogue import entry
 
     found = entry(model_id)
     assert found is not None
@@ -71,7 +71,7 @@ def hub(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     from huggingface_hub import constants
 
     from hub import Hub, HubServer
-    from quelle.core.models import bundled_chat_model_path
+    from quelle.engine.models.bundled import bundled_chat_model_path
 
     hub = Hub()
     hub.add_repo(HUB_CHAT.repo, {HUB_CHAT.file: bundled_chat_model_path()})
@@ -111,7 +111,7 @@ def other_embedder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     layers only, so its vectors differ."""
     from sentence_transformers import SentenceTransformer
 
-    from quelle.core.models import bundled_embedder_path
+    from quelle.engine.models.bundled import bundled_embedder_path
 
     model = SentenceTransformer(str(bundled_embedder_path()), device="cpu")
     bert = model[0].auto_model

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quelle.core.paths import Paths
+from quelle.common.paths import Paths
 from quelle.ui.engine_link import EngineLink
 
 

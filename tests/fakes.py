@@ -55,7 +55,7 @@ def read_and_crash(path):  # type: ignore[no-untyped-def]
 
 def read_unless_bad(path):  # type: ignore[no-untyped-def]
     """Reads a file, but hangs on one named 'loop…' and crashes on one named 'bomb…'."""
-    from quelle.core.documents import read_pages
+    from quelle.engine.reading.documents import read_pages
 
     if path.name.startswith("loop"):
         read_forever(path)
@@ -67,11 +67,11 @@ def read_unless_bad(path):  # type: ignore[no-untyped-def]
 def checked_answer(text: str, path: str = "/f/2022 Q3 AAPL.pdf"):  # type: ignore[no-untyped-def]
     """An answer from two passages (pages 2 and 4) of the filing at `path`, checked as the
     library checks it."""
-    from quelle.core.catalog import Passage
-    from quelle.core.citations import attribute
-    from quelle.core.generation import Timings
-    from quelle.core.library import Answer
-    from quelle.core.retrieval import Hit
+    from quelle.engine.answers.citations import attribute
+    from quelle.engine.index.catalog import Passage
+    from quelle.engine.library import Answer
+    from quelle.engine.models.chat import Timings
+    from quelle.engine.search.retrieval import Hit
 
     passages = [
         Passage(

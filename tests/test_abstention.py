@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from quelle.core.abstention import gather, judge, names, refusal
-from quelle.core.library import Library
-from quelle.core.retrieval import Retriever
+from quelle.engine.answers.abstention import gather, judge, names, refusal
+from quelle.engine.library import Library
+from quelle.engine.search.retrieval import Retriever
 from test_ingestion import Engine, write
 
 FILINGS = {

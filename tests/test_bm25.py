@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from quelle.core.bm25 import Bm25, varints
+from quelle.engine.index.bm25 import Bm25, varints
 
 WORDS = "revenue quarter apple tesla margin growth cloud device service lisbon holiday".split()
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from quelle.core.chunking import chunk_pages, split_units
-from quelle.core.documents import Page
+from quelle.engine.reading.chunking import chunk_pages, split_units
+from quelle.engine.reading.documents import Page
 
 from fakes import FakeEmbedder
 
@@ -62,8 +62,8 @@ def test_the_reader_processes_cut_by_the_embedders_own_tokens():
 
     from transformers import AutoTokenizer
 
-    from quelle.core.embedding import TokenOffsets
-    from quelle.core.models import bundled_embedder_path
+    from quelle.engine.models.bundled import bundled_embedder_path
+    from quelle.engine.models.embedder import TokenOffsets
 
     text = "Die Umsätze stiegen im dritten Quartal um 8 % auf 82.959 Mio. USD. " * 60
     offsets = pickle.loads(pickle.dumps(TokenOffsets(bundled_embedder_path())))  # as sent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quelle.core.citations import Attribution, attribute, sentence_spans
+from quelle.engine.answers.citations import Attribution, attribute, sentence_spans
 
 PASSAGES = [
     "iPad net sales decreased during the third quarter of 2022 due to lower iPad Pro sales.",

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from quelle import cli
-from quelle.core import client as client_module
-from quelle.core import logs
-from quelle.core.catalog import Passage
-from quelle.core.citations import attribute
-from quelle.core.generation import Timings
-from quelle.core.library import Answer
-from quelle.core.paths import Paths
-from quelle.core.retrieval import Hit
+from quelle.common import logs
+from quelle.common.paths import Paths
+from quelle.engine.answers.citations import attribute
+from quelle.engine.index.catalog import Passage
+from quelle.engine.library import Answer
+from quelle.engine.models.chat import Timings
+from quelle.engine.search.retrieval import Hit
+from quelle.protocol import client as client_module
 
 from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_QUESTION, SEC10Q, needs_eval
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from quelle.core.config import SCHEMA_VERSION, Settings, load_settings, save_settings
-from quelle.core.paths import Paths
+from quelle.common.paths import Paths
+from quelle.common.settings import SCHEMA_VERSION, Settings, load_settings, save_settings
 
 
 def test_settings_round_trip(tmp_path: Path):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from quelle.core.library import Library
+from quelle.engine.library import Library
 from test_engine import Engines
 
 pytestmark = pytest.mark.slow

@@ -6,8 +6,12 @@ import json
 import sqlite3
 from pathlib import Path
 
-from quelle.core.catalog import Passage
-from quelle.core.conversations import (
+from quelle.engine.answers.prompts import Turn
+from quelle.engine.index.catalog import Passage
+from quelle.engine.library import Answer
+from quelle.engine.models.chat import Timings
+from quelle.engine.search.retrieval import Hit
+from quelle.ui.conversations import (
     DEFAULT_TITLE,
     ConversationStore,
     SavedSource,
@@ -15,10 +19,6 @@ from quelle.core.conversations import (
     snippet_of,
     turn_from_answer,
 )
-from quelle.core.generation import Timings
-from quelle.core.library import Answer
-from quelle.core.prompts import Turn
-from quelle.core.retrieval import Hit
 
 from fakes import checked_answer
 

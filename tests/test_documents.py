@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from quelle.core.documents import (
+from quelle.common.errors import DocumentError, EmptyDocument, EncryptedDocument, UnsupportedFile
+from quelle.engine.reading.documents import (
     DEFAULT_PDF_TEXT,
     PDF_TEXT_MODES,
     PdfText,
     html_to_text,
     read_pages,
 )
-from quelle.core.errors import DocumentError, EmptyDocument, EncryptedDocument, UnsupportedFile
 
 from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_Q3_2022, EVAL, SEC10Q, needs_eval
 

@@ -9,10 +9,15 @@ from pathlib import Path
 import pytest
 
 from hub import Hub
-from quelle.core.downloads import Download, DownloadError, DownloadProgress, DownloadStopped
-from quelle.core.gguf_info import read_gguf_info
-from quelle.core.model_store import ModelStore
-from quelle.core.models import bundled_chat_model_path, bundled_embedder_path
+from quelle.engine.models.bundled import bundled_chat_model_path, bundled_embedder_path
+from quelle.engine.models.downloads import (
+    Download,
+    DownloadError,
+    DownloadProgress,
+    DownloadStopped,
+)
+from quelle.engine.models.gguf import read_gguf_info
+from quelle.engine.models.installed import ModelStore
 
 from conftest import HUB_CHAT as CHAT
 from conftest import HUB_EMBEDDER as EMBEDDER
@@ -104,14 +109,14 @@ def test_an_embedder_download_takes_the_model_files_and_loads(hub: Hub, tmp_path
     assert (folder / "modules.json").is_file()
     assert not (folder / "onnx").exists()
 
-    from quelle.core.embedding import Embedder
+    from quelle.engine.models.embedder import Embedder
 
     vectors = Embedder(folder, EMBEDDER.id).embed(["Wie hoch war der Umsatz?"], query=True)
     assert len(vectors[0]) == 384
 
 
 def test_pytorch_weights_come_only_where_no_safetensors_hold_them(hub: Hub, tmp_path: Path) -> None:
-    from quelle.core.downloads import fetch_plan
+    from quelle.engine.models.downloads import fetch_plan
 
     def files(names: list[str]) -> dict[str, Path]:
         for name in names:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from quelle.core.ingestion import with_header
-from quelle.core.library import Library
+from quelle.engine.ingestion import with_header
+from quelle.engine.library import Library
 
 pytestmark = pytest.mark.slow
 
@@ -100,7 +100,7 @@ def test_a_switch_cut_off_goes_on_after_a_restart(
     assert restarted.switch_pending
     assert restarted.search("volcanoes site").hits  # the old index still answers
     assert len(collections(restarted)) == 2  # the half-built one is kept to go on with
-    from quelle.core.embedding import Embedder
+    from quelle.engine.models.embedder import Embedder
 
     embedded: list[int] = []
     real_embed = Embedder.embed
@@ -123,7 +123,7 @@ def test_a_deleted_embedder_is_named_and_choosing_another_recovers(
 ) -> None:
     import shutil
 
-    from quelle.core.errors import ModelError
+    from quelle.common.errors import ModelError
 
     mine = tmp_path / "models" / other_embedder.name
     shutil.copytree(other_embedder, mine)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from quelle.core.client import EngineClient, EngineLost, connect, open_library
-from quelle.core.ingestion import Progress
-from quelle.core.library import Library
-from quelle.core.paths import Paths
+from quelle.common.paths import Paths
+from quelle.engine.ingestion import Progress
+from quelle.engine.library import Library
+from quelle.protocol.client import EngineClient, EngineLost, connect, open_library
 
 pytestmark = pytest.mark.slow
 
@@ -190,7 +190,7 @@ def test_an_engine_killed_while_answering_fails_that_answer_only(engines: Engine
 def test_a_new_embedder_reindexes_in_the_engine_and_is_kept(
     engines: Engines, tmp_path: Path, other_embedder: Path
 ):
-    from quelle.core import protocol
+    from quelle.protocol import messages as protocol
 
     engines.start()
     client = engines.client()
@@ -219,8 +219,8 @@ def test_a_new_embedder_reindexes_in_the_engine_and_is_kept(
 def test_a_chat_model_gone_from_disk_is_replaced_and_the_client_told(
     engines: Engines, tmp_path: Path
 ):
-    from quelle.core import protocol
-    from quelle.core.config import Settings, load_settings, save_settings
+    from quelle.common.settings import Settings, load_settings, save_settings
+    from quelle.protocol import messages as protocol
 
     gone = tmp_path / "models" / "deleted.gguf"
     save_settings(Settings(chat_model=str(gone)), engines.paths.settings_file)

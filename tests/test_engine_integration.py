@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from quelle.core.library import Library
-from quelle.core.prompts import NO_ANSWER, Turn
+from quelle.engine.answers.prompts import NO_ANSWER, Turn
+from quelle.engine.library import Library
 
 from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_QUESTION
 

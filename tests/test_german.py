@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quelle.core.config import Settings
-from quelle.core.messages import LANGUAGE_ENV
-from quelle.core.model_catalog import catalog
+from quelle.common.settings import Settings
+from quelle.common.wording import LANGUAGE_ENV
+from quelle.engine.models.catalogue import catalog
 from quelle.ui import app as app_module
 from quelle.ui.window import MainWindow
 
@@ -152,8 +152,8 @@ def test_numbers_follow_the_language(german):  # type: ignore[no-untyped-def]
 
 def test_the_engine_speaks_german_too(german, tmp_path: Path):  # type: ignore[no-untyped-def]
     """Messages from core (here: a file that is no model) follow the window's language."""
-    from quelle.core.errors import ModelError
-    from quelle.core.gguf_info import read_gguf_info
+    from quelle.common.errors import ModelError
+    from quelle.engine.models.gguf import read_gguf_info
 
     notes = tmp_path / "notizen.gguf"
     notes.write_text("kein Modell")

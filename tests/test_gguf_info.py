@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from quelle.core.errors import ModelError
-from quelle.core.gguf_info import read_gguf_info
-from quelle.core.models import bundled_chat_model_path
+from quelle.common.errors import ModelError
+from quelle.engine.models.bundled import bundled_chat_model_path
+from quelle.engine.models.gguf import read_gguf_info
 
 
 def test_bundled_model_reads_as_q4_1_with_8k_context() -> None:

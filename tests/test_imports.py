@@ -10,7 +10,8 @@ HEAVY = ("PySide6", "torch", "llama_cpp", "chromadb", "sentence_transformers", "
 
 def test_facade_and_cli_import_no_heavy_library():
     code = (
-        "import sys, quelle.core.library, quelle.core.engine, quelle.core.client, quelle.cli\n"
+        "import sys, quelle.engine.library, quelle.engine.server, quelle.protocol.client\n"
+        "import quelle.cli\n"
         f"print([m for m in {HEAVY!r} if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

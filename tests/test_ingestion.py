@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from quelle.core.catalog import Catalog
-from quelle.core.ingestion import Ingestor
-from quelle.core.retrieval import Retriever
-from quelle.core.store import VectorStore
+from quelle.engine.index.catalog import Catalog
+from quelle.engine.index.vectors import VectorStore
+from quelle.engine.ingestion import Ingestor
+from quelle.engine.search.retrieval import Retriever
 
 from fakes import FakeEmbedder
 

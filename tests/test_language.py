@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 
-from quelle.core.language import detect_language, index_terms, query_terms
+from quelle.engine.search.language import detect_language, index_terms, query_terms
 
 ENGLISH = (
     "Total net sales increased during the third quarter, driven by higher revenues "

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from quelle.core.catalog import DocumentInfo
-from quelle.core.ingestion import FileEvent
+from quelle.engine.index.catalog import DocumentInfo
+from quelle.engine.ingestion import FileEvent
 from quelle.ui.library_panel import LibraryPanel
 
 NOTES = [f"/notes/{n // 1000:02d}/note-{n:05d}.txt" for n in range(10_000)]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QLocale
 
-from quelle.core.documents import read_pages
-from quelle.core.errors import DocumentError, bug_message
-from quelle.core.messages import GERMAN, LANGUAGE_ENV, say
+from quelle.common.errors import DocumentError, bug_message
+from quelle.common.wording import GERMAN, LANGUAGE_ENV, say
+from quelle.engine.reading.documents import read_pages
 from quelle.ui.engine_link import engine_environment
 
 

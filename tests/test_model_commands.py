@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from hub import Hub
-from quelle.core.config import load_settings
-from quelle.core.fit import Machine, judge_fit
-from quelle.core.model_catalog import catalog, entry
-from quelle.core.models import bundled_chat_model_path
-from quelle.core.paths import Paths
+from quelle.common.paths import Paths
+from quelle.common.settings import load_settings
+from quelle.engine.models.bundled import bundled_chat_model_path
+from quelle.engine.models.catalogue import catalog, entry
+from quelle.engine.models.fit import Machine, judge_fit
 from test_cli import quelle
 
 from conftest import HUB_CHAT
@@ -107,7 +107,7 @@ def test_download_use_answer_and_fall_back_when_the_file_is_gone(
         raise AssertionError(f"connection attempted to {address}")
 
     assert quelle(home, "ingest", str(GUIDE)).returncode == 0
-    from quelle.core.library import Library
+    from quelle.engine.library import Library
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     library = Library(home)

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from hub import Hub
-from quelle.core.downloads import MANIFEST, DownloadProgress
-from quelle.core.model_catalog import catalog
-from quelle.core.models import bundled_chat_model_path
+from quelle.engine.models.bundled import bundled_chat_model_path
+from quelle.engine.models.catalogue import catalog
+from quelle.engine.models.downloads import MANIFEST, DownloadProgress
 from quelle.ui.numbers import number
 from quelle.ui.window import MainWindow
 from test_window import ANSWER, LOAD, SAMPLE, wait_ready
@@ -131,7 +131,7 @@ def test_download_in_the_window_and_the_next_answer_comes_from_it(
     turn = window.chat.turns()[-1]
     assert turn.sources and turn.plain_answer()
     assert turn.saved is not None and "first_token_seconds" in turn.saved.timings
-    from quelle.core.config import load_settings
+    from quelle.common.settings import load_settings
 
     assert load_settings(window.paths.settings_file).chat_model.endswith(HUB_CHAT.file)
 

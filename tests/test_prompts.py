@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from quelle.core.catalog import Passage
-from quelle.core.prompts import Turn, build_messages, fit_messages, retrieval_query
+from quelle.engine.answers.prompts import Turn, build_messages, fit_messages, retrieval_query
+from quelle.engine.index.catalog import Passage
 
 
 def passage(n: int, text: str = "") -> Passage:
@@ -76,7 +76,7 @@ def test_a_follow_up_that_says_what_it_asks_borrows_only_the_names_before_it():
 
 
 def test_an_excerpt_keeps_the_rows_that_share_the_questions_words_and_their_headings():
-    from quelle.core.prompts import excerpt
+    from quelle.engine.answers.prompts import excerpt
 
     table = "\n".join(
         [

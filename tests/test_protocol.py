@@ -10,18 +10,18 @@ from types import SimpleNamespace
 
 import pytest
 
-from quelle.core import protocol
-from quelle.core.catalog import DocumentInfo, Passage
-from quelle.core.citations import attribute
-from quelle.core.config import Settings
-from quelle.core.downloads import DownloadProgress
-from quelle.core.engine import Engine
-from quelle.core.generation import Timings
-from quelle.core.ingestion import FileEvent, IngestReport, Progress
-from quelle.core.library import Answer
-from quelle.core.paths import Paths
-from quelle.core.prompts import Turn
-from quelle.core.retrieval import Hit
+from quelle.common.paths import Paths
+from quelle.common.settings import Settings
+from quelle.engine.answers.citations import attribute
+from quelle.engine.answers.prompts import Turn
+from quelle.engine.index.catalog import DocumentInfo, Passage
+from quelle.engine.ingestion import FileEvent, IngestReport, Progress
+from quelle.engine.library import Answer
+from quelle.engine.models.chat import Timings
+from quelle.engine.models.downloads import DownloadProgress
+from quelle.engine.search.retrieval import Hit
+from quelle.engine.server import Engine
+from quelle.protocol import messages as protocol
 
 PASSAGE = Passage(
     "d1:0",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from quelle.core import quantised
-from quelle.core.models import bundled_embedder_path
+from quelle.engine.models import quantised
+from quelle.engine.models.bundled import bundled_embedder_path
 
 TEXTS = [
     "Die Filiale in Köln hat zwölf Mitarbeiter und öffnet um acht Uhr.",
@@ -38,7 +38,7 @@ def test_the_bundled_embedder_is_one_the_int8_encoder_reproduces(tmp_path: Path)
 def test_int8_vectors_are_nearly_torchs_and_the_model_is_made_once():
     import numpy as np
 
-    from quelle.core.embedding import Embedder
+    from quelle.engine.models.embedder import Embedder
 
     folder = Path(os.environ["QUELLE_ENCODERS"])
     int8 = Embedder(bundled_embedder_path(), "minilm", int8_folder=folder)
@@ -54,7 +54,7 @@ def test_int8_vectors_are_nearly_torchs_and_the_model_is_made_once():
 
 @pytest.mark.slow
 def test_a_failed_export_embeds_with_torch_and_is_tried_again(monkeypatch, tmp_path: Path):
-    from quelle.core.embedding import Embedder
+    from quelle.engine.models.embedder import Embedder
 
     tries: list[Path] = []
 
@@ -72,7 +72,7 @@ def test_a_failed_export_embeds_with_torch_and_is_tried_again(monkeypatch, tmp_p
 
 
 def test_every_home_shares_the_machines_int8_encoders(monkeypatch, tmp_path: Path):
-    from quelle.core.paths import ENCODERS_ENV, Paths
+    from quelle.common.paths import ENCODERS_ENV, Paths
 
     monkeypatch.delenv(ENCODERS_ENV, raising=False)
     one, two = Paths.resolve(tmp_path / "one"), Paths.resolve(tmp_path / "two")
@@ -96,7 +96,7 @@ def test_the_fingerprint_follows_the_content_not_the_file_dates(tmp_path: Path):
 
 @pytest.mark.slow
 def test_a_new_library_uses_int8_and_one_built_with_torch_keeps_torch(tmp_path: Path):
-    from quelle.core.library import Library
+    from quelle.engine.library import Library
 
     note = tmp_path / "filiale.txt"
     note.write_text(TEXTS[0], encoding="utf-8")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from quelle.core.errors import DocumentError
-from quelle.core.reader import IsolatedReader
+from quelle.common.errors import DocumentError
+from quelle.engine.reading.child import IsolatedReader
 
 from fakes import read_and_crash, read_forever, read_unless_bad
 

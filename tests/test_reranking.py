@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from quelle.core.errors import ModelError
-from quelle.core.reranking import DEFAULT_MAX_LENGTH, Reranker, check_cross_encoder, rerank
+from quelle.common.errors import ModelError
+from quelle.engine.search.reranking import DEFAULT_MAX_LENGTH, Reranker, check_cross_encoder, rerank
 
 if TYPE_CHECKING:
     from transformers import BertForSequenceClassification, PreTrainedTokenizerBase
@@ -99,7 +99,7 @@ def _term_matching_model(tokenizer: PreTrainedTokenizerBase) -> BertForSequenceC
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from transformers import AutoTokenizer
 
-    from quelle.core.models import bundled_embedder_path
+    from quelle.engine.models.bundled import bundled_embedder_path
 
     tokenizer = AutoTokenizer.from_pretrained(str(bundled_embedder_path()))
     folder = tmp_path_factory.mktemp("tiny-cross-encoder")
@@ -213,7 +213,7 @@ def test_a_missing_folder_is_refused(tmp_path: Path):
 
 
 def test_the_embedding_model_is_refused_rather_than_given_a_random_head():
-    from quelle.core.models import bundled_embedder_path
+    from quelle.engine.models.bundled import bundled_embedder_path
 
     with pytest.raises(ModelError, match="sentence-embedding model, not a cross-encoder"):
         Reranker(bundled_embedder_path())
@@ -304,7 +304,7 @@ def test_a_negative_limit_is_refused():
 
 def test_importing_the_stage_loads_no_heavy_library():
     code = (
-        "import sys, quelle.core.reranking\n"
+        "import sys, quelle.engine.search.reranking\n"
         "print([m for m in ('torch', 'transformers', 'sentence_transformers') "
         "if m in sys.modules])"
     )
@@ -318,10 +318,10 @@ def test_a_downloaded_reranker_chosen_by_the_user_reorders_retrieval(
     hub,
     home: Path,  # type: ignore[no-untyped-def]
 ):
-    from quelle.core.downloads import Download
-    from quelle.core.library import Library
-    from quelle.core.model_catalog import entry
-    from quelle.core.model_store import ModelStore
+    from quelle.engine.library import Library
+    from quelle.engine.models.catalogue import entry
+    from quelle.engine.models.downloads import Download
+    from quelle.engine.models.installed import ModelStore
 
     catalogued = entry("ms-marco-minilm-l-6-v2")
     assert catalogued is not None

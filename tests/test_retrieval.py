@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from quelle.core.retrieval import FOREIGN_DENSE_SHARE, fuse, reciprocal_rank_fusion
+from quelle.engine.search.retrieval import FOREIGN_DENSE_SHARE, fuse, reciprocal_rank_fusion
 
 
 def test_fusion_rewards_agreement():
@@ -21,7 +21,7 @@ def test_rank_fusion_rewards_agreement():
 
 
 def test_on_questions_in_a_language_the_embedder_does_not_know_keyword_search_leads(tmp_path):
-    from quelle.core.retrieval import Retriever
+    from quelle.engine.search.retrieval import Retriever
     from test_ingestion import Engine, write
 
     assert FOREIGN_DENSE_SHARE < 0.5
@@ -54,7 +54,7 @@ class PrefersWord:
 
 
 def test_the_reranker_reorders_the_fused_candidates_and_reports_its_cost(tmp_path):
-    from quelle.core.retrieval import RERANK_CANDIDATES, Retriever
+    from quelle.engine.search.retrieval import RERANK_CANDIDATES, Retriever
     from test_ingestion import Engine, write
 
     engine = Engine(tmp_path / "index")
@@ -72,7 +72,7 @@ def test_the_reranker_reorders_the_fused_candidates_and_reports_its_cost(tmp_pat
 
 
 def test_each_rankers_first_choice_survives_the_cut():
-    from quelle.core.retrieval import keep_champions
+    from quelle.engine.search.retrieval import keep_champions
 
     assert keep_champions(["x", "y", "z"], ["solo", "x"]) == ["x", "y", "solo"]
     assert keep_champions(["x", "y"], ["x", "y"]) == ["x", "y"]
@@ -82,9 +82,9 @@ def test_keyword_search_skips_documents_still_being_indexed_and_common_words(tmp
     """Ready passages fill the list even when a half-indexed document matches better. In a
     large library a word nearly every passage holds does not decide the order, yet alone it
     still finds them."""
-    from quelle.core import catalog as catalogs
-    from quelle.core.catalog import Catalog, NewPassage
-    from quelle.core.language import index_terms
+    from quelle.engine.index import catalog as catalogs
+    from quelle.engine.index.catalog import Catalog, NewPassage
+    from quelle.engine.search.language import index_terms
 
     catalog = Catalog(tmp_path / "catalog.sqlite")
 

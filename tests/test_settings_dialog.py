@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from quelle.core.config import DEFAULT_SYSTEM_PROMPT, Settings
-from quelle.core.models import bundled_chat_model_path
+from quelle.common.settings import DEFAULT_SYSTEM_PROMPT, Settings
+from quelle.engine.models.bundled import bundled_chat_model_path
 from quelle.ui.settings_dialog import SettingsDialog
 
 EDITED = Settings(

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from quelle.core.config import Settings
-from quelle.core.errors import QuelleError
-from quelle.core.shared_store import parse_url
+from quelle.common.errors import QuelleError
+from quelle.common.settings import Settings
+from quelle.engine.index.shared_vectors import parse_url
 from test_cli import quelle as run_quelle
 
 CHROMA = Path(sys.executable).with_name("chroma")
@@ -184,7 +184,7 @@ def test_the_server_going_away_mid_ingest_is_a_clear_error_and_the_job_resumes(
 
 @pytest.mark.slow
 def test_a_library_with_local_documents_does_not_move_to_a_server(home: Path, tmp_path: Path):
-    from quelle.core.library import Library
+    from quelle.engine.library import Library
 
     note = tmp_path / "note.txt"
     note.write_text("The boiler was serviced in October.", encoding="utf-8")
@@ -216,9 +216,9 @@ def test_server_addresses():
 
 @pytest.mark.slow
 def test_an_open_window_is_shown_what_another_machine_adds(server: ChromaServer, tmp_path: Path):
-    from quelle.core.client import connect
-    from quelle.core.config import save_settings
-    from quelle.core.protocol import Documents, decode
+    from quelle.common.settings import save_settings
+    from quelle.protocol.client import connect
+    from quelle.protocol.messages import Documents, decode
     from test_engine import Engines
 
     engines = Engines(tmp_path / "home-a")

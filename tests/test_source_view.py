@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLabel
 
-from quelle.core.documents import read_pages
-from quelle.core.passage_location import locate_passage
+from quelle.engine.reading.documents import read_pages
+from quelle.engine.reading.passage_location import locate_passage
 from quelle.ui.source_view import SourceView
 
 from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_Q3_2022, EVAL, needs_eval

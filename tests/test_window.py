@@ -15,12 +15,11 @@ from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QLabel, QToolTip
 
-from quelle.core.catalog import DocumentInfo
-from quelle.core.client import open_library
-from quelle.core.config import Settings, load_settings, save_settings
-from quelle.core.conversations import ConversationStore, turn_from_answer
-from quelle.core.models import bundled_chat_model_path
-from quelle.core.paths import Paths
+from quelle.common.paths import Paths
+from quelle.common.settings import Settings, load_settings, save_settings
+from quelle.engine.index.catalog import DocumentInfo
+from quelle.engine.models.bundled import bundled_chat_model_path
+from quelle.protocol.client import open_library
 from quelle.ui.chat_view import (
     UNSUPPORTED_TIP,
     ChatView,
@@ -29,6 +28,7 @@ from quelle.ui.chat_view import (
     answer_markdown,
     parse_source_url,
 )
+from quelle.ui.conversations import ConversationStore, turn_from_answer
 from quelle.ui.window import MainWindow
 
 from conftest import (

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TextIO
 
 from quelle import __version__
-from quelle.core.errors import QuelleError
-from quelle.core.ingestion import duration_text
+from quelle.common.errors import QuelleError
+from quelle.engine.ingestion import duration_text
 from quelle.model_commands import add_parser as add_models_parser
 
 log = logging.getLogger("quelle.cli")
@@ -112,9 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from quelle.ui.app import run
 
         return run(args.home, getattr(args, "paths", []))
-    from quelle.core.client import open_library
-    from quelle.core.logs import setup_logging
-    from quelle.core.paths import Paths
+    from quelle.common.logs import setup_logging
+    from quelle.common.paths import Paths
+    from quelle.protocol.client import open_library
 
     if args.command == "models":
         from quelle import model_commands
@@ -122,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_logging(Paths.resolve(args.home).ensure().log_file)
         return model_commands.run(args)
     if args.command == "engine":
-        from quelle.core.engine import serve
+        from quelle.engine.server import serve
 
         return serve(Paths.resolve(args.home), until_idle=args.until_idle)
 

@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from quelle.core.errors import ModelError, QuelleError
-from quelle.core.ingestion import duration_text
-from quelle.core.paths import Paths
+from quelle.common.errors import ModelError, QuelleError
+from quelle.common.paths import Paths
+from quelle.engine.ingestion import duration_text
 
 KIND_TITLES = {"chat": "Chat models", "embedder": "Embedders", "reranker": "Re-rankers"}
 
@@ -52,15 +52,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _store(paths: Paths):  # type: ignore[no-untyped-def]
-    from quelle.core.model_store import ModelStore
+    from quelle.engine.models.installed import ModelStore
 
     return ModelStore(paths.models_dir)
 
 
 def _list(paths: Paths, args: argparse.Namespace) -> int:
-    from quelle.core.config import load_settings
-    from quelle.core.fit import Fit, bundled_decode_rate, judge_fit, this_machine
-    from quelle.core.model_catalog import KINDS, catalog
+    from quelle.common.settings import load_settings
+    from quelle.engine.models.catalogue import KINDS, catalog
+    from quelle.engine.models.fit import Fit, bundled_decode_rate, judge_fit, this_machine
 
     store = _store(paths)
     settings = load_settings(paths.settings_file)
@@ -138,8 +138,13 @@ def _size_text(mb: int) -> str:
 
 
 def _download(paths: Paths, args: argparse.Namespace) -> int:
-    from quelle.core.downloads import Download, DownloadProgress, DownloadStopped, allow_network
-    from quelle.core.model_store import catalog_entry_or_error
+    from quelle.engine.models.downloads import (
+        Download,
+        DownloadProgress,
+        DownloadStopped,
+        allow_network,
+    )
+    from quelle.engine.models.installed import catalog_entry_or_error
 
     entry = catalog_entry_or_error(args.model)
     allow_network()  # the one command that may open a connection
@@ -180,7 +185,7 @@ def _download(paths: Paths, args: argparse.Namespace) -> int:
 
 
 def _find_installed(paths: Paths, key: str):  # type: ignore[no-untyped-def]
-    from quelle.core.model_catalog import entry
+    from quelle.engine.models.catalogue import entry
 
     store = _store(paths)
     model = store.find(key) or store.find(str(Path(key).expanduser().resolve()))
@@ -194,9 +199,9 @@ def _find_installed(paths: Paths, key: str):  # type: ignore[no-untyped-def]
 
 
 def _use(paths: Paths, args: argparse.Namespace) -> int:
-    from quelle.core.client import open_library
-    from quelle.core.library import Library
-    from quelle.core.model_store import SETTING
+    from quelle.engine.library import Library
+    from quelle.engine.models.installed import SETTING
+    from quelle.protocol.client import open_library
 
     model = _find_installed(paths, args.model)
     library = open_library(args.home)
@@ -237,9 +242,9 @@ def _import(paths: Paths, args: argparse.Namespace) -> int:
 
 
 def _remove(paths: Paths, args: argparse.Namespace) -> int:
-    from quelle.core.config import load_settings
-    from quelle.core.downloads import Download
-    from quelle.core.model_catalog import entry
+    from quelle.common.settings import load_settings
+    from quelle.engine.models.catalogue import entry
+    from quelle.engine.models.downloads import Download
 
     store = _store(paths)
     if (found := entry(args.model)) is not None and args.model in store.partial_ids():

@@ -70,7 +70,7 @@ def _files(folder: Path, pattern: str) -> str:
 
 
 def _answer_cycle() -> bool:
-    from quelle.core.library import Library
+    from quelle.engine.library import Library
 
     guide = Path(__file__).resolve().parent / "samples" / "quelle-guide.md"
     with tempfile.TemporaryDirectory(prefix="quelle-self-test-") as home:

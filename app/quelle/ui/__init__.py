@@ -1,1 +1,1 @@
-"""Quelle's PySide6 window: a client of the engine process (`quelle.core.engine`)."""
+"""Quelle's PySide6 window: a client of the engine process (`quelle.engine.server`)."""

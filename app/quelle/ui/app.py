@@ -19,8 +19,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from quelle import __version__
-from quelle.core.logs import setup_logging
-from quelle.core.messages import LANGUAGE_ENV
+from quelle.common.logs import setup_logging
+from quelle.common.wording import LANGUAGE_ENV
 
 log = logging.getLogger("quelle.ui")
 qt_log = logging.getLogger("qt")
@@ -103,7 +103,7 @@ def run(home: str | Path | None = None, files: list[str] | None = None) -> int:
     app = make_application()
     qInstallMessageHandler(route_qt_messages)
     sys.excepthook = log_uncaught
-    from quelle.core.paths import Paths
+    from quelle.common.paths import Paths
 
     try:
         paths = Paths.resolve(home).ensure()
@@ -112,7 +112,7 @@ def run(home: str | Path | None = None, files: list[str] | None = None) -> int:
         return 2
     setup_logging(paths.log_file)
     log.info("Quelle %s starting with home %s", __version__, paths.data_dir.parent)
-    from quelle.core.config import load_settings
+    from quelle.common.settings import load_settings
 
     install_translations(app, window_language(load_settings(paths.settings_file).language))
 

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quelle.core.citations import MARKER
-from quelle.core.conversations import SavedSource, SavedTurn
+from quelle.engine.answers.citations import MARKER
+from quelle.ui.conversations import SavedSource, SavedTurn
 from quelle.ui.numbers import number
 from quelle.ui.welcome import WelcomePanel
 

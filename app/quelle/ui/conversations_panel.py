@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quelle.core.conversations import Conversation
+from quelle.ui.conversations import Conversation
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
 

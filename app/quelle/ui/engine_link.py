@@ -1,6 +1,6 @@
 """The window's end of the engine process: requests out, events in as Qt signals.
 
-The engine (`quelle.core.engine`) runs in a process of its own, so no model code and no
+The engine (`quelle.engine.server`) runs in a process of its own, so no model code and no
 heavy library ever shares the window's interpreter. The link starts it (or joins one that
 already serves the library), reads its events on a timer in the GUI thread (often while
 a request is in flight, seldom when idle: no thread), and starts it again if it dies,
@@ -20,13 +20,13 @@ from multiprocessing.connection import Connection
 
 from PySide6.QtCore import QLocale, QObject, QTimer, Signal
 
-from quelle.core import protocol
-from quelle.core.client import connect
-from quelle.core.commands import quelle_command
-from quelle.core.config import Settings
-from quelle.core.messages import LANGUAGE_ENV
-from quelle.core.paths import Paths
-from quelle.core.prompts import Turn
+from quelle.common.commands import quelle_command
+from quelle.common.paths import Paths
+from quelle.common.settings import Settings
+from quelle.common.wording import LANGUAGE_ENV
+from quelle.engine.answers.prompts import Turn
+from quelle.protocol import messages as protocol
+from quelle.protocol.client import connect
 
 log = logging.getLogger(__name__)
 

@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quelle.core.catalog import DocumentInfo
-from quelle.core.ingestion import FileEvent
+from quelle.engine.index.catalog import DocumentInfo
+from quelle.engine.ingestion import FileEvent
 
 
 @dataclass(frozen=True, slots=True)

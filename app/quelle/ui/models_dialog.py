@@ -30,10 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quelle.core.config import Settings
-from quelle.core.downloads import DownloadProgress
-from quelle.core.errors import QuelleError
-from quelle.core.fit import (
+from quelle.common.errors import QuelleError
+from quelle.common.paths import Paths
+from quelle.common.settings import Settings
+from quelle.engine.ingestion import duration_text
+from quelle.engine.models.catalogue import KINDS, CatalogEntry, Kind, catalog
+from quelle.engine.models.downloads import DownloadProgress
+from quelle.engine.models.fit import (
     OTHERS_MB,
     Fit,
     Machine,
@@ -41,10 +44,7 @@ from quelle.core.fit import (
     judge_fit,
     this_machine,
 )
-from quelle.core.ingestion import duration_text
-from quelle.core.model_catalog import KINDS, CatalogEntry, Kind, catalog
-from quelle.core.model_store import SETTING, InstalledModel, ModelStore
-from quelle.core.paths import Paths
+from quelle.engine.models.installed import SETTING, InstalledModel, ModelStore
 from quelle.ui.engine_link import EngineLink
 from quelle.ui.numbers import number, size_text
 

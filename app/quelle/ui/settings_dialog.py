@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quelle.core.config import DEFAULT_SYSTEM_PROMPT, Settings
-from quelle.core.errors import ModelError
-from quelle.core.gguf_info import GgufInfo, read_gguf_info
+from quelle.common.errors import ModelError
+from quelle.common.settings import DEFAULT_SYSTEM_PROMPT, Settings
+from quelle.engine.models.gguf import GgufInfo, read_gguf_info
 
 log = logging.getLogger(__name__)
 
@@ -352,7 +352,7 @@ class SettingsDialog(QDialog):
         self._update_context_hint()
 
     def _read_model(self, path: str) -> GgufInfo:
-        from quelle.core.models import chat_model_path
+        from quelle.engine.models.bundled import chat_model_path
 
         return read_gguf_info(chat_model_path(path))
 

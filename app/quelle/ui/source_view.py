@@ -7,8 +7,9 @@ with what was indexed.
 
 Quelle's passages come from pypdf, while the highlight must be placed on PDFium's text
 (the only text QtPdf can turn into page geometry). The two extractions differ in whitespace,
-ligatures and sometimes line order, so `quelle.core.passage_location` compares them with whitespace
-removed and, failing an exact match, highlights the longest pieces the two have in common.
+ligatures and sometimes line order, so `quelle.engine.reading.passage_location` compares them
+with whitespace removed and, failing an exact match, highlights the longest pieces the two
+have in common.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quelle.core.passage_location import locate_passage
+from quelle.engine.reading.passage_location import locate_passage
 
 if TYPE_CHECKING:
     from PySide6.QtPdf import QPdfDocument, QPdfSelection
@@ -714,8 +715,8 @@ class SourceView(QWidget):
     # --- text files ---------------------------------------------------------------------------
 
     def _show_text(self, file: Path, page: int, passage: str) -> None:
-        from quelle.core.documents import read_pages
-        from quelle.core.errors import DocumentError
+        from quelle.common.errors import DocumentError
+        from quelle.engine.reading.documents import read_pages
 
         try:
             pages = read_pages(file)

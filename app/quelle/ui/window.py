@@ -36,13 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quelle.core.catalog import DocumentInfo
-from quelle.core.config import Settings, load_settings
-from quelle.core.conversations import DEFAULT_TITLE, ConversationStore, SavedTurn, turn_from_answer
-from quelle.core.ingestion import FileEvent, IngestReport, Progress, collect_files, duration_text
-from quelle.core.library import Answer
-from quelle.core.paths import Paths
+from quelle.common.paths import Paths
+from quelle.common.settings import Settings, load_settings
+from quelle.engine.index.catalog import DocumentInfo
+from quelle.engine.ingestion import FileEvent, IngestReport, Progress, collect_files, duration_text
+from quelle.engine.library import Answer
 from quelle.ui.chat_view import ChatView
+from quelle.ui.conversations import DEFAULT_TITLE, ConversationStore, SavedTurn, turn_from_answer
 from quelle.ui.conversations_panel import ConversationsPanel
 from quelle.ui.engine_link import AnswerRequest, EngineLink, IngestJob
 from quelle.ui.library_panel import LibraryPanel

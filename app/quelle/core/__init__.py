@@ -1,1 +1,0 @@
-"""The RAG engine: plain Python, never imports Qt. The UI and the CLI call `Library`."""

@@ -1,0 +1,1 @@
+"""Ranked passages -> an answer: abstention, prompts, citations."""

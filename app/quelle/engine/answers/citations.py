@@ -1,0 +1,461 @@
+"""Which passage supports each sentence of an answer, so an invented sentence shows as such.
+
+Small models state figures the passages never held and cite a passage anyway. Each sentence
+is therefore checked against the passages the model was given: a passage supports it when it
+holds most of the sentence's weighted content words and its figures, read the way filings
+write them ("$82,959 million", "82.96 billion" and a table's "82,959" are one figure). A
+sentence stating a figure that no passage holds is unsupported, whatever its words. The
+model's own markers are kept when the passage they name supports the sentence, replaced when
+another passage does, and left standing on a sentence flagged as unsupported; a sentence the
+model left unmarked gets the marker of the passage that supports it. Lead-ins ("Here is the
+answer:"), very short sentences and abstentions ("The documents do not say ...") claim
+nothing and are neither cited nor flagged.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from quelle.engine.search.language import STOPWORDS, detect_language, index_terms, words
+
+# A citation marker as models write it: [2] or [1, 3]; not a Markdown link's text ("[2](...)").
+MARKER = re.compile(r"\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\](?!\()")
+MIN_SUPPORT = 0.6  # share of a sentence's weighted terms a passage must hold
+NUMBER_WEIGHT = 3.0  # figures decide which passage a sentence comes from
+MIN_WORDS = 2  # a sentence with fewer content words and no figure claims nothing to check
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of an answer and the passage (1-based) that supports it, if any.
+
+    `checked` is False for a sentence that claims nothing to support (a lead-in, a very
+    short sentence, an abstention): it has no passage and is not flagged either.
+    """
+
+    start: int  # character offsets in `Attribution.text`
+    end: int
+    passage: int | None
+    checked: bool = True
+
+    @property
+    def unsupported(self) -> bool:
+        """A claim that no passage supports: the reader should not take it on trust."""
+        return self.checked and self.passage is None
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """An answer's text (with markers added or corrected) and its sentences."""
+
+    text: str
+    sentences: tuple[Sentence, ...] = ()
+
+    @property
+    def cited(self) -> frozenset[int]:
+        """The 1-based numbers of the passages that support some sentence."""
+        return frozenset(s.passage for s in self.sentences if s.passage is not None)
+
+    @property
+    def unsupported(self) -> list[str]:
+        """Sentences no passage supports, as they stand in the text."""
+        return [self.text[s.start : s.end] for s in self.sentences if s.unsupported]
+
+    @property
+    def unsupported_spans(self) -> list[tuple[int, int]]:
+        """Where those sentences stand in the text, to mark them where it is shown."""
+        return [(s.start, s.end) for s in self.sentences if s.unsupported]
+
+
+def attribute(answer: str, passages: Sequence[str]) -> Attribution:
+    """Check each sentence of `answer` against `passages` (numbered from 1, as in the prompt)
+    and mark the answer's text accordingly."""
+    evidence = [_Evidence.of(p) for p in passages]
+    pieces: list[str] = []
+    sentences: list[Sentence] = []
+    last = length = 0
+    for start, end in sentence_spans(answer):
+        passage, checked, rewritten = _judge(answer[start:end], evidence)
+        length += start - last
+        sentences.append(Sentence(length, length + len(rewritten), passage, checked))
+        pieces += [answer[last:start], rewritten]
+        length += len(rewritten)
+        last = end
+    pieces.append(answer[last:])
+    return Attribution("".join(pieces), tuple(sentences))
+
+
+# --- sentences ------------------------------------------------------------------------------
+
+_LIST_PREFIX = re.compile(r"[ \t]*(?:[-*+•][ \t]+|\d{1,3}[.)][ \t]+|#{1,6}[ \t]+|>[ \t]*)*")
+_TERMINATOR = re.compile(
+    r"[.!?]+[\"'”’)*_]*(?:[ \t]*\[\d{1,2}(?:\s*,\s*\d{1,2})*\](?!\())*(?=\s|$)"
+)
+_LEADING = " \t*_`"
+_TRAILING = " \t*_`"
+_ABBREVIATIONS = frozenset(
+    "e.g i.e etc vs approx incl ca inc corp co ltd no nos nr mr mrs ms dr prof st fig figs vol "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s z.b d.h u.a bzw vgl usw ggf inkl zzgl "
+    "evtl mio mrd tsd abs ziff bsp geb".split()
+)
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "januar februar märz maerz april mai juni juli august september oktober november dezember "
+    "jan feb mar apr jun jul aug sep sept oct nov dec okt dez".split()
+)
+_REFERENCES = frozenset(
+    "note notes item items part section sections page pages chapter figure table exhibit "
+    "anmerkung ziffer abschnitt kapitel seite seiten tabelle abbildung anhang teil".split()
+)
+_WORD_BEFORE = re.compile(r"(\w+(?:\.\w+)*)$")
+_WORD_AFTER = re.compile(r"\s*(\w+)")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence: lines split at sentence ends, list bullets and Markdown
+    emphasis around a sentence left out, markers after the full stop kept with it."""
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        prefix = _LIST_PREFIX.match(text, line.start(), line.end())
+        begin = prefix.end() if prefix else line.start()
+        for match in _TERMINATOR.finditer(text, begin, line.end()):
+            if _ends_sentence(text, begin, match):
+                spans += _trimmed(text, begin, match.end())
+                begin = match.end()
+        spans += _trimmed(text, begin, line.end())
+    return spans
+
+
+def _ends_sentence(text: str, begin: int, match: re.Match[str]) -> bool:
+    """Not after an abbreviation ("e.g.", "Mio."), an initial, or a German ordinal date
+    ("25. Juni"), and not when the next word goes on in lower case."""
+    following = _WORD_AFTER.match(text, match.end())
+    next_word = following.group(1) if following else ""
+    if next_word[:1].islower() and next_word[1:].islower():  # "iPad" may start a sentence
+        return False
+    if text[match.start()] != "." or match.group().startswith(".."):
+        return True
+    before = _WORD_BEFORE.search(text, begin, match.start())
+    word = before.group(1).lower() if before else ""
+    if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        return False
+    return not (word.isdigit() and len(word) <= 2 and next_word.lower() in _MONTHS)
+
+
+def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    while start < end and text[start] in _LEADING:
+        start += 1
+    while end > start and text[end - 1] in _TRAILING:
+        end -= 1
+    return [(start, end)] if start < end else []
+
+
+# --- figures --------------------------------------------------------------------------------
+
+_SCALES = {
+    "thousand": 1e3,
+    "thousands": 1e3,
+    "tsd": 1e3,
+    "tausend": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "mio": 1e6,
+    "millionen": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "billions": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "mrd": 1e9,
+    "milliarden": 1e9,
+    "trillion": 1e12,
+    "trillions": 1e12,
+}
+_FIGURE = re.compile(
+    r"(?<![\w])(?<![A-Za-z]-)"
+    r"(?P<num>\d(?:[\d.,'\u00a0\u202f]*\d)?)"
+    r"(?:(?P<suffix>k|m|mn|bn|b)"
+    r"|\s?(?P<pct>%|percent\b|per\s+cent\b|prozent\b)"
+    r"|\s?(?P<scale>thousands?|tsd|tausend|millions?|millionen|mio|billions?|milliarden|mrd"
+    r"|trillions?)\b\.?)?"
+    r"(?![\w])(?!-[A-Za-z])",
+    re.IGNORECASE,
+)
+_DATE = re.compile(r"(?<![\d.,])(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2})(?![\d,]|\.\d)")
+_TABLE_SCALE = re.compile(
+    r"\bin\s+(thousands|millions|billions|tsd|tausend|mio|millionen|mrd|milliarden)\b",
+    re.IGNORECASE,
+)
+_GROUP = {"en": ",", "de": "."}  # the thousands separator, when only one kind appears
+_IMPLICIT_SCALES = (1.0, 1e3, 1e6)  # a table's figures may be in units, thousands or millions
+_FIGURE_WORDS = frozenset(_SCALES) | {"percent", "per", "cent", "prozent"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Figure:
+    """A number as written: its possible readings (value, decimals shown), its stated scale."""
+
+    readings: tuple[tuple[float, int], ...]
+    scale: float | None  # None: none stated
+    percent: bool
+    context: bool  # a year or a day of a date: often in a table header outside the passage
+
+    def key(self) -> tuple[float, ...]:
+        return tuple(v * (self.scale or 1.0) for v, _ in self.readings)
+
+
+def _readings(number: str, language: str) -> list[tuple[float, int]]:
+    """(value, decimals shown): "1.234,5" -> 1234.5; "82,959" -> 82959 in English text but
+    82.959 in German; "12.400" the other way round. The decimals shown say how precisely the
+    figure was stated."""
+    digits = number.replace("'", "").replace("\u00a0", "").replace("\u202f", "")
+    separators = [c for c in digits if c in ".,"]
+    if not separators:
+        return [(float(digits), 0)]
+    if len(set(separators)) == 2:
+        decimal = digits[max(digits.rfind("."), digits.rfind(","))]
+        group = "," if decimal == "." else "."
+        whole, _, fraction = digits.rpartition(decimal)
+        if decimal in whole or not _grouped(whole.split(group)):
+            return []
+        return [(float(whole.replace(group, "") + "." + fraction), len(fraction))]
+    parts = digits.split(separators[0])
+    if len(parts) > 2:
+        return [(float("".join(parts)), 0)] if _grouped(parts) else []
+    whole, fraction = parts
+    if _grouped(parts) and whole != "0" and separators[0] == _GROUP[language]:
+        return [(float(whole + fraction), 0)]
+    return [(float(f"{whole}.{fraction}"), len(fraction))]
+
+
+def _grouped(parts: list[str]) -> bool:
+    return 1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])
+
+
+def _figures(text: str, language: str) -> Iterator[_Figure]:
+    for date in _DATE.finditer(text):
+        for part in re.findall(r"\d+", date.group()):
+            yield _Figure(((float(part), 0),), None, False, True)
+    for match in _FIGURE.finditer(_without_dates(text)):
+        number = match.group("num")
+        if _word_before(text, match) in _REFERENCES and number.isdigit():
+            continue  # "Note 2", "page 14": where something stands, not a figure
+        readings = _readings(number, language)
+        if not readings:
+            continue
+        unit = (match.group("suffix") or match.group("scale") or "").lower()
+        percent = bool(match.group("pct"))
+        yield _Figure(
+            tuple(readings),
+            _SCALES.get(unit),
+            percent,
+            _is_context(text, match, number, unit or percent),
+        )
+
+
+def _without_dates(text: str) -> str:
+    return _DATE.sub(lambda m: " " * len(m.group()), text)
+
+
+def _word_before(text: str, match: re.Match[str]) -> str:
+    before = re.search(r"(\w+)\W*$", text[: match.start()])
+    return before.group(1).lower() if before else ""
+
+
+def _is_context(text: str, match: re.Match[str], number: str, qualified: object) -> bool:
+    """A year or a day of a date: often in a table's header rather than the passage itself,
+    so the supporting passage need not hold it (some passage must)."""
+    if qualified or not number.isdigit():
+        return False
+    word_before = _word_before(text, match)
+    value = int(number)
+    if len(number) == 4 and 1900 <= value <= 2100:
+        return True
+    if value > 31:
+        return False
+    after = re.match(r"\W*(\w+)", text[match.end() :])
+    return word_before in _MONTHS or (after is not None and after.group(1).lower() in _MONTHS)
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """What a passage can support: its words and stems, and every value its figures can mean."""
+
+    vocabulary: frozenset[str]
+    values: tuple[float, ...]  # sorted
+
+    @classmethod
+    def of(cls, passage: str) -> _Evidence:
+        vocabulary: set[str] = set()
+        for word in set(words(passage)):
+            vocabulary |= _forms(word)
+        stated = {_SCALES[m.group(1).lower()] for m in _TABLE_SCALE.finditer(passage)}
+        implicit = (1.0, *stated) if stated else _IMPLICIT_SCALES
+        values: set[float] = set()
+        for figure in _figures(passage, detect_language(passage)):
+            scales = (figure.scale,) if figure.scale else (1.0,) if figure.percent else implicit
+            values.update(v * s for v, _ in figure.readings for s in scales)
+        return cls(frozenset(vocabulary), tuple(sorted(values)))
+
+    def holds_word(self, forms: frozenset[str]) -> bool:
+        return not forms.isdisjoint(self.vocabulary)
+
+    def holds_figure(self, figure: _Figure) -> bool:
+        unit = figure.scale or 1.0
+        for value, decimals in figure.readings:
+            target = value * unit
+            tolerance = 0.5 * 10.0**-decimals * unit * (1 + 1e-9)
+            i = bisect.bisect_left(self.values, target - tolerance)
+            if i < len(self.values) and self.values[i] <= target + tolerance:
+                return True
+        return False
+
+
+# --- judging a sentence ---------------------------------------------------------------------
+
+_META_WORDS = frozenset(
+    "answer answers question questions document documents passage passages source sources "
+    "provided context information based according following follows found find below above "
+    "summary summarize summarise overview details detail note mentioned states stated shows "
+    "hope helps help let know further please sure certainly "
+    "antwort frage fragen dokument dokumente dokumenten passage passagen quelle quellen "
+    "kontext informationen angaben laut basierend folgende folgenden folgt zusammenfassung "
+    "hinweis gefunden finden genannt".split()
+)
+_ABSTENTION = re.compile(
+    r"\b(?:do(?:es)?\s+not|did\s+not|don't|doesn't|didn't|cannot|can't|could\s+not|couldn't"
+    r"|unable|no\s+(?:information|mention|data|details?|figures?|answer)|nothing"
+    r"|not\s+(?:mentioned|stated|specified|provided|included|available|found|given|disclosed"
+    r"|contained)"
+    r"|keine[nrsm]?|nicht|nichts)\b",
+    re.IGNORECASE,
+)
+_ABOUT_SOURCES = re.compile(
+    r"\b(?:i|documents?|passages?|sources?|context|provided|texts?|reports?|filings?|10-[qk]"
+    r"|ich|dokument\w*|passage\w*|quelle\w*|unterlagen|texte?n?|angaben|informationen|kontext"
+    r"|bericht\w*)\b",
+    re.IGNORECASE,
+)
+_SOURCE_LINE = re.compile(r"\(?(?:sources?|quellen?)(?:\(s\)|\(n\))?\s*:", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """A sentence as terms to find: content words (each as written and stemmed both ways)
+    and figures."""
+
+    words: tuple[frozenset[str], ...]
+    figures: tuple[_Figure, ...]
+    meta: bool  # every content word talks about the answer, not the documents' subject
+
+    @classmethod
+    def of(cls, sentence: str) -> _Claim:
+        figures = tuple(
+            {f.key(): f for f in _figures(sentence, detect_language(sentence))}.values()
+        )
+        content = dict.fromkeys(
+            w
+            for w in words(_FIGURE.sub(" ", _without_dates(sentence)))
+            if len(w) > 1 and not w.isdigit() and w not in STOPWORDS and w not in _FIGURE_WORDS
+        )
+        return cls(tuple(_forms(w) for w in content), figures, set(content) <= _META_WORDS)
+
+    def claims_nothing(self, sentence: str) -> bool:
+        """A lead-in, a very short sentence or a line naming the sources: nothing a passage
+        could support."""
+        if _SOURCE_LINE.match(sentence):
+            return True
+        if any(not f.context for f in self.figures):
+            return False
+        return len(self.words) < MIN_WORDS or self.meta or sentence.rstrip(" *_").endswith(":")
+
+    def score(self, evidence: Sequence[_Evidence]) -> float:
+        """Share of the weighted terms found in any of `evidence`."""
+        total = found = 0.0
+        for figure in self.figures:
+            weight = 1.0 if figure.context else NUMBER_WEIGHT
+            total += weight
+            found += weight * any(e.holds_figure(figure) for e in evidence)
+        for word in self.words:
+            total += 1.0
+            found += any(e.holds_word(word) for e in evidence)
+        return found / total if total else 0.0
+
+    def supported_by(self, evidence: Sequence[_Evidence]) -> bool:
+        """Every figure stands in `evidence` (a year or a date may stand in a table header
+        elsewhere) and so do most of the weighted terms."""
+        return (
+            all(f.context or any(e.holds_figure(f) for e in evidence) for f in self.figures)
+            and self.score(evidence) >= MIN_SUPPORT
+        )
+
+
+@functools.lru_cache(maxsize=50_000)
+def _forms(word: str) -> frozenset[str]:
+    """A word as written and stemmed as English and as German: "decreased" meets "decrease".
+    Cached: stemming is most of the cost of checking an answer, and filings repeat words."""
+    return frozenset({word, index_terms(word, "en"), index_terms(word, "de")} - {""})
+
+
+def _abstains(sentence: str) -> bool:
+    """'The documents do not say ...', 'Die Dokumente enthalten keine ...'."""
+    return bool(_ABSTENTION.search(sentence) and _ABOUT_SOURCES.search(sentence))
+
+
+def _judge(sentence: str, evidence: Sequence[_Evidence]) -> tuple[int | None, bool, str]:
+    """(supporting passage, checked, the sentence with its markers added or corrected)."""
+    markers = list(MARKER.finditer(sentence))
+    claim = _Claim.of(MARKER.sub(" ", sentence))
+    if claim.claims_nothing(sentence):
+        return None, False, sentence
+    if any(not any(e.holds_figure(f) for e in evidence) for f in claim.figures):
+        return None, not _abstains(sentence), sentence  # a figure no passage holds
+    named = {int(n) for m in markers for n in re.split(r"\s*,\s*", m.group(1))}
+    valid = sorted(n for n in named if 1 <= n <= len(evidence))
+    if valid and claim.supported_by([evidence[n - 1] for n in valid]):
+        return max(valid, key=lambda n: claim.score([evidence[n - 1]])), True, sentence
+    best = _supporting(claim, evidence)
+    if best is None:
+        return None, not _abstains(sentence), sentence
+    if markers:
+        return best, True, _replace_markers(sentence, markers, best)
+    return best, True, _add_marker(sentence, best)
+
+
+def _supporting(claim: _Claim, evidence: Sequence[_Evidence]) -> int | None:
+    """The passage (1-based) that supports the claim best. A sentence that joins figures
+    from two passages ("$82.96 billion, up 2%") is supported by the pair and cites the one
+    that holds most of it."""
+    ranked = sorted(range(len(evidence)), key=lambda i: -claim.score([evidence[i]]))
+    for i in ranked:
+        if claim.supported_by([evidence[i]]):
+            return i + 1
+    if ranked and any(claim.supported_by([evidence[ranked[0]], evidence[j]]) for j in ranked[1:]):
+        return ranked[0] + 1
+    return None
+
+
+def _add_marker(sentence: str, n: int) -> str:
+    """The marker before the sentence's closing punctuation: "... million [2]."."""
+    end = len(sentence.rstrip(" \t.!?:;"))
+    return f"{sentence[:end]} [{n}]{sentence[end:]}"
+
+
+def _replace_markers(sentence: str, markers: list[re.Match[str]], n: int) -> str:
+    """The first of the model's markers names passage n; the rest go."""
+    pieces = [sentence[: markers[0].start()], f"[{n}]"]
+    last = markers[0].end()
+    for m in markers[1:]:
+        pieces.append(sentence[last : m.start()].rstrip(" \t"))
+        last = m.end()
+    pieces.append(sentence[last:])
+    return "".join(pieces)

@@ -1,0 +1,177 @@
+"""Passages + question + history -> chat messages that fit the context window. Pure functions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from quelle.engine.answers.abstention import names
+from quelle.engine.index.catalog import Passage
+from quelle.engine.search.language import asked_words, detect_language, query_terms
+
+Message = dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One earlier exchange of the conversation."""
+
+    question: str
+    answer: str
+
+
+# A follow-up with this many content words of its own borrows only the names before it.
+OWN_WORDS = 3
+
+NO_ANSWER = {
+    "en": "I found nothing in your documents that answers this question.",
+    "de": "In Ihren Dokumenten habe ich nichts gefunden, das diese Frage beantwortet.",
+}
+# Small models drift into English; a German question gets an explicit reminder.
+_ANSWER_IN = {"en": "", "de": "Antworte auf Deutsch."}
+
+
+def retrieval_query(question: str, history: Sequence[Turn]) -> str:
+    """The search text for a question: a follow-up borrows from the question before.
+
+    "And in the quarter before?" alone finds nothing; with the previous question's words it
+    finds the same company and measure. A follow-up that says what it asks about ("How
+    did its R&D spending change?") borrows only the names: the company, the year.
+    """
+    if not history:
+        return question
+    before = history[-1].question
+    if len(asked_words(question)) >= OWN_WORDS:
+        return f"{' '.join(names(before))}\n{question}"
+    return f"{before}\n{question}"
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9(\"“])")
+GAP = "…"  # stands for the lines or sentences an excerpt leaves out
+
+
+def _units(text: str, longest: int) -> list[str]:
+    """A passage's lines where it has many (a table keeps its rows), else its sentences;
+    a unit longer than `longest` characters is cut at spaces."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 4:
+        lines = [u for u in _SENTENCE_END.split(" ".join(lines)) if u.strip()]
+    units: list[str] = []
+    for line in lines:
+        while len(line) > longest:
+            cut = line.rfind(" ", 0, longest)
+            cut = cut if cut > 0 else longest
+            units.append(line[:cut])
+            line = line[cut:].lstrip()
+        units.append(line)
+    return units
+
+
+def excerpt(text: str, question: str, limit: int) -> str:
+    """The lines or sentences of a passage that share most words with the question, in their
+    own order and within `limit` characters; gaps are marked with an ellipsis.
+
+    Time to first token grows with the prompt, and a small model reads a short, pointed
+    context better than five long passages."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    wanted = set(query_terms(question))
+    units = _units(text, max(40, limit // 3))
+    scores = [len(wanted & set(query_terms(u))) for u in units]
+    chosen: set[int] = set()
+    used = 0
+
+    def take(i: int) -> None:
+        nonlocal used
+        if 0 <= i < len(units) and i not in chosen and used + len(units[i]) <= limit:
+            chosen.add(i)
+            used += len(units[i]) + 1
+
+    for i in sorted(range(len(units)), key=lambda i: (-scores[i], i)):
+        if scores[i]:
+            take(i)
+    for i in sorted(chosen):  # then the line or sentence before each, often its heading
+        take(i - 1)
+    if not chosen:
+        return text[:limit]
+    pieces: list[str] = []
+    for i in sorted(chosen):
+        if pieces and i - 1 not in chosen:
+            pieces.append(GAP)
+        pieces.append(units[i].strip())
+    table = "\n" in text
+    return ("\n" if table else " ").join(pieces)
+
+
+def source_label(passage: Passage) -> str:
+    name = PurePath(passage.path).name if passage.path else passage.title
+    return f"{name}, page {passage.page}"
+
+
+def format_context(passages: Sequence[Passage]) -> str:
+    return "\n\n".join(
+        f"[{n}] ({source_label(p)})\n{p.text.strip()}" for n, p in enumerate(passages, start=1)
+    )
+
+
+def build_messages(
+    question: str,
+    passages: Sequence[Passage],
+    history: Sequence[Turn],
+    system_prompt: str,
+) -> list[Message]:
+    """The system message is the same for every question, so llama.cpp reuses its evaluated
+    prefix from one question to the next; the passages go with the question itself."""
+    messages: list[Message] = [{"role": "system", "content": system_prompt}]
+    for turn in history:
+        messages.append({"role": "user", "content": turn.question})
+        messages.append({"role": "assistant", "content": turn.answer})
+    reminder = _ANSWER_IN[detect_language(question)]
+    parts = [f"Passages:\n\n{format_context(passages)}"] if passages else []
+    parts.append(f"Question: {question}\n{reminder}".strip())
+    messages.append({"role": "user", "content": "\n\n".join(parts)})
+    return messages
+
+
+def fit_messages(
+    question: str,
+    passages: Sequence[Passage],
+    history: Sequence[Turn],
+    system_prompt: str,
+    count_tokens: Callable[[list[Message]], int],
+    budget: int,
+) -> tuple[list[Message], list[Passage]]:
+    """The messages within `budget` tokens, and the passages they kept.
+
+    Old turns go first, then the weakest passages (the list is best first); a single passage
+    that is still too long is shortened.
+    """
+    history = list(history)
+    kept = list(passages)
+    while True:
+        messages = build_messages(question, kept, history, system_prompt)
+        used = count_tokens(messages)
+        if used <= budget:
+            return messages, kept
+        if history:
+            history.pop(0)
+        elif len(kept) > 1:
+            kept.pop()
+        elif kept and len(kept[0].text) > 200:
+            p = kept[0]
+            shorter = int(len(p.text) * max(0.1, min(0.9, budget / used)))
+            kept[0] = Passage(
+                p.passage_id,
+                p.doc_id,
+                p.title,
+                p.path,
+                p.page,
+                p.start,
+                p.start + shorter,
+                p.text[:shorter],
+            )
+        else:
+            return build_messages(question, [], [], system_prompt), []

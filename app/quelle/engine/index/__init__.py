@@ -1,0 +1,1 @@
+"""What the library keeps: the catalogue with its keyword index, the vectors, and their checks."""

@@ -1,0 +1,83 @@
+"""Does a library agree with itself?
+
+The catalogue (documents, their paths, passages and keyword index) and the vector store are
+written in separate steps. A crash between them is already safe (a half-added document is
+finished on the next start), but a disk that filled up, a store edited by another program
+or a bug can still leave a vector without its passage, a passage without its vector or a
+keyword entry pointing nowhere. `check` finds each of these and, asked to, mends them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from quelle.engine.index.catalog import Catalog, document_of
+from quelle.engine.index.vectors import PassageVectors
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    documents: int
+    passages: int
+    vectors: int
+    orphan_vectors: int = 0  # vectors whose passage the catalogue does not have
+    missing_vectors: int = 0  # passages of ready documents without a vector
+    orphan_terms: int = 0  # keyword entries whose passage is gone
+    missing_terms: int = 0  # passages the keyword search cannot find
+    dangling_paths: int = 0  # paths recorded for a document that is gone
+    pathless_documents: int = 0  # documents no path holds any more
+    short_documents: list[str] = field(default_factory=list)  # titles: add the files again
+    repaired: bool = False
+
+    @property
+    def problems(self) -> int:
+        return (
+            self.orphan_vectors
+            + self.missing_vectors
+            + self.orphan_terms
+            + self.missing_terms
+            + self.dangling_paths
+            + self.pathless_documents
+            + len(self.short_documents)
+        )
+
+
+def check(
+    catalog: Catalog, store: PassageVectors, repair: bool, resume: Callable[[], object]
+) -> CheckReport:
+    """What disagrees; with `repair`, mended in the catalogue in one transaction, orphan
+    vectors deleted, and passages without vectors embedded again (`resume`)."""
+    documents = catalog.documents()
+    unfinished = {d.doc_id for d in documents if d.state != "ready"}
+    passage_ids = catalog.all_passage_ids()
+    vector_ids = set(store.ids())
+    known = set(passage_ids)
+    orphans = [pid for pid in vector_ids if pid not in known]
+    missing = [
+        pid for pid in passage_ids if pid not in vector_ids and document_of(pid) not in unfinished
+    ]
+    dangling = catalog.dangling_sources()
+    pathless = catalog.sourceless_documents()
+    unindexed = catalog.unindexed_passages()
+    report = CheckReport(
+        documents=len(documents),
+        passages=len(passage_ids),
+        vectors=len(vector_ids),
+        orphan_vectors=len(orphans),
+        missing_vectors=len(missing),
+        orphan_terms=catalog.orphan_term_rows(),
+        missing_terms=len(unindexed),
+        dangling_paths=len(dangling),
+        pathless_documents=len(pathless),
+        short_documents=[d.title for d in catalog.short_documents()],
+    )
+    if not repair or not report.problems:
+        return report
+    gone = set(pathless)
+    redo = sorted({document_of(pid) for pid in missing} - gone)
+    catalog.repair(dangling, pathless, unindexed, redo)
+    store.delete(orphans + [pid for pid in vector_ids if document_of(pid) in gone])
+    if redo:
+        resume()
+    return replace(report, repaired=True)

@@ -1,0 +1,523 @@
+"""The facade the engine process and the CLI call: ingest, ask, list, remove.
+
+One Library owns one library folder: its catalogue, its Chroma store (in this process) and
+its models. Models are loaded once, lazily, and shared by the threads that use them: the
+embedder serialises its own calls, and only the thread that answers uses the chat model and
+the re-ranker. `quelle.engine.owner` makes sure no second process opens the same folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from quelle.common.errors import IndexMismatch, ModelError, QuelleError, ServerUnavailable
+from quelle.common.offline import enforce_offline
+from quelle.common.paths import Paths
+from quelle.common.settings import Settings, load_settings, save_settings
+from quelle.common.wording import say
+from quelle.engine.answers.abstention import EMPTY_LIBRARY, gather, judge, refusal
+from quelle.engine.answers.citations import Attribution, attribute
+from quelle.engine.answers.prompts import NO_ANSWER, Turn, excerpt, fit_messages, retrieval_query
+from quelle.engine.index.catalog import Catalog, DocumentInfo, Passage
+from quelle.engine.index.consistency import CheckReport, check
+from quelle.engine.index.reembedding import reembed
+from quelle.engine.index.shared_vectors import SharedStore, parse_url
+from quelle.engine.index.vectors import COLLECTION, PassageVectors, VectorStore
+from quelle.engine.ingestion import Ingestor, IngestReport, Progress, find_document
+from quelle.engine.models.bundled import (
+    chat_model_path,
+    embedder_id,
+    embedder_languages,
+    embedder_path,
+)
+from quelle.engine.models.chat import Generator, SamplingParams, Timings
+from quelle.engine.models.embedder import TORCH, Embedder, TextEmbedder
+from quelle.engine.models.quantised import BACKEND as INT8
+from quelle.engine.owner import OwnerLock
+from quelle.engine.search.language import detect_language
+from quelle.engine.search.reranking import PassageScorer
+from quelle.engine.search.retrieval import Hit, Mode, Retrieval, Retriever
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    text: str
+    sources: list[Hit]  # numbered [1], [2], ... in this order
+    retrieval_seconds: float
+    timings: Timings | None  # None when no passage was relevant and no model ran
+    stopped: bool = False
+    # Which source supports each sentence; None when no model ran or the user stopped it.
+    attribution: Attribution | None = None
+    rerank_seconds: float | None = None  # what the re-ranker cost, when one ran
+
+    @property
+    def found(self) -> bool:
+        return bool(self.sources)
+
+    def figures(self) -> dict[str, float]:
+        """What the answer cost, rounded, as the CLI's JSON and saved conversations keep it."""
+        figures = {"retrieval_seconds": round(self.retrieval_seconds, 4)}
+        if self.rerank_seconds is not None:
+            figures["rerank_seconds"] = round(self.rerank_seconds, 4)
+        t = self.timings
+        if t is not None:
+            figures |= {
+                "first_token_seconds": round(t.first_token_seconds, 3),
+                "tokens_per_second": round(t.tokens_per_second, 2),
+                "ms_per_token": round(t.ms_per_token, 2),
+                "prompt_tokens": t.prompt_tokens,
+                "answer_tokens": t.answer_tokens,
+                "total_seconds": round(t.total_seconds, 3),
+            }
+        return figures
+
+
+def _declined(
+    question: str, text: str, seconds: float, on_token: Callable[[str], None] | None
+) -> Answer:
+    """The answer when the library cannot answer: no model runs, no source is shown."""
+    if on_token:
+        on_token(text)
+    return Answer(question, text, [], seconds, None)
+
+
+class Library:
+    def __init__(
+        self,
+        home: str | Path | Paths | None = None,
+        settings: Settings | None = None,
+        owner: OwnerLock | None = None,
+        int8: bool = True,
+    ) -> None:
+        """`owner`: the library's lock, held by the caller and released on `close`. `int8`:
+        a new library embeds with the int8 encoder where the embedder allows (False: torch,
+        for measuring)."""
+        self._int8 = int8
+        enforce_offline()
+        self._owner = owner
+        self.paths = (home if isinstance(home, Paths) else Paths.resolve(home)).ensure()
+        self._settings = settings or load_settings(self.paths.settings_file)
+        self._catalog: Catalog | None = None
+        self._store: PassageVectors | None = None
+        self._embedder: TextEmbedder | None = None
+        self._generator: tuple[tuple[str, int, int], Generator] | None = None
+        self._reranker: tuple[str, PassageScorer | None] = ("", None)
+        self._switching: VectorStore | None = None  # the index an embedder switch fills
+        self.notices: list[str] = []  # what the user should hear about, once
+        # Held while a component loads, so two threads asking at once get the same one; the
+        # catalogue has its own, so listing documents never waits for a model to load.
+        self._catalog_lock = threading.Lock()
+        self._load_lock = threading.RLock()
+
+    # --- settings -------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    def update_settings(self, settings: Settings) -> None:
+        """Save and apply. The chat model reloads on the next question if it changed; a new
+        embedder leaves `switch_pending` true until `switch_embedder` has re-indexed."""
+        catalog = self.catalog
+        if catalog.get_meta("embedding_model") and catalog.get_meta("embedding_path") is None:
+            # indexed before embedders could change: the old settings name its embedder
+            catalog.set_meta("embedding_path", self._settings.embedding_model)
+        old = self._settings
+        if settings.chroma_url != old.chroma_url:
+            self._move_library(settings.chroma_url)
+        elif self.shared and settings.embedding_model != old.embedding_model:
+            raise QuelleError(
+                say(
+                    "A library on a Chroma server keeps the embedder it was built with, so "
+                    "that every machine's questions find its passages."
+                )
+            )
+        save_settings(settings, self.paths.settings_file)
+        self._settings = settings
+
+    def _move_library(self, url: str) -> None:
+        """Before the settings name another place for the library: documents indexed on this
+        computer cannot follow, a shared library's cache is simply dropped."""
+        if url:
+            parse_url(url)  # a clear message for a mistyped address
+        documents = self.catalog.documents()
+        if documents and not self.shared:
+            raise QuelleError(
+                say(
+                    "This library holds {n} documents on this computer. A library on a Chroma "
+                    "server is chosen when a library is created: start a new one (another "
+                    "--home, or remove the documents first).",
+                    n=len(documents),
+                )
+            )
+        with self._load_lock:
+            for info in documents:
+                self.catalog.remove_document(info.doc_id)
+            self._store = None
+
+    def _fall_back(self, field: str, message: str) -> None:
+        """A model in the settings is gone: forget it, and tell the user why."""
+        log.warning(message)
+        self.notices.append(message)
+        self.update_settings(self._settings.replace(**{field: ""}))
+
+    def take_notices(self) -> list[str]:
+        notices, self.notices = self.notices, []
+        return notices
+
+    # --- components, created lazily ---------------------------------------------------------
+
+    @property
+    def catalog(self) -> Catalog:
+        with self._catalog_lock:
+            if self._catalog is None:
+                self._catalog = Catalog(self.paths.index_dir / "catalog.sqlite")
+            return self._catalog
+
+    def _indexed_with(self) -> tuple[str, str]:
+        """(setting, collection) of the embedder the index was built with; a new library
+        takes the settings' one."""
+        catalog = self.catalog
+        if catalog.get_meta("embedding_model") is None:
+            return self._settings.embedding_model, COLLECTION
+        setting = catalog.get_meta("embedding_path")
+        if setting is None:  # recorded before embedders could change: the settings name it
+            setting = self._settings.embedding_model
+        return setting, catalog.get_meta("collection") or COLLECTION
+
+    @property
+    def switch_pending(self) -> bool:
+        """The settings name another embedder than the one the index was built with."""
+        return self._settings.embedding_model != self._indexed_with()[0]
+
+    def embedder(self) -> TextEmbedder:
+        """The embedder of the index, shared by every thread (it takes one call at a time)."""
+        with self._load_lock:
+            if self._embedder is None:
+                setting, _ = self._indexed_with()
+                model_id = embedder_id(setting)
+                recorded = self.catalog.get_meta("embedding_model")
+                if recorded and recorded != model_id:
+                    raise IndexMismatch(
+                        say(
+                            "This library was indexed with '{indexed}', but '{chosen}' is "
+                            "selected.",
+                            indexed=recorded,
+                            chosen=model_id,
+                        )
+                    )
+                if setting and not embedder_path(setting).is_dir():
+                    raise ModelError(
+                        say(
+                            "The embedding model this library was indexed with is gone ({path})."
+                            " Download it again, or choose another embedder in Models: the "
+                            "library is then indexed again with it.",
+                            path=setting,
+                        )
+                    )
+                # A new library takes the int8 encoder where it can; one built before keeps
+                # the backend it was built with, so questions meet its vectors as they are.
+                backend = self.catalog.get_meta("embedding_backend")
+                int8 = backend == INT8 or (backend is None and recorded is None and self._int8)
+                self._embedder = _load_embedder(setting, self.paths.encoders_dir if int8 else None)
+            return self._embedder
+
+    @property
+    def shared(self) -> bool:
+        """The library is kept on a Chroma server, this computer's catalogue is its cache."""
+        return bool(self._settings.chroma_url)
+
+    def _vector_store(self) -> PassageVectors:
+        with self._load_lock:
+            if self._store is None:
+                embedder = self.embedder()
+                setting, collection = self._indexed_with()
+                if self.shared:
+                    self._store = SharedStore(
+                        self._settings.chroma_url,
+                        embedder.model_id,
+                        embedder.dimension,
+                        self.catalog,
+                    )
+                else:
+                    self._store = VectorStore(
+                        self.paths.index_dir / "chroma",
+                        embedder.model_id,
+                        embedder.dimension,
+                        collection,
+                    )
+                self.catalog.set_metas(
+                    {
+                        "embedding_model": embedder.model_id,
+                        "embedding_path": setting,
+                        "embedding_backend": str(
+                            self.catalog.get_meta("embedding_backend")
+                            or getattr(embedder, "backend", TORCH)
+                        ),
+                    }
+                )
+                switching = self.catalog.get_meta("switch_collection") or ""
+                self._store.drop_others(keep=[switching] if self.switch_pending else [])
+            return self._store
+
+    def switch_embedder(
+        self,
+        on_progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> bool:
+        """Re-index every passage with the embedder the settings name, in a collection beside
+        the one that keeps answering, then switch to it in one step. Stopped (or killed), it
+        goes on where it was next time. True once the library uses the new embedder."""
+        target = self._settings.embedding_model
+        if not self.switch_pending:
+            return True
+        catalog = self.catalog
+        collection = catalog.get_meta("switch_collection") or ""
+        if catalog.get_meta("switch_path") != target or not collection:
+            collection = f"passages-{uuid.uuid4().hex[:8]}"
+            catalog.set_metas({"switch_path": target, "switch_collection": collection})
+        # The old embedder is not needed: a library whose embedder was deleted recovers so.
+        embedder = _load_embedder(target, self.paths.encoders_dir)
+        store = VectorStore(
+            self.paths.index_dir / "chroma", embedder.model_id, embedder.dimension, collection
+        )
+        store.drop_others(keep=[self._indexed_with()[1]])  # an earlier switch given up
+        self._switching = store
+        try:
+
+            def stop() -> bool:  # asked to, or the user chose yet another embedder
+                stopped = cancel is not None and cancel.is_set()
+                return stopped or self._settings.embedding_model != target
+
+            if not reembed(catalog, store, embedder, on_progress, stop):
+                return False
+            with self._load_lock:
+                catalog.set_metas(
+                    {
+                        "embedding_model": embedder.model_id,
+                        "embedding_path": target,
+                        "embedding_backend": embedder.backend,
+                        "collection": collection,
+                        "switch_path": "",
+                        "switch_collection": "",
+                    }
+                )
+                self._embedder, self._store = embedder, store
+                store.drop_others(keep=[])
+        finally:
+            self._switching = None
+        log.info("The library now uses the embedder %s", embedder.model_id)
+        return True
+
+    def generator(self) -> Generator:
+        """The chat model, reloaded when its settings changed. One thread at a time uses it:
+        a llama.cpp context is not thread-safe."""
+        if self._settings.chat_model and not chat_model_path(self._settings.chat_model).is_file():
+            self._fall_back(
+                "chat_model",
+                say(
+                    "The chat model '{path}' is gone; Quelle answers with its built-in model "
+                    "until you choose another.",
+                    path=self._settings.chat_model,
+                ),
+            )
+        s = self._settings
+        key = (str(chat_model_path(s.chat_model)), s.context_size, s.threads)
+        with self._load_lock:
+            if self._generator is None or self._generator[0] != key:
+                self._generator = None  # free the old model before loading the new one
+                self._generator = (key, Generator(Path(key[0]), s.context_size, s.threads))
+            return self._generator[1]
+
+    def reranker(self) -> PassageScorer | None:
+        """The cross-encoder, if the settings name one."""
+        folder = self._settings.reranker_model
+        if folder and not Path(folder).expanduser().is_dir():
+            self._fall_back(
+                "reranker_model",
+                say(
+                    "The re-ranker '{path}' is gone; passages are ranked without it until you "
+                    "choose another.",
+                    path=folder,
+                ),
+            )
+            folder = ""
+        with self._load_lock:
+            if self._reranker[0] != folder:
+                scorer = None
+                if folder:
+                    from quelle.engine.search.reranking import Reranker
+
+                    scorer = Reranker(Path(folder).expanduser())
+                self._reranker = (folder, scorer)
+            return self._reranker[1]
+
+    def measure_machine(self) -> None:
+        """Time the bundled chat model once on this computer (cached), for the speed advice
+        of the model list."""
+        from quelle.engine.models.fit import bundled_decode_rate
+
+        bundled_decode_rate(self.paths.cache_dir)
+
+    def load_models(self, chat: bool = True) -> None:
+        """Load what answering needs up front, so the first question is not slowed."""
+        self._vector_store()
+        self.reranker()
+        if chat:
+            self.generator()
+
+    def _ingestor(self) -> Ingestor:
+        s = self._settings
+        return Ingestor(
+            self.catalog, self._vector_store(), self.embedder(), s.chunk_tokens, s.chunk_overlap
+        )
+
+    # --- the facade ---------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        on_progress: Callable[[Progress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> IngestReport:
+        self.sync()  # what others added already is not indexed again
+        return self._ingestor().run([Path(p) for p in paths], on_progress, cancel)
+
+    def resume(self, cancel: threading.Event | None = None) -> int:
+        """Finish indexing that a crash interrupted."""
+        if not self.catalog.unfinished():
+            return 0
+        return self._ingestor().resume(cancel)
+
+    def sync(self) -> bool:
+        """A shared library: take in what other machines added or removed. True if the
+        document list changed."""
+        if not self.shared:
+            return False
+        store = self._vector_store()
+        return isinstance(store, SharedStore) and store.pull()
+
+    def documents(self) -> list[DocumentInfo]:
+        """The documents, as the server lists them now for a shared library (or, when it
+        does not answer, as this computer last saw them, with a notice)."""
+        try:
+            self.sync()
+        except ServerUnavailable as exc:
+            if str(exc) not in self.notices:
+                self.notices.append(str(exc))
+        return self.catalog.documents()
+
+    def find_document(self, key: str) -> DocumentInfo | None:
+        return find_document(self.documents(), key)
+
+    def remove(self, doc_id: str) -> None:
+        self._ingestor().remove(doc_id)
+        if (switching := self._switching) is not None:
+            switching.delete_document(doc_id)
+
+    def check(self, repair: bool = True, cancel: threading.Event | None = None) -> CheckReport:
+        """Find where the catalogue, keyword index and vectors disagree, and mend it."""
+        self.sync()
+        return check(self.catalog, self._vector_store(), repair, lambda: self.resume(cancel))
+
+    def passage(self, passage_id: str) -> Passage | None:
+        return self.catalog.passages([passage_id]).get(passage_id)
+
+    def search(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        limit: int | None = None,
+        mode: Mode | None = None,
+    ) -> Retrieval:
+        """The passages for a question; `mode` overrides the settings (for measuring)."""
+        s = self._settings
+        if mode is None:
+            mode = "reranked" if s.reranker_model else "fused" if s.hybrid_search else "dense"
+        with self._load_lock:  # a pair from the same index, even as an embedder switch ends
+            embedder, store = self.embedder(), self._vector_store()
+        retriever = Retriever(
+            self.catalog,
+            store,
+            embedder,
+            embedder_languages(embedder.model_id),
+            self.reranker() if mode == "reranked" else None,
+        )
+        return retriever.search(
+            retrieval_query(question, history), limit or s.passages_per_answer, mode
+        )
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Answer:
+        """Retrieve, then stream an answer drawn only from the passages found."""
+        question = question.strip()
+        if not question:
+            raise QuelleError(say("The question is empty. Type a question about your documents."))
+        language = detect_language(question)
+        self.sync()
+        if not self.catalog.passage_count():
+            return _declined(question, EMPTY_LIBRARY[language], 0.0, on_token)
+        retrieval = self.search(question, history)
+        # The question's own words decide: a new question after an Apple question must not
+        # borrow "Apple" to pass.
+        verdict = judge(gather(question, retrieval, self.catalog))
+        if not verdict.answerable:
+            text = refusal(verdict, language, NO_ANSWER[language])
+            return _declined(question, text, retrieval.seconds, on_token)
+        hits = retrieval.hits
+        s = self._settings
+        generator = self.generator()
+        answer_budget = min(s.max_answer_tokens, generator.context_size // 2)
+        passages = [h.passage for h in hits]
+        if s.passage_chars:
+            passages = [p.excerpt(excerpt(p.text, question, s.passage_chars)) for p in passages]
+        messages, kept = fit_messages(
+            question,
+            passages,
+            history,
+            s.system_prompt,
+            generator.count_tokens,
+            generator.context_size - answer_budget,
+        )
+        kept_ids = {p.passage_id for p in kept}
+        params = SamplingParams(s.temperature, s.top_p, s.top_k, s.repeat_penalty, answer_budget)
+        completion = generator.stream(messages, params, on_token, cancel)
+        sources = [h for h in hits if h.passage.passage_id in kept_ids]
+        text = completion.text.strip()
+        attribution = None
+        if not completion.stopped:
+            attribution = attribute(text, [p.text for p in kept])
+            text = attribution.text
+        return Answer(
+            question,
+            text,
+            sources,
+            retrieval.seconds,
+            completion.timings,
+            completion.stopped,
+            attribution,
+            retrieval.rerank_seconds,
+        )
+
+    def close(self) -> None:
+        if self._catalog is not None:
+            self._catalog.close()
+        if self._owner is not None:
+            self._owner.release()
+
+
+def _load_embedder(setting: str, int8_folder: Path | None) -> Embedder:
+    return Embedder(embedder_path(setting), embedder_id(setting), int8_folder=int8_folder)

@@ -1,0 +1,1 @@
+"""The models on this computer: embedders, chat models, the catalogue, downloads, fit."""

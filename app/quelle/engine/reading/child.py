@@ -1,0 +1,137 @@
+"""Reading files in a child process.
+
+PDF parsing is pure Python: in the app's own process it would hold the interpreter lock
+for long stretches (the window stutters) and a file built to loop or crash the parser would
+take the app with it. In a child process a bad file costs only itself: a crash or a time-out
+becomes that file's error and a fresh child reads the next one.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from quelle.common.errors import DocumentError
+from quelle.common.wording import say
+from quelle.engine.reading.documents import read_pages
+
+log = logging.getLogger(__name__)
+
+READ_TIMEOUT_SECONDS = 180.0
+T = TypeVar("T")
+
+
+def _exit_with_parent() -> None:
+    """In the reader process: end as soon as the process that started it ends, even in the
+    middle of a file that would never finish, so no reader outlives Quelle."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A file handed to the reader; its result is taken with `IsolatedReader.result`."""
+
+    path: Path
+    future: concurrent.futures.Future  # type: ignore[type-arg]
+    pool: int  # which child process it was given to
+
+    def done(self) -> bool:
+        return self.future.done()
+
+
+class IsolatedReader(Generic[T]):
+    """`function(path)` in a long-lived child process, restarted after a crash or a time-out.
+
+    Files may be handed over ahead of time (`submit`), so the child reads the next ones while
+    the engine embeds; their results are taken in the order they were handed over.
+    """
+
+    def __init__(
+        self,
+        timeout: float = READ_TIMEOUT_SECONDS,
+        function: Callable[[Path], T] = read_pages,  # type: ignore[assignment]
+    ) -> None:
+        self._timeout = timeout
+        self._function = function
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._pools = 0  # child processes started so far
+
+    def read(self, path: Path) -> T:
+        return self.result(self.submit(path))
+
+    def submit(self, path: Path) -> Reading:
+        if self._pool is None:
+            # spawn, not fork: forking a process that runs torch and llama.cpp threads is unsafe
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent,
+            )
+            self._pools += 1
+        return Reading(path, self._pool.submit(self._function, path), self._pools)
+
+    def result(self, reading: Reading) -> T:
+        """The file's result, or a `DocumentError` that names it. Taken in order, the file
+        whose result breaks the child is the one it was reading; files handed over after it
+        go to the next child."""
+        if reading.pool != self._pools or self._pool is None:
+            reading = self.submit(reading.path)
+        path = reading.path
+        try:
+            result: T = reading.future.result(timeout=self._timeout)
+            return result
+        except concurrent.futures.TimeoutError as exc:
+            log.warning("Reading %s timed out after %.0f s", path, self._timeout)
+            self._kill()
+            raise DocumentError(
+                say(
+                    "Reading '{name}' took longer than {seconds} seconds; "
+                    "the file may be damaged or built to never end.",
+                    name=path.name,
+                    seconds=f"{self._timeout:.0f}",
+                )
+            ) from exc
+        except BrokenProcessPool as exc:
+            log.warning("The reader crashed on %s", path)
+            self._kill()
+            raise DocumentError(
+                say(
+                    "Could not read '{name}': it crashed the PDF reader (a damaged file?).",
+                    name=path.name,
+                )
+            ) from exc
+
+    def _kill(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self, at_once: bool = False) -> None:
+        """End the child: after its current file, or `at_once` (the job was stopped, and the
+        file under way, perhaps one that never ends, is not wanted any more)."""
+        if at_once:
+            self._kill()
+            return
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,1 @@
+"""Question -> ranked passages: dense and keyword search, fusion, re-ranking."""
