@@ -89,7 +89,7 @@ def main() -> int:
     parser.add_argument("--ttft", type=int, default=0, help="dialogues answered by the model")
     parser.add_argument("--model", type=Path, help="a GGUF chat model (default: the bundled one)")
     args = parser.parse_args()
-    from quelle.engine.answers.prompts import Turn
+    from quelle.protocol.values import Turn
 
     library = sec_library(chat_model=str(args.model or ""))
     pages = PageTexts(library.catalog)

@@ -36,8 +36,8 @@ def main() -> int:
     from llama_cpp import Llama
 
     from quelle.engine.answers.prompts import build_messages, excerpt
-    from quelle.engine.index.catalog import Passage
     from quelle.engine.models.bundled import bundled_chat_model_path
+    from quelle.protocol.values import Passage
 
     library = sec_library()
     system = library.settings.system_prompt

@@ -68,10 +68,7 @@ def checked_answer(text: str, path: str = "/f/2022 Q3 AAPL.pdf"):  # type: ignor
     """An answer from two passages (pages 2 and 4) of the filing at `path`, checked as the
     library checks it."""
     from quelle.engine.answers.citations import attribute
-    from quelle.engine.index.catalog import Passage
-    from quelle.engine.library import Answer
-    from quelle.engine.models.chat import Timings
-    from quelle.engine.search.retrieval import Hit
+    from quelle.protocol.values import Answer, Hit, Passage, Timings
 
     passages = [
         Passage(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from quelle.engine.answers.citations import Attribution, attribute, sentence_spans
+from quelle.engine.answers.citations import attribute, sentence_spans
+from quelle.protocol.values import Attribution
 
 PASSAGES = [
     "iPad net sales decreased during the third quarter of 2022 due to lower iPad Pro sales.",

@@ -13,11 +13,8 @@ from quelle import cli
 from quelle.common import logs
 from quelle.common.paths import Paths
 from quelle.engine.answers.citations import attribute
-from quelle.engine.index.catalog import Passage
-from quelle.engine.library import Answer
-from quelle.engine.models.chat import Timings
-from quelle.engine.search.retrieval import Hit
 from quelle.protocol import client as client_module
+from quelle.protocol.values import Answer, Hit, Passage, Timings
 
 from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_QUESTION, SEC10Q, needs_eval
 

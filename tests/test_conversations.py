@@ -6,11 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from quelle.engine.answers.prompts import Turn
-from quelle.engine.index.catalog import Passage
-from quelle.engine.library import Answer
-from quelle.engine.models.chat import Timings
-from quelle.engine.search.retrieval import Hit
+from quelle.protocol.values import Answer, Hit, Passage, Timings, Turn
 from quelle.ui.conversations import (
     DEFAULT_TITLE,
     ConversationStore,

@@ -10,14 +10,10 @@ import pytest
 
 from hub import Hub
 from quelle.engine.models.bundled import bundled_chat_model_path, bundled_embedder_path
-from quelle.engine.models.downloads import (
-    Download,
-    DownloadError,
-    DownloadProgress,
-    DownloadStopped,
-)
+from quelle.engine.models.downloads import Download, DownloadError, DownloadStopped
 from quelle.engine.models.gguf import read_gguf_info
 from quelle.engine.models.installed import ModelStore
+from quelle.protocol.values import DownloadProgress
 
 from conftest import HUB_CHAT as CHAT
 from conftest import HUB_EMBEDDER as EMBEDDER

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from quelle.common.paths import Paths
-from quelle.engine.ingestion import Progress
 from quelle.engine.library import Library
 from quelle.protocol.client import EngineClient, EngineLost, connect, open_library
+from quelle.protocol.values import Progress
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from quelle.engine.answers.prompts import NO_ANSWER, Turn
+from quelle.engine.answers.prompts import NO_ANSWER
 from quelle.engine.library import Library
+from quelle.protocol.values import Turn
 
 from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_QUESTION
 

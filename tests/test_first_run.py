@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quelle.engine.index.catalog import DocumentInfo
-from quelle.engine.ingestion import IngestReport
+from quelle.protocol.values import DocumentInfo, IngestReport
 from quelle.ui.welcome import SAMPLE_GUIDE
 from quelle.ui.window import MainWindow
 from test_window import ANSWER, LOAD, wait_ready

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from quelle.engine.index.catalog import DocumentInfo
-from quelle.engine.ingestion import FileEvent
+from quelle.protocol.values import DocumentInfo, FileEvent
 from quelle.ui.library_panel import LibraryPanel
 
 NOTES = [f"/notes/{n // 1000:02d}/note-{n:05d}.txt" for n in range(10_000)]

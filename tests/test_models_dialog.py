@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QMessageBox
 from hub import Hub
 from quelle.engine.models.bundled import bundled_chat_model_path
 from quelle.engine.models.catalogue import catalog
-from quelle.engine.models.downloads import MANIFEST, DownloadProgress
+from quelle.engine.models.downloads import MANIFEST
+from quelle.protocol.values import DownloadProgress
 from quelle.ui.numbers import number
 from quelle.ui.window import MainWindow
 from test_window import ANSWER, LOAD, SAMPLE, wait_ready

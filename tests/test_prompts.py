@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from quelle.engine.answers.prompts import Turn, build_messages, fit_messages, retrieval_query
-from quelle.engine.index.catalog import Passage
+from quelle.engine.answers.prompts import build_messages, fit_messages, retrieval_query
+from quelle.protocol.values import Passage, Turn
 
 
 def passage(n: int, text: str = "") -> Passage:

@@ -13,15 +13,20 @@ import pytest
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings
 from quelle.engine.answers.citations import attribute
-from quelle.engine.answers.prompts import Turn
-from quelle.engine.index.catalog import DocumentInfo, Passage
-from quelle.engine.ingestion import FileEvent, IngestReport, Progress
-from quelle.engine.library import Answer
-from quelle.engine.models.chat import Timings
-from quelle.engine.models.downloads import DownloadProgress
-from quelle.engine.search.retrieval import Hit
 from quelle.engine.server import Engine
 from quelle.protocol import messages as protocol
+from quelle.protocol.values import (
+    Answer,
+    DocumentInfo,
+    DownloadProgress,
+    FileEvent,
+    Hit,
+    IngestReport,
+    Passage,
+    Progress,
+    Timings,
+    Turn,
+)
 
 PASSAGE = Passage(
     "d1:0",

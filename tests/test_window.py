@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QToolTip
 
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings, load_settings, save_settings
-from quelle.engine.index.catalog import DocumentInfo
 from quelle.engine.models.bundled import bundled_chat_model_path
 from quelle.protocol.client import open_library
+from quelle.protocol.values import DocumentInfo
 from quelle.ui.chat_view import (
     UNSUPPORTED_TIP,
     ChatView,

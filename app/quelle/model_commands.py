@@ -138,13 +138,9 @@ def _size_text(mb: int) -> str:
 
 
 def _download(paths: Paths, args: argparse.Namespace) -> int:
-    from quelle.engine.models.downloads import (
-        Download,
-        DownloadProgress,
-        DownloadStopped,
-        allow_network,
-    )
+    from quelle.engine.models.downloads import Download, DownloadStopped, allow_network
     from quelle.engine.models.installed import catalog_entry_or_error
+    from quelle.protocol.values import DownloadProgress
 
     entry = catalog_entry_or_error(args.model)
     allow_network()  # the one command that may open a connection

@@ -17,18 +17,19 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from quelle.common.errors import QuelleError, ServerUnavailable
 from quelle.common.wording import say
-from quelle.engine.index.catalog import Catalog, DocumentInfo, passage_id
+from quelle.engine.index.catalog import Catalog, passage_id
 from quelle.engine.index.vectors import PassageVectors
 from quelle.engine.index.writer import IndexWriter
 from quelle.engine.models.embedder import TextEmbedder
 from quelle.engine.reading.child import IsolatedReader, Reading
 from quelle.engine.reading.documents import Page, is_supported, read_pages
 from quelle.engine.reading.preparation import Cutting, PreparedFile, file_hash, prepare_file
+from quelle.protocol.values import DocumentInfo, FileEvent, IngestReport, Progress
 
 log = logging.getLogger(__name__)
 
@@ -39,37 +40,6 @@ WINDOW = 256  # passages gathered from the files read ahead before they are embe
 READ_AHEAD_FILES = 512  # files handed to the reader ahead of the encoder, at most ...
 READ_AHEAD_BYTES = 16 << 20  # ... and about this many bytes of them
 READ_SHARE = 0.3  # share of a file's time estimated for reading, the rest for embedding
-
-
-@dataclass(frozen=True, slots=True)
-class FileEvent:
-    """A change of one file's state: queued, embedding, ready, unchanged, failed."""
-
-    path: str
-    state: str
-    reason: str = ""
-    pages: int = 0
-    passages: int = 0
-    embedded: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    event: FileEvent
-    files_done: int
-    files_total: int
-    fraction: float  # 0..1 of the whole job, weighted by file size
-    eta_seconds: float | None
-
-
-@dataclass(slots=True)
-class IngestReport:
-    added: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    passages: int = 0
-    cancelled: bool = False
-    seconds: float = 0.0
 
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:

@@ -12,7 +12,6 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from quelle.common.errors import IndexMismatch, ModelError, QuelleError, ServerUnavailable
@@ -21,63 +20,38 @@ from quelle.common.paths import Paths
 from quelle.common.settings import Settings, load_settings, save_settings
 from quelle.common.wording import say
 from quelle.engine.answers.abstention import EMPTY_LIBRARY, gather, judge, refusal
-from quelle.engine.answers.citations import Attribution, attribute
-from quelle.engine.answers.prompts import NO_ANSWER, Turn, excerpt, fit_messages, retrieval_query
-from quelle.engine.index.catalog import Catalog, DocumentInfo, Passage
-from quelle.engine.index.consistency import CheckReport, check
+from quelle.engine.answers.citations import attribute
+from quelle.engine.answers.prompts import NO_ANSWER, excerpt, fit_messages, retrieval_query
+from quelle.engine.index.catalog import Catalog
+from quelle.engine.index.consistency import check
 from quelle.engine.index.reembedding import reembed
 from quelle.engine.index.shared_vectors import SharedStore, parse_url
 from quelle.engine.index.vectors import COLLECTION, PassageVectors, VectorStore
-from quelle.engine.ingestion import Ingestor, IngestReport, Progress, find_document
+from quelle.engine.ingestion import Ingestor, find_document
 from quelle.engine.models.bundled import (
     chat_model_path,
     embedder_id,
     embedder_languages,
     embedder_path,
 )
-from quelle.engine.models.chat import Generator, SamplingParams, Timings
+from quelle.engine.models.chat import Generator, SamplingParams
 from quelle.engine.models.embedder import TORCH, Embedder, TextEmbedder
 from quelle.engine.models.quantised import BACKEND as INT8
 from quelle.engine.owner import OwnerLock
 from quelle.engine.search.language import detect_language
 from quelle.engine.search.reranking import PassageScorer
-from quelle.engine.search.retrieval import Hit, Mode, Retrieval, Retriever
+from quelle.engine.search.retrieval import Mode, Retrieval, Retriever
+from quelle.protocol.values import (
+    Answer,
+    CheckReport,
+    DocumentInfo,
+    IngestReport,
+    Passage,
+    Progress,
+    Turn,
+)
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    question: str
-    text: str
-    sources: list[Hit]  # numbered [1], [2], ... in this order
-    retrieval_seconds: float
-    timings: Timings | None  # None when no passage was relevant and no model ran
-    stopped: bool = False
-    # Which source supports each sentence; None when no model ran or the user stopped it.
-    attribution: Attribution | None = None
-    rerank_seconds: float | None = None  # what the re-ranker cost, when one ran
-
-    @property
-    def found(self) -> bool:
-        return bool(self.sources)
-
-    def figures(self) -> dict[str, float]:
-        """What the answer cost, rounded, as the CLI's JSON and saved conversations keep it."""
-        figures = {"retrieval_seconds": round(self.retrieval_seconds, 4)}
-        if self.rerank_seconds is not None:
-            figures["rerank_seconds"] = round(self.rerank_seconds, 4)
-        t = self.timings
-        if t is not None:
-            figures |= {
-                "first_token_seconds": round(t.first_token_seconds, 3),
-                "tokens_per_second": round(t.tokens_per_second, 2),
-                "ms_per_token": round(t.ms_per_token, 2),
-                "prompt_tokens": t.prompt_tokens,
-                "answer_tokens": t.answer_tokens,
-                "total_seconds": round(t.total_seconds, 3),
-            }
-        return figures
 
 
 def _declined(

@@ -35,9 +35,9 @@ from quelle.common.errors import QuelleError, bug_message
 from quelle.common.paths import Paths
 from quelle.common.wording import say
 from quelle.engine import owner
-from quelle.engine.ingestion import JobStop, Progress
+from quelle.engine.ingestion import JobStop
 from quelle.engine.library import Library
-from quelle.engine.models.downloads import Download, DownloadProgress
+from quelle.engine.models.downloads import Download
 from quelle.protocol.messages import (
     Answered,
     Ask,
@@ -71,6 +71,7 @@ from quelle.protocol.messages import (
     decode,
     encode,
 )
+from quelle.protocol.values import DownloadProgress, Progress
 
 log = logging.getLogger(__name__)
 

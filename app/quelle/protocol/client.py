@@ -20,11 +20,8 @@ from quelle.common.errors import QuelleError
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings
 from quelle.engine import owner
-from quelle.engine.answers.prompts import Turn
-from quelle.engine.index.catalog import DocumentInfo, Passage
-from quelle.engine.index.consistency import CheckReport
-from quelle.engine.ingestion import IngestReport, Progress, find_document
-from quelle.engine.library import Answer, Library
+from quelle.engine.ingestion import find_document
+from quelle.engine.library import Library
 from quelle.protocol.messages import (
     Answered,
     Ask,
@@ -52,6 +49,15 @@ from quelle.protocol.messages import (
     Welcome,
     decode,
     encode,
+)
+from quelle.protocol.values import (
+    Answer,
+    CheckReport,
+    DocumentInfo,
+    IngestReport,
+    Passage,
+    Progress,
+    Turn,
 )
 
 log = logging.getLogger(__name__)

@@ -19,12 +19,16 @@ from typing import Any
 
 from quelle.common.errors import QuelleError
 from quelle.common.settings import Settings
-from quelle.engine.answers.prompts import Turn
-from quelle.engine.index.catalog import DocumentInfo, Passage
-from quelle.engine.index.consistency import CheckReport
-from quelle.engine.ingestion import IngestReport, Progress
-from quelle.engine.library import Answer
-from quelle.engine.models.downloads import DownloadProgress
+from quelle.protocol.values import (
+    Answer,
+    CheckReport,
+    DocumentInfo,
+    DownloadProgress,
+    IngestReport,
+    Passage,
+    Progress,
+    Turn,
+)
 
 PROTOCOL_VERSION = 1
 

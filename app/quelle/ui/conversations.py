@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
 
-from quelle.engine.answers.prompts import Turn
+from quelle.protocol.values import Turn
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (

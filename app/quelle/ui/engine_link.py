@@ -24,9 +24,9 @@ from quelle.common.commands import quelle_command
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings
 from quelle.common.wording import LANGUAGE_ENV
-from quelle.engine.answers.prompts import Turn
 from quelle.protocol import messages as protocol
 from quelle.protocol.client import connect
+from quelle.protocol.values import Turn
 
 log = logging.getLogger(__name__)
 

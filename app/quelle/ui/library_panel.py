@@ -42,8 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quelle.engine.index.catalog import DocumentInfo
-from quelle.engine.ingestion import FileEvent
+from quelle.protocol.values import DocumentInfo, FileEvent
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,6 @@ from quelle.common.paths import Paths
 from quelle.common.settings import Settings
 from quelle.engine.ingestion import duration_text
 from quelle.engine.models.catalogue import KINDS, CatalogEntry, Kind, catalog
-from quelle.engine.models.downloads import DownloadProgress
 from quelle.engine.models.fit import (
     OTHERS_MB,
     Fit,
@@ -45,6 +44,7 @@ from quelle.engine.models.fit import (
     this_machine,
 )
 from quelle.engine.models.installed import SETTING, InstalledModel, ModelStore
+from quelle.protocol.values import DownloadProgress
 from quelle.ui.engine_link import EngineLink
 from quelle.ui.numbers import number, size_text
 

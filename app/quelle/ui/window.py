@@ -38,9 +38,8 @@ from PySide6.QtWidgets import (
 
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings, load_settings
-from quelle.engine.index.catalog import DocumentInfo
-from quelle.engine.ingestion import FileEvent, IngestReport, Progress, collect_files, duration_text
-from quelle.engine.library import Answer
+from quelle.engine.ingestion import collect_files, duration_text
+from quelle.protocol.values import Answer, DocumentInfo, FileEvent, IngestReport, Progress
 from quelle.ui.chat_view import ChatView
 from quelle.ui.conversations import DEFAULT_TITLE, ConversationStore, SavedTurn, turn_from_answer
 from quelle.ui.conversations_panel import ConversationsPanel

@@ -21,54 +21,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from quelle.engine.search.language import STOPWORDS, detect_language, index_terms, words
+from quelle.protocol.values import Attribution, Sentence
 
 # A citation marker as models write it: [2] or [1, 3]; not a Markdown link's text ("[2](...)").
 MARKER = re.compile(r"\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\](?!\()")
 MIN_SUPPORT = 0.6  # share of a sentence's weighted terms a passage must hold
 NUMBER_WEIGHT = 3.0  # figures decide which passage a sentence comes from
 MIN_WORDS = 2  # a sentence with fewer content words and no figure claims nothing to check
-
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """One sentence of an answer and the passage (1-based) that supports it, if any.
-
-    `checked` is False for a sentence that claims nothing to support (a lead-in, a very
-    short sentence, an abstention): it has no passage and is not flagged either.
-    """
-
-    start: int  # character offsets in `Attribution.text`
-    end: int
-    passage: int | None
-    checked: bool = True
-
-    @property
-    def unsupported(self) -> bool:
-        """A claim that no passage supports: the reader should not take it on trust."""
-        return self.checked and self.passage is None
-
-
-@dataclass(frozen=True, slots=True)
-class Attribution:
-    """An answer's text (with markers added or corrected) and its sentences."""
-
-    text: str
-    sentences: tuple[Sentence, ...] = ()
-
-    @property
-    def cited(self) -> frozenset[int]:
-        """The 1-based numbers of the passages that support some sentence."""
-        return frozenset(s.passage for s in self.sentences if s.passage is not None)
-
-    @property
-    def unsupported(self) -> list[str]:
-        """Sentences no passage supports, as they stand in the text."""
-        return [self.text[s.start : s.end] for s in self.sentences if s.unsupported]
-
-    @property
-    def unsupported_spans(self) -> list[tuple[int, int]]:
-        """Where those sentences stand in the text, to mark them where it is shown."""
-        return [(s.start, s.end) for s in self.sentences if s.unsupported]
 
 
 def attribute(answer: str, passages: Sequence[str]) -> Attribution:

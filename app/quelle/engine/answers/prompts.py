@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import PurePath
 
 from quelle.engine.answers.abstention import names
-from quelle.engine.index.catalog import Passage
 from quelle.engine.search.language import asked_words, detect_language, query_terms
+from quelle.protocol.values import Passage, Turn
 
 Message = dict[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """One earlier exchange of the conversation."""
-
-    question: str
-    answer: str
 
 
 # A follow-up with this many content words of its own borrows only the names before it.

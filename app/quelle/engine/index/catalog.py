@@ -7,7 +7,6 @@ between is found and repaired on the next start.
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 import threading
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from quelle.engine.index.bm25 import Bm25
 from quelle.engine.search.language import index_terms, query_terms
+from quelle.protocol.values import DocumentInfo, Passage
 
 # In a library of PRUNE_FROM passages or more, keyword search leaves out the terms that more
 # than COMMON_TERM_SHARE of them hold.
@@ -74,35 +74,6 @@ def document_of(passage_id: str) -> str:
 def number_of(passage_id: str) -> int:
     """Which of its document's passages `passage_id` is (the `n` of `passage_id`)."""
     return int(passage_id.rpartition(":")[2])
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentInfo:
-    doc_id: str
-    title: str
-    kind: str
-    path: str  # the first path it was added from
-    pages: int
-    passages: int
-    size: int
-    added: float
-    state: str
-
-
-@dataclass(frozen=True, slots=True)
-class Passage:
-    passage_id: str
-    doc_id: str
-    title: str
-    path: str
-    page: int
-    start: int
-    end: int
-    text: str
-
-    def excerpt(self, text: str) -> Passage:
-        """The same passage, shown to the model as a shorter text."""
-        return dataclasses.replace(self, text=text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,37 +10,11 @@ keyword entry pointing nowhere. `check` finds each of these and, asked to, mends
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from quelle.engine.index.catalog import Catalog, document_of
 from quelle.engine.index.vectors import PassageVectors
-
-
-@dataclass(frozen=True, slots=True)
-class CheckReport:
-    documents: int
-    passages: int
-    vectors: int
-    orphan_vectors: int = 0  # vectors whose passage the catalogue does not have
-    missing_vectors: int = 0  # passages of ready documents without a vector
-    orphan_terms: int = 0  # keyword entries whose passage is gone
-    missing_terms: int = 0  # passages the keyword search cannot find
-    dangling_paths: int = 0  # paths recorded for a document that is gone
-    pathless_documents: int = 0  # documents no path holds any more
-    short_documents: list[str] = field(default_factory=list)  # titles: add the files again
-    repaired: bool = False
-
-    @property
-    def problems(self) -> int:
-        return (
-            self.orphan_vectors
-            + self.missing_vectors
-            + self.orphan_terms
-            + self.missing_terms
-            + self.dangling_paths
-            + self.pathless_documents
-            + len(self.short_documents)
-        )
+from quelle.protocol.values import CheckReport
 
 
 def check(

@@ -21,9 +21,10 @@ from urllib.parse import urlsplit
 
 from quelle.common.errors import IndexMismatch, QuelleError, ServerUnavailable
 from quelle.common.wording import say
-from quelle.engine.index.catalog import Catalog, DocumentInfo, NewPassage, document_of, number_of
+from quelle.engine.index.catalog import Catalog, NewPassage, document_of, number_of
 from quelle.engine.index.vectors import ChromaPassages
 from quelle.engine.search.language import passage_terms
+from quelle.protocol.values import DocumentInfo
 
 log = logging.getLogger(__name__)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from quelle.common.errors import ModelError
 from quelle.common.wording import say
+from quelle.protocol.values import Timings
 
 log = logging.getLogger(__name__)
 
@@ -28,24 +29,6 @@ class SamplingParams:
     top_k: int = 40
     repeat_penalty: float = 1.1
     max_tokens: int = 384
-
-
-@dataclass(frozen=True, slots=True)
-class Timings:
-    prompt_tokens: int
-    answer_tokens: int
-    first_token_seconds: float  # from request to first token, prompt processing included
-    total_seconds: float
-
-    @property
-    def tokens_per_second(self) -> float:
-        gen = self.total_seconds - self.first_token_seconds
-        return (self.answer_tokens - 1) / gen if self.answer_tokens > 1 and gen > 0 else 0.0
-
-    @property
-    def ms_per_token(self) -> float:
-        tps = self.tokens_per_second
-        return 1000.0 / tps if tps else 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from quelle.common.errors import QuelleError
 from quelle.common.wording import say
 from quelle.engine.models.catalogue import CatalogEntry
+from quelle.protocol.values import DownloadProgress
 
 log = logging.getLogger(__name__)
 
@@ -76,18 +77,6 @@ class DownloadPlan:
         files = data["files"]
         assert isinstance(files, list)
         return cls(str(data["repo"]), str(data["commit"]), tuple(RemoteFile(**f) for f in files))
-
-
-@dataclass(frozen=True, slots=True)
-class DownloadProgress:
-    done: int  # bytes on disk
-    total: int
-    speed: float  # bytes per second, over the last seconds
-    stage: str = "downloading"  # or "verifying"
-
-    @property
-    def eta_seconds(self) -> float | None:
-        return (self.total - self.done) / self.speed if self.speed > 0 else None
 
 
 def endpoint() -> str:

@@ -17,11 +17,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from quelle.engine.index.catalog import Catalog, Passage
+from quelle.engine.index.catalog import Catalog
 from quelle.engine.index.vectors import PassageVectors
 from quelle.engine.models.embedder import TextEmbedder
 from quelle.engine.search.language import detect_language
 from quelle.engine.search.reranking import PassageScorer, rerank
+from quelle.protocol.values import Hit, Passage
 
 Mode = Literal["dense", "keyword", "fused", "reranked"]
 T = TypeVar("T")
@@ -34,15 +35,6 @@ CANDIDATES = 40  # per ranker
 # A 6-layer cross-encoder costs about 0.1 s of CPU per candidate on two cores
 # (benchmarks/rerank_latency.py): 15 candidates hold a budget of about a second.
 RERANK_CANDIDATES = 15
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    passage: Passage
-    score: float  # fused score, higher is better
-    similarity: float  # cosine similarity of passage and query, -1..1
-    dense_rank: int | None
-    keyword_rank: int | None
 
 
 @dataclass(frozen=True, slots=True)
