@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from quelle.common.paths import Paths
@@ -38,6 +39,10 @@ class FakeEngineLink(EngineLink):
     def remove_document(self, doc_id: str) -> None:
         self.requests.append(("remove", doc_id))
 
+    def read_source(self, path: str, page: int) -> None:
+        self.requests.append(("read source", path))
+        read_source(path, page, self.source_read.emit, self.source_failed.emit)
+
     def download(self, model_id: str) -> None:
         self.requests.append(("download", model_id))
         self._downloads[len(self.requests)] = model_id
@@ -59,3 +64,21 @@ class FakeEngineLink(EngineLink):
 
     def asked(self) -> list:  # type: ignore[type-arg]
         return [r for kind, r in self.requests if kind == "ask"]
+
+
+def read_source(
+    path: str,
+    page: int,
+    on_read: Callable[[str, int, int, str], None],
+    on_failed: Callable[[str, str], None],
+) -> None:
+    """A `ReadSource` request answered as the engine answers it, from the file itself."""
+    from quelle.common.errors import QuelleError
+    from quelle.engine.reading.documents import source_page
+
+    try:
+        shown, pages = source_page(Path(path), page)
+    except QuelleError as exc:
+        on_failed(path, str(exc))
+        return
+    on_read(path, shown.number, pages, shown.text)

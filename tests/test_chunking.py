@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from quelle.engine.reading.chunking import chunk_pages, split_units
+from quelle.common.units import split_units
+from quelle.engine.reading.chunking import chunk_pages
 from quelle.engine.reading.documents import Page
 
 from fakes import FakeEmbedder

@@ -35,7 +35,7 @@ def test_the_first_window_explains_three_steps_and_offers_the_guide(qtbot, tmp_p
     welcome.sample_button.click()
     [(kind, job)] = [r for r in link.requests if r[0] == "ingest"]
     assert job.paths == [str(SAMPLE_GUIDE)]
-    link.job_finished.emit(IngestReport(added=[str(SAMPLE_GUIDE)], passages=4))
+    link.job_finished.emit(job, IngestReport(added=[str(SAMPLE_GUIDE)], passages=4))
     [question] = link.asked()
     assert question.question == "Does Quelle need an internet connection?"
 

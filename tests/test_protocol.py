@@ -93,15 +93,16 @@ def test_the_unsupported_sentence_survives_the_trip():
     [
         (b"\x80garbage", "Not a message"),
         (b'{"v": 99, "kind": "Ask", "body": {}}', "version 99"),
-        (b'{"v": 1, "kind": "__init__", "body": {}}', "Unknown message kind"),
-        (b'{"v": 1, "kind": "Ask", "body": {"request": "1", "question": "q"}}', "Malformed Ask"),
+        (b'{"v": V, "kind": "__init__", "body": {}}', "Unknown message kind"),
+        (b'{"v": V, "kind": "Ask", "body": {"request": "1", "question": "q"}}', "Malformed Ask"),
         (
-            b'{"v": 1, "kind": "Remove", "body": {"request": 1, "doc_id": "x", "rm": "-rf"}}',
+            b'{"v": V, "kind": "Remove", "body": {"request": 1, "doc_id": "x", "rm": "-rf"}}',
             "unknown fields",
         ),
     ],
 )
 def test_a_bad_message_is_refused_with_a_reason(data: bytes, reason: str):
+    data = data.replace(b'"v": V', b'"v": %d' % protocol.PROTOCOL_VERSION)
     with pytest.raises(protocol.ProtocolError, match=reason):
         protocol.decode(data)
 
@@ -179,7 +180,8 @@ def events_until(conn, kind: type, timeout: float = 10) -> list:  # type: ignore
 def test_the_engine_logs_a_bad_message_and_keeps_serving(served, caplog):  # type: ignore[no-untyped-def]
     conn, library = served
     conn.send_bytes(b"not json at all")
-    conn.send_bytes(b'{"v": 1, "kind": "Welcome", "body": {}}')  # an event sent as a request
+    welcome = b'{"v": %d, "kind": "Welcome", "body": {}}' % protocol.PROTOCOL_VERSION
+    conn.send_bytes(welcome)  # an event sent as a request
     conn.send_bytes(protocol.encode(protocol.Ask(7, "Where to?")))
     seen = events_until(conn, protocol.Answered)
     assert [e.text for e in seen if isinstance(e, protocol.Token)] == ["Lis", "bon"]
@@ -209,3 +211,17 @@ def test_a_client_without_the_key_is_refused_and_others_still_served(served, tmp
     thread.start()
     thread.join(timeout=10)
     assert greeted and isinstance(greeted[0], protocol.Welcome)
+
+
+def test_the_engine_reads_a_source_page_for_the_window(served, tmp_path: Path):  # type: ignore[no-untyped-def]
+    conn, _library = served
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Holiday\n\nThe team goes to Lisbon in May.\n", encoding="utf-8")
+    conn.send_bytes(protocol.encode(protocol.ReadSource(3, str(notes), 7)))
+    read = events_until(conn, protocol.SourceRead)[-1]
+    assert (read.request, read.page, read.pages) == (3, 1, 1)  # no page 7: the first one
+    assert "Lisbon in May" in read.text
+
+    conn.send_bytes(protocol.encode(protocol.ReadSource(4, str(tmp_path / "gone.md"), 1)))
+    failed = events_until(conn, protocol.Failed)[-1]
+    assert failed == protocol.Failed(4, "'gone.md' no longer exists.")

@@ -10,10 +10,11 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLabel
 
 from quelle.engine.reading.documents import read_pages
-from quelle.engine.reading.passage_location import locate_passage
+from quelle.ui.passage_location import locate_passage
 from quelle.ui.source_view import SourceView
 
 from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_Q3_2022, EVAL, needs_eval
+from fake_engine import read_source
 
 ENCRYPTION = EVAL / "pdf_robustness" / "pypdf_resources" / "encryption"
 
@@ -21,6 +22,9 @@ ENCRYPTION = EVAL / "pdf_robustness" / "pypdf_resources" / "encryption"
 @pytest.fixture
 def view(qtbot) -> SourceView:  # type: ignore[no-untyped-def]
     widget = SourceView()
+    widget.text_requested.connect(
+        lambda path, page: read_source(path, page, widget.show_text_page, widget.show_text_failed)
+    )
     qtbot.addWidget(widget)
     widget.resize(900, 800)
     widget.show()

@@ -19,7 +19,7 @@ from typing import TextIO
 
 from quelle import __version__
 from quelle.common.errors import QuelleError
-from quelle.engine.ingestion import duration_text
+from quelle.common.wording import duration_text
 from quelle.model_commands import add_parser as add_models_parser
 
 log = logging.getLogger("quelle.cli")

@@ -11,7 +11,7 @@ from typing import Any
 
 from quelle.common.errors import ModelError, QuelleError
 from quelle.common.paths import Paths
-from quelle.engine.ingestion import duration_text
+from quelle.common.wording import duration_text
 
 KIND_TITLES = {"chat": "Chat models", "embedder": "Embedders", "reranker": "Re-rankers"}
 

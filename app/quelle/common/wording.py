@@ -172,3 +172,9 @@ def say(english: str, **values: object) -> str:
     """`english` in the user's language, its `{fields}` filled in."""
     text = GERMAN.get(english, english) if language() == "de" else english
     return text.format(**values) if values else text
+
+
+def duration_text(seconds: float) -> str:
+    """A duration as people read it: "45 s", "3:07"."""
+    whole = int(round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}" if whole >= 60 else f"{whole} s"

@@ -68,12 +68,6 @@ def with_header(title: str, text: str) -> str:
     return f"{Path(title).stem}\n{text}"
 
 
-def duration_text(seconds: float) -> str:
-    """A duration as people read it: "45 s", "3:07"."""
-    whole = int(round(seconds))
-    return f"{whole // 60}:{whole % 60:02d}" if whole >= 60 else f"{whole} s"
-
-
 class JobStop(threading.Event):
     """Stops an ingestion job at the next batch. Set, it is the user's cancel: documents
     cut off half-way are dropped. `interrupt()` is Quelle closing under the job: the

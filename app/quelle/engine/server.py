@@ -61,9 +61,11 @@ from quelle.protocol.messages import (
     PassageFound,
     Progressed,
     ProtocolError,
+    ReadSource,
     Reindexing,
     Remove,
     SettingsApplied,
+    SourceRead,
     Stop,
     Token,
     UpdateSettings,
@@ -286,6 +288,14 @@ class Engine:
                     lambda: PassageFound(message.request, self.library.passage(message.passage_id)),
                     "Reading the passage",
                 )
+            case ReadSource():
+                threading.Thread(
+                    target=self._reply,
+                    args=(client, message.request, partial(self._read_source, message)),
+                    kwargs={"what": "Reading the source"},
+                    name="quelle-source",
+                    daemon=True,
+                ).start()
             case Remove():
                 removed = self._reply(
                     client, message.request, lambda: self._remove(message), "Removing the document"
@@ -306,6 +316,12 @@ class Engine:
                 ).start()
             case _:
                 log.error("Ignored a message the engine does not take: %s", type(message).__name__)
+
+    def _read_source(self, message: ReadSource) -> SourceRead:
+        from quelle.engine.reading.documents import source_page
+
+        page, pages = source_page(Path(message.path), message.page)
+        return SourceRead(message.request, message.path, page.number, pages, page.text)
 
     def _remove(self, message: Remove) -> Done:
         self.library.remove(message.doc_id)

@@ -86,17 +86,17 @@
 <context>
     <name>EngineLink</name>
     <message>
-        <location filename="../ui/engine_link.py" line="217"/>
+        <location filename="../ui/engine_link.py" line="226"/>
         <source>The Quelle engine could not start. Details are in %1.</source>
         <translation>Die Quelle-Engine konnte nicht gestartet werden. Einzelheiten stehen in %1.</translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="331"/>
+        <location filename="../ui/engine_link.py" line="347"/>
         <source>The Quelle engine stopped unexpectedly; it is starting again.</source>
         <translation>Die Quelle-Engine wurde unerwartet beendet und wird neu gestartet.</translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="343"/>
+        <location filename="../ui/engine_link.py" line="360"/>
         <source>Documents it was adding are completed first; add any others again.</source>
         <translation>Dokumente, die sie gerade hinzugefügt hat, werden zuerst fertiggestellt; alle anderen bitte erneut hinzufügen.</translation>
     </message>
@@ -104,121 +104,117 @@
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../ui/library_panel.py" line="147"/>
+        <location filename="../ui/library_panel.py" line="146"/>
         <source>Library</source>
         <translation>Bibliothek</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="153"/>
+        <location filename="../ui/library_panel.py" line="152"/>
         <source>Document</source>
         <translation>Dokument</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="153"/>
+        <location filename="../ui/library_panel.py" line="152"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="153"/>
+        <location filename="../ui/library_panel.py" line="152"/>
         <source>Pages</source>
         <translation>Seiten</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="153"/>
+        <location filename="../ui/library_panel.py" line="152"/>
         <source>Passages</source>
         <translation>Textstellen</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="183"/>
+        <location filename="../ui/library_panel.py" line="182"/>
         <source>Add…</source>
         <translation>Hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="184"/>
+        <location filename="../ui/library_panel.py" line="183"/>
         <source>Add documents (Ctrl+O)</source>
         <translation>Dokumente hinzufügen (Strg+O)</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="186"/>
+        <location filename="../ui/library_panel.py" line="185"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="188"/>
+        <location filename="../ui/library_panel.py" line="187"/>
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="189"/>
+        <location filename="../ui/library_panel.py" line="188"/>
         <source>Open the original file (Enter)</source>
         <translation>Originaldatei öffnen (Eingabetaste)</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="191"/>
+        <location filename="../ui/library_panel.py" line="190"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="192"/>
+        <location filename="../ui/library_panel.py" line="191"/>
         <source>Remove from the library (Delete)</source>
         <translation>Aus der Bibliothek entfernen (Entf)</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="296"/>
+        <location filename="../ui/library_panel.py" line="295"/>
         <source>Queued</source>
         <translation>Wartet</translation>
     </message>
     <message>
-        <source>Reading…</source>
-        <translation type="vanished">Wird gelesen…</translation>
-    </message>
-    <message>
-        <location filename="../ui/library_panel.py" line="299"/>
+        <location filename="../ui/library_panel.py" line="298"/>
         <source>Embedding %1%</source>
         <translation>Einbettung %1 %</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="301"/>
+        <location filename="../ui/library_panel.py" line="300"/>
         <source>Unfinished; completes on start</source>
         <translation>Unvollständig; wird beim nächsten Start abgeschlossen</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="303"/>
+        <location filename="../ui/library_panel.py" line="302"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="304"/>
+        <location filename="../ui/library_panel.py" line="303"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="336"/>
+        <location filename="../ui/library_panel.py" line="335"/>
         <source>1 document</source>
         <translation>1 Dokument</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="338"/>
+        <location filename="../ui/library_panel.py" line="337"/>
         <source>%1 documents</source>
         <translation>%1 Dokumente</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="340"/>
+        <location filename="../ui/library_panel.py" line="339"/>
         <source>%1 passages</source>
         <translation>%1 Textstellen</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="342"/>
+        <location filename="../ui/library_panel.py" line="341"/>
         <source>shared on %1</source>
         <translation>gemeinsam auf %1</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="361"/>
+        <location filename="../ui/library_panel.py" line="360"/>
         <source>Some files could not be added; select one to see why.</source>
         <translation>Einige Dateien konnten nicht hinzugefügt werden. Eine davon auswählen, um den Grund zu sehen.</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="363"/>
+        <location filename="../ui/library_panel.py" line="362"/>
         <source>Drop files or folders anywhere on the window to add them.</source>
         <translation>Zum Hinzufügen Dateien oder Ordner einfach irgendwo auf das Fenster ziehen.</translation>
     </message>
@@ -226,300 +222,295 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/window.py" line="108"/>
-        <location filename="../ui/window.py" line="369"/>
-        <location filename="../ui/window.py" line="382"/>
+        <location filename="../ui/window.py" line="106"/>
+        <location filename="../ui/window.py" line="366"/>
+        <location filename="../ui/window.py" line="379"/>
         <source>Quelle</source>
         <translation>Quelle</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="163"/>
+        <location filename="../ui/window.py" line="161"/>
         <source>Source</source>
         <translation>Quelle</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="166"/>
+        <location filename="../ui/window.py" line="164"/>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="167"/>
+        <location filename="../ui/window.py" line="165"/>
         <source>Close the source (Ctrl+W)</source>
         <translation>Quelle schließen (Strg+W)</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="192"/>
+        <location filename="../ui/window.py" line="190"/>
         <source>Loading the models…</source>
         <translation>Modelle werden geladen…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="209"/>
+        <location filename="../ui/window.py" line="207"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="210"/>
+        <location filename="../ui/window.py" line="208"/>
         <source>Stop adding documents</source>
         <translation>Hinzufügen der Dokumente abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="335"/>
+        <location filename="../ui/window.py" line="333"/>
         <source>Waiting for another Quelle process to finish with this library…</source>
         <translation>Warten, bis ein anderer Quelle-Prozess diese Bibliothek freigibt…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="342"/>
+        <location filename="../ui/window.py" line="340"/>
         <source>Restarting the engine…</source>
         <translation>Engine wird neu gestartet…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="350"/>
-        <location filename="../ui/window.py" line="358"/>
+        <location filename="../ui/window.py" line="348"/>
+        <location filename="../ui/window.py" line="355"/>
         <source>Models ready</source>
         <translation>Modelle bereit</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="359"/>
+        <location filename="../ui/window.py" line="356"/>
         <source>The library now uses the new embedder.</source>
         <translation>Die Bibliothek verwendet jetzt das neue Einbettungsmodell.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="363"/>
+        <location filename="../ui/window.py" line="360"/>
         <source>Re-indexing with the new embedder: %1 of %2 passages</source>
         <translation>Neuindizierung mit dem neuen Einbettungsmodell: %1 von %2 Textstellen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="373"/>
+        <location filename="../ui/window.py" line="370"/>
         <source>%1 is downloaded and verified; choose it in Models.</source>
         <translation>%1 wurde heruntergeladen und geprüft und kann jetzt unter „Modelle“ ausgewählt werden.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="380"/>
+        <location filename="../ui/window.py" line="377"/>
         <source>The models could not be loaded</source>
         <translation>Die Modelle konnten nicht geladen werden</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="411"/>
+        <location filename="../ui/window.py" line="408"/>
         <source>Add documents</source>
         <translation>Dokumente hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="413"/>
+        <location filename="../ui/window.py" line="410"/>
         <source>Documents (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;All files (*)</source>
         <translation>Dokumente (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="419"/>
+        <location filename="../ui/window.py" line="416"/>
         <source>Add a folder</source>
         <translation>Ordner hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="433"/>
+        <location filename="../ui/window.py" line="429"/>
+        <source>Looking for documents…</source>
+        <translation>Dokumente werden gesucht…</translation>
+    </message>
+    <message>
+        <location filename="../ui/window.py" line="453"/>
         <source>No documents Quelle can read were found there.</source>
         <translation>Dort wurden keine Dokumente gefunden, die Quelle lesen kann.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="440"/>
-        <source>The files are added as soon as the models are loaded.</source>
-        <translation>Die Dateien werden hinzugefügt, sobald die Modelle geladen sind.</translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="458"/>
-        <source>Waiting for the models: %1 files</source>
-        <translation>Warten auf die Modelle: %1 Dateien</translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="467"/>
+        <location filename="../ui/window.py" line="438"/>
         <source>Adding file %1 of %2</source>
         <translation>Datei %1 von %2 wird hinzugefügt</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="472"/>
+        <location filename="../ui/window.py" line="443"/>
         <source>about %1 left</source>
         <translation>noch etwa %1</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="480"/>
+        <location filename="../ui/window.py" line="458"/>
         <source>Documents added: %1 (%2 passages)</source>
         <translation>Dokumente hinzugefügt: %1 (%2 Textstellen)</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="485"/>
+        <location filename="../ui/window.py" line="463"/>
         <source>already in the library: %1</source>
         <translation>bereits in der Bibliothek: %1</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="489"/>
+        <location filename="../ui/window.py" line="467"/>
         <source>failed: %1</source>
         <translation>fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="491"/>
+        <location filename="../ui/window.py" line="469"/>
         <source>Stopped adding documents. </source>
         <translation>Hinzufügen der Dokumente abgebrochen. </translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="524"/>
+        <location filename="../ui/window.py" line="504"/>
         <source>Stopping…</source>
         <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="561"/>
+        <location filename="../ui/window.py" line="538"/>
         <source>Waiting for the models to load…</source>
         <translation>Warten, bis die Modelle geladen sind…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="615"/>
+        <location filename="../ui/window.py" line="595"/>
         <source>[%1] %2, page %3</source>
         <translation>[%1] %2, Seite %3</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="672"/>
+        <location filename="../ui/window.py" line="652"/>
         <source>Delete conversation</source>
         <translation>Unterhaltung löschen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="673"/>
+        <location filename="../ui/window.py" line="653"/>
         <source>Delete “%1” and all its answers?</source>
         <translation>„%1“ mit allen Antworten löschen?</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="698"/>
+        <location filename="../ui/window.py" line="678"/>
         <source>Export conversation</source>
         <translation>Unterhaltung exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="700"/>
+        <location filename="../ui/window.py" line="680"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="708"/>
+        <location filename="../ui/window.py" line="688"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="713"/>
+        <location filename="../ui/window.py" line="693"/>
         <source>Exported to %1</source>
         <translation>Exportiert nach %1</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="740"/>
+        <location filename="../ui/window.py" line="720"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation>Einstellungen gespeichert. Sie gelten ab der nächsten Frage.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="744"/>
+        <location filename="../ui/window.py" line="724"/>
         <source>Settings not saved</source>
         <translation>Einstellungen nicht gespeichert</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="237"/>
+        <location filename="../ui/window.py" line="235"/>
         <source>&amp;Add documents…</source>
         <translation>&amp;Dokumente hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="240"/>
+        <location filename="../ui/window.py" line="238"/>
         <source>Add &amp;folder…</source>
         <translation>&amp;Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="242"/>
+        <location filename="../ui/window.py" line="240"/>
         <source>&amp;Cancel adding</source>
         <translation>Hinzufügen &amp;abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="244"/>
+        <location filename="../ui/window.py" line="242"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="246"/>
+        <location filename="../ui/window.py" line="244"/>
         <source>&amp;Models…</source>
         <translation>&amp;Modelle…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="246"/>
+        <location filename="../ui/window.py" line="244"/>
         <source>Download and choose models</source>
         <translation>Modelle herunterladen und auswählen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="248"/>
+        <location filename="../ui/window.py" line="246"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="251"/>
+        <location filename="../ui/window.py" line="249"/>
         <source>&amp;New conversation</source>
         <translation>&amp;Neue Unterhaltung</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="254"/>
+        <location filename="../ui/window.py" line="252"/>
         <source>&amp;Rename conversation</source>
         <translation>Unterhaltung &amp;umbenennen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="257"/>
+        <location filename="../ui/window.py" line="255"/>
         <source>&amp;Delete conversation</source>
         <translation>Unterhaltung &amp;löschen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="260"/>
+        <location filename="../ui/window.py" line="258"/>
         <source>&amp;Export as Markdown…</source>
         <translation>Als Markdown &amp;exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="262"/>
+        <location filename="../ui/window.py" line="260"/>
         <source>&amp;Stop answer</source>
         <translation>Antwort &amp;anhalten</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="265"/>
+        <location filename="../ui/window.py" line="263"/>
         <source>Ask a &amp;question</source>
         <translation>&amp;Frage stellen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="269"/>
+        <location filename="../ui/window.py" line="267"/>
         <source>&amp;Remove selected documents</source>
         <translation>Ausgewählte Dokumente &amp;entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="272"/>
+        <location filename="../ui/window.py" line="270"/>
         <source>&amp;Open original file</source>
         <translation>&amp;Originaldatei öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="275"/>
+        <location filename="../ui/window.py" line="273"/>
         <source>Go to &amp;conversations</source>
         <translation>Zu den &amp;Unterhaltungen wechseln</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="278"/>
+        <location filename="../ui/window.py" line="276"/>
         <source>Go to &amp;library</source>
         <translation>Zur &amp;Bibliothek wechseln</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="281"/>
+        <location filename="../ui/window.py" line="279"/>
         <source>Close &amp;source</source>
         <translation>&amp;Quelle schließen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="285"/>
+        <location filename="../ui/window.py" line="283"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="293"/>
+        <location filename="../ui/window.py" line="291"/>
         <source>&amp;Conversation</source>
         <translation>&amp;Unterhaltung</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="299"/>
+        <location filename="../ui/window.py" line="297"/>
         <source>&amp;Library</source>
         <translation>&amp;Bibliothek</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="302"/>
+        <location filename="../ui/window.py" line="300"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
@@ -1049,102 +1040,107 @@
 <context>
     <name>SourceView</name>
     <message>
-        <location filename="../ui/source_view.py" line="340"/>
+        <location filename="../ui/source_view.py" line="346"/>
         <source>Previous page</source>
         <translation>Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="345"/>
+        <location filename="../ui/source_view.py" line="351"/>
         <source>Next page</source>
         <translation>Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="348"/>
+        <location filename="../ui/source_view.py" line="354"/>
         <source>Zoom out (Ctrl+-)</source>
         <translation>Verkleinern (Strg+-)</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="349"/>
+        <location filename="../ui/source_view.py" line="355"/>
         <source>Zoom in (Ctrl++)</source>
         <translation>Vergrößern (Strg++)</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="351"/>
+        <location filename="../ui/source_view.py" line="357"/>
         <source>Fit the page width (Ctrl+0)</source>
         <translation>An die Seitenbreite anpassen (Strg+0)</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="351"/>
+        <location filename="../ui/source_view.py" line="357"/>
         <source>Fit width</source>
         <translation>Seitenbreite</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="355"/>
+        <location filename="../ui/source_view.py" line="361"/>
         <source>Open the file in its usual application</source>
         <translation>Datei im Standardprogramm öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="357"/>
+        <location filename="../ui/source_view.py" line="363"/>
         <source>Open original</source>
         <translation>Original öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="432"/>
+        <location filename="../ui/source_view.py" line="438"/>
         <source>Choose a citation to see the passage in its source.</source>
         <translation>Einen Quellenverweis auswählen, um die Textstelle in ihrer Quelle zu sehen.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="467"/>
+        <location filename="../ui/source_view.py" line="473"/>
         <source>&apos;{name}&apos; can no longer be found at {folder}. It may have been moved, renamed or deleted.</source>
         <translation>„{name}“ ist nicht mehr in {folder} zu finden. Die Datei wurde möglicherweise verschoben, umbenannt oder gelöscht.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="480"/>
+        <location filename="../ui/source_view.py" line="486"/>
         <source>&apos;{name}&apos; could not be shown (see the log file for details).</source>
         <translation>„{name}“ konnte nicht angezeigt werden (Einzelheiten in der Protokolldatei).</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="552"/>
+        <location filename="../ui/source_view.py" line="558"/>
         <source>The file has {count} pages, not {page}; it may have changed since it was indexed.</source>
         <translation>Die Datei hat {count} Seiten, nicht {page}; sie hat sich seit der Indizierung möglicherweise geändert.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="589"/>
+        <location filename="../ui/source_view.py" line="595"/>
         <source>The passage could not be found in this page&apos;s text layer; it is somewhere on this page.</source>
         <translation>Die Textstelle wurde in der Textebene dieser Seite nicht gefunden; sie steht irgendwo auf dieser Seite.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="596"/>
+        <location filename="../ui/source_view.py" line="602"/>
         <source>The page&apos;s text differs slightly from the indexed text; the parts of the passage found on it are highlighted.</source>
         <translation>Der Text der Seite weicht leicht vom indizierten Text ab; die darauf gefundenen Teile der Textstelle sind hervorgehoben.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="616"/>
+        <location filename="../ui/source_view.py" line="622"/>
         <source>&apos;{name}&apos; is protected by a password, so it cannot be shown here. Use “Open original” to view it.</source>
         <translation>„{name}“ ist durch ein Passwort geschützt und kann hier nicht angezeigt werden. Mit „Original öffnen“ lässt sich die Datei ansehen.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="620"/>
+        <location filename="../ui/source_view.py" line="626"/>
         <source>&apos;{name}&apos; could not be opened as a PDF; the file may be damaged. Use “Open original” to try another application.</source>
         <translation>„{name}“ konnte nicht als PDF geöffnet werden; die Datei ist möglicherweise beschädigt. Mit „Original öffnen“ lässt sie sich in einem anderen Programm versuchen.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="709"/>
+        <location filename="../ui/source_view.py" line="715"/>
         <source>page {page} of {count}</source>
         <translation>Seite {page} von {count}</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="724"/>
+        <location filename="../ui/source_view.py" line="726"/>
+        <source>Reading &apos;{name}&apos;…</source>
+        <translation>„{name}“ wird gelesen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="804"/>
         <source>This source cannot be shown: {reason}</source>
         <translation>Diese Quelle kann nicht angezeigt werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="747"/>
+        <location filename="../ui/source_view.py" line="754"/>
         <source>The passage could not be found in this file; it may have changed since it was indexed.</source>
         <translation>Die Textstelle wurde in dieser Datei nicht gefunden; die Datei hat sich seit der Indizierung möglicherweise geändert.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="755"/>
+        <location filename="../ui/source_view.py" line="762"/>
         <source>The file&apos;s text differs slightly from the indexed text; the parts of the passage found in it are highlighted.</source>
         <translation>Der Text der Datei weicht leicht vom indizierten Text ab; die darin gefundenen Teile der Textstelle sind hervorgehoben.</translation>
     </message>

@@ -30,7 +30,7 @@ from quelle.protocol.values import (
     Turn,
 )
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 
 class ProtocolError(QuelleError):
@@ -90,6 +90,16 @@ class Check:
 class GetPassage:
     request: int
     passage_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReadSource:
+    """The text of one page of a document that is not a PDF, as Quelle extracted it, for
+    the window's source view (it renders PDFs itself and parses nothing else)."""
+
+    request: int
+    path: str
+    page: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +184,18 @@ class PassageFound:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceRead:
+    """The reply to `ReadSource`: `page` is the page shown (the first where the one asked
+    for does not exist), of `pages`."""
+
+    request: int
+    path: str
+    page: int
+    pages: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class SettingsApplied:
     request: int
     settings: Settings
@@ -225,6 +247,7 @@ Request = (
     | Remove
     | Check
     | GetPassage
+    | ReadSource
     | UpdateSettings
     | DownloadModel
 )
@@ -239,6 +262,7 @@ Event = (
     | Documents
     | Checked
     | PassageFound
+    | SourceRead
     | SettingsApplied
     | DownloadProgressed
     | Reindexing

@@ -79,13 +79,15 @@ class EngineLink(QObject):
     settings_failed = Signal(str)
     error_occurred = Signal(str)
     progressed = Signal(object)  # Progress
-    job_finished = Signal(object)  # IngestReport
-    job_failed = Signal(str)
+    job_finished = Signal(object, object)  # IngestJob, IngestReport
+    job_failed = Signal(object, str)  # IngestJob, message
     download_progressed = Signal(str, object)  # model id, DownloadProgress
     download_finished = Signal(str)  # model id
     download_failed = Signal(str, str)  # model id, message
     reindexing = Signal(int, int)  # passages done, total: the library changes embedders
     notice = Signal(str)  # a one-line message the user should see once
+    source_read = Signal(str, int, int, str)  # path, page, pages, the page's text
+    source_failed = Signal(str, str)  # path, message
 
     def __init__(self, paths: Paths, home: str | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +102,7 @@ class EngineLink(QObject):
         self._jobs: dict[int, IngestJob] = {}
         self._settings_requests: set[int] = set()
         self._downloads: dict[int, str] = {}  # request -> model id
+        self._sources: dict[int, str] = {}  # request -> path of the page asked for
         self._outbox: list[protocol.Request] = []  # sent once connected
         self._timer = QTimer(self)
         self._timer.setInterval(CONNECT_EVERY_MS)
@@ -158,6 +161,12 @@ class EngineLink(QObject):
 
     def remove_document(self, doc_id: str) -> None:
         self._send(protocol.Remove(next(self._ids), doc_id))
+
+    def read_source(self, path: str, page: int) -> None:
+        """Ask for the text of a page of a document that is not a PDF (`source_read`)."""
+        request = next(self._ids)
+        self._sources[request] = path
+        self._send(protocol.ReadSource(request, path, page))
 
     def close(self) -> None:
         """The window closes: the engine stops what runs for it and ends when idle."""
@@ -263,8 +272,8 @@ class EngineLink(QObject):
                 if event.request in self._jobs:
                     self.progressed.emit(event.progress)
             case protocol.Ingested():
-                if self._jobs.pop(event.request, None) is not None:
-                    self.job_finished.emit(event.report)
+                if (job := self._jobs.pop(event.request, None)) is not None:
+                    self.job_finished.emit(job, event.report)
             case protocol.Documents():
                 self.documents_changed.emit(event.documents)
             case protocol.SettingsApplied():
@@ -286,6 +295,9 @@ class EngineLink(QObject):
                 self.models_failed.emit(event.message)
             case protocol.Failed():
                 self._failed(event.request, event.message)
+            case protocol.SourceRead():
+                if self._sources.pop(event.request, None) is not None:
+                    self.source_read.emit(event.path, event.page, event.pages, event.text)
             case protocol.PassageFound() | protocol.Welcome():
                 pass
             case _:
@@ -294,13 +306,15 @@ class EngineLink(QObject):
     def _failed(self, request: int, message: str) -> None:
         if (answer := self._answers.pop(request, None)) is not None:
             self.answer_failed.emit(answer, message)
-        elif self._jobs.pop(request, None) is not None:
-            self.job_failed.emit(message)
+        elif (job := self._jobs.pop(request, None)) is not None:
+            self.job_failed.emit(job, message)
         elif request in self._settings_requests:
             self._settings_requests.discard(request)
             self.settings_failed.emit(message)
         elif (model_id := self._downloads.pop(request, None)) is not None:
             self.download_failed.emit(model_id, message)
+        elif (path := self._sources.pop(request, None)) is not None:
+            self.source_failed.emit(path, message)
         else:
             self.error_occurred.emit(message)
 
@@ -326,7 +340,9 @@ class EngineLink(QObject):
         self._outbox = [
             m
             for m in self._outbox
-            if not isinstance(m, protocol.Ask | protocol.Ingest | protocol.DownloadModel)
+            if not isinstance(
+                m, protocol.Ask | protocol.Ingest | protocol.DownloadModel | protocol.ReadSource
+            )
         ]
         message = self.tr("The Quelle engine stopped unexpectedly; it is starting again.")
         for answer in self._answers.values():
@@ -335,13 +351,17 @@ class EngineLink(QObject):
         for model_id in self._downloads.values():
             self.download_failed.emit(model_id, message)
         self._downloads.clear()
-        if self._jobs:
-            self._jobs.clear()
+        jobs, self._jobs = list(self._jobs.values()), {}
+        for job in jobs:
             self.job_failed.emit(
+                job,
                 message
                 + " "
-                + self.tr("Documents it was adding are completed first; add any others again.")
+                + self.tr("Documents it was adding are completed first; add any others again."),
             )
+        sources, self._sources = list(self._sources.values()), {}
+        for path in sources:
+            self.source_failed.emit(path, message)
         self.engine_lost.emit(message)
         self._start_engine()
         self._timer.start()

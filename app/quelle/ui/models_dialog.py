@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from quelle.common.errors import QuelleError
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings
-from quelle.engine.ingestion import duration_text
+from quelle.common.wording import duration_text
 from quelle.engine.models.catalogue import KINDS, CatalogEntry, Kind, catalog
 from quelle.engine.models.fit import (
     OTHERS_MB,

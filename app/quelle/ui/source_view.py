@@ -7,7 +7,7 @@ with what was indexed.
 
 Quelle's passages come from pypdf, while the highlight must be placed on PDFium's text
 (the only text QtPdf can turn into page geometry). The two extractions differ in whitespace,
-ligatures and sometimes line order, so `quelle.engine.reading.passage_location` compares them
+ligatures and sometimes line order, so `quelle.ui.passage_location` compares them
 with whitespace removed and, failing an exact match, highlights the longest pieces the two
 have in common.
 """
@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quelle.engine.reading.passage_location import locate_passage
+from quelle.ui.passage_location import locate_passage
 
 if TYPE_CHECKING:
     from PySide6.QtPdf import QPdfDocument, QPdfSelection
@@ -304,6 +304,10 @@ class _ElidedLabel(QLabel):
 class SourceView(QWidget):
     """Shows where a cited passage comes from: its page, highlighted, in the original file."""
 
+    # Asks for a page of a file that is not a PDF (path, page): the engine reads it and the
+    # window hands the reply to `show_text_page`.
+    text_requested = Signal(str, int)
+
     _PDF, _TEXT, _MESSAGE = range(3)
     _ZOOM_STEP = 1.25
     _ZOOM_RANGE = (0.25, 6.0)
@@ -320,6 +324,7 @@ class SourceView(QWidget):
         self._text_span: tuple[int, int] | None = None  # highlighted UTF-16 range of a text file
         self._document: QPdfDocument | None = None
         self._loaded_pdf = ""  # the file `_document` holds, to turn pages without reloading
+        self._waiting_text: tuple[str, str] | None = None  # (path, passage) asked of the engine
         self._build()
 
     # --- construction -------------------------------------------------------------------------
@@ -715,21 +720,22 @@ class SourceView(QWidget):
     # --- text files ---------------------------------------------------------------------------
 
     def _show_text(self, file: Path, page: int, passage: str) -> None:
-        from quelle.common.errors import DocumentError
-        from quelle.engine.reading.documents import read_pages
+        """Ask the engine for the page's text (`text_requested`): the window parses no
+        document itself. `show_text_page` shows the reply."""
+        self._waiting_text = (str(file), passage)
+        self._show_message(self.tr("Reading '{name}'…").format(name=file.name))
+        self.text_requested.emit(str(file), page)
 
-        try:
-            pages = read_pages(file)
-        except DocumentError as exc:
-            self._show_message(
-                self.tr("This source cannot be shown: {reason}").format(reason=str(exc))
-            )
-            return
-        chosen = next((p for p in pages if p.number == page), pages[0])
-        text = chosen.text
+    def show_text_page(self, path: str, page: int, pages: int, text: str) -> None:
+        """The engine's reply to `text_requested`: one page of a document that is not a
+        PDF, as Quelle extracted it, so the passage lines up with what was indexed."""
+        if self._waiting_text is None or self._waiting_text[0] != path:
+            return  # the user has opened another source since
+        passage = self._waiting_text[1]
+        self._waiting_text = None
         self._text.setPlainText(text)
-        self._page_count = max(p.number for p in pages)
-        self._page = chosen.number
+        self._page_count = pages
+        self._page = page
         self._page_label.setText("")
         for button in (self._previous, self._next):
             button.setEnabled(False)
@@ -789,6 +795,13 @@ class SourceView(QWidget):
         self._text.ensureCursorVisible()
 
     # --- messages -----------------------------------------------------------------------------
+
+    def show_text_failed(self, path: str, message: str) -> None:
+        """The engine could not read the page `text_requested` asked for."""
+        if self._waiting_text is None or self._waiting_text[0] != path:
+            return
+        self._waiting_text = None
+        self._show_message(self.tr("This source cannot be shown: {reason}").format(reason=message))
 
     def _show_message(self, text: str) -> None:
         self._message.setText(text)

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings, load_settings
-from quelle.engine.ingestion import collect_files, duration_text
+from quelle.common.wording import duration_text
 from quelle.protocol.values import Answer, DocumentInfo, FileEvent, IngestReport, Progress
 from quelle.ui.chat_view import ChatView
 from quelle.ui.conversations import DEFAULT_TITLE, ConversationStore, SavedTurn, turn_from_answer
@@ -96,8 +96,7 @@ class MainWindow(QMainWindow):
         self.conv_id: int | None = None
         self._request: AnswerRequest | None = None
         self._request_conv: int | None = None
-        self._job: IngestJob | None = None
-        self._pending: list[str] = []
+        self._jobs: list[IngestJob] = []  # handed to the engine, which takes them in turn
         self._sample_question = ""  # asked once the sample guide is in the library
         self._closed = False
         self._source_view: SourceView | None = None  # created on first use: QtPdf loads lazily
@@ -348,7 +347,6 @@ class MainWindow(QMainWindow):
         self.model_busy.hide()
         self.model_status.setText(self.tr("Models ready"))
         log.info("Models ready %.1f s after the window opened", time.monotonic() - self.started)
-        self._start_next_job()
 
     def _reindexing(self, done: int, total: int) -> None:
         """The library moves to another embedder; answers come from the old index meanwhile."""
@@ -420,44 +418,18 @@ class MainWindow(QMainWindow):
             self.add_paths([folder])
 
     def add_paths(self, paths: list[str]) -> None:
-        """Queue files and folders; they are indexed as soon as the models are ready."""
-        files, problems = collect_files(Path(p) for p in paths)
-        names = [str(f) for f in files]
-        self.library_panel.mark_queued(names)
-        for path, reason in problems:
-            self.library_panel.apply_event(FileEvent(path, "failed", reason))
-        if not names:
-            if not problems:
-                self.statusBar().showMessage(
-                    self.tr("No documents Quelle can read were found there."), 8000
-                )
+        """Hand files and folders to the engine: it walks the folders, says which files it
+        queued (they appear in the library list) and takes them in as soon as it can."""
+        if not paths:
             return
-        queued = set(self._pending)  # a folder may hold thousands: no list search per file
-        self._pending.extend(n for n in names if n not in queued)
-        if not self.models_ready:
-            self.statusBar().showMessage(
-                self.tr("The files are added as soon as the models are loaded."), 8000
-            )
-        self._show_ingest_box()
-        self._start_next_job()
-
-    def _start_next_job(self) -> None:
-        if self._job is not None or not self._pending or not self.models_ready or self._closed:
-            return
-        self._job = IngestJob(self._pending)
-        self._pending = []
-        self.ingest_progress.setValue(0)
-        self._show_ingest_box()
-        self.engine.ingest(self._job)
-
-    def _show_ingest_box(self) -> None:
-        waiting = len(self._pending) + (len(self._job.paths) if self._job else 0)
-        if self._job is None:
-            self.ingest_label.setText(
-                self.tr("Waiting for the models: %1 files").replace("%1", str(waiting))
-            )
+        job = IngestJob(list(paths))
+        self._jobs.append(job)
+        if len(self._jobs) == 1:
+            self.ingest_progress.setValue(0)
+            self.ingest_label.setText(self.tr("Looking for documents…"))
         self.ingest_box.show()
         self.cancel_action.setEnabled(True)
+        self.engine.ingest(job)
 
     def _ingest_progressed(self, progress: Progress) -> None:
         self.library_panel.apply_event(progress.event)
@@ -473,8 +445,15 @@ class MainWindow(QMainWindow):
             )
         self.ingest_label.setText(text)
 
-    def _ingest_finished(self, report: IngestReport) -> None:
-        self._job = None
+    def _ingest_finished(self, job: IngestJob, report: IngestReport) -> None:
+        if job in self._jobs:
+            self._jobs.remove(job)
+        if not (report.added or report.unchanged or report.failed or report.cancelled):
+            self.statusBar().showMessage(
+                self.tr("No documents Quelle can read were found there."), 8000
+            )
+            self._after_job()
+            return
         message = (
             self.tr("Documents added: %1 (%2 passages)")
             .replace("%1", str(len(report.added)))
@@ -502,28 +481,27 @@ class MainWindow(QMainWindow):
         self._sample_question = self.chat.placeholder.sample_question()
         self.add_paths([str(self.chat.placeholder.sample_guide())])
 
-    def _ingest_failed(self, message: str) -> None:
-        self._job = None
+    def _ingest_failed(self, job: IngestJob, message: str) -> None:
+        if job in self._jobs:
+            self._jobs.remove(job)
         self.library_panel.forget_pending()
         self._show_error(message)
         self._after_job()
 
     def _after_job(self) -> None:
-        if self._pending:
-            self._start_next_job()
+        if self._jobs:
+            self.ingest_progress.setValue(0)
             return
         self.ingest_box.hide()
         self.cancel_action.setEnabled(False)
         self.ingestion_done.emit()
 
     def cancel_ingestion(self) -> None:
-        self._pending = []
-        if self._job is not None:
-            self.engine.cancel_job(self._job)
+        """Stop every job handed to the engine; each ends after its current batch."""
+        for job in self._jobs:
+            self.engine.cancel_job(job)
+        if self._jobs:
             self.ingest_label.setText(self.tr("Stopping…"))
-        else:
-            self.library_panel.forget_pending()
-            self._after_job()
 
     def remove_document(self, doc_id: str) -> None:
         self.engine.remove_document(doc_id)
@@ -599,6 +577,9 @@ class MainWindow(QMainWindow):
 
             self._source_view = SourceView(self.source_panel)
             self._source_layout.addWidget(self._source_view, 1)
+            self._source_view.text_requested.connect(self.engine.read_source)
+            self.engine.source_read.connect(self._source_view.show_text_page)
+            self.engine.source_failed.connect(self._source_view.show_text_failed)
         return self._source_view
 
     def open_source(self, turn_index: int, n: int) -> None:
@@ -775,7 +756,7 @@ class MainWindow(QMainWindow):
         self.source_panel.hide()
         stored.setValue("splitter", self.splitter.saveState())
         stored.sync()
-        self._pending = []
+        self._jobs = []
         self.engine.close()
         self.store.close()
         log.info("Window closed")

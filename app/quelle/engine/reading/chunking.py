@@ -6,18 +6,15 @@ keeps its page and character offsets, so a citation can point at the exact place
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from quelle.common.units import split_units
 from quelle.engine.reading.documents import Page
 
 # Token start offsets (characters) of a text, as the embedder's tokenizer splits it.
 TokenStarts = Callable[[str], Sequence[int]]
-
-# A sentence ends after . ! ? or : followed by white space, or at a line break.
-_BOUNDARY = re.compile(r"(?<=[.!?:;])\s+|\n+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,18 +23,6 @@ class Chunk:
     start: int
     end: int
     text: str
-
-
-def split_units(text: str) -> list[tuple[int, int]]:
-    """Sentence- and line-sized spans covering the text, in order."""
-    units, begin = [], 0
-    for match in _BOUNDARY.finditer(text):
-        if match.start() > begin:
-            units.append((begin, match.start()))
-        begin = match.end()
-    if begin < len(text):
-        units.append((begin, len(text)))
-    return units
 
 
 def chunk_pages(

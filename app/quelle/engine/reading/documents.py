@@ -56,6 +56,14 @@ def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES
 
 
+def source_page(path: Path, page: int) -> tuple[Page, int]:
+    """Page `page` of a document (or its first page, where it has no such page) and how
+    many pages it has: what the source view shows of a file that is not a PDF."""
+    pages = read_pages(path)
+    chosen = next((p for p in pages if p.number == page), pages[0])
+    return chosen, max(p.number for p in pages)
+
+
 def read_pages(path: Path, pdf_text: PdfText = DEFAULT_PDF_TEXT) -> list[Page]:
     """All pages of `path` that hold text. Raises `DocumentError` for anything unreadable."""
     suffix = path.suffix.lower()

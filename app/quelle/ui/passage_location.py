@@ -13,7 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from quelle.engine.reading.chunking import split_units
+from quelle.common.units import split_units
 
 # Characters that one extractor emits and the other may not: soft hyphens (PDFium marks a
 # line-end hyphen as 0x02), zero-width marks, and hyphens, which pypdf keeps at line ends.
