@@ -94,6 +94,7 @@ def questions(smoke: bool) -> dict[str, list[dict]]:  # type: ignore[type-arg]
 
 def collect(per: dict[str, list[dict]], smoke: bool) -> list[dict]:  # type: ignore[type-arg]
     from quelle.engine.answers import abstention
+    from quelle.engine.search.question import Question
 
     rows = []
     for name, qs in per.items():
@@ -107,8 +108,9 @@ def collect(per: dict[str, list[dict]], smoke: bool) -> list[dict]:  # type: ign
             library = library_for(ds, docs)
         print(f"{name}: {len(qs)} questions", flush=True)
         for q in qs:
-            retrieval = library.search(q["text"])
-            evidence = abstention.gather(q["text"], retrieval, library.catalog)
+            question = Question.analyse(q["text"])
+            retrieval = library.search(question)
+            evidence = abstention.gather(question, retrieval, library.catalog)
             old = any(h.similarity >= OLD_THRESHOLD for h in retrieval.hits)
             rows.append(
                 {

@@ -37,6 +37,7 @@ def main() -> int:
 
     from quelle.engine.answers.prompts import build_messages, excerpt
     from quelle.engine.models.bundled import bundled_chat_model_path
+    from quelle.engine.search.question import Question
     from quelle.protocol.values import Passage
 
     library = sec_library()
@@ -56,14 +57,15 @@ def main() -> int:
         """items: (question, split, whether a context holds its answer)."""
         rows: dict[str, dict[str, list]] = {v: {"dev": [], "held-out": []} for v in variants}  # type: ignore[type-arg]
         for text, part, answered in items:
-            hits = lib.search(text).hits
+            question = Question.analyse(text)
+            hits = lib.search(question).hits
             for name, limit in variants.items():
                 passages = [h.passage for h in hits]
                 if limit:
                     passages = [
-                        _with_text(p, excerpt(p.text, text, limit), Passage) for p in passages
+                        _with_text(p, excerpt(p.text, question, limit), Passage) for p in passages
                     ]
-                messages = build_messages(text, passages, [], system)
+                messages = build_messages(question, passages, [], system)
                 kept = answered("\n".join(p.text for p in passages))
                 rows[name][part].append((tokens(messages), kept))
         return {

@@ -202,9 +202,10 @@ def fts5_baseline(catalog, questions: list[str]) -> dict[str, object]:  # type: 
     """Keyword search as it ranked before, by FTS5's own bm25() (`ORDER BY rank`), against
     Quelle's `keyword_search` on the same terms: each question timed both ways, one after
     the other, and the two top tens compared."""
+    from quelle.engine.search.question import Question
 
     def before(q: str) -> list[str]:
-        found = catalog.keyword_terms(q)
+        found = catalog.keyword_terms(Question.analyse(q).query_terms)
         if not found:
             return []
         match = " OR ".join(f'"{t}"' for t in found)
@@ -223,7 +224,7 @@ def fts5_baseline(catalog, questions: list[str]) -> dict[str, object]:  # type: 
         old = before(q)
         timed["fts5_rank"].append(time.perf_counter() - started)
         started = time.perf_counter()
-        new = [pid for pid, _ in catalog.keyword_search(q, 10)]
+        new = [pid for pid, _ in catalog.keyword_search(Question.analyse(q).query_terms, 10)]
         timed["quelle"].append(time.perf_counter() - started)
         same += old == new
     figures: dict[str, object] = {}

@@ -92,10 +92,14 @@ def _bare_generation(library, answer, timings) -> dict:  # type: ignore[no-untyp
 
     from quelle.engine.answers.prompts import build_messages
     from quelle.engine.models.bundled import bundled_chat_model_path
+    from quelle.engine.search.question import Question
 
     gen = library.generator()
     messages = build_messages(
-        answer.question, [h.passage for h in answer.sources], [], library.settings.system_prompt
+        Question.analyse(answer.question),
+        [h.passage for h in answer.sources],
+        [],
+        library.settings.system_prompt,
     )
     prompt, stop = gen.render(messages)
     llm = Llama(str(bundled_chat_model_path()), n_ctx=library.settings.context_size, verbose=False)

@@ -102,3 +102,76 @@ def checked_answer(text: str, path: str = "/f/2022 Q3 AAPL.pdf"):  # type: ignor
         Timings(900, 41, 0.8, 1.8),
         attribution=attribution,
     )
+
+
+class FakeVectors:
+    """Passage vectors in a dict, searched by cosine: a vector store without Chroma."""
+
+    def __init__(self) -> None:
+        self._vectors: dict[str, list[float]] = {}
+
+    def add(
+        self, ids: Sequence[str], vectors: Sequence[Sequence[float]], pages: Sequence[int]
+    ) -> None:
+        self._vectors.update({i: list(v) for i, v in zip(ids, vectors, strict=True)})
+
+    def existing(self, ids: Sequence[str]) -> set[str]:
+        return {i for i in ids if i in self._vectors}
+
+    def query(self, vector: Sequence[float], limit: int) -> list[tuple[str, float]]:
+        scored = [
+            (i, sum(a * b for a, b in zip(v, vector, strict=True)))
+            for i, v in self._vectors.items()
+        ]
+        return sorted(scored, key=lambda pair: -pair[1])[:limit]
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        return {i: self._vectors[i] for i in ids if i in self._vectors}
+
+    def delete_document(self, doc_id: str) -> None:
+        for i in [i for i in self._vectors if i.startswith(doc_id + ":")]:
+            del self._vectors[i]
+
+    def count(self) -> int:
+        return len(self._vectors)
+
+    def publish(self, doc_ids: Sequence[str]) -> None:
+        pass
+
+    def ids(self) -> list[str]:
+        return list(self._vectors)
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for i in ids:
+            self._vectors.pop(i, None)
+
+    def drop_others(self, keep: Sequence[str]) -> None:
+        pass
+
+
+class FakeChatModel:
+    """A chat model that answers with the first sentence of the first passage in its prompt,
+    cited as [1], one word per token; it keeps the messages it was given."""
+
+    context_size = 2048
+
+    def __init__(self) -> None:
+        self.prompts: list[list[dict[str, str]]] = []
+
+    def count_tokens(self, messages: Sequence[dict[str, str]]) -> int:
+        return sum(len(m["content"].split()) for m in messages)
+
+    def stream(self, messages, params, on_token=None, cancel=None):  # type: ignore[no-untyped-def]
+        from quelle.engine.models.chat import Completion
+        from quelle.protocol.values import Timings
+
+        self.prompts.append(list(messages))
+        prompt = messages[-1]["content"]
+        found = re.search(r"\[1\] \([^)]*\)\n([^.]*\.)", prompt)
+        text = f"{found[1]} [1]" if found else "I do not know."
+        for word in text.split(" "):
+            if cancel is not None and cancel.is_set():
+                return Completion("", Timings(0, 0, 0.0, 0.0), True)
+            if on_token:
+                on_token(word + " ")
+        return Completion(text, Timings(self.count_tokens(messages), 5, 0.01, 0.02), False)

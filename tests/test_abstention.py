@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from quelle.engine.answers.abstention import gather, judge, names, refusal
+from quelle.engine.answers.abstention import gather, judge, refusal
 from quelle.engine.library import Library
+from quelle.engine.search.question import Question, names
 from quelle.engine.search.retrieval import Retriever
 from test_ingestion import Engine, write
 
@@ -32,8 +33,9 @@ def engine(tmp_path: Path) -> Engine:
 
 
 def verdict(engine: Engine, question: str):  # type: ignore[no-untyped-def]
-    retrieval = Retriever(engine.catalog, engine.store, engine.embedder).search(question, 5)
-    return judge(gather(question, retrieval, engine.catalog))
+    analysed = Question.analyse(question)
+    retrieval = Retriever(engine.catalog, engine.store, engine.embedder).search(analysed, 5)
+    return judge(gather(analysed, retrieval, engine.catalog))
 
 
 def test_names_are_capitalised_words_inside_a_sentence_years_and_acronyms():

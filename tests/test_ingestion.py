@@ -11,6 +11,7 @@ import pytest
 from quelle.engine.index.catalog import Catalog
 from quelle.engine.index.vectors import VectorStore
 from quelle.engine.ingestion import Ingestor
+from quelle.engine.search.question import Question
 from quelle.engine.search.retrieval import Retriever
 
 from fakes import FakeEmbedder
@@ -24,7 +25,11 @@ class Engine:
         self.ingestor = Ingestor(self.catalog, self.store, self.embedder, 60, 10)
 
     def search(self, query: str, limit: int = 5):
-        return Retriever(self.catalog, self.store, self.embedder).search(query, limit).hits
+        return (
+            Retriever(self.catalog, self.store, self.embedder)
+            .search(Question.analyse(query), limit)
+            .hits
+        )
 
 
 @pytest.fixture
@@ -158,7 +163,12 @@ def test_german_inflections_are_found_by_keyword_search(engine: Engine, tmp_path
     )
     write(tmp_path / "other.txt", "Das Wetter in Hamburg war im Sommer regnerisch. " * 3)
     engine.ingestor.run([tmp_path])
-    ids = [pid for pid, _ in engine.catalog.keyword_search("Wie hoch war der Umsatz?", 5)]
+    ids = [
+        pid
+        for pid, _ in engine.catalog.keyword_search(
+            Question.analyse("Wie hoch war der Umsatz?").query_terms, 5
+        )
+    ]
     assert ids, "the stem 'umsatz' matches 'Umsätze'"
     titles = {p.title for p in engine.catalog.passages(ids).values()}
     assert titles == {"bericht.txt"}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from quelle.engine.search.question import Question
 from quelle.engine.search.retrieval import FOREIGN_DENSE_SHARE, fuse, reciprocal_rank_fusion
 
 
@@ -30,7 +31,7 @@ def test_on_questions_in_a_language_the_embedder_does_not_know_keyword_search_le
     write(tmp_path / "docs" / "wetter.txt", "Wie war das Wetter? Wie war die Stimmung? Wie war es?")
     engine.ingestor.run([tmp_path / "docs"])
     german = Retriever(engine.catalog, engine.store, engine.embedder, frozenset({"en"}))
-    hits = german.search("Wie war der Umsatz im dritten Quartal?", 2).hits
+    hits = german.search(Question.analyse("Wie war der Umsatz im dritten Quartal?"), 2).hits
     assert hits[0].passage.title == "umsatz.txt"
 
 
@@ -62,10 +63,12 @@ def test_the_reranker_reorders_the_fused_candidates_and_reports_its_cost(tmp_pat
     write(tmp_path / "docs" / "b.txt", "Revenue notes: the orchard sold apples, apples, apples.")
     engine.ingestor.run([tmp_path / "docs"])
     scorer = PrefersWord("apples")
-    plain = Retriever(engine.catalog, engine.store, engine.embedder).search("revenue quarter", 2)
+    plain = Retriever(engine.catalog, engine.store, engine.embedder).search(
+        Question.analyse("revenue quarter"), 2
+    )
     assert plain.hits[0].passage.title == "a.txt" and plain.rerank_seconds is None
     reranked = Retriever(engine.catalog, engine.store, engine.embedder, reranker=scorer).search(
-        "revenue quarter", 2, mode="reranked"
+        Question.analyse("revenue quarter"), 2, mode="reranked"
     )
     assert [h.passage.title for h in reranked.hits] == ["b.txt", "a.txt"]
     assert reranked.rerank_seconds is not None and 0 < scorer.seen <= RERANK_CANDIDATES
@@ -98,12 +101,16 @@ def test_keyword_search_skips_documents_still_being_indexed_and_common_words(tmp
     add("notes", [f"Meeting note {n} about the quarterly report." for n in range(8)])
     add("sales", ["The revenue of the quarter rose by nine percent in the quarterly report."])
     add("travel", ["The team travels to Lisbon in May."])
-    hits = catalog.keyword_search("quarterly revenue report", 3)
+    hits = catalog.keyword_search(Question.analyse("quarterly revenue report").query_terms, 3)
     assert [pid.partition(":")[0] for pid, _ in hits] == ["sales", "notes", "notes"]
     monkeypatch.setattr(catalogs, "_IDS_PER_QUERY", 2)  # the ready ones looked up in parts
-    assert catalog.keyword_search("quarterly revenue report", 3) == hits
+    assert (
+        catalog.keyword_search(Question.analyse("quarterly revenue report").query_terms, 3) == hits
+    )
 
     monkeypatch.setattr(catalogs, "PRUNE_FROM", 10)  # as if the library were large
-    hits = catalog.keyword_search("quarterly report Lisbon", 3)
+    hits = catalog.keyword_search(Question.analyse("quarterly report Lisbon").query_terms, 3)
     assert [pid.partition(":")[0] for pid, _ in hits] == ["travel"]  # the rare word decides
-    assert len(catalog.keyword_search("report", 20)) == 9  # alone it finds every one
+    assert (
+        len(catalog.keyword_search(Question.analyse("report").query_terms, 20)) == 9
+    )  # alone it finds every one

@@ -19,9 +19,7 @@ from quelle.common.offline import enforce_offline
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings, load_settings, save_settings
 from quelle.common.wording import say
-from quelle.engine.answers.abstention import EMPTY_LIBRARY, gather, judge, refusal
-from quelle.engine.answers.citations import attribute
-from quelle.engine.answers.prompts import NO_ANSWER, excerpt, fit_messages, retrieval_query
+from quelle.engine.answers.pipeline import answer
 from quelle.engine.index.catalog import Catalog
 from quelle.engine.index.consistency import check
 from quelle.engine.index.reembedding import reembed
@@ -34,11 +32,11 @@ from quelle.engine.models.bundled import (
     embedder_languages,
     embedder_path,
 )
-from quelle.engine.models.chat import Generator, SamplingParams
+from quelle.engine.models.chat import Generator
 from quelle.engine.models.embedder import TORCH, Embedder, TextEmbedder
 from quelle.engine.models.quantised import BACKEND as INT8
 from quelle.engine.owner import OwnerLock
-from quelle.engine.search.language import detect_language
+from quelle.engine.search.question import Question
 from quelle.engine.search.reranking import PassageScorer
 from quelle.engine.search.retrieval import Mode, Retrieval, Retriever
 from quelle.protocol.values import (
@@ -52,15 +50,6 @@ from quelle.protocol.values import (
 )
 
 log = logging.getLogger(__name__)
-
-
-def _declined(
-    question: str, text: str, seconds: float, on_token: Callable[[str], None] | None
-) -> Answer:
-    """The answer when the library cannot answer: no model runs, no source is shown."""
-    if on_token:
-        on_token(text)
-    return Answer(question, text, [], seconds, None)
 
 
 class Library:
@@ -407,12 +396,15 @@ class Library:
 
     def search(
         self,
-        question: str,
+        question: str | Question,
         history: Sequence[Turn] = (),
         limit: int | None = None,
         mode: Mode | None = None,
     ) -> Retrieval:
-        """The passages for a question; `mode` overrides the settings (for measuring)."""
+        """The passages for a question (analysed here if it comes as text); `mode` overrides
+        the settings (for measuring)."""
+        if isinstance(question, str):
+            question = Question.analyse(question, history)
         s = self._settings
         if mode is None:
             mode = "reranked" if s.reranker_model else "fused" if s.hybrid_search else "dense"
@@ -425,9 +417,7 @@ class Library:
             embedder_languages(embedder.model_id),
             self.reranker() if mode == "reranked" else None,
         )
-        return retriever.search(
-            retrieval_query(question, history), limit or s.passages_per_answer, mode
-        )
+        return retriever.search(question, limit or s.passages_per_answer, mode)
 
     def ask(
         self,
@@ -437,53 +427,18 @@ class Library:
         cancel: threading.Event | None = None,
     ) -> Answer:
         """Retrieve, then stream an answer drawn only from the passages found."""
-        question = question.strip()
-        if not question:
+        if not question.strip():
             raise QuelleError(say("The question is empty. Type a question about your documents."))
-        language = detect_language(question)
         self.sync()
-        if not self.catalog.passage_count():
-            return _declined(question, EMPTY_LIBRARY[language], 0.0, on_token)
-        retrieval = self.search(question, history)
-        # The question's own words decide: a new question after an Apple question must not
-        # borrow "Apple" to pass.
-        verdict = judge(gather(question, retrieval, self.catalog))
-        if not verdict.answerable:
-            text = refusal(verdict, language, NO_ANSWER[language])
-            return _declined(question, text, retrieval.seconds, on_token)
-        hits = retrieval.hits
-        s = self._settings
-        generator = self.generator()
-        answer_budget = min(s.max_answer_tokens, generator.context_size // 2)
-        passages = [h.passage for h in hits]
-        if s.passage_chars:
-            passages = [p.excerpt(excerpt(p.text, question, s.passage_chars)) for p in passages]
-        messages, kept = fit_messages(
-            question,
-            passages,
+        return answer(
+            Question.analyse(question, history),
             history,
-            s.system_prompt,
-            generator.count_tokens,
-            generator.context_size - answer_budget,
-        )
-        kept_ids = {p.passage_id for p in kept}
-        params = SamplingParams(s.temperature, s.top_p, s.top_k, s.repeat_penalty, answer_budget)
-        completion = generator.stream(messages, params, on_token, cancel)
-        sources = [h for h in hits if h.passage.passage_id in kept_ids]
-        text = completion.text.strip()
-        attribution = None
-        if not completion.stopped:
-            attribution = attribute(text, [p.text for p in kept])
-            text = attribution.text
-        return Answer(
-            question,
-            text,
-            sources,
-            retrieval.seconds,
-            completion.timings,
-            completion.stopped,
-            attribution,
-            retrieval.rerank_seconds,
+            self.catalog,
+            self.search,
+            self.generator,
+            self._settings,
+            on_token,
+            cancel,
         )
 
     def close(self) -> None:

@@ -15,18 +15,11 @@ measures them.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from quelle.engine.index.catalog import Catalog
-from quelle.engine.search.language import (
-    STOPWORDS,
-    asked_words,
-    detect_language,
-    query_terms,
-    stem_variants,
-    words,
-)
+from quelle.engine.search.language import query_terms, stem_variants
+from quelle.engine.search.question import Question
 from quelle.engine.search.retrieval import Retrieval
 
 # Fitted weights of the logistic model (see the module docstring) and the decision
@@ -40,8 +33,6 @@ WEIGHTS = {
     "absent_name": -2.119,
 }
 THRESHOLD = 0.284
-
-_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 EMPTY_LIBRARY = {
     "en": "Your library is empty: add documents first.",
@@ -82,20 +73,6 @@ class Verdict:
     evidence: Evidence
 
 
-def names(question: str) -> list[str]:
-    """The words of a question that name something: years and other figures, acronyms and
-    capitalised words after a sentence's first word (in German, nouns too: the library's
-    vocabulary decides which of them matter)."""
-    found: list[str] = []
-    for sentence in re.split(r"(?<=[.!?])\s+", question):
-        for n, token in enumerate(_TOKEN.findall(sentence)):
-            if len(token) < 2 or token.lower() in STOPWORDS:
-                continue
-            if any(c.isdigit() for c in token) or token.isupper() or (n and token[0].isupper()):
-                found.append(token)
-    return list(dict.fromkeys(found))
-
-
 def compound_splits(word: str) -> list[tuple[str, str]]:
     """The ways a long German word may be two words joined (parts of three letters or more,
     with and without a linking "s"): a question's compound the library never uses, such as
@@ -109,11 +86,11 @@ def compound_splits(word: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def gather(question: str, retrieval: Retrieval, catalog: Catalog) -> Evidence:
+def gather(question: Question, retrieval: Retrieval, catalog: Catalog) -> Evidence:
     """The evidence for `question` from its retrieval and the library's vocabulary."""
-    content = asked_words(question) or words(question)
+    content = question.asked
     variants = {w: stem_variants(w) for w in content}
-    splits = {w: compound_splits(w) for w in content} if detect_language(question) == "de" else {}
+    splits = {w: compound_splits(w) for w in content} if question.language == "de" else {}
     parts = {p: stem_variants(p) for pairs in splits.values() for pair in pairs for p in pair}
     counts = catalog.term_counts(t for vs in (*variants.values(), *parts.values()) for t in vs)
     total = max(1, catalog.passage_count())
@@ -145,7 +122,7 @@ def gather(question: str, retrieval: Retrieval, catalog: Catalog) -> Evidence:
         trusted=retrieval.embedder_knows_language,
         coverage=coverage,
         absent_share=len(absent) / len(content) if content else 1.0,
-        absent_names=tuple(n for n in names(question) if n.lower() in absent),
+        absent_names=tuple(n for n in question.names if n.lower() in absent),
     )
 
 

@@ -6,15 +6,12 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import PurePath
 
-from quelle.engine.answers.abstention import names
-from quelle.engine.search.language import asked_words, detect_language, query_terms
+from quelle.engine.search.language import query_terms
+from quelle.engine.search.question import Question
 from quelle.protocol.values import Passage, Turn
 
 Message = dict[str, str]
 
-
-# A follow-up with this many content words of its own borrows only the names before it.
-OWN_WORDS = 3
 
 NO_ANSWER = {
     "en": "I found nothing in your documents that answers this question.",
@@ -22,21 +19,6 @@ NO_ANSWER = {
 }
 # Small models drift into English; a German question gets an explicit reminder.
 _ANSWER_IN = {"en": "", "de": "Antworte auf Deutsch."}
-
-
-def retrieval_query(question: str, history: Sequence[Turn]) -> str:
-    """The search text for a question: a follow-up borrows from the question before.
-
-    "And in the quarter before?" alone finds nothing; with the previous question's words it
-    finds the same company and measure. A follow-up that says what it asks about ("How
-    did its R&D spending change?") borrows only the names: the company, the year.
-    """
-    if not history:
-        return question
-    before = history[-1].question
-    if len(asked_words(question)) >= OWN_WORDS:
-        return f"{' '.join(names(before))}\n{question}"
-    return f"{before}\n{question}"
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9(\"“])")
@@ -60,7 +42,7 @@ def _units(text: str, longest: int) -> list[str]:
     return units
 
 
-def excerpt(text: str, question: str, limit: int) -> str:
+def excerpt(text: str, question: Question, limit: int) -> str:
     """The lines or sentences of a passage that share most words with the question, in their
     own order and within `limit` characters; gaps are marked with an ellipsis.
 
@@ -69,7 +51,7 @@ def excerpt(text: str, question: str, limit: int) -> str:
     text = text.strip()
     if len(text) <= limit:
         return text
-    wanted = set(query_terms(question))
+    wanted = set(question.terms)
     units = _units(text, max(40, limit // 3))
     scores = [len(wanted & set(query_terms(u))) for u in units]
     chosen: set[int] = set()
@@ -109,7 +91,7 @@ def format_context(passages: Sequence[Passage]) -> str:
 
 
 def build_messages(
-    question: str,
+    question: Question,
     passages: Sequence[Passage],
     history: Sequence[Turn],
     system_prompt: str,
@@ -120,15 +102,15 @@ def build_messages(
     for turn in history:
         messages.append({"role": "user", "content": turn.question})
         messages.append({"role": "assistant", "content": turn.answer})
-    reminder = _ANSWER_IN[detect_language(question)]
+    reminder = _ANSWER_IN[question.language]
     parts = [f"Passages:\n\n{format_context(passages)}"] if passages else []
-    parts.append(f"Question: {question}\n{reminder}".strip())
+    parts.append(f"Question: {question.text}\n{reminder}".strip())
     messages.append({"role": "user", "content": "\n\n".join(parts)})
     return messages
 
 
 def fit_messages(
-    question: str,
+    question: Question,
     passages: Sequence[Passage],
     history: Sequence[Turn],
     system_prompt: str,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quelle.engine.index.bm25 import Bm25
-from quelle.engine.search.language import index_terms, query_terms
+from quelle.engine.search.language import index_terms
 from quelle.protocol.values import DocumentInfo, Passage
 
 # In a library of PRUNE_FROM passages or more, keyword search leaves out the terms that more
@@ -401,13 +401,13 @@ class Catalog:
         counts.update({r[0]: r[1] for r in rows})
         return counts
 
-    def keyword_terms(self, query: str) -> dict[str, int]:
-        """The stemmed terms keyword search ranks `query` by, with how many passages hold
-        each. In a large library, terms found in more than a fifth of the passages are left
-        out while rarer ones remain: they barely move BM25's ranking, yet make up most of
-        its cost (SciFact, 12,262 passages: nDCG@10 0.652 without them, 0.650 with them, in
-        two thirds of the time)."""
-        counts = self.term_counts(query_terms(query))
+    def keyword_terms(self, terms: Sequence[str]) -> dict[str, int]:
+        """The stemmed `terms` of a question that keyword search ranks by, with how many
+        passages hold each. In a large library, terms found in more than a fifth of the
+        passages are left out while rarer ones remain: they barely move BM25's ranking, yet
+        make up most of its cost (SciFact, 12,262 passages: nDCG@10 0.652 without them,
+        0.650 with them, in two thirds of the time)."""
+        counts = self.term_counts(terms)
         found = [t for t in counts if counts[t]]  # each word is stemmed as German and English
         total = self.passage_count()
         if found and total >= PRUNE_FROM:
@@ -415,10 +415,11 @@ class Catalog:
             found = rare or [min(found, key=counts.__getitem__)]
         return {t: counts[t] for t in found}
 
-    def keyword_search(self, query: str, limit: int) -> list[tuple[str, float]]:
-        """(passage id, BM25 score) over the query's `keyword_terms`, best first, ready
-        documents only. Scores are FTS5's BM25, positive, higher is better (see `bm25`)."""
-        holding = self.keyword_terms(query)
+    def keyword_search(self, terms: Sequence[str], limit: int) -> list[tuple[str, float]]:
+        """(passage id, BM25 score) over the `keyword_terms` of a question's stemmed `terms`,
+        best first, ready documents only. Scores are FTS5's BM25, positive, higher is better
+        (see `bm25`)."""
+        holding = self.keyword_terms(terms)
         if not holding:
             return []
         db = self._db()

@@ -20,7 +20,7 @@ from typing import Literal, TypeVar
 from quelle.engine.index.catalog import Catalog
 from quelle.engine.index.vectors import PassageVectors
 from quelle.engine.models.embedder import TextEmbedder
-from quelle.engine.search.language import detect_language
+from quelle.engine.search.question import Question
 from quelle.engine.search.reranking import PassageScorer, rerank
 from quelle.protocol.values import Hit, Passage
 
@@ -126,14 +126,18 @@ class Retriever:
         self._languages = embedder_languages
         self._reranker = reranker
 
-    def search(self, query: str, limit: int, mode: Mode = "fused") -> Retrieval:
+    def search(self, question: Question, limit: int, mode: Mode = "fused") -> Retrieval:
         """The best `limit` passages; "reranked" falls back to "fused" without a re-ranker."""
         started = time.perf_counter()
-        known_language = detect_language(query) in self._languages
+        query = question.query
+        known_language = question.language in self._languages
         # Keyword search needs no vector: it runs beside embedding and dense search (both
         # leave Python's lock while they work), which halves the wait in a large library.
         keyword_search = (
-            _beside(lambda: self._catalog.keyword_search(query, CANDIDATES), self._catalog.close)
+            _beside(
+                lambda: self._catalog.keyword_search(question.query_terms, CANDIDATES),
+                self._catalog.close,
+            )
             if mode != "dense"
             else None
         )

@@ -1,0 +1,105 @@
+"""Question -> answer: search, decide whether the library can answer, prompt the chat model
+with what it found, stream its words and check which passage supports each sentence.
+
+It takes what it works with (catalogue, retriever, chat model, settings) as arguments, so
+a fake embedder, store and chat model can stand in for the real ones; `Library` owns the
+real ones and hands them in.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from quelle.common.settings import Settings
+from quelle.engine.answers.abstention import EMPTY_LIBRARY, gather, judge, refusal
+from quelle.engine.answers.citations import attribute
+from quelle.engine.answers.prompts import NO_ANSWER, Message, excerpt, fit_messages
+from quelle.engine.index.catalog import Catalog
+from quelle.engine.models.chat import Completion, SamplingParams
+from quelle.engine.search.question import Question
+from quelle.engine.search.retrieval import Retrieval
+from quelle.protocol.values import Answer, Turn
+
+OnToken = Callable[[str], None]
+
+
+class ChatModel(Protocol):
+    """What answering needs of a chat model (`quelle.engine.models.chat.Generator`)."""
+
+    context_size: int
+
+    def count_tokens(self, messages: Sequence[Message]) -> int: ...
+
+    def stream(
+        self,
+        messages: Sequence[Message],
+        params: SamplingParams,
+        on_token: OnToken | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Completion: ...
+
+
+def answer(
+    question: Question,
+    history: Sequence[Turn],
+    catalog: Catalog,
+    search: Callable[[Question], Retrieval],
+    chat_model: Callable[[], ChatModel],
+    settings: Settings,
+    on_token: OnToken | None = None,
+    cancel: threading.Event | None = None,
+) -> Answer:
+    """Retrieve, then stream an answer drawn only from the passages found. `chat_model` is
+    asked for only when a model is to write: a declined question loads none."""
+    if not catalog.passage_count():
+        return _declined(question, EMPTY_LIBRARY[question.language], 0.0, on_token)
+    retrieval = search(question)
+    # The question's own words decide: a new question after an Apple question must not
+    # borrow "Apple" to pass.
+    verdict = judge(gather(question, retrieval, catalog))
+    if not verdict.answerable:
+        text = refusal(verdict, question.language, NO_ANSWER[question.language])
+        return _declined(question, text, retrieval.seconds, on_token)
+    hits = retrieval.hits
+    s = settings
+    model = chat_model()
+    answer_budget = min(s.max_answer_tokens, model.context_size // 2)
+    passages = [h.passage for h in hits]
+    if s.passage_chars:
+        passages = [p.excerpt(excerpt(p.text, question, s.passage_chars)) for p in passages]
+    messages, kept = fit_messages(
+        question,
+        passages,
+        history,
+        s.system_prompt,
+        model.count_tokens,
+        model.context_size - answer_budget,
+    )
+    kept_ids = {p.passage_id for p in kept}
+    params = SamplingParams(s.temperature, s.top_p, s.top_k, s.repeat_penalty, answer_budget)
+    completion = model.stream(messages, params, on_token, cancel)
+    sources = [h for h in hits if h.passage.passage_id in kept_ids]
+    text = completion.text.strip()
+    attribution = None
+    if not completion.stopped:
+        attribution = attribute(text, [p.text for p in kept])
+        text = attribution.text
+    return Answer(
+        question.text,
+        text,
+        sources,
+        retrieval.seconds,
+        completion.timings,
+        completion.stopped,
+        attribution,
+        retrieval.rerank_seconds,
+    )
+
+
+def _declined(question: Question, text: str, seconds: float, on_token: OnToken | None) -> Answer:
+    """The answer when the library cannot answer: no model runs, no source is shown."""
+    if on_token:
+        on_token(text)
+    return Answer(question.text, text, [], seconds, None)
