@@ -116,5 +116,5 @@ def alive(pid: int) -> bool:
         return False
     try:  # a finished child not yet reaped by anyone is gone for the user
         return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone while its entry was read
         return os.name != "posix"
