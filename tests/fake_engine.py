@@ -6,17 +6,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 from quelle.common.paths import Paths
+from quelle.common.settings import Settings, load_settings
+from quelle.protocol import messages as protocol
 from quelle.ui.engine_link import EngineLink
 
 
 class FakeEngineLink(EngineLink):
     """Records what the window asks of the engine; the test plays the engine's events by
-    emitting the link's signals."""
+    emitting the link's signals. Requests about the models are answered at once, as the
+    engine answers them, from the models folder of `home`."""
 
     def __init__(self, home: Path) -> None:
         super().__init__(Paths.resolve(home), None)
         self.requests: list[tuple[str, object]] = []
         self.engine_pid = 1
+        self.settings = load_settings(self._paths.settings_file)  # the engine's
+        self.settings_applied.connect(self._settings_applied)
 
     def start(self) -> None:
         self.requests.append(("start", None))
@@ -42,6 +47,39 @@ class FakeEngineLink(EngineLink):
     def read_source(self, path: str, page: int) -> None:
         self.requests.append(("read source", path))
         read_source(path, page, self.source_read.emit, self.source_failed.emit)
+
+    def list_models(self) -> None:
+        self.requests.append(("list models", None))
+        super().list_models()
+
+    def import_model(self, path: str) -> None:
+        self.requests.append(("import model", path))
+        super().import_model(path)
+
+    def remove_model(self, model: str) -> None:
+        self.requests.append(("remove model", model))
+        super().remove_model(model)
+
+    def describe_model(self, path: str) -> None:
+        self.requests.append(("describe model", path))
+        super().describe_model(path)
+
+    def _send(self, message: protocol.Request) -> None:
+        """Answer a request about the models with the engine's own reply, sent through the
+        protocol and taken in by the link as from the engine; drop any other."""
+        from quelle.common.errors import QuelleError
+        from quelle.engine.server import ModelRequest, models_reply
+
+        if not isinstance(message, ModelRequest):
+            return
+        try:
+            event = models_reply(message, self._paths, self.settings)
+        except QuelleError as exc:
+            event = protocol.Failed(message.request, str(exc))
+        self._dispatch(protocol.decode(protocol.encode(event)))
+
+    def _settings_applied(self, settings: Settings) -> None:
+        self.settings = settings
 
     def download(self, model_id: str) -> None:
         self.requests.append(("download", model_id))

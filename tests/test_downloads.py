@@ -29,8 +29,8 @@ def test_a_complete_download_is_verified_installed_and_readable(hub: Hub, tmp_pa
 
     model = ModelStore(tmp_path).find(CHAT.id)
     assert model is not None and model.source == "downloaded"
-    assert model.path == folder / CHAT.file
-    assert sha256(model.path) == sha256(bundled_chat_model_path())
+    assert model.path == str(folder / CHAT.file)
+    assert sha256(Path(model.path)) == sha256(bundled_chat_model_path())
     assert read_gguf_info(model.path).quantisation == "Q4_1"
     size = bundled_chat_model_path().stat().st_size
     assert progress[-1].done == progress[-1].total == size
@@ -54,7 +54,7 @@ def test_a_download_cut_off_resumes_where_it_stopped(hub: Hub, tmp_path: Path) -
     assert size // 4 < resumed_at <= size // 3  # from what had arrived
     assert hub.sent == size - resumed_at  # only the rest came again
     model = ModelStore(tmp_path).find(CHAT.id)
-    assert model is not None and sha256(model.path) == sha256(bundled_chat_model_path())
+    assert model is not None and sha256(Path(model.path)) == sha256(bundled_chat_model_path())
 
 
 def test_corrupted_bytes_are_rejected_and_deleted(hub: Hub, tmp_path: Path) -> None:

@@ -129,7 +129,7 @@ def test_every_window_menu_and_dialog_is_german(german, qtbot, tmp_path: Path): 
 
     from quelle.ui.settings_dialog import SettingsDialog
 
-    settings = SettingsDialog(Settings(), window)
+    settings = SettingsDialog(Settings(), link, window)
     left += english_left(settings)
     window.open_models()
     assert window.models_dialog is not None

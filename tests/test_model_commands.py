@@ -14,7 +14,8 @@ from quelle.common.paths import Paths
 from quelle.common.settings import load_settings
 from quelle.engine.models.bundled import bundled_chat_model_path
 from quelle.engine.models.catalogue import catalog, entry
-from quelle.engine.models.fit import Machine, judge_fit
+from quelle.engine.models.fit import judge_fit
+from quelle.protocol.values import Machine
 from test_cli import quelle
 
 from conftest import HUB_CHAT

@@ -1,4 +1,7 @@
-"""The window's Models dialog: fit verdicts, downloads with progress, choosing a model."""
+"""The window's Models dialog: fit verdicts, downloads with progress, choosing a model.
+
+The fake engine link answers the dialog's requests about the models with the engine's own
+code, from the models folder of the test's home."""
 
 from __future__ import annotations
 
@@ -64,6 +67,7 @@ def test_the_catalogue_with_verdicts_and_a_download_followed_to_its_use(qtbot, t
     (folder / HUB_CHAT.file).write_bytes(b"GGUF")
     (folder / MANIFEST).write_text(json.dumps({"entry": {}}))
     link.finish_download(HUB_CHAT.id)
+    assert link.requests[-1] == ("list models", None)  # the engine says what is there now
     assert row_texts(dialog, "chat")[HUB_CHAT.id][5] == "Downloaded"
     assert not dialog.progress.isVisible()
     assert dialog.use_button.isEnabled()
@@ -76,9 +80,11 @@ def test_the_catalogue_with_verdicts_and_a_download_followed_to_its_use(qtbot, t
     window.close()
 
 
-def test_a_cancelled_download_and_a_bad_import_say_so(qtbot, tmp_path: Path, monkeypatch):
+def test_a_cancelled_download_a_bad_import_and_a_removal_say_so(qtbot, tmp_path: Path, monkeypatch):
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    yes = QMessageBox.StandardButton.Yes
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: yes)
     home = tmp_path / "home"
     link = FakeEngineLink(home)
     window = MainWindow(home, engine=link)
@@ -96,10 +102,23 @@ def test_a_cancelled_download_and_a_bad_import_say_so(qtbot, tmp_path: Path, mon
     text_file = tmp_path / "notes.gguf"
     text_file.write_text("not a model")
     dialog.import_file(str(text_file))
+    assert link.requests[-1] == ("import model", str(text_file))
     assert warnings and "is not a GGUF model file" in warnings[0]
-    dialog.import_file(str(bundled_chat_model_path()))
-    imported = row_texts(dialog, "chat")[str(bundled_chat_model_path())]
+    model = str(bundled_chat_model_path())
+    dialog.import_file(model)
+    imported = row_texts(dialog, "chat")[model]
     assert imported[5] == "Imported"
+    assert dialog.selected_id() == model and dialog.remove_button.isEnabled()
+
+    dialog.remove_button.click()
+    assert link.requests[-1] == ("remove model", model)
+    assert model not in row_texts(dialog, "chat")
+    dialog.import_file(model)
+    link.settings_applied.emit(window.settings.replace(chat_model=model))
+    assert row_texts(dialog, "chat")[model][5] == "In use"
+    link.remove_model(model)  # the engine refuses what the dialog does not offer
+    assert warnings[-1].endswith("is in use; choose another model first.")
+    assert row_texts(dialog, "chat")[model][5] == "In use"
     window.close()
 
 
@@ -116,6 +135,7 @@ def test_download_in_the_window_and_the_next_answer_comes_from_it(
     )
     window.open_models()
     dialog = window.models_dialog
+    qtbot.waitUntil(lambda: HUB_CHAT.id in row_texts(dialog, "chat"))  # the engine's list
     dialog.select(HUB_CHAT.id)
     dialog.download_button.click()
     qtbot.waitUntil(

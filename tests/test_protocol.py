@@ -17,11 +17,18 @@ from quelle.engine.server import Engine
 from quelle.protocol import messages as protocol
 from quelle.protocol.values import (
     Answer,
+    CatalogEntry,
     DocumentInfo,
     DownloadProgress,
     FileEvent,
+    Fit,
+    GgufInfo,
     Hit,
     IngestReport,
+    InstalledModel,
+    Machine,
+    ModelOffer,
+    ModelsOverview,
     Passage,
     Progress,
     Timings,
@@ -37,6 +44,31 @@ PASSAGE = Passage(
     0,
     40,
     "Total net sales 82,959 97,278",
+)
+
+
+LAPTOP = Machine(16 * 1024, 9 * 1024, 4)
+QWEN = CatalogEntry(
+    "qwen2.5-1.5b-instruct-q4_k_m",
+    "chat",
+    "Qwen2.5 1.5B Instruct",
+    "Qwen/Qwen2.5-1.5B-Instruct-GGUF",
+    1066,
+    1540,
+    "Apache-2.0",
+    ("en", "de"),
+    32768,
+    1800,
+    file="qwen2.5-1.5b-instruct-q4_k_m.gguf",
+)
+MINE = InstalledModel("mine", "chat", "Mine (Q4_1)", "/models/mine.gguf", 91_000_000, "imported")
+MODELS = ModelsOverview(
+    LAPTOP,
+    None,
+    [ModelOffer(QWEN, Fit("slow", 1800, LAPTOP, tokens_per_second=3.5))],
+    [MINE],
+    ["bge-m3"],
+    {"chat": MINE},
 )
 
 
@@ -74,6 +106,11 @@ def answer() -> Answer:
         protocol.DownloadProgressed(6, DownloadProgress(5_000, 471_000, 2.5e6, "verifying")),
         protocol.Reindexing(120, 800),
         protocol.Notice("The chat model 'x.gguf' is gone."),
+        protocol.ListModels(7),
+        protocol.ModelsListed(7, MODELS, "/models/mine.gguf"),
+        protocol.RemoveModel(8, "/models/mine.gguf"),
+        protocol.DescribeModel(9, ""),
+        protocol.ModelDescribed(9, "", GgufInfo("SmolLM2", "llama", 91, "Q4_1", 8192, 134_515_008)),
     ],
 )
 def test_every_value_arrives_as_it_was_sent(message):  # type: ignore[no-untyped-def]
@@ -117,6 +154,7 @@ class _FakeLibrary:
         self.removed: list[str] = []
 
     switch_pending = False
+    shared = False  # a library on this computer: nothing to take in from a server
 
     def load_models(self, chat: bool = True) -> None:
         pass
@@ -225,3 +263,42 @@ def test_the_engine_reads_a_source_page_for_the_window(served, tmp_path: Path): 
     conn.send_bytes(protocol.encode(protocol.ReadSource(4, str(tmp_path / "gone.md"), 1)))
     failed = events_until(conn, protocol.Failed)[-1]
     assert failed == protocol.Failed(4, "'gone.md' no longer exists.")
+
+
+def test_the_engine_lists_imports_removes_and_describes_models(served, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from quelle.engine.models.bundled import bundled_chat_model_path
+
+    conn, _library = served
+    conn.send_bytes(protocol.encode(protocol.ListModels(3)))
+    listed = events_until(conn, protocol.ModelsListed)[-1]
+    assert listed.request == 3 and listed.imported == ""
+    models = listed.models
+    assert {o.entry.kind for o in models.offers} == {"chat", "embedder", "reranker"}
+    assert {o.fit.verdict for o in models.offers} <= {"runs well", "slow", "won't fit"}
+    assert models.in_use["chat"].source == "built in" and models.machine.total_mb > 0
+
+    notes = tmp_path / "notes.gguf"
+    notes.write_text("not a model", encoding="utf-8")
+    conn.send_bytes(protocol.encode(protocol.ImportModel(4, str(notes))))
+    failed = events_until(conn, protocol.Failed)[-1]
+    assert failed.request == 4 and "'notes.gguf' is not a GGUF model file" in failed.message
+
+    model = str(bundled_chat_model_path())
+    conn.send_bytes(protocol.encode(protocol.ImportModel(5, model)))
+    listed = events_until(conn, protocol.ModelsListed)[-1]
+    assert listed.request == 5 and listed.imported == model
+    assert [m.path for m in listed.models.installed if m.source == "imported"] == [model]
+
+    conn.send_bytes(protocol.encode(protocol.RemoveModel(6, model)))
+    listed = events_until(conn, protocol.ModelsListed)[-1]
+    assert listed.request == 6 and all(m.source != "imported" for m in listed.models.installed)
+    conn.send_bytes(protocol.encode(protocol.RemoveModel(7, "smollm2-135m-instruct-q4_1")))
+    failed = events_until(conn, protocol.Failed)[-1]
+    assert failed.request == 7 and failed.message.endswith("is in use; choose another model first.")
+
+    conn.send_bytes(protocol.encode(protocol.DescribeModel(8, "")))
+    described = events_until(conn, protocol.ModelDescribed)[-1]
+    assert (described.request, described.path, described.info.quantisation) == (8, "", "Q4_1")
+    conn.send_bytes(protocol.encode(protocol.DescribeModel(9, str(tmp_path / "gone.gguf"))))
+    failed = events_until(conn, protocol.Failed)[-1]
+    assert failed == protocol.Failed(9, "The model file 'gone.gguf' does not exist.")

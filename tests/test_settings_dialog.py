@@ -1,4 +1,5 @@
-"""The Settings dialog hands back exactly what the user set, and refuses non-model files."""
+"""The Settings dialog hands back exactly what the user set, and refuses non-model files
+(the engine reads their headers; here the fake engine link, with the engine's own code)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from quelle.common.settings import DEFAULT_SYSTEM_PROMPT, Settings
 from quelle.engine.models.bundled import bundled_chat_model_path
 from quelle.ui.settings_dialog import SettingsDialog
 
+from fake_engine import FakeEngineLink
+
 EDITED = Settings(
     chat_model="",
     temperature=0.7,
@@ -39,8 +42,13 @@ EDITED = Settings(
 
 
 @pytest.fixture
-def dialog(qtbot) -> SettingsDialog:  # type: ignore[no-untyped-def]
-    widget = SettingsDialog(Settings())
+def link(tmp_path: Path) -> FakeEngineLink:
+    return FakeEngineLink(tmp_path / "home")
+
+
+@pytest.fixture
+def dialog(qtbot, link: FakeEngineLink) -> SettingsDialog:  # type: ignore[no-untyped-def]
+    widget = SettingsDialog(Settings(), link)
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
@@ -51,9 +59,9 @@ def _ok(dialog: SettingsDialog) -> QPushButton:
     return dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
 
 
-def test_unchanged_dialog_returns_the_same_settings(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_unchanged_dialog_returns_the_same_settings(qtbot, link) -> None:  # type: ignore[no-untyped-def]
     for settings in (Settings(), EDITED):
-        dialog = SettingsDialog(settings)
+        dialog = SettingsDialog(settings, link)
         qtbot.addWidget(dialog)
         assert dialog.settings() == settings
 
@@ -94,8 +102,8 @@ def test_every_field_edited_in_the_widgets_reaches_the_settings(qtbot, dialog) -
     assert dialog.settings() == EDITED
 
 
-def test_restore_default_brings_back_the_shipped_prompt(qtbot) -> None:  # type: ignore[no-untyped-def]
-    dialog = SettingsDialog(EDITED)
+def test_restore_default_brings_back_the_shipped_prompt(qtbot, link) -> None:  # type: ignore[no-untyped-def]
+    dialog = SettingsDialog(EDITED, link)
     qtbot.addWidget(dialog)
     assert dialog.settings().system_prompt == EDITED.system_prompt
     dialog.findChild(QPushButton, "restore_prompt").click()
@@ -105,7 +113,8 @@ def test_restore_default_brings_back_the_shipped_prompt(qtbot) -> None:  # type:
     assert dialog.settings().system_prompt == DEFAULT_SYSTEM_PROMPT  # never an empty prompt
 
 
-def test_built_in_model_shows_its_quantisation_and_context(dialog) -> None:  # type: ignore[no-untyped-def]
+def test_built_in_model_shows_its_quantisation_and_context(dialog, link) -> None:  # type: ignore[no-untyped-def]
+    assert link.requests == [("describe model", "")]  # the engine reads the header
     info = dialog.findChild(QLabel, "model_info").text()
     assert "Q4_1" in info
     assert "8192" in info.replace(",", "").replace("\u202f", "").replace("\xa0", "")
@@ -153,6 +162,29 @@ def test_choosing_a_model_file_reads_its_header(monkeypatch, tmp_path: Path, dia
     dialog.findChild(QPushButton, "choose_model").click()
     assert "does not exist" in dialog.findChild(QLabel, "model_error").text()
     assert dialog.settings().chat_model == model
+
+
+def test_a_late_reply_about_another_file_is_ignored(  # type: ignore[no-untyped-def]
+    tmp_path: Path, qtbot, dialog, link, monkeypatch
+) -> None:
+    """The engine answers after the user has typed another path: the field's file counts."""
+    error = dialog.findChild(QLabel, "model_error")
+    link.model_description_failed.emit(str(tmp_path / "old.gguf"), "'old.gguf' is gone.")
+    assert not error.isVisible() and _ok(dialog).isEnabled()
+    assert "Q4_1" in dialog.findChild(QLabel, "model_info").text()
+
+    model = str(bundled_chat_model_path())
+    edit = dialog.findChild(QLineEdit, "chat_model")
+    edit.setFocus()
+    edit.setText(model)
+    with monkeypatch.context() as busy:  # the engine has not answered yet
+        busy.setattr(link, "describe_model", lambda path: None)
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert not _ok(dialog).isEnabled()  # OK waits for the engine's word on the new file
+    link.model_description_failed.emit("", "The built-in model is gone.")
+    assert not error.isVisible()  # about the previous file: ignored
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert _ok(dialog).isEnabled() and dialog.settings().chat_model == model
 
 
 def test_context_larger_than_the_model_was_trained_for_is_flagged(dialog) -> None:  # type: ignore[no-untyped-def]

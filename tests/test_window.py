@@ -397,12 +397,15 @@ class _StandInDialog:
 
     shown: list[Settings] = []
 
-    def __init__(self, settings: Settings, parent: object = None) -> None:
+    def __init__(self, settings: Settings, engine: object = None, parent: object = None) -> None:
         self._settings = settings
         _StandInDialog.shown.append(settings)
 
     def exec(self) -> int:
         return 1
+
+    def deleteLater(self) -> None:
+        pass
 
     def settings(self) -> Settings:
         return self._settings.replace(temperature=0.55, passages_per_answer=7)
@@ -496,18 +499,23 @@ assert turn.sources, turn.plain_answer()
 window.open_source(len(window.chat.turns()) - 1, 1)
 wait(lambda: window.source_panel.isVisible())
 window.open_models()
+wait(lambda: window.models_dialog.trees["chat"].topLevelItemCount())
 window.models_dialog.close()
+from PySide6.QtWidgets import QLabel
+from quelle.ui.settings_dialog import SettingsDialog
+settings = SettingsDialog(window.settings, window.engine, window)
+wait(lambda: "Q4_1" in settings.findChild(QLabel, "model_info").text())
 window.close()
 heavy = ("torch", "llama_cpp", "chromadb", "sentence_transformers", "transformers", "pypdf",
-         "huggingface_hub", "httpx")
+         "huggingface_hub", "httpx", "psutil", "gguf")
 print("HEAVY", [m for m in heavy if m in sys.modules])
 """
 
 
 @pytest.mark.slow
 def test_the_window_process_holds_only_qt(tmp_path: Path):
-    """Adding a document, asking, and opening the cited passage load no model library in
-    the window's process: the engine process does that work."""
+    """Adding a document, asking, opening the cited passage, the Models dialog and a model's
+    description load no model library in the window's process: the engine does that work."""
     note = tmp_path / "holiday.txt"
     note.write_text("Our team holiday in 2024 takes us to Lisbon in May for five days.")
     result = subprocess.run(

@@ -59,8 +59,9 @@ def _store(paths: Paths):  # type: ignore[no-untyped-def]
 
 def _list(paths: Paths, args: argparse.Namespace) -> int:
     from quelle.common.settings import load_settings
-    from quelle.engine.models.catalogue import KINDS, catalog
-    from quelle.engine.models.fit import Fit, bundled_decode_rate, judge_fit, this_machine
+    from quelle.engine.models.catalogue import catalog
+    from quelle.engine.models.fit import bundled_decode_rate, judge_fit, this_machine
+    from quelle.protocol.values import KINDS, Fit
 
     store = _store(paths)
     settings = load_settings(paths.settings_file)
@@ -102,7 +103,7 @@ def _list(paths: Paths, args: argparse.Namespace) -> int:
             print(f"\n{KIND_TITLES[heading]}")
         size = getattr(item, "size_mb", 0) or item.size_bytes // 2**20
         mark = "*" if state == "in use" else " "
-        verdict = f"{found_fit.verdict:<10} {found_fit.reason}" if found_fit else str(item.path)
+        verdict = f"{found_fit.verdict:<10} {found_fit.reason}" if found_fit else item.path
         print(f"{mark} {item.id:<38} {_size_text(size):>8}  {state:<17} {verdict}")
     print(
         "\n* in use.  Download with: quelle models download ID;  choose with: quelle models use ID"
@@ -128,7 +129,7 @@ def _list_json(rows, machine, rate) -> dict:  # type: ignore[no-untyped-def,type
                 "tokens_per_second": fit.tokens_per_second,
             }
         else:
-            data |= {"path": str(item.path), "size_mb": item.size_bytes // 2**20}
+            data |= {"path": item.path, "size_mb": item.size_bytes // 2**20}
         models.append(data)
     return {"machine": asdict(machine), "bundled_tokens_per_second": rate, "models": models}
 
@@ -196,13 +197,13 @@ def _find_installed(paths: Paths, key: str):  # type: ignore[no-untyped-def]
 
 def _use(paths: Paths, args: argparse.Namespace) -> int:
     from quelle.engine.library import Library
-    from quelle.engine.models.installed import SETTING
     from quelle.protocol.client import open_library
+    from quelle.protocol.values import MODEL_SETTING
 
     model = _find_installed(paths, args.model)
     library = open_library(args.home)
     try:
-        settings = library.settings.replace(**{SETTING[model.kind]: model.setting})
+        settings = library.settings.replace(**{MODEL_SETTING[model.kind]: model.setting})
         library.update_settings(settings)
         print(f"{model.name} is now the {model.kind.replace('chat', 'chat model')}.")
         if model.kind != "embedder" or not isinstance(library, Library):

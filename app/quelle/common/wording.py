@@ -77,6 +77,10 @@ GERMAN = {
     "herunter.",
     "{model} comes with Quelle and cannot be removed.": "{model} gehört zu Quelle und lässt "
     "sich nicht entfernen.",
+    "{model} is in use; choose another model first.": "{model} wird gerade verwendet; wählen "
+    "Sie zuerst ein anderes Modell.",
+    "No model '{model}' is installed here.": "Ein Modell „{model}“ ist hier nicht installiert.",
+    "Could not remove {model}: {error}": "{model} ließ sich nicht entfernen: {error}",
     "'{folder}' is not a sentence-transformers model folder.": "„{folder}“ ist kein Ordner "
     "eines sentence-transformers-Modells.",
     "Could not load the embedding model in '{folder}'.": "Das Einbettungsmodell in „{folder}“ "
@@ -133,6 +137,10 @@ GERMAN = {
     "Saving the settings": "Das Speichern der Einstellungen",
     "Loading the models": "Das Laden der Modelle",
     "Changing the embedder": "Der Wechsel des Einbettungsmodells",
+    "Listing the models": "Das Auflisten der Modelle",
+    "Importing the model": "Das Importieren des Modells",
+    "Removing the model": "Das Entfernen des Modells",
+    "Reading the model file": "Das Lesen der Modelldatei",
     # a library on a Chroma server
     "'{url}' is not a Chroma server's address, such as http://server:8000.": "„{url}“ ist "
     "keine Adresse eines Chroma-Servers wie http://server:8000.",

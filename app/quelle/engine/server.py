@@ -2,7 +2,8 @@
 
 It holds the library's lock (`quelle.engine.owner`), opens the catalogue, Chroma and the
 models in this process, and listens on a local socket. Two workers do the heavy work, one
-for questions and one for ingestion, so a question is answered while documents are added.
+for questions and one for ingestion, so a question is answered while documents are added;
+a third, light one reads and changes the models folder for the Models and Settings dialogs.
 Every client (the window, a `quelle` command in a terminal) sends requests and gets events
 (`quelle.protocol.messages`); document changes go to all of them.
 
@@ -33,17 +34,25 @@ from pathlib import Path
 from quelle.common.commands import quelle_command
 from quelle.common.errors import QuelleError, bug_message
 from quelle.common.paths import Paths
+from quelle.common.settings import Settings
 from quelle.common.wording import say
 from quelle.engine import owner
 from quelle.engine.ingestion import JobStop
 from quelle.engine.library import Library
 from quelle.engine.models.downloads import Download
+from quelle.engine.models.overview import (
+    describe_chat_model,
+    import_model,
+    models_overview,
+    remove_model,
+)
 from quelle.protocol.messages import (
     Answered,
     Ask,
     Cancel,
     Check,
     Checked,
+    DescribeModel,
     Documents,
     Done,
     DownloadModel,
@@ -51,11 +60,15 @@ from quelle.protocol.messages import (
     Event,
     Failed,
     GetPassage,
+    ImportModel,
     Ingest,
     Ingested,
     ListDocuments,
+    ListModels,
     Message,
+    ModelDescribed,
     ModelsFailed,
+    ModelsListed,
     ModelsReady,
     Notice,
     PassageFound,
@@ -64,6 +77,7 @@ from quelle.protocol.messages import (
     ReadSource,
     Reindexing,
     Remove,
+    RemoveModel,
     SettingsApplied,
     SourceRead,
     Stop,
@@ -88,6 +102,15 @@ RESUME = "resume"
 SWITCH = "switch"  # re-index with the embedder the settings name
 PROGRESS_EVERY = 0.5  # seconds between re-indexing progress broadcasts
 SYNC_SECONDS = 5.0  # how often a shared library asks its server what others changed
+
+ModelRequest = ListModels | ImportModel | RemoveModel | DescribeModel
+# What each request about the models does, for the message a bug leaves the user.
+MODEL_WORK: dict[type, str] = {
+    ListModels: "Listing the models",
+    ImportModel: "Importing the model",
+    RemoveModel: "Removing the model",
+    DescribeModel: "Reading the model file",
+}
 
 
 @dataclass(eq=False)
@@ -130,6 +153,7 @@ class Engine:
         # Ingestion jobs and checks; RESUME finishes half-indexed documents, SWITCH changes
         # embedders.
         self._jobs: queue.Queue[tuple[_Client, Ingest | Check] | str | None] = queue.Queue()
+        self._model_requests: queue.Queue[tuple[_Client, ModelRequest] | None] = queue.Queue()
         self._models_ready = False
         self._stopping = threading.Event()
         self._last_seen = time.monotonic() + FIRST_CLIENT_SECONDS - IDLE_SECONDS
@@ -141,6 +165,7 @@ class Engine:
         self._workers = [
             threading.Thread(target=self._answer_loop, name="quelle-answers"),
             threading.Thread(target=self._ingest_loop, name="quelle-ingestion"),
+            threading.Thread(target=self._models_loop, name="quelle-models"),
         ]
 
     # --- lifetime ------------------------------------------------------------------------
@@ -196,6 +221,7 @@ class Engine:
             client.interrupt_all()
         self._questions.put(None)
         self._jobs.put(None)
+        self._model_requests.put(None)
         for worker in self._workers:
             worker.join()
         self._listener.close()
@@ -309,6 +335,8 @@ class Engine:
                     self._broadcast(SettingsApplied(0, message.settings), but=client)
                 if self.library.switch_pending:
                     self._jobs.put(SWITCH)
+            case ListModels() | ImportModel() | RemoveModel() | DescribeModel():
+                self._model_requests.put((client, message))
             case DownloadModel():
                 stop = client.cancels[message.request] = JobStop()
                 threading.Thread(
@@ -501,6 +529,15 @@ class Engine:
             )
         release_memory()
 
+    def _models_loop(self) -> None:
+        """Requests about the models, in the order they came (a list never overtakes a
+        removal), and off the connection's thread: a header on a slow disk blocks no client."""
+        while (item := self._model_requests.get()) is not None:
+            client, message = item
+            paths, settings = self.library.paths, self.library.settings
+            work = partial(models_reply, message, paths, settings)
+            self._reply(client, message.request, work, MODEL_WORK[type(message)])
+
     def _download(self, client: _Client, message: DownloadModel, stop: JobStop) -> None:
         """Run `quelle models download` as a child: only it may open a connection."""
         from quelle.engine.models.catalogue import entry
@@ -552,6 +589,21 @@ class Engine:
         else:
             failed = error or say("The download of {model} failed.", model=found.name)
             client.send(Failed(message.request, failed))
+
+
+def models_reply(message: ModelRequest, paths: Paths, settings: Settings) -> Event:
+    """The answer to a request about the models, under `settings` (the window tests' fake
+    engine answers with it too)."""
+    match message:
+        case DescribeModel():
+            info = describe_chat_model(message.path)
+            return ModelDescribed(message.request, message.path, info)
+        case ImportModel():
+            imported = import_model(paths, message.path)
+            return ModelsListed(message.request, models_overview(paths, settings), imported)
+        case RemoveModel():
+            remove_model(paths, settings, message.model)
+    return ModelsListed(message.request, models_overview(paths, settings))
 
 
 def _libc() -> ctypes.CDLL | None:

@@ -86,17 +86,17 @@
 <context>
     <name>EngineLink</name>
     <message>
-        <location filename="../ui/engine_link.py" line="226"/>
+        <location filename="../ui/engine_link.py" line="256"/>
         <source>The Quelle engine could not start. Details are in %1.</source>
         <translation>Die Quelle-Engine konnte nicht gestartet werden. Einzelheiten stehen in %1.</translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="347"/>
+        <location filename="../ui/engine_link.py" line="402"/>
         <source>The Quelle engine stopped unexpectedly; it is starting again.</source>
         <translation>Die Quelle-Engine wurde unerwartet beendet und wird neu gestartet.</translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="360"/>
+        <location filename="../ui/engine_link.py" line="415"/>
         <source>Documents it was adding are completed first; add any others again.</source>
         <translation>Dokumente, die sie gerade hinzugefügt hat, werden zuerst fertiggestellt; alle anderen bitte erneut hinzufügen.</translation>
     </message>
@@ -395,12 +395,12 @@
         <translation>Exportiert nach %1</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="720"/>
+        <location filename="../ui/window.py" line="722"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation>Einstellungen gespeichert. Sie gelten ab der nächsten Frage.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="724"/>
+        <location filename="../ui/window.py" line="726"/>
         <source>Settings not saved</source>
         <translation>Einstellungen nicht gespeichert</translation>
     </message>
@@ -518,77 +518,77 @@
 <context>
     <name>ModelsDialog</name>
     <message>
-        <location filename="../ui/models_dialog.py" line="62"/>
+        <location filename="../ui/models_dialog.py" line="64"/>
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="79"/>
+        <location filename="../ui/models_dialog.py" line="77"/>
         <source>&amp;Chat models</source>
         <translation>&amp;Sprachmodelle</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="80"/>
+        <location filename="../ui/models_dialog.py" line="78"/>
         <source>&amp;Embedders</source>
         <translation>&amp;Einbettungsmodelle</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="81"/>
+        <location filename="../ui/models_dialog.py" line="79"/>
         <source>&amp;Re-rankers</source>
         <translation>&amp;Re-Ranker</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="89"/>
+        <location filename="../ui/models_dialog.py" line="87"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="90"/>
+        <location filename="../ui/models_dialog.py" line="88"/>
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="91"/>
+        <location filename="../ui/models_dialog.py" line="89"/>
         <source>On this computer</source>
         <translation>Auf diesem Rechner</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="92"/>
+        <location filename="../ui/models_dialog.py" line="90"/>
         <source>Languages</source>
         <translation>Sprachen</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="93"/>
+        <location filename="../ui/models_dialog.py" line="91"/>
         <source>Licence</source>
         <translation>Lizenz</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="94"/>
+        <location filename="../ui/models_dialog.py" line="92"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="108"/>
+        <location filename="../ui/models_dialog.py" line="106"/>
         <source>&amp;Download</source>
         <translation>&amp;Herunterladen</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="109"/>
+        <location filename="../ui/models_dialog.py" line="107"/>
         <source>Cance&amp;l download</source>
         <translation>Herunterladen a&amp;bbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="110"/>
+        <location filename="../ui/models_dialog.py" line="108"/>
         <source>&amp;Use</source>
         <translation>&amp;Verwenden</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="111"/>
+        <location filename="../ui/models_dialog.py" line="109"/>
         <source>Re&amp;move</source>
         <translation>Ent&amp;fernen</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="112"/>
+        <location filename="../ui/models_dialog.py" line="110"/>
         <source>&amp;Import GGUF file…</source>
         <translation>GGUF-Datei &amp;importieren…</translation>
     </message>
@@ -603,158 +603,158 @@
         <translation>Das integrierte Sprachmodell schreibt hier %1 Token pro Sekunde; die Geschwindigkeiten unten sind daraus anhand der Modellgröße hochgerechnet.</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="180"/>
-        <location filename="../ui/models_dialog.py" line="219"/>
+        <location filename="../ui/models_dialog.py" line="188"/>
+        <location filename="../ui/models_dialog.py" line="228"/>
         <source>In use</source>
         <translation>In Verwendung</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="183"/>
+        <location filename="../ui/models_dialog.py" line="191"/>
         <source>Indexing: %1 %</source>
         <translation>Indizierung: %1 %</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="187"/>
+        <location filename="../ui/models_dialog.py" line="195"/>
         <source>Downloading…</source>
         <translation>Wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="189"/>
+        <location filename="../ui/models_dialog.py" line="197"/>
         <source>Downloaded</source>
         <translation>Heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="189"/>
+        <location filename="../ui/models_dialog.py" line="197"/>
         <source>Built in</source>
         <translation>Integriert</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="191"/>
+        <location filename="../ui/models_dialog.py" line="199"/>
         <source>Partly downloaded</source>
         <translation>Teilweise heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="219"/>
+        <location filename="../ui/models_dialog.py" line="228"/>
         <source>Imported</source>
         <translation>Importiert</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="233"/>
+        <location filename="../ui/models_dialog.py" line="242"/>
         <source>needs %1 of memory beside Quelle&apos;s %2; this computer has %3</source>
         <translation>braucht %1 Arbeitsspeicher zusätzlich zu den %2 für Quelle; dieser Rechner hat %3</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="241"/>
+        <location filename="../ui/models_dialog.py" line="250"/>
         <source>about %1 tokens/s</source>
         <translation>etwa %1 Token/s</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="244"/>
+        <location filename="../ui/models_dialog.py" line="253"/>
         <source>indexing about %1× slower than the built-in model</source>
         <translation>Indizierung etwa %1× langsamer als mit dem integrierten Modell</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="246"/>
+        <location filename="../ui/models_dialog.py" line="255"/>
         <source>re-ranking about %1× slower than the built-in model</source>
         <translation>Re-Ranking etwa %1× langsamer als mit dem integrierten Modell</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="251"/>
+        <location filename="../ui/models_dialog.py" line="260"/>
         <source>needs %1, %2 free now</source>
         <translation>braucht %1, derzeit %2 frei</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="256"/>
+        <location filename="../ui/models_dialog.py" line="265"/>
         <source>needs %1 of memory</source>
         <translation>braucht %1 Arbeitsspeicher</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="261"/>
+        <location filename="../ui/models_dialog.py" line="270"/>
         <source>runs well</source>
         <translation>läuft gut</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="262"/>
+        <location filename="../ui/models_dialog.py" line="271"/>
         <source>slow</source>
         <translation>langsam</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="263"/>
+        <location filename="../ui/models_dialog.py" line="272"/>
         <source>won&apos;t fit</source>
         <translation>zu groß</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="268"/>
+        <location filename="../ui/models_dialog.py" line="277"/>
         <source>(about %1 tokens/s)</source>
         <translation>(etwa %1 Token/s)</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="326"/>
+        <location filename="../ui/models_dialog.py" line="340"/>
         <source>Reads up to %1 tokens. From %2.</source>
         <translation>Liest bis zu %1 Token. Herkunft: %2.</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="328"/>
+        <location filename="../ui/models_dialog.py" line="342"/>
         <source>Quelle itself</source>
         <translation>Quelle selbst</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="335"/>
+        <location filename="../ui/models_dialog.py" line="349"/>
         <source>Checking the download…</source>
         <translation>Heruntergeladene Datei wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="339"/>
+        <location filename="../ui/models_dialog.py" line="353"/>
         <source>%1 of %2 at %3/s, %4 left</source>
         <translation>%1 von %2 mit %3/s, noch %4</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="356"/>
+        <location filename="../ui/models_dialog.py" line="370"/>
         <source>Download anyway?</source>
         <translation>Trotzdem herunterladen?</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="357"/>
+        <location filename="../ui/models_dialog.py" line="371"/>
         <source>%1 will not fit in this computer&apos;s memory: %2. Download it anyway?</source>
         <translation>%1 passt nicht in den Arbeitsspeicher dieses Rechners: %2. Trotzdem herunterladen?</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="378"/>
+        <location filename="../ui/models_dialog.py" line="392"/>
         <source>Re-index the library?</source>
         <translation>Bibliothek neu indizieren?</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="380"/>
+        <location filename="../ui/models_dialog.py" line="394"/>
         <source>Every passage is embedded again with %1. Questions are answered from the current index until that has finished. Go ahead?</source>
         <translation>Alle Textstellen werden mit %1 neu eingebettet. Bis das abgeschlossen ist, werden Fragen mit dem bisherigen Index beantwortet. Fortfahren?</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="394"/>
+        <location filename="../ui/models_dialog.py" line="410"/>
         <source>Remove model</source>
         <translation>Modell entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="395"/>
+        <location filename="../ui/models_dialog.py" line="411"/>
         <source>Remove %1 from this computer?</source>
         <translation>%1 von diesem Rechner entfernen?</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="402"/>
+        <location filename="../ui/models_dialog.py" line="437"/>
         <source>Not removed</source>
         <translation>Nicht entfernt</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="408"/>
+        <location filename="../ui/models_dialog.py" line="420"/>
         <source>Import a GGUF model</source>
         <translation>GGUF-Modell importieren</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="415"/>
+        <location filename="../ui/models_dialog.py" line="435"/>
         <source>Not imported</source>
         <translation>Nicht importiert</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="437"/>
+        <location filename="../ui/models_dialog.py" line="457"/>
         <source>Download failed</source>
         <translation>Herunterladen fehlgeschlagen</translation>
     </message>
@@ -762,259 +762,259 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../ui/settings_dialog.py" line="52"/>
+        <location filename="../ui/settings_dialog.py" line="55"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="55"/>
+        <location filename="../ui/settings_dialog.py" line="58"/>
         <source>&amp;Model</source>
         <translation>&amp;Modell</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="56"/>
+        <location filename="../ui/settings_dialog.py" line="59"/>
         <source>&amp;Generation</source>
         <translation>&amp;Generierung</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="57"/>
+        <location filename="../ui/settings_dialog.py" line="60"/>
         <source>R&amp;etrieval</source>
         <translation>&amp;Suche</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="58"/>
+        <location filename="../ui/settings_dialog.py" line="61"/>
         <source>S&amp;ystem prompt</source>
         <translation>S&amp;ystemprompt</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="82"/>
+        <location filename="../ui/settings_dialog.py" line="87"/>
         <source>Built-in model (SmolLM2 135M Instruct)</source>
         <translation>Integriertes Modell (SmolLM2 135M Instruct)</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="86"/>
+        <location filename="../ui/settings_dialog.py" line="91"/>
         <source>A chat model in GGUF format, as made for llama.cpp. Leave empty to use the small model that comes with Quelle.</source>
         <translation>Ein Sprachmodell im GGUF-Format, wie es llama.cpp verwendet. Leer lassen, um das kleine Modell zu verwenden, das Quelle mitbringt.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="91"/>
+        <location filename="../ui/settings_dialog.py" line="96"/>
         <source>&amp;Choose…</source>
         <translation>&amp;Auswählen…</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="94"/>
+        <location filename="../ui/settings_dialog.py" line="99"/>
         <source>Use &amp;built-in model</source>
         <translation>&amp;Integriertes Modell verwenden</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="115"/>
+        <location filename="../ui/settings_dialog.py" line="120"/>
         <source>Chat model &amp;file:</source>
         <translation>Sprachmodell-&amp;Datei:</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="124"/>
+        <location filename="../ui/settings_dialog.py" line="129"/>
         <source>Larger models answer better but need more memory and time. File → Models… downloads them and says which suit this computer.</source>
         <translation>Größere Modelle antworten besser, brauchen aber mehr Speicher und Zeit. Unter Datei → Modelle… lassen sie sich herunterladen; dort steht auch, welche zu diesem Rechner passen.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="134"/>
+        <location filename="../ui/settings_dialog.py" line="139"/>
         <source>As the system</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="137"/>
+        <location filename="../ui/settings_dialog.py" line="142"/>
         <source>&amp;Language of the window:</source>
         <translation>Sprache der &amp;Oberfläche:</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="144"/>
+        <location filename="../ui/settings_dialog.py" line="149"/>
         <source>A new language shows after Quelle is started again.</source>
         <translation>Die geänderte Sprache gilt ab dem nächsten Start von Quelle.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="156"/>
+        <location filename="../ui/settings_dialog.py" line="161"/>
         <source>How freely the model picks words. Low values (0–0.3) keep answers close to the passages; high values make them more varied and less reliable.</source>
         <translation>Wie frei das Modell seine Wörter wählt. Niedrige Werte (0–0,3) halten die Antworten nah an den Textstellen; hohe Werte machen sie abwechslungsreicher, aber weniger zuverlässig.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="163"/>
+        <location filename="../ui/settings_dialog.py" line="168"/>
         <source>Only the most likely words whose probabilities add up to this share are considered. 1 considers all.</source>
         <translation>Nur die wahrscheinlichsten Wörter, deren Wahrscheinlichkeiten zusammen diesen Anteil ergeben, kommen in Frage. 1 lässt alle zu.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="168"/>
+        <location filename="../ui/settings_dialog.py" line="173"/>
         <source>No limit</source>
         <translation>Unbegrenzt</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="171"/>
+        <location filename="../ui/settings_dialog.py" line="176"/>
         <source>Only this many of the most likely next words are considered. 0 means no limit.</source>
         <translation>Nur so viele der wahrscheinlichsten nächsten Wörter kommen in Frage. 0 bedeutet unbegrenzt.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="177"/>
+        <location filename="../ui/settings_dialog.py" line="182"/>
         <source>Discourages the model from repeating itself. 1 means no penalty; above 1.3 answers may avoid words they need.</source>
         <translation>Hält das Modell davon ab, sich zu wiederholen. 1 bedeutet keine Strafe; über 1,3 meiden Antworten womöglich Wörter, die sie brauchen.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="182"/>
-        <location filename="../ui/settings_dialog.py" line="189"/>
+        <location filename="../ui/settings_dialog.py" line="187"/>
+        <location filename="../ui/settings_dialog.py" line="194"/>
         <source> tokens</source>
         <translation> Token</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="185"/>
+        <location filename="../ui/settings_dialog.py" line="190"/>
         <source>The longest answer the model may write. A token is about three quarters of a word.</source>
         <translation>Die längste Antwort, die das Modell schreiben darf. Ein Token entspricht etwa drei Vierteln eines Wortes.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="192"/>
+        <location filename="../ui/settings_dialog.py" line="197"/>
         <source>How much text the model reads at once: instructions, passages, history and the answer. Larger sizes need more memory.</source>
         <translation>Wie viel Text das Modell auf einmal liest: Anweisungen, Textstellen, Verlauf und die Antwort. Größere Werte brauchen mehr Speicher.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="201"/>
+        <location filename="../ui/settings_dialog.py" line="206"/>
         <source>Automatic</source>
         <translation>Automatisch</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="203"/>
+        <location filename="../ui/settings_dialog.py" line="208"/>
         <source>CPU threads used to generate answers. Automatic uses one per physical core.</source>
         <translation>CPU-Threads, mit denen Antworten erzeugt werden. „Automatisch“ verwendet einen pro physischem Kern.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="206"/>
+        <location filename="../ui/settings_dialog.py" line="211"/>
         <source>&amp;Temperature:</source>
         <translation>&amp;Temperatur:</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="207"/>
+        <location filename="../ui/settings_dialog.py" line="212"/>
         <source>Top-&amp;p:</source>
         <translation>Top-&amp;p:</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="208"/>
+        <location filename="../ui/settings_dialog.py" line="213"/>
         <source>Top-&amp;k:</source>
         <translation>Top-&amp;k:</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="209"/>
+        <location filename="../ui/settings_dialog.py" line="214"/>
         <source>Repeat pe&amp;nalty:</source>
         <translation>&amp;Wiederholungsstrafe:</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="210"/>
+        <location filename="../ui/settings_dialog.py" line="215"/>
         <source>Longest &amp;answer:</source>
         <translation>Maximale &amp;Antwortlänge:</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="211"/>
+        <location filename="../ui/settings_dialog.py" line="216"/>
         <source>&amp;Context size:</source>
         <translation>Ko&amp;ntextgröße:</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="213"/>
+        <location filename="../ui/settings_dialog.py" line="218"/>
         <source>CPU t&amp;hreads:</source>
         <translation>CPU-T&amp;hreads:</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="222"/>
+        <location filename="../ui/settings_dialog.py" line="227"/>
         <source>How many passages from your documents the model reads for each question. More passages find more, but need a larger context and take longer.</source>
         <translation>Wie viele Textstellen aus den Dokumenten das Modell zu jeder Frage liest. Mehr Textstellen finden mehr, brauchen aber einen größeren Kontext und dauern länger.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="226"/>
+        <location filename="../ui/settings_dialog.py" line="231"/>
         <source>Combine &amp;keyword and semantic search</source>
         <translation>Stichwort- und semantische Suche &amp;kombinieren</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="230"/>
+        <location filename="../ui/settings_dialog.py" line="235"/>
         <source>Also match the exact words of the question (names, numbers, codes), not only its meaning. Usually finds better passages.</source>
         <translation>Auch nach den genauen Wörtern der Frage suchen (Namen, Zahlen, Codes), nicht nur nach ihrer Bedeutung. Findet meist bessere Textstellen.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="236"/>
+        <location filename="../ui/settings_dialog.py" line="241"/>
         <source>On this computer</source>
         <translation>Auf diesem Rechner</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="240"/>
+        <location filename="../ui/settings_dialog.py" line="245"/>
         <source>Keep the library on a Chroma server that your team shares, for example http://server:8000. Every computer that names it sees the same documents. Chosen for a new, empty library.</source>
         <translation>Die Bibliothek auf einem Chroma-Server halten, den Ihr Team teilt, zum Beispiel http://server:8000. Jeder Rechner, der ihn angibt, sieht dieselben Dokumente. Wird für eine neue, leere Bibliothek gewählt.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="245"/>
+        <location filename="../ui/settings_dialog.py" line="250"/>
         <source>&amp;Passages per answer:</source>
         <translation>&amp;Textstellen pro Antwort:</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="247"/>
+        <location filename="../ui/settings_dialog.py" line="252"/>
         <source>&amp;Shared library:</source>
         <translation>&amp;Gemeinsame Bibliothek:</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="256"/>
+        <location filename="../ui/settings_dialog.py" line="261"/>
         <source>The instructions the model receives before every question.</source>
         <translation>Die Anweisungen, die das Modell vor jeder Frage erhält.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="258"/>
+        <location filename="../ui/settings_dialog.py" line="263"/>
         <source>Restore &amp;default</source>
         <translation>Stan&amp;dard wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="261"/>
+        <location filename="../ui/settings_dialog.py" line="266"/>
         <source>&amp;Instructions for the model:</source>
         <translation>&amp;Anweisungen an das Modell:</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="319"/>
+        <location filename="../ui/settings_dialog.py" line="324"/>
         <source>Choose a chat model</source>
         <translation>Sprachmodell auswählen</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="321"/>
+        <location filename="../ui/settings_dialog.py" line="326"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF-Modelle (*.gguf);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="366"/>
-        <location filename="../ui/settings_dialog.py" line="369"/>
+        <location filename="../ui/settings_dialog.py" line="374"/>
+        <location filename="../ui/settings_dialog.py" line="377"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="369"/>
+        <location filename="../ui/settings_dialog.py" line="377"/>
         <source>Quantisation: {0}</source>
         <translation>Quantisierung: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="370"/>
+        <location filename="../ui/settings_dialog.py" line="378"/>
         <source>Size: {0}</source>
         <translation>Größe: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="371"/>
+        <location filename="../ui/settings_dialog.py" line="379"/>
         <source>Trained context: {0} tokens</source>
         <translation>Trainierter Kontext: {0} Token</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="374"/>
+        <location filename="../ui/settings_dialog.py" line="382"/>
         <source>Parameters: {0}</source>
         <translation>Parameter: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="376"/>
+        <location filename="../ui/settings_dialog.py" line="384"/>
         <source>Architecture: {0}</source>
         <translation>Architektur: {0}</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="383"/>
+        <location filename="../ui/settings_dialog.py" line="391"/>
         <source>This model was trained for at most {0} tokens; larger sizes give worse answers.</source>
         <translation>Dieses Modell wurde für höchstens {0} Token trainiert; größere Werte führen zu schlechteren Antworten.</translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="389"/>
+        <location filename="../ui/settings_dialog.py" line="397"/>
         <source>The model supports up to {0} tokens.</source>
         <translation>Das Modell unterstützt bis zu {0} Token.</translation>
     </message>

@@ -86,17 +86,17 @@
 <context>
     <name>EngineLink</name>
     <message>
-        <location filename="../ui/engine_link.py" line="226"/>
+        <location filename="../ui/engine_link.py" line="256"/>
         <source>The Quelle engine could not start. Details are in %1.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="347"/>
+        <location filename="../ui/engine_link.py" line="402"/>
         <source>The Quelle engine stopped unexpectedly; it is starting again.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="360"/>
+        <location filename="../ui/engine_link.py" line="415"/>
         <source>Documents it was adding are completed first; add any others again.</source>
         <translation></translation>
     </message>
@@ -505,12 +505,12 @@
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="720"/>
+        <location filename="../ui/window.py" line="722"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="724"/>
+        <location filename="../ui/window.py" line="726"/>
         <source>Settings not saved</source>
         <translation></translation>
     </message>
@@ -518,77 +518,77 @@
 <context>
     <name>ModelsDialog</name>
     <message>
-        <location filename="../ui/models_dialog.py" line="62"/>
+        <location filename="../ui/models_dialog.py" line="64"/>
         <source>Models</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="79"/>
+        <location filename="../ui/models_dialog.py" line="77"/>
         <source>&amp;Chat models</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="80"/>
+        <location filename="../ui/models_dialog.py" line="78"/>
         <source>&amp;Embedders</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="81"/>
+        <location filename="../ui/models_dialog.py" line="79"/>
         <source>&amp;Re-rankers</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="89"/>
+        <location filename="../ui/models_dialog.py" line="87"/>
         <source>Model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="90"/>
+        <location filename="../ui/models_dialog.py" line="88"/>
         <source>Size</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="91"/>
+        <location filename="../ui/models_dialog.py" line="89"/>
         <source>On this computer</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="92"/>
+        <location filename="../ui/models_dialog.py" line="90"/>
         <source>Languages</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="93"/>
+        <location filename="../ui/models_dialog.py" line="91"/>
         <source>Licence</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="94"/>
+        <location filename="../ui/models_dialog.py" line="92"/>
         <source>State</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="108"/>
+        <location filename="../ui/models_dialog.py" line="106"/>
         <source>&amp;Download</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="109"/>
+        <location filename="../ui/models_dialog.py" line="107"/>
         <source>Cance&amp;l download</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="110"/>
+        <location filename="../ui/models_dialog.py" line="108"/>
         <source>&amp;Use</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="111"/>
+        <location filename="../ui/models_dialog.py" line="109"/>
         <source>Re&amp;move</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="112"/>
+        <location filename="../ui/models_dialog.py" line="110"/>
         <source>&amp;Import GGUF file…</source>
         <translation></translation>
     </message>
@@ -603,158 +603,158 @@
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="180"/>
-        <location filename="../ui/models_dialog.py" line="219"/>
+        <location filename="../ui/models_dialog.py" line="188"/>
+        <location filename="../ui/models_dialog.py" line="228"/>
         <source>In use</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="183"/>
+        <location filename="../ui/models_dialog.py" line="191"/>
         <source>Indexing: %1 %</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="187"/>
+        <location filename="../ui/models_dialog.py" line="195"/>
         <source>Downloading…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="189"/>
+        <location filename="../ui/models_dialog.py" line="197"/>
         <source>Downloaded</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="189"/>
+        <location filename="../ui/models_dialog.py" line="197"/>
         <source>Built in</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="191"/>
+        <location filename="../ui/models_dialog.py" line="199"/>
         <source>Partly downloaded</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="219"/>
+        <location filename="../ui/models_dialog.py" line="228"/>
         <source>Imported</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="233"/>
+        <location filename="../ui/models_dialog.py" line="242"/>
         <source>needs %1 of memory beside Quelle&apos;s %2; this computer has %3</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="241"/>
+        <location filename="../ui/models_dialog.py" line="250"/>
         <source>about %1 tokens/s</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="244"/>
+        <location filename="../ui/models_dialog.py" line="253"/>
         <source>indexing about %1× slower than the built-in model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="246"/>
+        <location filename="../ui/models_dialog.py" line="255"/>
         <source>re-ranking about %1× slower than the built-in model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="251"/>
+        <location filename="../ui/models_dialog.py" line="260"/>
         <source>needs %1, %2 free now</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="256"/>
+        <location filename="../ui/models_dialog.py" line="265"/>
         <source>needs %1 of memory</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="261"/>
+        <location filename="../ui/models_dialog.py" line="270"/>
         <source>runs well</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="262"/>
+        <location filename="../ui/models_dialog.py" line="271"/>
         <source>slow</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="263"/>
+        <location filename="../ui/models_dialog.py" line="272"/>
         <source>won&apos;t fit</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="268"/>
+        <location filename="../ui/models_dialog.py" line="277"/>
         <source>(about %1 tokens/s)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="326"/>
+        <location filename="../ui/models_dialog.py" line="340"/>
         <source>Reads up to %1 tokens. From %2.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="328"/>
+        <location filename="../ui/models_dialog.py" line="342"/>
         <source>Quelle itself</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="335"/>
+        <location filename="../ui/models_dialog.py" line="349"/>
         <source>Checking the download…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="339"/>
+        <location filename="../ui/models_dialog.py" line="353"/>
         <source>%1 of %2 at %3/s, %4 left</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="356"/>
+        <location filename="../ui/models_dialog.py" line="370"/>
         <source>Download anyway?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="357"/>
+        <location filename="../ui/models_dialog.py" line="371"/>
         <source>%1 will not fit in this computer&apos;s memory: %2. Download it anyway?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="378"/>
+        <location filename="../ui/models_dialog.py" line="392"/>
         <source>Re-index the library?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="380"/>
+        <location filename="../ui/models_dialog.py" line="394"/>
         <source>Every passage is embedded again with %1. Questions are answered from the current index until that has finished. Go ahead?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="394"/>
+        <location filename="../ui/models_dialog.py" line="410"/>
         <source>Remove model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="395"/>
+        <location filename="../ui/models_dialog.py" line="411"/>
         <source>Remove %1 from this computer?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="402"/>
+        <location filename="../ui/models_dialog.py" line="437"/>
         <source>Not removed</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="408"/>
+        <location filename="../ui/models_dialog.py" line="420"/>
         <source>Import a GGUF model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="415"/>
+        <location filename="../ui/models_dialog.py" line="435"/>
         <source>Not imported</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="437"/>
+        <location filename="../ui/models_dialog.py" line="457"/>
         <source>Download failed</source>
         <translation></translation>
     </message>
@@ -762,259 +762,259 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../ui/settings_dialog.py" line="52"/>
+        <location filename="../ui/settings_dialog.py" line="55"/>
         <source>Settings</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="55"/>
+        <location filename="../ui/settings_dialog.py" line="58"/>
         <source>&amp;Model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="56"/>
+        <location filename="../ui/settings_dialog.py" line="59"/>
         <source>&amp;Generation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="57"/>
+        <location filename="../ui/settings_dialog.py" line="60"/>
         <source>R&amp;etrieval</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="58"/>
+        <location filename="../ui/settings_dialog.py" line="61"/>
         <source>S&amp;ystem prompt</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="82"/>
+        <location filename="../ui/settings_dialog.py" line="87"/>
         <source>Built-in model (SmolLM2 135M Instruct)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="86"/>
+        <location filename="../ui/settings_dialog.py" line="91"/>
         <source>A chat model in GGUF format, as made for llama.cpp. Leave empty to use the small model that comes with Quelle.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="91"/>
+        <location filename="../ui/settings_dialog.py" line="96"/>
         <source>&amp;Choose…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="94"/>
+        <location filename="../ui/settings_dialog.py" line="99"/>
         <source>Use &amp;built-in model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="115"/>
+        <location filename="../ui/settings_dialog.py" line="120"/>
         <source>Chat model &amp;file:</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="124"/>
+        <location filename="../ui/settings_dialog.py" line="129"/>
         <source>Larger models answer better but need more memory and time. File → Models… downloads them and says which suit this computer.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="134"/>
+        <location filename="../ui/settings_dialog.py" line="139"/>
         <source>As the system</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="137"/>
+        <location filename="../ui/settings_dialog.py" line="142"/>
         <source>&amp;Language of the window:</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="144"/>
+        <location filename="../ui/settings_dialog.py" line="149"/>
         <source>A new language shows after Quelle is started again.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="156"/>
+        <location filename="../ui/settings_dialog.py" line="161"/>
         <source>How freely the model picks words. Low values (0–0.3) keep answers close to the passages; high values make them more varied and less reliable.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="163"/>
+        <location filename="../ui/settings_dialog.py" line="168"/>
         <source>Only the most likely words whose probabilities add up to this share are considered. 1 considers all.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="168"/>
+        <location filename="../ui/settings_dialog.py" line="173"/>
         <source>No limit</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="171"/>
+        <location filename="../ui/settings_dialog.py" line="176"/>
         <source>Only this many of the most likely next words are considered. 0 means no limit.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="177"/>
+        <location filename="../ui/settings_dialog.py" line="182"/>
         <source>Discourages the model from repeating itself. 1 means no penalty; above 1.3 answers may avoid words they need.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="182"/>
-        <location filename="../ui/settings_dialog.py" line="189"/>
+        <location filename="../ui/settings_dialog.py" line="187"/>
+        <location filename="../ui/settings_dialog.py" line="194"/>
         <source> tokens</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="185"/>
+        <location filename="../ui/settings_dialog.py" line="190"/>
         <source>The longest answer the model may write. A token is about three quarters of a word.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="192"/>
+        <location filename="../ui/settings_dialog.py" line="197"/>
         <source>How much text the model reads at once: instructions, passages, history and the answer. Larger sizes need more memory.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="201"/>
+        <location filename="../ui/settings_dialog.py" line="206"/>
         <source>Automatic</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="203"/>
+        <location filename="../ui/settings_dialog.py" line="208"/>
         <source>CPU threads used to generate answers. Automatic uses one per physical core.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="206"/>
+        <location filename="../ui/settings_dialog.py" line="211"/>
         <source>&amp;Temperature:</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="207"/>
+        <location filename="../ui/settings_dialog.py" line="212"/>
         <source>Top-&amp;p:</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="208"/>
+        <location filename="../ui/settings_dialog.py" line="213"/>
         <source>Top-&amp;k:</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="209"/>
+        <location filename="../ui/settings_dialog.py" line="214"/>
         <source>Repeat pe&amp;nalty:</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="210"/>
+        <location filename="../ui/settings_dialog.py" line="215"/>
         <source>Longest &amp;answer:</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="211"/>
+        <location filename="../ui/settings_dialog.py" line="216"/>
         <source>&amp;Context size:</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="213"/>
+        <location filename="../ui/settings_dialog.py" line="218"/>
         <source>CPU t&amp;hreads:</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="222"/>
+        <location filename="../ui/settings_dialog.py" line="227"/>
         <source>How many passages from your documents the model reads for each question. More passages find more, but need a larger context and take longer.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="226"/>
+        <location filename="../ui/settings_dialog.py" line="231"/>
         <source>Combine &amp;keyword and semantic search</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="230"/>
+        <location filename="../ui/settings_dialog.py" line="235"/>
         <source>Also match the exact words of the question (names, numbers, codes), not only its meaning. Usually finds better passages.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="236"/>
+        <location filename="../ui/settings_dialog.py" line="241"/>
         <source>On this computer</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="240"/>
+        <location filename="../ui/settings_dialog.py" line="245"/>
         <source>Keep the library on a Chroma server that your team shares, for example http://server:8000. Every computer that names it sees the same documents. Chosen for a new, empty library.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="245"/>
+        <location filename="../ui/settings_dialog.py" line="250"/>
         <source>&amp;Passages per answer:</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="247"/>
+        <location filename="../ui/settings_dialog.py" line="252"/>
         <source>&amp;Shared library:</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="256"/>
+        <location filename="../ui/settings_dialog.py" line="261"/>
         <source>The instructions the model receives before every question.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="258"/>
+        <location filename="../ui/settings_dialog.py" line="263"/>
         <source>Restore &amp;default</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="261"/>
+        <location filename="../ui/settings_dialog.py" line="266"/>
         <source>&amp;Instructions for the model:</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="319"/>
+        <location filename="../ui/settings_dialog.py" line="324"/>
         <source>Choose a chat model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="321"/>
+        <location filename="../ui/settings_dialog.py" line="326"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="366"/>
-        <location filename="../ui/settings_dialog.py" line="369"/>
+        <location filename="../ui/settings_dialog.py" line="374"/>
+        <location filename="../ui/settings_dialog.py" line="377"/>
         <source>unknown</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="369"/>
+        <location filename="../ui/settings_dialog.py" line="377"/>
         <source>Quantisation: {0}</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="370"/>
+        <location filename="../ui/settings_dialog.py" line="378"/>
         <source>Size: {0}</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="371"/>
+        <location filename="../ui/settings_dialog.py" line="379"/>
         <source>Trained context: {0} tokens</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="374"/>
+        <location filename="../ui/settings_dialog.py" line="382"/>
         <source>Parameters: {0}</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="376"/>
+        <location filename="../ui/settings_dialog.py" line="384"/>
         <source>Architecture: {0}</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="383"/>
+        <location filename="../ui/settings_dialog.py" line="391"/>
         <source>This model was trained for at most {0} tokens; larger sizes give worse answers.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/settings_dialog.py" line="389"/>
+        <location filename="../ui/settings_dialog.py" line="397"/>
         <source>The model supports up to {0} tokens.</source>
         <translation></translation>
     </message>

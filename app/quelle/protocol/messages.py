@@ -24,13 +24,15 @@ from quelle.protocol.values import (
     CheckReport,
     DocumentInfo,
     DownloadProgress,
+    GgufInfo,
     IngestReport,
+    ModelsOverview,
     Passage,
     Progress,
     Turn,
 )
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 
 
 class ProtocolError(QuelleError):
@@ -106,6 +108,37 @@ class ReadSource:
 class UpdateSettings:
     request: int
     settings: Settings
+
+
+@dataclass(frozen=True, slots=True)
+class ListModels:
+    """What the Models dialog shows (`ModelsListed`): the window reads no models folder."""
+
+    request: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportModel:
+    """Remember a local GGUF chat model file; answered with `ModelsListed`."""
+
+    request: int
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveModel:
+    """Delete a downloaded model or forget an imported one; answered with `ModelsListed`."""
+
+    request: int
+    model: str  # its id, or an imported model's path
+
+
+@dataclass(frozen=True, slots=True)
+class DescribeModel:
+    """The header facts of a chat model file (`ModelDescribed`), for the Settings dialog."""
+
+    request: int
+    path: str  # as a setting names it: empty for the built-in model
 
 
 # --- events ------------------------------------------------------------------------------
@@ -196,6 +229,25 @@ class SourceRead:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelsListed:
+    """The reply to `ListModels`, `ImportModel` and `RemoveModel`: the models as they are now;
+    `imported` is the path of the model an `ImportModel` added."""
+
+    request: int
+    models: ModelsOverview
+    imported: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelDescribed:
+    """The reply to `DescribeModel`; a file that is no GGUF model gets `Failed` instead."""
+
+    request: int
+    path: str
+    info: GgufInfo
+
+
+@dataclass(frozen=True, slots=True)
 class SettingsApplied:
     request: int
     settings: Settings
@@ -250,6 +302,10 @@ Request = (
     | ReadSource
     | UpdateSettings
     | DownloadModel
+    | ListModels
+    | ImportModel
+    | RemoveModel
+    | DescribeModel
 )
 Event = (
     Welcome
@@ -263,6 +319,8 @@ Event = (
     | Checked
     | PassageFound
     | SourceRead
+    | ModelsListed
+    | ModelDescribed
     | SettingsApplied
     | DownloadProgressed
     | Reindexing

@@ -1,5 +1,6 @@
 """The values that cross between the engine and its clients (the window, a second CLI):
-documents, passages, answers with their sources and timings, progress and reports.
+documents, passages, answers with their sources and timings, progress and reports, and the
+models with their fit for this computer.
 
 Plain frozen dataclasses with no behaviour beyond what their own fields tell, so that the
 window can hold and draw them without importing the engine. The protocol (`messages`)
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,3 +222,155 @@ class DownloadProgress:
     @property
     def eta_seconds(self) -> float | None:
         return (self.total - self.done) / self.speed if self.speed > 0 else None
+
+
+# --- models ------------------------------------------------------------------------------
+# The catalogue, what runs well on this computer and what is installed. The engine reads and
+# judges them (`quelle.engine.models`); the Models and Settings dialogs only draw them.
+
+Kind = Literal["chat", "embedder", "reranker"]
+KINDS: tuple[Kind, ...] = ("chat", "embedder", "reranker")
+# Settings fields that name the model of each kind in use.
+MODEL_SETTING: dict[Kind, str] = {
+    "chat": "chat_model",
+    "embedder": "embedding_model",
+    "reranker": "reranker_model",
+}
+
+Verdict = Literal["runs well", "slow", "won't fit"]
+# What the rest of Quelle needs beside the model: the window, the embedder, Chroma.
+OTHERS_MB = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    """A model Quelle offers, as the curated catalogue (`catalogue.json`) describes it."""
+
+    id: str
+    kind: Kind
+    name: str
+    repo: str  # the Hugging Face repository
+    size_mb: int
+    params_m: int
+    licence: str
+    languages: tuple[str, ...]
+    context: int  # tokens the model reads at most
+    memory_mb: int  # resident memory to run it
+    note: str = ""
+    note_de: str = ""  # the note in German, for a German window
+    file: str = ""  # chat models: the one GGUF file of the repository
+    bundled: bool = False  # ships with Quelle; nothing to download
+    dimension: int = 0  # embedders: vector length
+    # Embedders trained with instructions ("query: ", "passage: ") need them at use.
+    query_prefix: str = ""
+    passage_prefix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Machine:
+    """The memory and cores a model has to share on this computer."""
+
+    total_mb: int
+    available_mb: int
+    cores: int  # physical
+
+    def describe(self) -> str:
+        return (
+            f"{self.total_mb / 1024:.1f} GB memory ({self.available_mb / 1024:.1f} GB free), "
+            f"{self.cores} cores"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """A verdict and the numbers behind it; `reason` words them in English (the window words
+    them in its own language)."""
+
+    verdict: Verdict
+    needs_mb: int  # memory to run the model
+    machine: Machine
+    tokens_per_second: float | None = None  # chat models: the expected decode rate
+    slower_by: float | None = None  # embedders, re-rankers: cost against the built-in one
+
+    @property
+    def too_big(self) -> bool:
+        return self.verdict == "won't fit"
+
+    @property
+    def short_of_free_memory(self) -> bool:
+        return self.needs_mb > self.machine.available_mb
+
+    @property
+    def reason(self) -> str:
+        gb = _gb
+        if self.too_big:
+            return (
+                f"needs {gb(self.needs_mb)} of memory beside Quelle's {gb(OTHERS_MB)}; "
+                f"this computer has {gb(self.machine.total_mb)}"
+            )
+        parts = []
+        if (rate := self.tokens_per_second) is not None:
+            parts.append(
+                f"about {rate:.0f} tokens/s" if rate >= 10 else f"about {rate:.1f} tokens/s"
+            )
+        if self.slower_by is not None and self.slower_by > 1.5:
+            parts.append(f"about {self.slower_by:.0f}x slower than the built-in model")
+        if self.short_of_free_memory:
+            parts.append(f"needs {gb(self.needs_mb)}, {gb(self.machine.available_mb)} free now")
+        else:
+            parts.append(f"needs {gb(self.needs_mb)} of memory")
+        return "; ".join(parts)
+
+
+def _gb(mb: int) -> str:
+    return f"{mb / 1024:.1f} GB"
+
+
+@dataclass(frozen=True, slots=True)
+class InstalledModel:
+    """A model on this computer: built in, downloaded from the catalogue, or imported."""
+
+    id: str
+    kind: Kind
+    name: str
+    path: str  # a GGUF file for chat models, a folder for the others; "" for built-in ones
+    size_bytes: int
+    source: str  # "built in", "downloaded" or "imported"
+
+    @property
+    def setting(self) -> str:
+        """The value Settings keep for it: empty means the built-in model."""
+        return "" if self.source == "built in" else self.path
+
+
+@dataclass(frozen=True, slots=True)
+class ModelOffer:
+    """A catalogue entry and how it would run on this computer."""
+
+    entry: CatalogEntry
+    fit: Fit
+
+
+@dataclass(frozen=True, slots=True)
+class ModelsOverview:
+    """Everything the Models dialog shows: the catalogue judged for this computer, what is
+    installed or partly downloaded, and which model of each kind the settings use."""
+
+    machine: Machine
+    decode_rate: float | None  # the built-in chat model's tokens/s here, once measured
+    offers: list[ModelOffer]
+    installed: list[InstalledModel]
+    partial: list[str]  # ids of interrupted downloads that can resume
+    in_use: dict[Kind, InstalledModel]
+
+
+@dataclass(frozen=True, slots=True)
+class GgufInfo:
+    """The facts about a model file a user needs to choose it."""
+
+    name: str
+    architecture: str
+    size_bytes: int
+    quantisation: str  # "Q4_1", "Q4_K_M", "F16"... or "" when unknown
+    context_length: int  # tokens the model was trained for; 0 when the file does not say
+    parameter_count: int  # sum of all tensor elements; 0 when unknown

@@ -88,6 +88,10 @@ class EngineLink(QObject):
     notice = Signal(str)  # a one-line message the user should see once
     source_read = Signal(str, int, int, str)  # path, page, pages, the page's text
     source_failed = Signal(str, str)  # path, message
+    models_listed = Signal(object, str)  # ModelsOverview, the path of a model just imported
+    model_request_failed = Signal(str, str)  # "list", "import" or "remove"; message
+    model_described = Signal(str, object)  # path as asked, GgufInfo
+    model_description_failed = Signal(str, str)  # path, message
 
     def __init__(self, paths: Paths, home: str | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +107,8 @@ class EngineLink(QObject):
         self._settings_requests: set[int] = set()
         self._downloads: dict[int, str] = {}  # request -> model id
         self._sources: dict[int, str] = {}  # request -> path of the page asked for
+        self._model_requests: dict[int, str] = {}  # request -> "list", "import" or "remove"
+        self._descriptions: dict[int, str] = {}  # request -> path of the model file
         self._outbox: list[protocol.Request] = []  # sent once connected
         self._timer = QTimer(self)
         self._timer.setInterval(CONNECT_EVERY_MS)
@@ -167,6 +173,30 @@ class EngineLink(QObject):
         request = next(self._ids)
         self._sources[request] = path
         self._send(protocol.ReadSource(request, path, page))
+
+    def list_models(self) -> None:
+        """Ask what the Models dialog shows (`models_listed`)."""
+        self._send(protocol.ListModels(self._model_request("list")))
+
+    def import_model(self, path: str) -> None:
+        """Have the engine check and remember a GGUF file (`models_listed` names it)."""
+        self._send(protocol.ImportModel(self._model_request("import"), path))
+
+    def remove_model(self, model: str) -> None:
+        """Delete a downloaded model or forget an imported one, by id or path."""
+        self._send(protocol.RemoveModel(self._model_request("remove"), model))
+
+    def _model_request(self, action: str) -> int:
+        """A new request number, remembered as one about the models."""
+        request = next(self._ids)
+        self._model_requests[request] = action
+        return request
+
+    def describe_model(self, path: str) -> None:
+        """Ask what a chat model file is (`model_described`); "" is the built-in model."""
+        request = next(self._ids)
+        self._descriptions[request] = path
+        self._send(protocol.DescribeModel(request, path))
 
     def close(self) -> None:
         """The window closes: the engine stops what runs for it and ends when idle."""
@@ -255,7 +285,14 @@ class EngineLink(QObject):
         except (OSError, EOFError):
             self._lost()
             return
-        busy = self._answers or self._jobs or self._settings_requests or self._downloads
+        busy = (
+            self._answers
+            or self._jobs
+            or self._settings_requests
+            or self._downloads
+            or self._model_requests
+            or self._descriptions
+        )
         interval = BUSY_READ_MS if busy else IDLE_READ_MS
         if self._reader.interval() != interval:
             self._reader.setInterval(interval)
@@ -298,6 +335,12 @@ class EngineLink(QObject):
             case protocol.SourceRead():
                 if self._sources.pop(event.request, None) is not None:
                     self.source_read.emit(event.path, event.page, event.pages, event.text)
+            case protocol.ModelsListed():
+                if self._model_requests.pop(event.request, None) is not None:
+                    self.models_listed.emit(event.models, event.imported)
+            case protocol.ModelDescribed():
+                if self._descriptions.pop(event.request, None) is not None:
+                    self.model_described.emit(event.path, event.info)
             case protocol.PassageFound() | protocol.Welcome():
                 pass
             case _:
@@ -315,6 +358,10 @@ class EngineLink(QObject):
             self.download_failed.emit(model_id, message)
         elif (path := self._sources.pop(request, None)) is not None:
             self.source_failed.emit(path, message)
+        elif (action := self._model_requests.pop(request, None)) is not None:
+            self.model_request_failed.emit(action, message)
+        elif (path := self._descriptions.pop(request, None)) is not None:
+            self.model_description_failed.emit(path, message)
         else:
             self.error_occurred.emit(message)
 
@@ -341,7 +388,15 @@ class EngineLink(QObject):
             m
             for m in self._outbox
             if not isinstance(
-                m, protocol.Ask | protocol.Ingest | protocol.DownloadModel | protocol.ReadSource
+                m,
+                protocol.Ask
+                | protocol.Ingest
+                | protocol.DownloadModel
+                | protocol.ReadSource
+                | protocol.ListModels
+                | protocol.ImportModel
+                | protocol.RemoveModel
+                | protocol.DescribeModel,
             )
         ]
         message = self.tr("The Quelle engine stopped unexpectedly; it is starting again.")
@@ -362,6 +417,12 @@ class EngineLink(QObject):
         sources, self._sources = list(self._sources.values()), {}
         for path in sources:
             self.source_failed.emit(path, message)
+        model_requests, self._model_requests = list(self._model_requests.values()), {}
+        for action in model_requests:
+            self.model_request_failed.emit(action, message)
+        descriptions, self._descriptions = list(self._descriptions.values()), {}
+        for path in descriptions:
+            self.model_description_failed.emit(path, message)
         self.engine_lost.emit(message)
         self._start_engine()
         self._timer.start()

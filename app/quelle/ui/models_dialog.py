@@ -1,10 +1,12 @@
 """The Models dialog: the catalogue with a fit verdict for this computer, downloads with
 progress, and the choice of chat model, embedder and re-ranker.
 
-Downloads run in the engine (the window opens no connection); the dialog shows their
-progress, and may be closed and opened again while they run. Choosing a model is a settings
-change: a chat model or re-ranker applies from the next question on, a new embedder
-re-indexes the library in the background while the old index keeps answering.
+The engine reads the models folder, judges what fits this computer, imports and removes
+models; the dialog asks it and draws the replies. Downloads run in the engine too (the window
+opens no connection); the dialog shows their progress, and may be closed and opened again
+while they run. Choosing a model is a settings change: a chat model or re-ranker applies from
+the next question on, a new embedder re-indexes the library in the background while the old
+index keeps answering.
 """
 
 from __future__ import annotations
@@ -30,21 +32,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quelle.common.errors import QuelleError
-from quelle.common.paths import Paths
 from quelle.common.settings import Settings
 from quelle.common.wording import duration_text
-from quelle.engine.models.catalogue import KINDS, CatalogEntry, Kind, catalog
-from quelle.engine.models.fit import (
+from quelle.protocol.values import (
+    KINDS,
+    MODEL_SETTING,
     OTHERS_MB,
+    DownloadProgress,
     Fit,
-    Machine,
-    bundled_decode_rate,
-    judge_fit,
-    this_machine,
+    InstalledModel,
+    Kind,
+    ModelOffer,
+    ModelsOverview,
 )
-from quelle.engine.models.installed import SETTING, InstalledModel, ModelStore
-from quelle.protocol.values import DownloadProgress
 from quelle.ui.engine_link import EngineLink
 from quelle.ui.numbers import number, size_text
 
@@ -55,23 +55,21 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class ModelsDialog(QDialog):
+    """The models of each kind, with what suits this computer; downloads and choosing one."""
+
     def __init__(
-        self, paths: Paths, settings: Settings, engine: EngineLink, parent: QWidget | None = None
+        self, settings: Settings, engine: EngineLink, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Models"))
         self.resize(1000, 580)
-        self._paths = paths
         self._settings = settings
         self._engine = engine
-        self._store = ModelStore(paths.models_dir)
-        self._machine: Machine = this_machine()
-        self._rate = bundled_decode_rate(paths.cache_dir, measure=False)
+        self._models: ModelsOverview | None = None  # the engine's last reply
         self._progress: dict[str, DownloadProgress] = {}
-        self._installed: list[InstalledModel] = []  # read from disk by `refresh`
         self._reindexed: tuple[int, int] | None = None  # passages done, total, while switching
 
-        self.machine_label = QLabel(self._machine_text())
+        self.machine_label = QLabel()
         self.machine_label.setWordWrap(True)
         self.tabs = QTabWidget()
         self.trees: dict[str, QTreeWidget] = {}
@@ -143,38 +141,48 @@ class ModelsDialog(QDialog):
         engine.download_failed.connect(self._download_failed)
         engine.settings_applied.connect(self._settings_applied)
         engine.reindexing.connect(self._reindexing)
+        engine.models_listed.connect(self._models_listed)
+        engine.model_request_failed.connect(self._model_request_failed)
         self.refresh()
 
     # --- what is shown ---------------------------------------------------------------------
 
-    def _machine_text(self) -> str:
-        m = self._machine
+    def _machine_text(self, models: ModelsOverview) -> str:
+        m = models.machine
         text = (
             self.tr("This computer: %1 GB memory (%2 GB free), %3 cores.")
             .replace("%1", number(m.total_mb / 1024, 1))
             .replace("%2", number(m.available_mb / 1024, 1))
             .replace("%3", str(m.cores))
         )
-        if self._rate:
+        if models.decode_rate:
             text += " " + self.tr(
                 "The built-in chat model writes %1 tokens per second here; the speeds below "
                 "are scaled from it by model size."
-            ).replace("%1", number(self._rate))
+            ).replace("%1", number(models.decode_rate))
         return text
 
     def refresh(self) -> None:
-        """Rebuild the lists from the catalogue, the models folder and the settings."""
-        installed = self._installed = self._store.installed()
-        partial = set(self._store.partial_ids())
+        """Ask the engine for the models as they stand now; its reply redraws the lists."""
+        self._engine.list_models()
+
+    def _draw(self) -> None:
+        """Rebuild the lists from the engine's last reply and the downloads running."""
+        models = self._models
+        if models is None:
+            return
+        self.machine_label.setText(self._machine_text(models))
+        installed = models.installed
+        partial = set(models.partial)
         downloading = self._engine.downloading()
         for kind in KINDS:
             tree = self.trees[kind]
             current = tree.currentItem()
             selected = current.data(0, ID_ROLE) if current is not None else None
             tree.clear()
-            in_use = self._store.in_use(self._settings, kind, installed)
-            for entry in (e for e in catalog() if e.kind == kind):
-                fit = judge_fit(entry, self._machine, self._rate)
+            in_use = models.in_use.get(kind)
+            for offer in (o for o in models.offers if o.entry.kind == kind):
+                entry = offer.entry
                 have = entry.bundled or any(m.id == entry.id for m in installed)
                 if in_use is not None and in_use.id == entry.id:
                     state = self.tr("In use")
@@ -191,7 +199,7 @@ class ModelsDialog(QDialog):
                     state = self.tr("Partly downloaded")
                 else:
                     state = ""
-                self._add_row(tree, entry, fit, state)
+                self._add_row(tree, offer, state)
             for model in installed:
                 if model.kind == kind and model.source == "imported":
                     used = in_use is not None and in_use.path == model.path
@@ -204,7 +212,8 @@ class ModelsDialog(QDialog):
                 tree.resizeColumnToContents(column)
         self._selection_changed()
 
-    def _add_row(self, tree: QTreeWidget, entry: CatalogEntry, fit: Fit, state: str) -> None:
+    def _add_row(self, tree: QTreeWidget, offer: ModelOffer, state: str) -> None:
+        entry, fit = offer.entry, offer.fit
         size = size_text(entry.size_mb * 2**20)
         languages = ", ".join(entry.languages[:5]) + ("…" if len(entry.languages) > 5 else "")
         item = QTreeWidgetItem(
@@ -218,8 +227,8 @@ class ModelsDialog(QDialog):
     def _add_imported_row(self, tree: QTreeWidget, model: InstalledModel, used: bool) -> None:
         state = self.tr("In use") if used else self.tr("Imported")
         item = QTreeWidgetItem([model.name, size_text(model.size_bytes), "", "", "", state])
-        item.setData(0, ID_ROLE, str(model.path))
-        item.setToolTip(0, str(model.path))
+        item.setData(0, ID_ROLE, model.path)
+        item.setToolTip(0, model.path)
         tree.addTopLevelItem(item)
 
     def _reason(self, fit: Fit, kind: Kind) -> str:
@@ -284,19 +293,24 @@ class ModelsDialog(QDialog):
                     self.trees[kind].setCurrentItem(item)
                     return
 
-    def _selected_entry(self) -> CatalogEntry | None:
+    def _selected_offer(self) -> ModelOffer | None:
         model_id = self.selected_id()
-        return next((e for e in catalog() if e.id == model_id), None)
+        offers = self._models.offers if self._models is not None else []
+        return next((o for o in offers if o.entry.id == model_id), None)
 
     def _selected_installed(self) -> InstalledModel | None:
-        model_id = self.selected_id()
-        return self._store.find(model_id, self._installed) if model_id else None
+        """The selected model if it is installed (rows name it by id, or by path if imported)."""
+        key = self.selected_id()
+        installed = self._models.installed if self._models is not None else []
+        return next((m for m in installed if key and key in (m.id, m.path)), None)
 
     def _selection_changed(self, *_: object) -> None:
-        entry = self._selected_entry()
+        offer = self._selected_offer()
+        entry = offer.entry if offer is not None else None
         installed = self._selected_installed()
         downloading = entry is not None and entry.id in self._engine.downloading()
-        in_use = self._store.in_use(self._settings, self.selected_kind(), self._installed)
+        models = self._models
+        in_use = models.in_use.get(self.selected_kind()) if models is not None else None
         used = installed is not None and in_use is not None and installed.path == in_use.path
         self.download_button.setEnabled(
             entry is not None and not entry.bundled and installed is None and not downloading
@@ -307,18 +321,18 @@ class ModelsDialog(QDialog):
             installed is not None and installed.source != "built in" and not used
         )
         self.import_button.setVisible(self.selected_kind() == "chat")
-        self.details.setText(self._details(entry, installed))
+        self.details.setText(self._details(offer, installed))
         progress = self._progress.get(entry.id) if entry is not None else None
         self.progress.setVisible(downloading)
         self.progress_label.setVisible(downloading)
         if downloading and progress is not None:
             self._show_progress(progress)
 
-    def _details(self, entry: CatalogEntry | None, installed: InstalledModel | None) -> str:
-        if entry is None:
-            return str(installed.path) if installed is not None else ""
-        fit = judge_fit(entry, self._machine, self._rate)
-        reason = self._reason(fit, entry.kind)
+    def _details(self, offer: ModelOffer | None, installed: InstalledModel | None) -> str:
+        if offer is None:
+            return installed.path if installed is not None else ""
+        entry = offer.entry
+        reason = self._reason(offer.fit, entry.kind)
         german = QLocale().language() == QLocale.Language.German
         lines = [entry.note_de if german and entry.note_de else entry.note]
         lines.append(reason[:1].upper() + reason[1:] + ".")
@@ -346,10 +360,10 @@ class ModelsDialog(QDialog):
     # --- actions ---------------------------------------------------------------------------
 
     def download_selected(self) -> None:
-        entry = self._selected_entry()
-        if entry is None:
+        offer = self._selected_offer()
+        if offer is None:
             return
-        fit = judge_fit(entry, self._machine, self._rate)
+        entry, fit = offer.entry, offer.fit
         if fit.verdict == "won't fit":
             answer = QMessageBox.question(
                 self,
@@ -362,11 +376,11 @@ class ModelsDialog(QDialog):
                 return
         self._engine.download(entry.id)
         self._progress.pop(entry.id, None)
-        self.refresh()
+        self._draw()
 
     def cancel_selected(self) -> None:
-        if (entry := self._selected_entry()) is not None:
-            self._engine.cancel_download(entry.id)
+        if (offer := self._selected_offer()) is not None:
+            self._engine.cancel_download(offer.entry.id)
 
     def use_selected(self) -> None:
         model = self._selected_installed()
@@ -383,7 +397,8 @@ class ModelsDialog(QDialog):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        self._engine.update_settings(self._settings.replace(**{SETTING[model.kind]: model.setting}))
+        setting = {MODEL_SETTING[model.kind]: model.setting}
+        self._engine.update_settings(self._settings.replace(**setting))
 
     def remove_selected(self) -> None:
         model = self._selected_installed()
@@ -396,28 +411,32 @@ class ModelsDialog(QDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            self._store.remove(model)
-        except (QuelleError, OSError) as exc:
-            QMessageBox.warning(self, self.tr("Not removed"), str(exc))
-        self.refresh()
+        self._engine.remove_model(model.path if model.source == "imported" else model.id)
 
     def import_file(self, path: str | None = None) -> None:
         if not path:
             path, _ = QFileDialog.getOpenFileName(
                 self, self.tr("Import a GGUF model"), str(Path.home()), "GGUF (*.gguf)"
             )
-        if not path:
-            return
-        try:
-            model = self._store.import_gguf(Path(path))
-        except QuelleError as exc:
-            QMessageBox.warning(self, self.tr("Not imported"), str(exc))
-            return
-        self.refresh()
-        self.select(str(model.path))
+        if path:
+            self._engine.import_model(path)
 
     # --- the engine's events -----------------------------------------------------------------
+
+    def _models_listed(self, models: ModelsOverview, imported: str) -> None:
+        self._models = models
+        self._draw()
+        if imported:
+            self.select(imported)
+
+    def _model_request_failed(self, action: str, message: str) -> None:
+        if action == "import":
+            QMessageBox.warning(self, self.tr("Not imported"), message)
+        elif action == "remove":
+            QMessageBox.warning(self, self.tr("Not removed"), message)
+            self.refresh()  # show what there is now
+        else:
+            self.machine_label.setText(message)
 
     def _download_progressed(self, model_id: str, progress: DownloadProgress) -> None:
         self._progress[model_id] = progress
@@ -438,7 +457,10 @@ class ModelsDialog(QDialog):
 
     def _reindexing(self, done: int, total: int) -> None:
         self._reindexed = (done, total) if done < total else None
-        self.refresh()
+        if self._reindexed is None:
+            self.refresh()  # the new embedder is in use
+        else:
+            self._draw()  # only its row's share changes
 
     def _settings_applied(self, settings: Settings) -> None:
         self._settings = settings

@@ -1,9 +1,9 @@
 """The Settings dialog: chat model, generation, retrieval and the system prompt.
 
 It edits a copy of the frozen `Settings` value and hands back a new one; saving and applying
-it are the window's business. A chosen model file is checked at once by reading its GGUF
-header, so a wrong file is caught here, with the reason, rather than when the first question
-fails.
+it are the window's business. A chosen model file is checked at once: the engine reads its
+GGUF header, so a wrong file is caught here, with the reason, rather than when the first
+question fails.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quelle.common.errors import ModelError
 from quelle.common.settings import DEFAULT_SYSTEM_PROMPT, Settings
-from quelle.engine.models.gguf import GgufInfo, read_gguf_info
+from quelle.protocol.values import GgufInfo
+from quelle.ui.engine_link import EngineLink
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +44,12 @@ log = logging.getLogger(__name__)
 class SettingsDialog(QDialog):
     """Edits every user setting; `settings()` returns the edited value after OK."""
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: Settings, engine: EngineLink, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._original = settings
+        self._engine = engine
         self._chat_model = settings.chat_model  # the last model path that proved readable
         self._model_context = 0  # the chosen model's trained context, 0 if unknown
         self.setWindowTitle(self.tr("Settings"))
@@ -67,6 +70,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self._tabs)
         layout.addWidget(self._buttons)
 
+        engine.model_described.connect(self._model_described)
+        engine.model_description_failed.connect(self._model_description_failed)
         self._load(settings)
         self.resize(
             self.sizeHint().expandedTo(self.minimumSizeHint()).width() + 80,
@@ -334,15 +339,15 @@ class SettingsDialog(QDialog):
             self._show_model(text)
 
     def _show_model(self, path: str) -> None:
-        """Read the file's header; accept it only if it is a GGUF model."""
-        try:
-            info = self._read_model(path)
-        except ModelError as exc:
-            self._model_error.setText(str(exc))
-            self._model_error.setVisible(True)
-            self._model_info.setVisible(False)  # it would describe the previous model
+        """Have the engine read the file's header; it is accepted only if it is a GGUF model
+        (OK waits for the reply when the file is another than the one accepted last)."""
+        if path != self._chat_model:
             self._buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
-            return
+        self._engine.describe_model(path)
+
+    def _model_described(self, path: str, info: GgufInfo) -> None:
+        if path != self._model_edit.text().strip():
+            return  # the user has moved on to another file
         self._chat_model = path
         self._model_error.setVisible(False)
         self._model_info.setVisible(True)
@@ -351,10 +356,13 @@ class SettingsDialog(QDialog):
         self._model_context = info.context_length
         self._update_context_hint()
 
-    def _read_model(self, path: str) -> GgufInfo:
-        from quelle.engine.models.bundled import chat_model_path
-
-        return read_gguf_info(chat_model_path(path))
+    def _model_description_failed(self, path: str, message: str) -> None:
+        if path != self._model_edit.text().strip():
+            return
+        self._model_error.setText(message)
+        self._model_error.setVisible(True)
+        self._model_info.setVisible(False)  # it would describe the previous model
+        self._buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
 
     def _describe(self, info: GgufInfo) -> str:
         size = self.locale().formattedDataSize(

@@ -697,16 +697,18 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from quelle.ui import settings_dialog
 
-        dialog = settings_dialog.SettingsDialog(self.settings, self)
+        dialog = settings_dialog.SettingsDialog(self.settings, self.engine, self)
         if dialog.exec():
             self.apply_settings(dialog.settings())
+        dialog.deleteLater()  # it hears the engine's replies while it lives
 
     def open_models(self) -> None:
         from quelle.ui.models_dialog import ModelsDialog
 
         if self.models_dialog is None:
-            self.models_dialog = ModelsDialog(self.paths, self.settings, self.engine, self)
-        self.models_dialog.refresh()
+            self.models_dialog = ModelsDialog(self.settings, self.engine, self)
+        else:
+            self.models_dialog.refresh()
         self.models_dialog.show()
         self.models_dialog.raise_()
 

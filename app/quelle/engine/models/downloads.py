@@ -27,8 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from quelle.common.errors import QuelleError
 from quelle.common.wording import say
-from quelle.engine.models.catalogue import CatalogEntry
-from quelle.protocol.values import DownloadProgress
+from quelle.protocol.values import CatalogEntry, DownloadProgress
 
 log = logging.getLogger(__name__)
 

@@ -13,80 +13,17 @@ import json
 import logging
 import os
 import platform
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from quelle.engine.models.catalogue import CatalogEntry, bundled
+from quelle.engine.models.catalogue import bundled
+from quelle.protocol.values import OTHERS_MB, CatalogEntry, Fit, Machine
 
 log = logging.getLogger(__name__)
 
-Verdict = Literal["runs well", "slow", "won't fit"]
-
-# What the rest of Quelle needs beside the model: the window, the embedder, Chroma.
-OTHERS_MB = 1000
 # Below this an answer of 150 tokens takes more than 40 s.
 SLOW_TOKENS_PER_SECOND = 4.0
 # An embedder or re-ranker this many times the size of the bundled one is slow on a laptop.
 SLOW_SIZE_RATIO = 10.0
-
-
-@dataclass(frozen=True, slots=True)
-class Machine:
-    total_mb: int
-    available_mb: int
-    cores: int  # physical
-
-    def describe(self) -> str:
-        return (
-            f"{self.total_mb / 1024:.1f} GB memory ({self.available_mb / 1024:.1f} GB free), "
-            f"{self.cores} cores"
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Fit:
-    """A verdict and the numbers behind it; `reason` words them in English (the window words
-    them in its own language)."""
-
-    verdict: Verdict
-    needs_mb: int  # memory to run the model
-    machine: Machine
-    tokens_per_second: float | None = None  # chat models: the expected decode rate
-    slower_by: float | None = None  # embedders, re-rankers: cost against the built-in one
-
-    @property
-    def too_big(self) -> bool:
-        return self.verdict == "won't fit"
-
-    @property
-    def short_of_free_memory(self) -> bool:
-        return self.needs_mb > self.machine.available_mb
-
-    @property
-    def reason(self) -> str:
-        gb = _gb
-        if self.too_big:
-            return (
-                f"needs {gb(self.needs_mb)} of memory beside Quelle's {gb(OTHERS_MB)}; "
-                f"this computer has {gb(self.machine.total_mb)}"
-            )
-        parts = []
-        if (rate := self.tokens_per_second) is not None:
-            parts.append(
-                f"about {rate:.0f} tokens/s" if rate >= 10 else f"about {rate:.1f} tokens/s"
-            )
-        if self.slower_by is not None and self.slower_by > 1.5:
-            parts.append(f"about {self.slower_by:.0f}x slower than the built-in model")
-        if self.short_of_free_memory:
-            parts.append(f"needs {gb(self.needs_mb)}, {gb(self.machine.available_mb)} free now")
-        else:
-            parts.append(f"needs {gb(self.needs_mb)} of memory")
-        return "; ".join(parts)
-
-
-def _gb(mb: int) -> str:
-    return f"{mb / 1024:.1f} GB"
 
 
 def this_machine() -> Machine:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import mmap
 import struct
 from collections import Counter
-from dataclasses import dataclass
 from math import prod
 from pathlib import Path
 from typing import Any
 
 from quelle.common.errors import ModelError
 from quelle.common.wording import say
+from quelle.protocol.values import GgufInfo
 
 _MAGIC = b"GGUF"
 _SUPPORTED_VERSIONS = (2, 3)
@@ -38,18 +38,6 @@ _SCALARS = {
     12: "d",
 }
 _STRING, _ARRAY = 8, 9
-
-
-@dataclass(frozen=True, slots=True)
-class GgufInfo:
-    """The facts about a model file a user needs to choose it."""
-
-    name: str
-    architecture: str
-    size_bytes: int
-    quantisation: str  # "Q4_1", "Q4_K_M", "F16"... or "" when unknown
-    context_length: int  # tokens the model was trained for; 0 when the file does not say
-    parameter_count: int  # sum of all tensor elements; 0 when unknown
 
 
 def read_gguf_info(path: Path | str) -> GgufInfo:

@@ -12,36 +12,19 @@ import json
 import logging
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 from quelle.common.errors import ModelError, QuelleError
 from quelle.common.settings import Settings
 from quelle.common.wording import say
-from quelle.engine.models.catalogue import CatalogEntry, Kind, catalog, entry
+from quelle.engine.models.catalogue import catalog, entry
 from quelle.engine.models.downloads import MANIFEST, PARTIAL
 from quelle.engine.models.gguf import read_gguf_info
+from quelle.protocol.values import MODEL_SETTING, CatalogEntry, InstalledModel, Kind
 
 log = logging.getLogger(__name__)
 
 IMPORTED = "imported.json"
-# Settings fields that name the model of each kind in use.
-SETTING = {"chat": "chat_model", "embedder": "embedding_model", "reranker": "reranker_model"}
-
-
-@dataclass(frozen=True, slots=True)
-class InstalledModel:
-    id: str
-    kind: Kind
-    name: str
-    path: Path  # a GGUF file for chat models, a folder for the others; None-like for bundled
-    size_bytes: int
-    source: str  # "built in", "downloaded" or "imported"
-
-    @property
-    def setting(self) -> str:
-        """The value Settings keep for it: empty means the built-in model."""
-        return "" if self.source == "built in" else str(self.path)
 
 
 def _size(path: Path) -> int:
@@ -51,24 +34,26 @@ def _size(path: Path) -> int:
 
 
 class ModelStore:
+    """The models folder: what is installed there, and importing and removing models."""
+
     def __init__(self, models_dir: Path) -> None:
         self.dir = models_dir
 
     def installed(self) -> list[InstalledModel]:
         models = [
-            InstalledModel(e.id, e.kind, e.name, Path(), e.size_mb * 2**20, "built in")
+            InstalledModel(e.id, e.kind, e.name, "", e.size_mb * 2**20, "built in")
             for e in catalog()
             if e.bundled
         ]
         for e in catalog():
             if (path := self.path_of(e)) is not None and not e.bundled:
-                models.append(InstalledModel(e.id, e.kind, e.name, path, _size(path), "downloaded"))
+                size = _size(path)
+                models.append(InstalledModel(e.id, e.kind, e.name, str(path), size, "downloaded"))
         for path_text, name in self._imported().items():
             path = Path(path_text)
             if path.is_file():
-                models.append(
-                    InstalledModel(path.stem, "chat", name, path, path.stat().st_size, "imported")
-                )
+                size = path.stat().st_size
+                models.append(InstalledModel(path.stem, "chat", name, path_text, size, "imported"))
         return models
 
     def path_of(self, catalogued: CatalogEntry) -> Path | None:
@@ -81,13 +66,13 @@ class ModelStore:
     def find(self, key: str, among: list[InstalledModel] | None = None) -> InstalledModel | None:
         """By id, or by the path Settings keep; `among` a list `installed()` gave already."""
         models = self.installed() if among is None else among
-        return next((m for m in models if key in (m.id, str(m.path))), None)
+        return next((m for m in models if key == m.id or (m.path and key == m.path)), None)
 
     def in_use(
         self, settings: Settings, kind: Kind, among: list[InstalledModel] | None = None
     ) -> InstalledModel | None:
         models = self.installed() if among is None else among
-        value = getattr(settings, SETTING[kind])
+        value = getattr(settings, MODEL_SETTING[kind])
         if not value:
             return next((m for m in models if m.kind == kind and not m.setting), None)
         return next((m for m in models if m.setting == value), None)
@@ -100,7 +85,7 @@ class ModelStore:
         label = f"{info.name} ({info.quantisation})" if info.quantisation else info.name
         imported[str(path)] = label
         self._save_imported(imported)
-        return InstalledModel(path.stem, "chat", label, path, info.size_bytes, "imported")
+        return InstalledModel(path.stem, "chat", label, str(path), info.size_bytes, "imported")
 
     def remove(self, model: InstalledModel) -> None:
         """Delete a downloaded model or forget an imported one (its file stays)."""
@@ -110,7 +95,7 @@ class ModelStore:
             )
         if model.source == "imported":
             imported = self._imported()
-            imported.pop(str(model.path), None)
+            imported.pop(model.path, None)
             self._save_imported(imported)
             return
         shutil.rmtree(self.dir / model.id)
