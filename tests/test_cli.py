@@ -12,8 +12,8 @@ import pytest
 from quelle import cli
 from quelle.common import logs
 from quelle.common.paths import Paths
+from quelle.engine import library as library_module
 from quelle.engine.answers.citations import attribute
-from quelle.protocol import client as client_module
 from quelle.protocol.values import Answer, Hit, Passage, Timings
 
 from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_QUESTION, SEC10Q, needs_eval
@@ -75,7 +75,7 @@ class _AnsweringLibrary:
 @pytest.fixture
 def answering(monkeypatch, home: Path) -> Path:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(
-        client_module, "open_library", lambda home, on_wait=None: _AnsweringLibrary(home)
+        library_module, "open_library", lambda home, on_wait=None: _AnsweringLibrary(home)
     )
     monkeypatch.setattr(logs, "setup_logging", lambda path: None)
     return home

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from quelle.cli import find_document
 from quelle.engine.library import Library
 from test_engine import Engines
 
@@ -30,8 +31,8 @@ def damaged_library(home: Path, tmp_path: Path) -> Library:
     library = Library(home)
     library.ingest([tmp_path / name for name in NOTES])
     store = library._vector_store()
-    bread = library.find_document("bread.md")
-    heating = library.find_document("heizung.txt")
+    bread = find_document(library.documents(), "bread.md")
+    heating = find_document(library.documents(), "heizung.txt")
     assert bread is not None and heating is not None
     [bread_passage] = library.catalog.passage_ids(bread.doc_id)
     [heating_passage] = library.catalog.passage_ids(heating.doc_id)

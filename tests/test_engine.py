@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from quelle.cli import find_document
 from quelle.common.paths import Paths
-from quelle.engine.library import Library
-from quelle.protocol.client import EngineClient, EngineLost, connect, open_library
+from quelle.engine.library import Library, open_library
+from quelle.protocol.client import EngineClient, EngineLost, connect
 from quelle.protocol.values import Progress
 
 pytestmark = pytest.mark.slow
@@ -93,7 +94,7 @@ def test_a_command_hands_its_work_to_the_running_engine(engines: Engines, tmp_pa
     assert answer.timings is not None and answer.text
     assert {d.title for d in watcher.documents()} == {"notizen.txt", "bread.md"}
 
-    doc = library.find_document("bread.md")
+    doc = find_document(library.documents(), "bread.md")
     assert doc is not None
     library.remove(doc.doc_id)
     assert [d.title for d in watcher.documents()] == ["notizen.txt"]

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QToolTip
 
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings, load_settings, save_settings
+from quelle.engine.library import open_library
 from quelle.engine.models.bundled import bundled_chat_model_path
-from quelle.protocol.client import open_library
 from quelle.protocol.values import DocumentInfo
 from quelle.ui.chat_view import (
     UNSUPPORTED_TIP,

@@ -21,6 +21,7 @@ from quelle import __version__
 from quelle.common.errors import QuelleError
 from quelle.common.wording import duration_text
 from quelle.model_commands import add_parser as add_models_parser
+from quelle.protocol.values import DocumentInfo
 
 log = logging.getLogger("quelle.cli")
 
@@ -114,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args.home, getattr(args, "paths", []))
     from quelle.common.logs import setup_logging
     from quelle.common.paths import Paths
-    from quelle.protocol.client import open_library
+    from quelle.engine.library import open_library
 
     if args.command == "models":
         from quelle import model_commands
@@ -310,7 +311,7 @@ def _docs(library, args) -> int:  # type: ignore[no-untyped-def]
 
 
 def _remove(library, args) -> int:  # type: ignore[no-untyped-def]
-    doc = library.find_document(args.document)
+    doc = find_document(library.documents(), args.document)
     if doc is None:
         raise QuelleError(
             f"No single document matches '{args.document}'. See 'quelle docs' for ids and names."
@@ -350,3 +351,23 @@ def _check(library, args) -> int:  # type: ignore[no-untyped-def]
         elif not report.repaired:
             print("Nothing was changed; run 'quelle check' without --dry-run to mend this.")
     return 1 if report.short_documents or (report.problems and not report.repaired) else 0
+
+
+def find_document(docs: Sequence[DocumentInfo], key: str) -> DocumentInfo | None:
+    """The one document `key` names: its id (or first characters), its path, its file name,
+    or a file with the same content."""
+    path = Path(key).expanduser()
+    from quelle.engine.reading.preparation import file_hash
+
+    content = file_hash(path) if path.is_file() else None
+    absolute = str(path.absolute())
+    matches = [
+        d
+        for d in docs
+        if d.doc_id == content
+        or d.path == absolute
+        or d.doc_id.startswith(key)
+        or d.title == key
+        or d.path == key
+    ]
+    return matches[0] if len(matches) == 1 else None

@@ -196,8 +196,7 @@ def _find_installed(paths: Paths, key: str):  # type: ignore[no-untyped-def]
 
 
 def _use(paths: Paths, args: argparse.Namespace) -> int:
-    from quelle.engine.library import Library
-    from quelle.protocol.client import open_library
+    from quelle.engine.library import Library, open_library
     from quelle.protocol.values import MODEL_SETTING
 
     model = _find_installed(paths, args.model)

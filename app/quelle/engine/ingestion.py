@@ -28,8 +28,8 @@ from quelle.engine.index.writer import IndexWriter
 from quelle.engine.models.embedder import TextEmbedder
 from quelle.engine.reading.child import IsolatedReader, Reading
 from quelle.engine.reading.documents import Page, is_supported, read_pages
-from quelle.engine.reading.preparation import Cutting, PreparedFile, file_hash, prepare_file
-from quelle.protocol.values import DocumentInfo, FileEvent, IngestReport, Progress
+from quelle.engine.reading.preparation import Cutting, PreparedFile, prepare_file
+from quelle.protocol.values import FileEvent, IngestReport, Progress
 
 log = logging.getLogger(__name__)
 
@@ -78,24 +78,6 @@ class JobStop(threading.Event):
     def interrupt(self) -> None:
         self.interrupted = True
         self.set()
-
-
-def find_document(docs: Sequence[DocumentInfo], key: str) -> DocumentInfo | None:
-    """The one document `key` names: its id (or first characters), its path, its file name,
-    or a file with the same content."""
-    path = Path(key).expanduser()
-    content = file_hash(path) if path.is_file() else None
-    absolute = str(path.absolute())
-    matches = [
-        d
-        for d in docs
-        if d.doc_id == content
-        or d.path == absolute
-        or d.doc_id.startswith(key)
-        or d.title == key
-        or d.path == key
-    ]
-    return matches[0] if len(matches) == 1 else None
 
 
 class _Tracker:

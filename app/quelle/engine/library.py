@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from quelle.common.errors import IndexMismatch, ModelError, QuelleError, ServerUnavailable
 from quelle.common.offline import enforce_offline
@@ -25,7 +27,7 @@ from quelle.engine.index.consistency import check
 from quelle.engine.index.reembedding import reembed
 from quelle.engine.index.shared_vectors import SharedStore, parse_url
 from quelle.engine.index.vectors import COLLECTION, PassageVectors, VectorStore
-from quelle.engine.ingestion import Ingestor, find_document
+from quelle.engine.ingestion import Ingestor
 from quelle.engine.models.bundled import (
     chat_model_path,
     embedder_id,
@@ -39,6 +41,7 @@ from quelle.engine.owner import OwnerLock
 from quelle.engine.search.question import Question
 from quelle.engine.search.reranking import PassageScorer
 from quelle.engine.search.retrieval import Mode, Retrieval, Retriever
+from quelle.protocol.client import EngineClient, connect
 from quelle.protocol.values import (
     Answer,
     CheckReport,
@@ -378,9 +381,6 @@ class Library:
                 self.notices.append(str(exc))
         return self.catalog.documents()
 
-    def find_document(self, key: str) -> DocumentInfo | None:
-        return find_document(self.documents(), key)
-
     def remove(self, doc_id: str) -> None:
         self._ingestor().remove(doc_id)
         if (switching := self._switching) is not None:
@@ -450,3 +450,23 @@ class Library:
 
 def _load_embedder(setting: str, int8_folder: Path | None) -> Embedder:
     return Embedder(embedder_path(setting), embedder_id(setting), int8_folder=int8_folder)
+
+
+def open_library(
+    home: str | Path | None, on_wait: Callable[[], Any] | None = None
+) -> Library | EngineClient:
+    """The library in `home` for one command: owned here if no other process owns it,
+    otherwise through its engine; waits while another command owns it."""
+    paths = Paths.resolve(home).ensure()
+    lock = OwnerLock(paths)
+    waited = False
+    while True:
+        if lock.acquire():
+            return Library(paths, owner=lock)
+        found = connect(paths)
+        if found is not None:
+            return EngineClient(paths, *found)
+        if not waited and on_wait is not None:
+            on_wait()
+        waited = True
+        time.sleep(0.25)

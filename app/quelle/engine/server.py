@@ -36,7 +36,6 @@ from quelle.common.errors import QuelleError, bug_message
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings
 from quelle.common.wording import say
-from quelle.engine import owner
 from quelle.engine.ingestion import JobStop
 from quelle.engine.library import Library
 from quelle.engine.models.downloads import Download
@@ -46,6 +45,8 @@ from quelle.engine.models.overview import (
     models_overview,
     remove_model,
 )
+from quelle.engine.owner import OwnerLock
+from quelle.protocol import rendezvous
 from quelle.protocol.messages import (
     Answered,
     Ask,
@@ -640,15 +641,15 @@ def serve(paths: Paths, until_idle: bool = False) -> int:
     if hasattr(os, "nice"):
         os.nice(NICENESS)
     _limit_arenas()
-    lock = owner.OwnerLock(paths)
+    lock = OwnerLock(paths)
     if not lock.acquire():
         log.info("Another process owns %s: waiting for it", paths.index_dir)
         while not lock.acquire():
             time.sleep(0.25)
-    address, family = owner.address(paths)
+    address, family = rendezvous.address(paths)
     if family == "AF_UNIX":
         Path(address).unlink(missing_ok=True)  # left by an engine that was killed
-    listener = Listener(address, family, authkey=owner.new_key(paths))
+    listener = Listener(address, family, authkey=rendezvous.new_key(paths))
     engine = Engine(Library(paths), listener)
     for number in (signal.SIGTERM, signal.SIGINT):  # Ctrl+C in the window's terminal too
         signal.signal(number, lambda *_: engine.request_stop())

@@ -1,8 +1,9 @@
 """Using a library that another process owns, with the same calls as `Library`.
 
-`open_library` gives a command the library itself when no engine runs (the command becomes
-its owner until it ends), or an `EngineClient` that hands each call to the running engine,
-so the window shows what the terminal adds and the store is never opened twice.
+`quelle.engine.library.open_library` gives a command the library itself when no engine runs
+(the command becomes its owner until it ends), or an `EngineClient` that hands each call to
+the running engine, so the window shows what the terminal adds and the store is never opened
+twice.
 """
 
 from __future__ import annotations
@@ -10,18 +11,14 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from multiprocessing.connection import Client, Connection
 from pathlib import Path
-from typing import Any
 
 from quelle.common.errors import QuelleError
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings
-from quelle.engine import owner
-from quelle.engine.ingestion import find_document
-from quelle.engine.library import Library
+from quelle.protocol import rendezvous
 from quelle.protocol.messages import (
     Answered,
     Ask,
@@ -71,10 +68,10 @@ class EngineLost(QuelleError):
 
 def connect(paths: Paths) -> tuple[Connection, Welcome] | None:
     """A connection to the engine that owns `paths`, or None if none answers."""
-    key = owner.read_key(paths)
+    key = rendezvous.read_key(paths)
     if key is None:
         return None
-    address, family = owner.address(paths)
+    address, family = rendezvous.address(paths)
     try:
         conn = Client(address, family, authkey=key)
     except (OSError, EOFError) as exc:  # no engine, a stale socket, or an older key
@@ -144,9 +141,6 @@ class EngineClient:
         assert isinstance(reply, Documents)
         return reply.documents
 
-    def find_document(self, key: str) -> DocumentInfo | None:
-        return find_document(self.documents(), key)
-
     def remove(self, doc_id: str) -> None:
         self._call(Remove(next(self._ids), doc_id))
 
@@ -213,23 +207,3 @@ class EngineClient:
                     on_event(event)
         except (EOFError, OSError) as exc:
             raise EngineLost("The Quelle engine serving this library stopped; try again.") from exc
-
-
-def open_library(
-    home: str | Path | None, on_wait: Callable[[], Any] | None = None
-) -> Library | EngineClient:
-    """The library in `home` for one command: owned here if no other process owns it,
-    otherwise through its engine; waits while another command owns it."""
-    paths = Paths.resolve(home).ensure()
-    lock = owner.OwnerLock(paths)
-    waited = False
-    while True:
-        if lock.acquire():
-            return Library(paths, owner=lock)
-        found = connect(paths)
-        if found is not None:
-            return EngineClient(paths, *found)
-        if not waited and on_wait is not None:
-            on_wait()
-        waited = True
-        time.sleep(0.25)
