@@ -10,8 +10,14 @@ carries them field by field; `tests/protocol_frames.json` fixes their shape.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Literal
+
+# A citation marker in an answer's text, as models write it: [2] or [1, 3]; not a Markdown
+# link's text ("[2](...)"). The engine checks the sentences they stand in, the window turns
+# them into links to the sources.
+MARKER = re.compile(r"\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\](?!\()")
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quelle.engine.answers.citations import MARKER
+from quelle.protocol.values import MARKER
 from quelle.ui.conversations import SavedSource, SavedTurn
 from quelle.ui.numbers import number
 from quelle.ui.welcome import WelcomePanel

@@ -21,10 +21,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from quelle.engine.search.language import STOPWORDS, detect_language, index_terms, words
-from quelle.protocol.values import Attribution, Sentence
+from quelle.protocol.values import MARKER, Attribution, Sentence
 
-# A citation marker as models write it: [2] or [1, 3]; not a Markdown link's text ("[2](...)").
-MARKER = re.compile(r"\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\](?!\()")
 MIN_SUPPORT = 0.6  # share of a sentence's weighted terms a passage must hold
 NUMBER_WEIGHT = 3.0  # figures decide which passage a sentence comes from
 MIN_WORDS = 2  # a sentence with fewer content words and no figure claims nothing to check
