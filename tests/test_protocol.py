@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from multiprocessing.connection import Client, Listener
@@ -302,3 +303,38 @@ def test_the_engine_lists_imports_removes_and_describes_models(served, tmp_path:
     conn.send_bytes(protocol.encode(protocol.DescribeModel(9, str(tmp_path / "gone.gguf"))))
     failed = events_until(conn, protocol.Failed)[-1]
     assert failed == protocol.Failed(9, "The model file 'gone.gguf' does not exist.")
+
+
+def test_no_message_type_changes_without_a_new_protocol_version():
+    """A field added, removed or retyped in any message, or in a value one carries (a hit
+    inside an answer), changes the wire format: the version must say so."""
+    import protocol_frames
+
+    stored = json.loads(protocol_frames.FRAMES.read_text("utf-8"))
+    now = protocol_frames.current()
+    changed = sorted(
+        name
+        for name in stored["messages"].keys() | now["messages"].keys()
+        if stored["messages"].get(name, {}).get("shape")
+        != now["messages"].get(name, {}).get("shape")
+    )
+    if stored["version"] == now["version"]:
+        assert not changed, (
+            f"{changed} changed, but PROTOCOL_VERSION is still {now['version']}: raise it, "
+            "then run .venv/bin/python tests/protocol_frames.py --write"
+        )
+    assert stored == now, (
+        f"PROTOCOL_VERSION is {now['version']}, the frames are of version {stored['version']}:"
+        " run .venv/bin/python tests/protocol_frames.py --write"
+    )
+
+
+def test_every_fixed_frame_decodes_to_its_sample_message():
+    import protocol_frames
+
+    stored = json.loads(protocol_frames.FRAMES.read_text("utf-8"))
+    kinds = protocol_frames.kinds()
+    assert sorted(stored["messages"]) == sorted(kinds)
+    for name, entry in stored["messages"].items():
+        frame = json.dumps(entry["frame"]).encode()
+        assert protocol.decode(frame) == protocol_frames.sample(kinds[name]), name
