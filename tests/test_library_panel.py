@@ -8,6 +8,12 @@ from quelle.ui.library_panel import LibraryPanel
 NOTES = [f"/notes/{n // 1000:02d}/note-{n:05d}.txt" for n in range(10_000)]
 
 
+def queue(panel: LibraryPanel, paths: list[str]) -> None:
+    """As the engine reports the files of a job it has taken: each one queued."""
+    for path in paths:
+        panel.apply_event(FileEvent(path, "queued"))
+
+
 def shown(panel: LibraryPanel, n: int) -> tuple[str, str]:
     model = panel.tree.model()
     return model.index(n, 0).data(), model.index(n, 1).data()
@@ -16,7 +22,7 @@ def shown(panel: LibraryPanel, n: int) -> tuple[str, str]:
 def test_a_files_progress_changes_its_row_in_place(qtbot):
     panel = LibraryPanel()
     qtbot.addWidget(panel)
-    panel.mark_queued(NOTES)
+    queue(panel, NOTES)
     qtbot.waitUntil(lambda: panel.tree.model().rowCount() == len(NOTES))
     resets: list[None] = []
     changed: list[int] = []
@@ -35,7 +41,7 @@ def test_a_files_progress_changes_its_row_in_place(qtbot):
 def test_a_failure_moves_to_the_top_and_the_selection_stays(qtbot):
     panel = LibraryPanel()
     qtbot.addWidget(panel)
-    panel.mark_queued(NOTES)
+    queue(panel, NOTES)
     qtbot.waitUntil(lambda: panel.tree.model().rowCount() == len(NOTES))
     panel.tree.setCurrentIndex(panel.tree.model().index(42, 0))  # as a click on the row
     assert [r.title for r in panel._selected_rows()] == ["note-00042.txt"]
@@ -49,7 +55,7 @@ def test_a_failure_moves_to_the_top_and_the_selection_stays(qtbot):
 def test_the_catalogues_list_replaces_finished_rows(qtbot):
     panel = LibraryPanel()
     qtbot.addWidget(panel)
-    panel.mark_queued(NOTES[:3])
+    queue(panel, NOTES[:3])
     panel.apply_event(FileEvent(NOTES[0], "ready", pages=1, passages=1))
     document = DocumentInfo("d0", "note-00000.txt", "txt", NOTES[0], 1, 1, 90, 0.0, "ready")
     panel.set_documents([document])

@@ -233,12 +233,6 @@ class LibraryPanel(QWidget):
                 del self._active[path]
         self._rebuild()
 
-    def mark_queued(self, paths: list[str]) -> None:
-        """Files the user added, shown at once even before the workers take them."""
-        for path in paths:
-            self._active[path] = Row(path, Path(path).name, "queued")
-        self._rebuild_soon.start()
-
     def apply_event(self, event: FileEvent) -> None:
         path = event.path
         if event.state in ("ready", "unchanged"):
