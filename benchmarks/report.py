@@ -393,6 +393,16 @@ SCALE_LABELS = {
 }
 
 
+def _figure_keys(
+    labels: dict[str, str], columns: Iterable[Data], skip: frozenset[str] | set[str] = frozenset()
+) -> list[str]:
+    """The figures a table shows, in the order of `labels`, then any others the results hold,
+    by name."""
+    columns = list(columns)
+    found = {k for column in columns for k in column} - set(skip)
+    return [k for k in labels if k in found] + sorted(found - set(labels))
+
+
 def render_scale(data: Data) -> Lines:
     sizes = data["sizes"]
     lines = [
@@ -404,8 +414,7 @@ def render_scale(data: Data) -> Lines:
     columns = [
         f"{cell(found.get('passages', int(size)))} passages" for size, found in sizes.items()
     ]
-    keys = [k for k in SCALE_LABELS if any(k in f for f in sizes.values())]
-    keys += sorted({k for f in sizes.values() for k in f} - set(SCALE_LABELS) - {"passages"})
+    keys = _figure_keys(SCALE_LABELS, sizes.values(), skip={"passages"})
     rows = [[SCALE_LABELS.get(k, k)] + [_plain(f.get(k)) for f in sizes.values()] for k in keys]
     return lines + table(["figure", *columns], rows)
 
@@ -431,8 +440,7 @@ WINDOW_LABELS = {
 def render_window(data: Data) -> Lines:
     trees = data["results"]
     names = list(trees)
-    keys = [k for k in WINDOW_LABELS if any(k in t for t in trees.values())]
-    keys += sorted({k for t in trees.values() for k in t} - set(WINDOW_LABELS))
+    keys = _figure_keys(WINDOW_LABELS, trees.values())
     rows = []
     for key in keys:
         values = [trees[n].get(key) for n in names]
