@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("QUELLE_HOME", None)
@@ -84,7 +85,7 @@ def hub(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def open_window(qtbot):  # type: ignore[no-untyped-def]
+def open_window(qtbot: QtBot):  # type: ignore[no-untyped-def]
     """Opens windows on a home; each is closed (its threads stopped) after the test."""
     from PySide6.QtWidgets import QApplication
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings, load_settings
 from quelle.protocol import messages as protocol
@@ -26,10 +28,10 @@ class FakeEngineLink(EngineLink):
     def start(self) -> None:
         self.requests.append(("start", None))
 
-    def ask(self, request) -> None:  # type: ignore[no-untyped-def]
+    def ask(self, request: pytest.FixtureRequest) -> None:  # type: ignore[no-untyped-def]
         self.requests.append(("ask", request))
 
-    def stop(self, request) -> None:  # type: ignore[no-untyped-def]
+    def stop(self, request: pytest.FixtureRequest) -> None:  # type: ignore[no-untyped-def]
         self.requests.append(("stop", request))
 
     def ingest(self, job) -> None:  # type: ignore[no-untyped-def]

@@ -38,7 +38,7 @@ class FakeEmbedder:
         return [v / norm for v in vec]
 
 
-def read_forever(path):  # type: ignore[no-untyped-def]
+def read_forever(path) -> None:  # type: ignore[no-untyped-def]
     """A reader stuck in a loop, as on a PDF built to never end."""
     import time
 
@@ -46,7 +46,7 @@ def read_forever(path):  # type: ignore[no-untyped-def]
         time.sleep(0.05)
 
 
-def read_and_crash(path):  # type: ignore[no-untyped-def]
+def read_and_crash(path) -> None:  # type: ignore[no-untyped-def]
     """A reader that takes its process down, as a parser bug in native code would."""
     import os
 

@@ -38,32 +38,32 @@ def verdict(engine: Engine, question: str):  # type: ignore[no-untyped-def]
     return judge(gather(analysed, retrieval, engine.catalog))
 
 
-def test_names_are_capitalised_words_inside_a_sentence_years_and_acronyms():
+def test_names_are_capitalised_words_inside_a_sentence_years_and_acronyms() -> None:
     assert names("What was Tesla's revenue in 2021?") == ["Tesla", "2021"]
     assert names("What is the capital of Australia?") == ["Australia"]
     assert "GPU" in names("how many GPU units did it sell")
 
 
-def test_a_company_the_library_never_mentions_is_declined_by_name(engine: Engine):
+def test_a_company_the_library_never_mentions_is_declined_by_name(engine: Engine) -> None:
     result = verdict(engine, "What was Tesla's revenue in 2021?")
     assert not result.answerable
     assert "Tesla" in result.evidence.absent_names
     assert refusal(result, "en", "nothing") == "Your documents do not mention “Tesla” or “2021”."
 
 
-def test_a_question_the_library_answers_passes(engine: Engine):
+def test_a_question_the_library_answers_passes(engine: Engine) -> None:
     result = verdict(engine, "What were Apple's total net sales in the three months ended June?")
     assert result.answerable, result
     assert not result.evidence.absent_names
     assert result.evidence.coverage > 0.7
 
 
-def test_a_german_question_about_german_text_passes(engine: Engine):
+def test_a_german_question_about_german_text_passes(engine: Engine) -> None:
     result = verdict(engine, "Wie stark stiegen die Umsätze im dritten Quartal?")
     assert result.answerable, result
 
 
-def test_words_that_frame_a_question_do_not_count_as_missing(tmp_path: Path):
+def test_words_that_frame_a_question_do_not_count_as_missing(tmp_path: Path) -> None:
     """A one-passage library: "go" is nowhere in it, and the question is still answered."""
     engine = Engine(tmp_path / "index")
     write(
@@ -77,18 +77,18 @@ def test_words_that_frame_a_question_do_not_count_as_missing(tmp_path: Path):
     assert verdict(engine, "Where does the team holiday go skiing?").evidence.absent_share > 0
 
 
-def test_an_off_topic_question_is_declined(engine: Engine):
+def test_an_off_topic_question_is_declined(engine: Engine) -> None:
     result = verdict(engine, "How do I bake sourdough bread at home?")
     assert not result.answerable, result
 
 
-def test_the_german_reply_names_what_is_missing(engine: Engine):
+def test_the_german_reply_names_what_is_missing(engine: Engine) -> None:
     result = verdict(engine, "Wie hoch war der Gewinn von Siemens?")
     assert not result.answerable
     assert "„Siemens“" in refusal(result, "de", "nichts")
 
 
-def test_a_german_compound_whose_parts_the_library_holds_is_not_missing(engine: Engine):
+def test_a_german_compound_whose_parts_the_library_holds_is_not_missing(engine: Engine) -> None:
     """The report never says "Vorstandserwartung", but it holds "Vorstand" and "erwartet"."""
     result = verdict(engine, "Was sagt die Vorstandserwartung über das Wachstum?")
     assert not result.evidence.absent_names, result
@@ -97,7 +97,7 @@ def test_a_german_compound_whose_parts_the_library_holds_is_not_missing(engine: 
     assert unknown.evidence.absent_names == ("Wetterprognose",)
 
 
-def test_an_empty_library_says_so_without_loading_a_model(tmp_path: Path):
+def test_an_empty_library_says_so_without_loading_a_model(tmp_path: Path) -> None:
     library = Library(tmp_path / "home")
     answer = library.ask("What were Apple's net sales?")
     assert answer.text == "Your library is empty: add documents first."
@@ -107,7 +107,7 @@ def test_an_empty_library_says_so_without_loading_a_model(tmp_path: Path):
     library.close()
 
 
-def test_an_instruction_after_the_question_does_not_count_as_a_name():
+def test_an_instruction_after_the_question_does_not_count_as_a_name() -> None:
     """A capitalised first word is grammar, not a name: "Explain …" must not be declined
     as a company the library never mentions."""
     assert names("What were net sales? Explain every figure in detail.") == []

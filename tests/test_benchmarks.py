@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -29,7 +30,7 @@ def run(script: str, *args: str) -> str:
     return done.stdout
 
 
-def test_retrieval_benchmark_smoke():
+def test_retrieval_benchmark_smoke() -> None:
     out = run("retrieval.py", "--smoke", "--sets", "xquad_de")
     assert "fused" in out
     table = json.loads((RESULTS / "retrieval_smoke.json").read_text())["sets"]["xquad_de"]
@@ -38,7 +39,7 @@ def test_retrieval_benchmark_smoke():
     assert table["keyword"]["all"]["ndcg@10"] > table["dense"]["all"]["ndcg@10"]
 
 
-def test_abstention_benchmark_smoke():
+def test_abstention_benchmark_smoke() -> None:
     run("abstention.py", "--smoke", "--libraries", "xquad_de")
     table = json.loads((RESULTS / "abstention_smoke.json").read_text())["table"]
     mixed = table["all/all"]["quelle"]
@@ -46,7 +47,7 @@ def test_abstention_benchmark_smoke():
     assert mixed["wrong_abstentions"] <= 0.2
 
 
-def test_download_benchmark_smoke(tmp_path):  # type: ignore[no-untyped-def]
+def test_download_benchmark_smoke(tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "downloads.json"
     printed = run("downloads.py", "--runs", "1", "--out", str(out))
     assert "hf_hub_download" in printed

@@ -49,7 +49,7 @@ def assert_same(a: list[tuple[int, float]], b: list[tuple[int, float]]) -> None:
             assert dict(a)[id_b] == pytest.approx(score_b, rel=1e-9)
 
 
-def test_rankings_match_fts5_as_rows_are_added_removed_and_reused(db: sqlite3.Connection):
+def test_rankings_match_fts5_as_rows_are_added_removed_and_reused(db: sqlite3.Connection) -> None:
     rng = random.Random(3)
     bm25 = Bm25("t")
     add(db, range(1, 301), rng)
@@ -65,13 +65,13 @@ def test_rankings_match_fts5_as_rows_are_added_removed_and_reused(db: sqlite3.Co
         assert_same(ours(db, bm25, terms), fts5_ranking(db, terms))
 
 
-def test_an_empty_index_or_an_unknown_term_finds_nothing(db: sqlite3.Connection):
+def test_an_empty_index_or_an_unknown_term_finds_nothing(db: sqlite3.Connection) -> None:
     bm25 = Bm25("t")
     assert bm25.best(db, {"revenue": 0}, 10) == []
     add(db, range(1, 5), random.Random(1))
     assert bm25.best(db, {"unheard": 0}, 10) == []
 
 
-def test_varints_read_sqlite_variable_length_integers():
+def test_varints_read_sqlite_variable_length_integers() -> None:
     assert varints(bytes([0x05])) == [5]
     assert varints(bytes([0x81, 0x00, 0x7F])) == [128, 127]

@@ -13,7 +13,7 @@ def sentences(n: int) -> str:
     return " ".join(f"Sentence number {i} says something about topic {i}." for i in range(n))
 
 
-def test_chunks_respect_the_token_limit_and_point_back_into_the_page():
+def test_chunks_respect_the_token_limit_and_point_back_into_the_page() -> None:
     page = Page(3, sentences(60))
     chunks = chunk_pages([page], starts, max_tokens=40, overlap=10)
     assert len(chunks) > 5
@@ -23,7 +23,7 @@ def test_chunks_respect_the_token_limit_and_point_back_into_the_page():
         assert chunk.page == 3
 
 
-def test_chunks_cut_at_sentence_ends_and_overlap():
+def test_chunks_cut_at_sentence_ends_and_overlap() -> None:
     page = Page(1, sentences(30))
     chunks = chunk_pages([page], starts, max_tokens=40, overlap=12)
     for chunk in chunks:
@@ -37,7 +37,7 @@ def test_chunks_cut_at_sentence_ends_and_overlap():
     assert max(covered) == len(page.text) - 1
 
 
-def test_a_sentence_longer_than_the_limit_is_split_not_truncated():
+def test_a_sentence_longer_than_the_limit_is_split_not_truncated() -> None:
     words = " ".join(f"w{i}" for i in range(500))
     page = Page(1, words)
     chunks = chunk_pages([page], starts, max_tokens=50, overlap=0)
@@ -45,18 +45,18 @@ def test_a_sentence_longer_than_the_limit_is_split_not_truncated():
     assert " ".join(c.text for c in chunks).split() == words.split()
 
 
-def test_paragraph_breaks_are_boundaries():
+def test_paragraph_breaks_are_boundaries() -> None:
     units = split_units("Title line\nFirst paragraph. Second sentence!\n\nNext")
     texts = ["Title line\nFirst paragraph. Second sentence!\n\nNext"[a:b] for a, b in units]
     assert texts == ["Title line", "First paragraph.", "Second sentence!", "Next"]
 
 
-def test_pages_are_never_merged_into_one_chunk():
+def test_pages_are_never_merged_into_one_chunk() -> None:
     chunks = chunk_pages([Page(1, "Alpha."), Page(2, "Beta.")], starts, 40, 5)
     assert [(c.page, c.text) for c in chunks] == [(1, "Alpha."), (2, "Beta.")]
 
 
-def test_the_reader_processes_cut_by_the_embedders_own_tokens():
+def test_the_reader_processes_cut_by_the_embedders_own_tokens() -> None:
     """The reader processes count tokens without the model; a long German text must give
     exactly the tokens the embedder sees, or passages would overflow its input."""
     import pickle

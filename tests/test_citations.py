@@ -22,7 +22,7 @@ def texts(attribution: Attribution) -> list[tuple[str, int | None, bool]]:
     ]
 
 
-def test_a_right_figure_is_supported_and_gets_its_passages_marker():
+def test_a_right_figure_is_supported_and_gets_its_passages_marker() -> None:
     answer = "Apple's total net sales for the three months ended June 25, 2022 were $82,959 mn."
     result = attribute(answer, PASSAGES)
     assert result.text == (
@@ -31,7 +31,7 @@ def test_a_right_figure_is_supported_and_gets_its_passages_marker():
     assert result.cited == {2} and result.unsupported == []
 
 
-def test_an_invented_figure_is_unsupported_even_when_the_words_match():
+def test_an_invented_figure_is_unsupported_even_when_the_words_match() -> None:
     answer = "Total net sales for the three months ended June 25, 2022 were $91,317 million."
     result = attribute(answer, PASSAGES)
     assert result.text == answer  # no marker lends it a source
@@ -39,17 +39,17 @@ def test_an_invented_figure_is_unsupported_even_when_the_words_match():
     assert result.cited == frozenset()
 
 
-def test_a_note_or_page_number_is_where_a_figure_stands_not_a_figure():
+def test_a_note_or_page_number_is_where_a_figure_stands_not_a_figure() -> None:
     answer = "Total net sales were $82,959 million, as Note 2 on page 14 shows."
     assert attribute(answer, PASSAGES).cited == {2}
 
 
-def test_an_invented_year_is_unsupported():
+def test_an_invented_year_is_unsupported() -> None:
     result = attribute("iPad net sales decreased during the third quarter of 2019.", PASSAGES)
     assert result.unsupported == ["iPad net sales decreased during the third quarter of 2019."]
 
 
-def test_figures_match_in_the_forms_filings_use():
+def test_figures_match_in_the_forms_filings_use() -> None:
     for figure in ("$82,959 million", "82,959", "$82.96 billion", "$83 billion"):
         result = attribute(f"Total net sales were {figure}.", PASSAGES)
         assert result.cited == {2}, figure
@@ -57,13 +57,13 @@ def test_figures_match_in_the_forms_filings_use():
         assert attribute(f"Total net sales were {wrong}.", PASSAGES).unsupported, wrong
 
 
-def test_a_passage_stating_its_unit_rules_out_others():
+def test_a_passage_stating_its_unit_rules_out_others() -> None:
     passages = ["Net sales (in millions): Americas 37,472; Europe 19,287."]
     assert attribute("Net sales in the Americas were $37.5 billion.", passages).cited == {1}
     assert attribute("Net sales in the Americas were $37,472 thousand.", passages).unsupported
 
 
-def test_a_sentence_joining_figures_of_two_passages_is_supported():
+def test_a_sentence_joining_figures_of_two_passages_is_supported() -> None:
     passages = [*PASSAGES, "Total net sales increased 2% during the third quarter of 2022."]
     answer = "Total net sales were $82.96 billion, up 2% from $81.43 billion."
     result = attribute(answer, passages)
@@ -73,7 +73,7 @@ def test_a_sentence_joining_figures_of_two_passages_is_supported():
     ]
 
 
-def test_unsupported_sentences_stay_unmarked_and_supported_ones_are_marked():
+def test_unsupported_sentences_stay_unmarked_and_supported_ones_are_marked() -> None:
     answer = "The weather in Paris was sunny. iPad net sales decreased in the third quarter."
     result = attribute(answer, PASSAGES)
     assert result.text == (
@@ -86,20 +86,20 @@ def test_unsupported_sentences_stay_unmarked_and_supported_ones_are_marked():
     assert result.unsupported == ["The weather in Paris was sunny."]
 
 
-def test_the_models_right_citation_stands():
+def test_the_models_right_citation_stands() -> None:
     answer = "Net sales were $82,959 million [2]. iPad sales decreased [1]."
     result = attribute(answer, PASSAGES)
     assert result.text == answer
     assert [s.passage for s in result.sentences] == [2, 1]
 
 
-def test_the_models_wrong_citation_is_corrected():
+def test_the_models_wrong_citation_is_corrected() -> None:
     result = attribute("Total net sales were $82,959 million [1].", PASSAGES)
     assert result.text == "Total net sales were $82,959 million [2]."
     assert result.cited == {2} and result.unsupported == []
 
 
-def test_a_cited_sentence_no_passage_supports_is_flagged_and_keeps_its_marker():
+def test_a_cited_sentence_no_passage_supports_is_flagged_and_keeps_its_marker() -> None:
     answer = "Total net sales were $97,278 million [2]."
     result = attribute(answer, PASSAGES)
     assert result.text == answer
@@ -107,12 +107,12 @@ def test_a_cited_sentence_no_passage_supports_is_flagged_and_keeps_its_marker():
     assert result.cited == frozenset()
 
 
-def test_a_marker_naming_no_passage_is_corrected():
+def test_a_marker_naming_no_passage_is_corrected() -> None:
     result = attribute("Total net sales were $82,959 million [7].", PASSAGES)
     assert result.text == "Total net sales were $82,959 million [2]."
 
 
-def test_german_sentences_and_figures():
+def test_german_sentences_and_figures() -> None:
     answer = (
         "Der Umsatz des Konzerns stieg im dritten Quartal auf 1.234,5 Mio. Euro. "
         "Die Belegschaft wuchs auf 12.400 Mitarbeiter. "
@@ -129,7 +129,7 @@ def test_german_sentences_and_figures():
     assert attribute("40 % der Belegschaft arbeiten in Deutschland.", GERMAN).unsupported
 
 
-def test_lead_ins_short_sentences_and_abstentions_are_neither_cited_nor_flagged():
+def test_lead_ins_short_sentences_and_abstentions_are_neither_cited_nor_flagged() -> None:
     answer = (
         "Here is the answer:\n"
         "Based on the provided documents, here is what I found:\n"
@@ -156,7 +156,7 @@ def test_lead_ins_short_sentences_and_abstentions_are_neither_cited_nor_flagged(
     assert attribute("Apple did not sell any Macs in Europe.", PASSAGES).unsupported
 
 
-def test_offsets_point_into_the_marked_text():
+def test_offsets_point_into_the_marked_text() -> None:
     answer = (
         "**Total net sales** were $82,959 million, e.g. in Q3. The iPhone was cheaper here.\n\n"
         "1. iPad net sales decreased in the third quarter of 2022.\n"
@@ -172,7 +172,7 @@ def test_offsets_point_into_the_marked_text():
     assert result.unsupported_spans == [(s.start, s.end) for s in result.sentences if s.unsupported]
 
 
-def test_sentences_split_at_ends_not_at_decimals_abbreviations_or_german_dates():
+def test_sentences_split_at_ends_not_at_decimals_abbreviations_or_german_dates() -> None:
     text = (
         "Sales were 82.96 billion, approx. 5% more. Der Bericht vom 25. Juni 2022 nennt "
         "ca. 3 Mio. Euro. Next one! [1] And a last line"
@@ -185,6 +185,6 @@ def test_sentences_split_at_ends_not_at_decimals_abbreviations_or_german_dates()
     ]
 
 
-def test_no_passages_nothing_is_cited():
+def test_no_passages_nothing_is_cited() -> None:
     result = attribute("Anything at all here.", [])
     assert result.text == "Anything at all here." and result.cited == frozenset()

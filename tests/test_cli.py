@@ -73,7 +73,7 @@ class _AnsweringLibrary:
 
 
 @pytest.fixture
-def answering(monkeypatch, home: Path) -> Path:  # type: ignore[no-untyped-def]
+def answering(monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(
         library_module, "open_library", lambda home, on_wait=None: _AnsweringLibrary(home)
     )
@@ -82,8 +82,8 @@ def answering(monkeypatch, home: Path) -> Path:  # type: ignore[no-untyped-def]
 
 
 def test_ask_lists_cited_and_consulted_sources_apart_and_the_unsupported_sentence(
-    answering: Path, capsys
-):
+    answering: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["--home", str(answering), "ask", "Net sales?"]) == 0
     out = capsys.readouterr().out
     assert out == (
@@ -98,8 +98,8 @@ def test_ask_lists_cited_and_consulted_sources_apart_and_the_unsupported_sentenc
 
 
 def test_ask_json_says_which_sources_are_cited_and_which_sentences_unsupported(
-    answering: Path, capsys
-):
+    answering: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["--home", str(answering), "ask", "--json", "Net sales?"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["answer"] == (
@@ -113,7 +113,7 @@ def test_ask_json_says_which_sources_are_cited_and_which_sentences_unsupported(
     assert answer["unsupported"] == ["Profit rose to $99 million."]
 
 
-def test_asking_an_empty_library_is_one_clear_line(home: Path):
+def test_asking_an_empty_library_is_one_clear_line(home: Path) -> None:
     result = quelle(home, "ask", "anything?")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
@@ -121,7 +121,7 @@ def test_asking_an_empty_library_is_one_clear_line(home: Path):
     ]
 
 
-def test_ingesting_nothing_readable_fails_with_reasons(home: Path, tmp_path: Path):
+def test_ingesting_nothing_readable_fails_with_reasons(home: Path, tmp_path: Path) -> None:
     junk = tmp_path / "junk.pdf"
     junk.write_bytes(b"no pdf here")
     result = quelle(home, "ingest", str(junk), str(tmp_path / "nope.txt"))
@@ -132,7 +132,7 @@ def test_ingesting_nothing_readable_fails_with_reasons(home: Path, tmp_path: Pat
 
 
 @pytest.mark.slow
-def test_ingest_docs_ask_json_and_remove(home: Path, tmp_path: Path):
+def test_ingest_docs_ask_json_and_remove(home: Path, tmp_path: Path) -> None:
     note = tmp_path / "holiday.txt"
     note.write_text("Our team holiday in 2024 takes us to Lisbon in May for five days.")
     assert quelle(home, "ingest", str(note)).returncode == 0
@@ -149,7 +149,7 @@ def test_ingest_docs_ask_json_and_remove(home: Path, tmp_path: Path):
 
 @pytest.mark.slow
 @needs_eval(SEC10Q)
-def test_all_twenty_filings_then_the_apple_question(home: Path):
+def test_all_twenty_filings_then_the_apple_question(home: Path) -> None:
     """The foundation's acceptance check, word for word as a user types it."""
     ingest = quelle(home, "ingest", str(SEC10Q.parent))
     assert ingest.returncode == 0, ingest.stderr
@@ -161,7 +161,7 @@ def test_all_twenty_filings_then_the_apple_question(home: Path):
     assert f"2022 Q3 AAPL.pdf, page {APPLE_INCOME_STATEMENT_PAGE}" in sources
 
 
-def test_a_file_given_alone_opens_the_window_with_it(tmp_path: Path):
+def test_a_file_given_alone_opens_the_window_with_it(tmp_path: Path) -> None:
     """As a file manager's "Open with Quelle" runs it."""
     report = tmp_path / "report.pdf"
     report.write_bytes(b"%PDF-1.4")

@@ -51,7 +51,7 @@ def damaged_library(home: Path, tmp_path: Path) -> Library:
     return library
 
 
-def test_check_reports_every_disagreement_and_mends_it(home: Path, tmp_path: Path):
+def test_check_reports_every_disagreement_and_mends_it(home: Path, tmp_path: Path) -> None:
     library = damaged_library(home, tmp_path)
     assert not any(
         h.passage.title == "bread.md" for h in library.search("knead dough", mode="dense").hits
@@ -76,7 +76,7 @@ def test_check_reports_every_disagreement_and_mends_it(home: Path, tmp_path: Pat
     library.close()
 
 
-def test_quelle_check_mends_a_library_a_running_engine_owns(home: Path, tmp_path: Path):
+def test_quelle_check_mends_a_library_a_running_engine_owns(home: Path, tmp_path: Path) -> None:
     damaged_library(home, tmp_path).close()
     engines = Engines(home)
     engine = engines.start()

@@ -46,7 +46,7 @@ CREATE TABLE turns (turn_id INTEGER PRIMARY KEY,
 """
 
 
-def test_turns_with_sources_and_timings_survive_reopening(tmp_path: Path):
+def test_turns_with_sources_and_timings_survive_reopening(tmp_path: Path) -> None:
     path = tmp_path / "conversations.sqlite"
     store = ConversationStore(path)
     conv = store.new("Apple sales")
@@ -66,7 +66,7 @@ def test_turns_with_sources_and_timings_survive_reopening(tmp_path: Path):
     assert turn.timings["retrieval_seconds"] == 0.05
 
 
-def test_new_rename_delete_and_order(tmp_path: Path):
+def test_new_rename_delete_and_order(tmp_path: Path) -> None:
     store = ConversationStore(tmp_path / "c.sqlite")
     first = store.new()
     second = store.new("Second")
@@ -79,7 +79,7 @@ def test_new_rename_delete_and_order(tmp_path: Path):
     assert store.turns(first.conv_id) == []
 
 
-def test_history_keeps_only_answered_turns(tmp_path: Path):
+def test_history_keeps_only_answered_turns(tmp_path: Path) -> None:
     store = ConversationStore(tmp_path / "c.sqlite")
     conv = store.new()
     store.add_turn(conv.conv_id, turn_from_answer(_answer("Q1?", "A1 [1]")))
@@ -90,7 +90,7 @@ def test_history_keeps_only_answered_turns(tmp_path: Path):
     assert store.history(conv.conv_id, limit=1) == [Turn("Q3?", "A3 [1]")]
 
 
-def test_markdown_export_lists_answers_with_their_sources(tmp_path: Path):
+def test_markdown_export_lists_answers_with_their_sources(tmp_path: Path) -> None:
     store = ConversationStore(tmp_path / "c.sqlite")
     conv = store.new("Apple")
     store.add_turn(conv.conv_id, turn_from_answer(_answer("Net sales?", "**$82,959** [1]")))
@@ -103,7 +103,9 @@ def test_markdown_export_lists_answers_with_their_sources(tmp_path: Path):
     assert text.count("**Sources**") == 1
 
 
-def test_markdown_export_sets_consulted_sources_and_unsupported_sentences_apart(tmp_path: Path):
+def test_markdown_export_sets_consulted_sources_and_unsupported_sentences_apart(
+    tmp_path: Path,
+) -> None:
     store = ConversationStore(tmp_path / "c.sqlite")
     conv = store.new("Apple")
     answer = checked_answer("Total net sales were $82,959 million. Profit rose to $99 million.")
@@ -115,18 +117,20 @@ def test_markdown_export_sets_consulted_sources_and_unsupported_sentences_apart(
     assert sources < consulted < flagged
 
 
-def test_snippet_is_one_line_cut_at_a_word():
+def test_snippet_is_one_line_cut_at_a_word() -> None:
     text = "alpha  beta\ngamma " * 40
     snippet = snippet_of(text, 50)
     assert "\n" not in snippet and snippet.endswith(" …")
     assert len(snippet) <= 52 and not snippet[:-2].endswith(("alph", "bet", "gamm"))
 
 
-def test_saved_source_name_is_the_file_name():
+def test_saved_source_name_is_the_file_name() -> None:
     assert SavedSource("/a/b/report.pdf", 1, "x:1", "", 0.5).name == "report.pdf"
 
 
-def test_cited_and_consulted_sources_and_unsupported_sentences_survive_reopening(tmp_path: Path):
+def test_cited_and_consulted_sources_and_unsupported_sentences_survive_reopening(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "c.sqlite"
     store = ConversationStore(path)
     conv = store.new()
@@ -142,12 +146,14 @@ def test_cited_and_consulted_sources_and_unsupported_sentences_survive_reopening
     assert turn.unsupported_sentences == ["Profit rose to $99 million."]
 
 
-def test_a_stopped_answer_flags_nothing_and_lists_every_source_as_cited(tmp_path: Path):
+def test_a_stopped_answer_flags_nothing_and_lists_every_source_as_cited(tmp_path: Path) -> None:
     turn = turn_from_answer(_answer("Net sales?", "They were $12", stopped=True))
     assert turn.unsupported == [] and all(s.cited for s in turn.sources)
 
 
-def test_a_file_from_before_answers_were_checked_opens_and_gains_the_new_column(tmp_path: Path):
+def test_a_file_from_before_answers_were_checked_opens_and_gains_the_new_column(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "old.sqlite"
     old = sqlite3.connect(path)
     old.executescript(_FIRST_SCHEMA)

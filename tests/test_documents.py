@@ -19,25 +19,25 @@ INTEL_Q1_2023 = SEC10Q / "2023 Q1 INTC.pdf"
 ROBUST = EVAL / "pdf_robustness" / "pypdf_resources"
 
 
-def test_utf8_text(tmp_path: Path):
+def test_utf8_text(tmp_path: Path) -> None:
     f = tmp_path / "notiz.txt"
     f.write_text("Grüße aus Köln. Der Umsatz stieg.", encoding="utf-8")
     assert read_pages(f)[0].text == "Grüße aus Köln. Der Umsatz stieg."
 
 
-def test_utf8_with_bom_loses_the_bom(tmp_path: Path):
+def test_utf8_with_bom_loses_the_bom(tmp_path: Path) -> None:
     f = tmp_path / "bom.md"
     f.write_bytes("\ufeff# Überschrift\n\nText".encode())
     assert read_pages(f)[0].text.startswith("# Überschrift")
 
 
-def test_windows_1252_text_is_decoded(tmp_path: Path):
+def test_windows_1252_text_is_decoded(tmp_path: Path) -> None:
     f = tmp_path / "alt.txt"
     f.write_bytes("Maße und Gewichte – 5 €".encode("cp1252"))
     assert read_pages(f)[0].text == "Maße und Gewichte – 5 €"
 
 
-def test_html_keeps_only_visible_text(tmp_path: Path):
+def test_html_keeps_only_visible_text(tmp_path: Path) -> None:
     f = tmp_path / "page.html"
     f.write_text(
         "<html><head><title>T</title><style>p{color:red}</style>"
@@ -50,11 +50,11 @@ def test_html_keeps_only_visible_text(tmp_path: Path):
     assert "secret" not in text and "color" not in text
 
 
-def test_html_blocks_become_lines():
+def test_html_blocks_become_lines() -> None:
     assert html_to_text("<p>a</p><p>b</p>").split() == ["a", "b"]
 
 
-def test_docx_paragraphs_and_tables(tmp_path: Path):
+def test_docx_paragraphs_and_tables(tmp_path: Path) -> None:
     import docx
 
     document = docx.Document()
@@ -69,28 +69,28 @@ def test_docx_paragraphs_and_tables(tmp_path: Path):
     assert "Revenue | 42" in text
 
 
-def test_unsupported_type_says_what_to_add(tmp_path: Path):
+def test_unsupported_type_says_what_to_add(tmp_path: Path) -> None:
     f = tmp_path / "picture.png"
     f.write_bytes(b"\x89PNG")
     with pytest.raises(UnsupportedFile, match="picture.png.*PDF"):
         read_pages(f)
 
 
-def test_empty_pdf_is_a_clear_error(tmp_path: Path):
+def test_empty_pdf_is_a_clear_error(tmp_path: Path) -> None:
     f = tmp_path / "empty.pdf"
     f.write_bytes(b"")
     with pytest.raises(DocumentError, match="empty.pdf.*empty"):
         read_pages(f)
 
 
-def test_junk_pdf_is_a_clear_error(tmp_path: Path):
+def test_junk_pdf_is_a_clear_error(tmp_path: Path) -> None:
     f = tmp_path / "junk.pdf"
     f.write_bytes(b"this is not a pdf at all" * 10)
     with pytest.raises(DocumentError, match="junk.pdf"):
         read_pages(f)
 
 
-def test_whitespace_only_text_file_has_nothing_to_index(tmp_path: Path):
+def test_whitespace_only_text_file_has_nothing_to_index(tmp_path: Path) -> None:
     f = tmp_path / "blank.txt"
     f.write_text("  \n\n ")
     with pytest.raises(EmptyDocument, match="blank.txt"):
@@ -98,27 +98,27 @@ def test_whitespace_only_text_file_has_nothing_to_index(tmp_path: Path):
 
 
 @needs_eval(APPLE_Q3_2022)
-def test_pdf_encrypted_with_an_empty_password_opens_with_page_numbers():
+def test_pdf_encrypted_with_an_empty_password_opens_with_page_numbers() -> None:
     pages = read_pages(APPLE_Q3_2022)
     page4 = next(p for p in pages if p.number == 4)
     assert "Total net sales" in page4.text and "82,959" in page4.text
 
 
 @needs_eval(ROBUST)
-def test_pdf_with_a_real_password_names_the_file():
+def test_pdf_with_a_real_password_names_the_file() -> None:
     path = ROBUST / "encryption" / "r4-user-password.pdf"
     with pytest.raises(EncryptedDocument, match="r4-user-password.pdf.*password"):
         read_pages(path)
 
 
 @needs_eval(ROBUST)
-def test_aes_256_pdf_with_empty_password_opens():
+def test_aes_256_pdf_with_empty_password_opens() -> None:
     pages = read_pages(ROBUST / "encryption" / "r6-empty-password.pdf")
     assert pages and pages[0].text
 
 
 @needs_eval(ROBUST)
-def test_scanned_pdf_without_text_layer_explains_itself():
+def test_scanned_pdf_without_text_layer_explains_itself() -> None:
     with pytest.raises(EmptyDocument, match="git.pdf.*scanned"):
         read_pages(ROBUST / "git.pdf")
 
@@ -146,7 +146,7 @@ def _in_order(line: str, *parts: str) -> bool:
 
 @needs_eval(APPLE_Q3_2022)
 @pytest.mark.parametrize("pdf_text", PDF_TEXT_MODES)
-def test_income_statement_rows_keep_this_year_and_last_in_column_order(pdf_text: PdfText):
+def test_income_statement_rows_keep_this_year_and_last_in_column_order(pdf_text: PdfText) -> None:
     """A row's figures share one line, current quarter first, as printed: a reader who takes
     the first figure gets this year's, not last year's."""
     lines = _income_statement(pdf_text)
@@ -157,7 +157,7 @@ def test_income_statement_rows_keep_this_year_and_last_in_column_order(pdf_text:
 
 
 @needs_eval(APPLE_Q3_2022)
-def test_table_mode_keeps_column_headings_on_one_line():
+def test_table_mode_keeps_column_headings_on_one_line() -> None:
     """Plain text puts each heading's "June 25," and "2022" on lines of their own; laid out,
     the dates stand on one line in the order of the figures below them."""
     lines = _income_statement("tables")
@@ -166,14 +166,14 @@ def test_table_mode_keeps_column_headings_on_one_line():
 
 
 @needs_eval(APPLE_Q3_2022)
-def test_laid_out_tables_cost_no_padding():
+def test_laid_out_tables_cost_no_padding() -> None:
     """The layout's padding is squeezed out, so a table costs the chat model few tokens."""
     lines = _income_statement("tables")
     assert not any("   " in line or line != line.strip() for line in lines)
 
 
 @needs_eval(INTEL_Q1_2023)
-def test_words_stay_whole_on_a_page_layout_mode_would_break():
+def test_words_stay_whole_on_a_page_layout_mode_would_break() -> None:
     """Layout mode splits words on this page of charts ("wh ile"); its plain text is kept."""
     page = next(p for p in read_pages(INTEL_Q1_2023, pdf_text="tables") if p.number == 5)
     assert "while notebook ASPs decreased" in page.text

@@ -73,7 +73,7 @@ def engines(home: Path) -> Iterator[Engines]:
     engines.stop()
 
 
-def test_a_command_hands_its_work_to_the_running_engine(engines: Engines, tmp_path: Path):
+def test_a_command_hands_its_work_to_the_running_engine(engines: Engines, tmp_path: Path) -> None:
     engine = engines.start()
     watcher = engines.client()  # stands in for the window: it only listens
     docs = tmp_path / "docs"
@@ -103,7 +103,7 @@ def test_a_command_hands_its_work_to_the_running_engine(engines: Engines, tmp_pa
     assert engine.poll() is None  # the engine outlives its clients unless told otherwise
 
 
-def test_a_second_engine_waits_for_the_first(engines: Engines):
+def test_a_second_engine_waits_for_the_first(engines: Engines) -> None:
     first = engines.start()
     client = engines.client()
     second = engines.start()
@@ -117,7 +117,7 @@ def test_a_second_engine_waits_for_the_first(engines: Engines):
     assert engines.client().documents() == []  # now the second one serves
 
 
-def test_a_cancelled_job_leaves_no_half_document(engines: Engines, tmp_path: Path):
+def test_a_cancelled_job_leaves_no_half_document(engines: Engines, tmp_path: Path) -> None:
     engines.start()
     client = engines.client()
     docs = [write(tmp_path / f"doc{i}.txt", f"{RECIPE} Variation {i}. " * 200) for i in range(6)]
@@ -136,7 +136,7 @@ def test_a_cancelled_job_leaves_no_half_document(engines: Engines, tmp_path: Pat
 
 def test_an_engine_killed_while_indexing_is_replaced_and_the_document_finished(
     engines: Engines, tmp_path: Path
-):
+) -> None:
     big = write(tmp_path / "big.txt", " ".join(f"{RECIPE} Step {i}." for i in range(600)))
     engine = engines.start()
     client = engines.client()
@@ -168,7 +168,9 @@ def test_an_engine_killed_while_indexing_is_replaced_and_the_document_finished(
         library.close()
 
 
-def test_an_engine_killed_while_answering_fails_that_answer_only(engines: Engines, tmp_path: Path):
+def test_an_engine_killed_while_answering_fails_that_answer_only(
+    engines: Engines, tmp_path: Path
+) -> None:
     write(tmp_path / "docs" / "bread.md", RECIPE)
     engine = engines.start()
     client = engines.client()
@@ -190,7 +192,7 @@ def test_an_engine_killed_while_answering_fails_that_answer_only(engines: Engine
 
 def test_a_new_embedder_reindexes_in_the_engine_and_is_kept(
     engines: Engines, tmp_path: Path, other_embedder: Path
-):
+) -> None:
     from quelle.protocol import messages as protocol
 
     engines.start()
@@ -219,7 +221,7 @@ def test_a_new_embedder_reindexes_in_the_engine_and_is_kept(
 
 def test_a_chat_model_gone_from_disk_is_replaced_and_the_client_told(
     engines: Engines, tmp_path: Path
-):
+) -> None:
     from quelle.common.settings import Settings, load_settings, save_settings
     from quelle.protocol import messages as protocol
 

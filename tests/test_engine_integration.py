@@ -29,7 +29,7 @@ def cited(answer) -> set[tuple[str, int]]:
     return {(Path(h.passage.path).name, h.passage.page) for h in answer.sources}
 
 
-def test_apple_question_streams_and_cites_the_income_statement(library: Library):
+def test_apple_question_streams_and_cites_the_income_statement(library: Library) -> None:
     tokens: list[str] = []
     answer = library.ask(APPLE_QUESTION, on_token=tokens.append)
     assert len(tokens) > 3, "the answer arrives piece by piece"
@@ -45,7 +45,7 @@ def test_apple_question_streams_and_cites_the_income_statement(library: Library)
     assert answer.timings.prompt_tokens + answer.timings.answer_tokens <= 4096
 
 
-def test_stop_ends_the_answer_within_one_token(library: Library):
+def test_stop_ends_the_answer_within_one_token(library: Library) -> None:
     cancel = threading.Event()
     tokens: list[str] = []
 
@@ -58,7 +58,9 @@ def test_stop_ends_the_answer_within_one_token(library: Library):
     assert len(tokens) == 1 and answer.timings.answer_tokens <= 2
 
 
-def test_unrelated_question_is_declined_naming_what_the_documents_never_mention(library: Library):
+def test_unrelated_question_is_declined_naming_what_the_documents_never_mention(
+    library: Library,
+) -> None:
     answer = library.ask("Who painted the Mona Lisa?")
     assert not answer.found and answer.timings is None
     assert answer.text == "Your documents do not mention “Mona” or “Lisa”."
@@ -66,18 +68,18 @@ def test_unrelated_question_is_declined_naming_what_the_documents_never_mention(
     assert german.text == "Ihre Dokumente erwähnen „Mona“ oder „Lisa“ nicht."
 
 
-def test_an_unrelated_question_without_names_gets_the_plain_reply(library: Library):
+def test_an_unrelated_question_without_names_gets_the_plain_reply(library: Library) -> None:
     answer = library.ask("how do i bake sourdough bread at home")
     assert not answer.found and answer.text == NO_ANSWER["en"]
 
 
-def test_follow_up_question_finds_the_quarter_asked_about(library: Library):
+def test_follow_up_question_finds_the_quarter_asked_about(library: Library) -> None:
     history = [Turn(APPLE_QUESTION, "Apple's total net sales were $82,959 million [1].")]
     hits = library.search("And in the first quarter of 2023?", history).hits
     assert any(Path(h.passage.path).name == "2023 Q1 AAPL.pdf" for h in hits)
 
 
-def test_german_document_answers_a_german_question(home: Path, tmp_path: Path):
+def test_german_document_answers_a_german_question(home: Path, tmp_path: Path) -> None:
     doc = tmp_path / "jahresbericht.md"
     doc.write_text(
         "# Jahresbericht der Bäckerei Sonnenschein\n\n"
@@ -96,7 +98,9 @@ def test_german_document_answers_a_german_question(home: Path, tmp_path: Path):
     library.close()
 
 
-def test_ingest_and_ask_never_touch_the_network(home: Path, monkeypatch):
+def test_ingest_and_ask_never_touch_the_network(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     attempts: list[object] = []
     real_connect = socket.socket.connect
 
@@ -106,7 +110,7 @@ def test_ingest_and_ask_never_touch_the_network(home: Path, monkeypatch):
             raise ConnectionRefusedError("network disabled in this test")
         return real_connect(self, address)
 
-    def refuse_lookup(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def refuse_lookup(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         attempts.append(args[0] if args else kwargs)
         raise socket.gaierror("network disabled in this test")
 

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from quelle.protocol.values import DocumentInfo, IngestReport
 from quelle.ui.welcome import SAMPLE_GUIDE
@@ -16,7 +17,9 @@ from test_window import ANSWER, LOAD, wait_ready
 from fake_engine import FakeEngineLink
 
 
-def test_the_first_window_explains_three_steps_and_offers_the_guide(qtbot, tmp_path: Path):
+def test_the_first_window_explains_three_steps_and_offers_the_guide(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
     link = FakeEngineLink(tmp_path / "home")
     window = MainWindow(tmp_path / "home", engine=link)
     qtbot.addWidget(window)
@@ -48,7 +51,9 @@ def test_the_first_window_explains_three_steps_and_offers_the_guide(qtbot, tmp_p
 
 
 @pytest.mark.slow
-def test_the_guide_gives_a_cited_answer_within_a_minute_or_two(qtbot, open_window, home: Path):
+def test_the_guide_gives_a_cited_answer_within_a_minute_or_two(
+    qtbot: QtBot, open_window, home: Path
+) -> None:
     """The real engine: one click from an empty library to a cited answer. (The minute is
     a figure of the benchmarks; this bound only catches a flow that hangs.)"""
     window = open_window(home)

@@ -8,7 +8,7 @@ import sys
 HEAVY = ("PySide6", "torch", "llama_cpp", "chromadb", "sentence_transformers", "transformers")
 
 
-def test_facade_and_cli_import_no_heavy_library():
+def test_facade_and_cli_import_no_heavy_library() -> None:
     code = (
         "import sys, quelle.engine.library, quelle.engine.server, quelle.protocol.client\n"
         "import quelle.cli\n"
@@ -18,7 +18,7 @@ def test_facade_and_cli_import_no_heavy_library():
     assert out.stdout.strip() == "[]"
 
 
-def test_help_lists_the_commands():
+def test_help_lists_the_commands() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "quelle", "--help"],
         capture_output=True,

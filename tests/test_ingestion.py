@@ -46,7 +46,7 @@ def write(path: Path, text: str) -> Path:
 LONG = " ".join(f"Paragraph {i} talks about apples and pears in detail." for i in range(40))
 
 
-def test_unchanged_file_adds_nothing(engine: Engine, tmp_path: Path):
+def test_unchanged_file_adds_nothing(engine: Engine, tmp_path: Path) -> None:
     doc = write(tmp_path / "docs" / "fruit.txt", LONG)
     first = engine.ingestor.run([doc])
     count = engine.store.count()
@@ -55,7 +55,7 @@ def test_unchanged_file_adds_nothing(engine: Engine, tmp_path: Path):
     assert engine.store.count() == count == engine.catalog.passage_count()
 
 
-def test_changed_file_replaces_its_passages(engine: Engine, tmp_path: Path):
+def test_changed_file_replaces_its_passages(engine: Engine, tmp_path: Path) -> None:
     doc = write(tmp_path / "notes.txt", "The meeting is on Monday. " * 30)
     engine.ingestor.run([doc])
     write(doc, "The meeting moved to Thursday. " * 30)
@@ -67,7 +67,7 @@ def test_changed_file_replaces_its_passages(engine: Engine, tmp_path: Path):
     assert engine.store.count() == engine.catalog.passage_count()
 
 
-def test_same_content_under_two_paths_is_stored_once(engine: Engine, tmp_path: Path):
+def test_same_content_under_two_paths_is_stored_once(engine: Engine, tmp_path: Path) -> None:
     a = write(tmp_path / "a" / "report.md", LONG)
     b = tmp_path / "b" / "copy.md"
     b.parent.mkdir()
@@ -78,7 +78,7 @@ def test_same_content_under_two_paths_is_stored_once(engine: Engine, tmp_path: P
     assert engine.store.count() == engine.catalog.passage_count()
 
 
-def test_a_failing_file_does_not_stop_the_others(engine: Engine, tmp_path: Path):
+def test_a_failing_file_does_not_stop_the_others(engine: Engine, tmp_path: Path) -> None:
     bad = tmp_path / "in" / "broken.pdf"
     bad.parent.mkdir()
     bad.write_bytes(b"%PDF-1.4 garbage")
@@ -90,7 +90,9 @@ def test_a_failing_file_does_not_stop_the_others(engine: Engine, tmp_path: Path)
     assert "does not exist" in reasons[str(tmp_path / "missing.txt")]
 
 
-def test_folders_are_walked_recursively_skipping_hidden_and_unsupported(engine, tmp_path):
+def test_folders_are_walked_recursively_skipping_hidden_and_unsupported(
+    engine, tmp_path: Path
+) -> None:
     write(tmp_path / "lib" / "deep" / "er" / "one.md", "Deep file about rivers. " * 5)
     write(tmp_path / "lib" / ".hidden" / "two.md", "Hidden. " * 5)
     write(tmp_path / "lib" / "image.xyz", "not a document")
@@ -99,7 +101,7 @@ def test_folders_are_walked_recursively_skipping_hidden_and_unsupported(engine, 
     assert not report.failed
 
 
-def test_progress_reports_states_fraction_and_eta(engine: Engine, tmp_path: Path):
+def test_progress_reports_states_fraction_and_eta(engine: Engine, tmp_path: Path) -> None:
     docs = [write(tmp_path / f"d{i}.txt", LONG + str(i)) for i in range(3)]
     events = []
     engine.ingestor.run(docs, on_progress=events.append)
@@ -113,11 +115,11 @@ def test_progress_reports_states_fraction_and_eta(engine: Engine, tmp_path: Path
     assert events[-1].files_done == 3
 
 
-def test_cancel_leaves_no_half_document(engine: Engine, tmp_path: Path):
+def test_cancel_leaves_no_half_document(engine: Engine, tmp_path: Path) -> None:
     docs = [write(tmp_path / f"d{i}.txt", LONG * 3 + str(i)) for i in range(3)]
     cancel = threading.Event()
 
-    def stop_when_embedding(progress):
+    def stop_when_embedding(progress) -> None:
         if progress.event.state == "embedding" and progress.event.embedded == 0:
             cancel.set()
 
@@ -127,7 +129,7 @@ def test_cancel_leaves_no_half_document(engine: Engine, tmp_path: Path):
     assert engine.store.count() == 0
 
 
-def test_a_crash_mid_file_resumes_without_duplicates(engine: Engine, tmp_path: Path):
+def test_a_crash_mid_file_resumes_without_duplicates(engine: Engine, tmp_path: Path) -> None:
     doc = write(tmp_path / "big.txt", LONG * 20)
     engine.embedder.fail_after = 100  # a batch after the first 100 passages "crashes"
     report = engine.ingestor.run([doc])
@@ -145,7 +147,7 @@ def test_a_crash_mid_file_resumes_without_duplicates(engine: Engine, tmp_path: P
     assert restarted.store.count() == info.passages
 
 
-def test_remove_deletes_passages_and_vectors(engine: Engine, tmp_path: Path):
+def test_remove_deletes_passages_and_vectors(engine: Engine, tmp_path: Path) -> None:
     keep = write(tmp_path / "keep.txt", "Bananas are yellow. " * 20)
     drop = write(tmp_path / "drop.txt", "Cherries are red. " * 20)
     engine.ingestor.run([keep, drop])
@@ -156,7 +158,7 @@ def test_remove_deletes_passages_and_vectors(engine: Engine, tmp_path: Path):
     assert engine.store.count() == engine.catalog.passage_count()
 
 
-def test_german_inflections_are_found_by_keyword_search(engine: Engine, tmp_path: Path):
+def test_german_inflections_are_found_by_keyword_search(engine: Engine, tmp_path: Path) -> None:
     write(
         tmp_path / "bericht.txt",
         "Die Umsätze des Unternehmens stiegen im dritten Quartal deutlich. " * 3,

@@ -17,14 +17,14 @@ GERMAN = (
 ) * 20
 
 
-def test_language_and_stems():
+def test_language_and_stems() -> None:
     assert detect_language(GERMAN) == "de" and detect_language(ENGLISH) == "en"
     assert "umsatz" in index_terms(GERMAN).split()  # 'Umsätze', stemmed and folded
     assert {"sale", "increas"} <= set(index_terms(ENGLISH).split())
     assert "umsatz" in query_terms("Wie hoch waren die Umsätze?")
 
 
-def test_two_threads_stemming_at_once_get_the_same_terms_as_one():
+def test_two_threads_stemming_at_once_get_the_same_terms_as_one() -> None:
     expected = {"en": index_terms(ENGLISH, "en"), "de": index_terms(GERMAN, "de")}
     wrong: list[str] = []
     errors: list[BaseException] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pytestqt.qtbot import QtBot
+
 from quelle.protocol.values import DocumentInfo, FileEvent
 from quelle.ui.library_panel import LibraryPanel
 
@@ -19,7 +21,7 @@ def shown(panel: LibraryPanel, n: int) -> tuple[str, str]:
     return model.index(n, 0).data(), model.index(n, 1).data()
 
 
-def test_a_files_progress_changes_its_row_in_place(qtbot):
+def test_a_files_progress_changes_its_row_in_place(qtbot: QtBot) -> None:
     panel = LibraryPanel()
     qtbot.addWidget(panel)
     queue(panel, NOTES)
@@ -38,7 +40,7 @@ def test_a_files_progress_changes_its_row_in_place(qtbot):
     qtbot.waitUntil(lambda: panel._summary.text().startswith("1 document"))
 
 
-def test_a_failure_moves_to_the_top_and_the_selection_stays(qtbot):
+def test_a_failure_moves_to_the_top_and_the_selection_stays(qtbot: QtBot) -> None:
     panel = LibraryPanel()
     qtbot.addWidget(panel)
     queue(panel, NOTES)
@@ -52,7 +54,7 @@ def test_a_failure_moves_to_the_top_and_the_selection_stays(qtbot):
     assert [r.title for r in panel._selected_rows()] == ["note-00042.txt"]
 
 
-def test_the_catalogues_list_replaces_finished_rows(qtbot):
+def test_the_catalogues_list_replaces_finished_rows(qtbot: QtBot) -> None:
     panel = LibraryPanel()
     qtbot.addWidget(panel)
     queue(panel, NOTES[:3])
@@ -67,7 +69,7 @@ def test_the_catalogues_list_replaces_finished_rows(qtbot):
     }
 
 
-def test_a_shared_library_names_its_server_beside_its_size(qtbot):
+def test_a_shared_library_names_its_server_beside_its_size(qtbot: QtBot) -> None:
     panel = LibraryPanel()
     qtbot.addWidget(panel)
     document = DocumentInfo("d0", "note-00000.txt", "txt", NOTES[0], 1, 3, 90, 0.0, "ready")

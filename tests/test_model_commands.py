@@ -104,7 +104,7 @@ def test_download_use_answer_and_fall_back_when_the_file_is_gone(
     assert quelle(home, "models", "remove", HUB_CHAT.id).returncode == 1  # in use
 
     # With the downloaded model selected, nothing opens a connection.
-    def refuse(self, address):  # type: ignore[no-untyped-def]
+    def refuse(self, address) -> None:  # type: ignore[no-untyped-def]
         raise AssertionError(f"connection attempted to {address}")
 
     assert quelle(home, "ingest", str(GUIDE)).returncode == 0

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
 
 from hub import Hub
 from quelle.engine.models.bundled import bundled_chat_model_path
@@ -30,7 +31,9 @@ def row_texts(dialog, kind: str) -> dict[str, list[str]]:  # type: ignore[no-unt
     return {r.data(0, 256): [r.text(c) for c in range(tree.columnCount())] for r in rows}
 
 
-def test_the_catalogue_with_verdicts_and_a_download_followed_to_its_use(qtbot, tmp_path: Path):
+def test_the_catalogue_with_verdicts_and_a_download_followed_to_its_use(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
     home = tmp_path / "home"
     link = FakeEngineLink(home)
     window = MainWindow(home, engine=link)
@@ -80,7 +83,9 @@ def test_the_catalogue_with_verdicts_and_a_download_followed_to_its_use(qtbot, t
     window.close()
 
 
-def test_a_cancelled_download_a_bad_import_and_a_removal_say_so(qtbot, tmp_path: Path, monkeypatch):
+def test_a_cancelled_download_a_bad_import_and_a_removal_say_so(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
     yes = QMessageBox.StandardButton.Yes
@@ -124,8 +129,8 @@ def test_a_cancelled_download_a_bad_import_and_a_removal_say_so(qtbot, tmp_path:
 
 @pytest.mark.slow
 def test_download_in_the_window_and_the_next_answer_comes_from_it(
-    qtbot, open_window, tmp_path: Path, hub: Hub
-):
+    qtbot: QtBot, open_window, tmp_path: Path, hub: Hub
+) -> None:
     """The real engine downloads from the stand-in hub; the next answer uses the new file."""
     window = open_window(tmp_path / "home")
     wait_ready(qtbot, window)
@@ -157,7 +162,9 @@ def test_download_in_the_window_and_the_next_answer_comes_from_it(
     assert load_settings(window.paths.settings_file).chat_model.endswith(HUB_CHAT.file)
 
 
-def test_the_window_shows_a_reindex_and_tells_of_a_replaced_model(qtbot, tmp_path, monkeypatch):
+def test_the_window_shows_a_reindex_and_tells_of_a_replaced_model(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
     link = FakeEngineLink(tmp_path / "home")

@@ -15,14 +15,14 @@ def count_words(messages):
     return sum(len(m["content"].split()) for m in messages)
 
 
-def test_passages_are_numbered_with_file_and_page():
+def test_passages_are_numbered_with_file_and_page() -> None:
     messages = build_messages(Question.analyse("How much?"), [passage(1), passage(7)], [], "SYSTEM")
     user = messages[-1]["content"]
     assert "[1] (report.pdf, page 1)" in user and "[2] (report.pdf, page 7)" in user
     assert user.endswith("Question: How much?")
 
 
-def test_the_system_message_is_the_same_for_every_question():
+def test_the_system_message_is_the_same_for_every_question() -> None:
     """A fixed prefix lets llama.cpp reuse its evaluated tokens across questions."""
     first = build_messages(Question.analyse("How much?"), [passage(1)], [], "SYSTEM")
     second = build_messages(
@@ -31,7 +31,7 @@ def test_the_system_message_is_the_same_for_every_question():
     assert first[0] == second[0] == {"role": "system", "content": "SYSTEM"}
 
 
-def test_answer_language_follows_the_question():
+def test_answer_language_follows_the_question() -> None:
     assert (
         "Antworte auf Deutsch."
         in build_messages(
@@ -43,7 +43,7 @@ def test_answer_language_follows_the_question():
     ].endswith("Question: How high was revenue?")
 
 
-def test_fitting_drops_old_turns_first_then_the_weakest_passages():
+def test_fitting_drops_old_turns_first_then_the_weakest_passages() -> None:
     history = [Turn("old question " * 30, "old answer " * 30)]
     passages = [passage(n) for n in range(1, 6)]
     full = count_words(build_messages(Question.analyse("Q?"), passages, history, "S"))
@@ -59,14 +59,14 @@ def test_fitting_drops_old_turns_first_then_the_weakest_passages():
     assert count_words(messages) <= no_history - 50
 
 
-def test_a_single_huge_passage_is_shortened_to_fit():
+def test_a_single_huge_passage_is_shortened_to_fit() -> None:
     huge = passage(1, "word " * 5000)
     messages, kept = fit_messages(Question.analyse("Q?"), [huge], [], "S", count_words, 600)
     assert count_words(messages) <= 600
     assert kept and len(kept[0].text) < len(huge.text)
 
 
-def test_follow_up_questions_borrow_the_previous_question():
+def test_follow_up_questions_borrow_the_previous_question() -> None:
     history = [Turn("What were Apple's net sales in Q3 2022?", "82,959 million [1]")]
     query = Question.analyse("And in the quarter before?", history).query
     assert "Apple" in query and "quarter before" in query
@@ -74,7 +74,7 @@ def test_follow_up_questions_borrow_the_previous_question():
     assert Question.analyse("Standalone?", []).query == "Standalone?"
 
 
-def test_a_follow_up_that_says_what_it_asks_borrows_only_the_names_before_it():
+def test_a_follow_up_that_says_what_it_asks_borrows_only_the_names_before_it() -> None:
     """ "How did its R&D spending change?" is about R&D, not about net sales again."""
     history = [Turn("What were Apple's net sales in Q3 2022?", "82,959 million [1]")]
     query = Question.analyse("How did its R&D spending change?", history).query
@@ -82,7 +82,7 @@ def test_a_follow_up_that_says_what_it_asks_borrows_only_the_names_before_it():
     assert "net sales" not in query
 
 
-def test_an_excerpt_keeps_the_rows_that_share_the_questions_words_and_their_headings():
+def test_an_excerpt_keeps_the_rows_that_share_the_questions_words_and_their_headings() -> None:
     from quelle.engine.answers.prompts import excerpt
 
     table = "\n".join(

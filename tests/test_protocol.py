@@ -114,11 +114,11 @@ def answer() -> Answer:
         protocol.ModelDescribed(9, "", GgufInfo("SmolLM2", "llama", 91, "Q4_1", 8192, 134_515_008)),
     ],
 )
-def test_every_value_arrives_as_it_was_sent(message):  # type: ignore[no-untyped-def]
+def test_every_value_arrives_as_it_was_sent(message) -> None:  # type: ignore[no-untyped-def]
     assert protocol.decode(protocol.encode(message)) == message
 
 
-def test_the_unsupported_sentence_survives_the_trip():
+def test_the_unsupported_sentence_survives_the_trip() -> None:
     sent = answer()
     received = protocol.decode(protocol.encode(protocol.Answered(1, sent)))
     assert isinstance(received, protocol.Answered)
@@ -139,7 +139,7 @@ def test_the_unsupported_sentence_survives_the_trip():
         ),
     ],
 )
-def test_a_bad_message_is_refused_with_a_reason(data: bytes, reason: str):
+def test_a_bad_message_is_refused_with_a_reason(data: bytes, reason: str) -> None:
     data = data.replace(b'"v": V', b'"v": %d' % protocol.PROTOCOL_VERSION)
     with pytest.raises(protocol.ProtocolError, match=reason):
         protocol.decode(data)
@@ -216,7 +216,9 @@ def events_until(conn, kind: type, timeout: float = 10) -> list:  # type: ignore
     raise AssertionError(f"no {kind.__name__} among {seen}")
 
 
-def test_the_engine_logs_a_bad_message_and_keeps_serving(served, caplog):  # type: ignore[no-untyped-def]
+def test_the_engine_logs_a_bad_message_and_keeps_serving(
+    served, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
     conn, library = served
     conn.send_bytes(b"not json at all")
     welcome = b'{"v": %d, "kind": "Welcome", "body": {}}' % protocol.PROTOCOL_VERSION
@@ -233,7 +235,9 @@ def test_the_engine_logs_a_bad_message_and_keeps_serving(served, caplog):  # typ
     assert events_until(conn, protocol.Documents)[-1].request == 0  # every client hears it
 
 
-def test_a_client_without_the_key_is_refused_and_others_still_served(served, tmp_path: Path):
+def test_a_client_without_the_key_is_refused_and_others_still_served(
+    served, tmp_path: Path
+) -> None:
     from multiprocessing import AuthenticationError
 
     conn, _library = served
@@ -252,7 +256,7 @@ def test_a_client_without_the_key_is_refused_and_others_still_served(served, tmp
     assert greeted and isinstance(greeted[0], protocol.Welcome)
 
 
-def test_the_engine_reads_a_source_page_for_the_window(served, tmp_path: Path):  # type: ignore[no-untyped-def]
+def test_the_engine_reads_a_source_page_for_the_window(served, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     conn, _library = served
     notes = tmp_path / "notes.md"
     notes.write_text("# Holiday\n\nThe team goes to Lisbon in May.\n", encoding="utf-8")
@@ -266,7 +270,7 @@ def test_the_engine_reads_a_source_page_for_the_window(served, tmp_path: Path): 
     assert failed == protocol.Failed(4, "'gone.md' no longer exists.")
 
 
-def test_the_engine_lists_imports_removes_and_describes_models(served, tmp_path: Path):  # type: ignore[no-untyped-def]
+def test_the_engine_lists_imports_removes_and_describes_models(served, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from quelle.engine.models.bundled import bundled_chat_model_path
 
     conn, _library = served
@@ -305,7 +309,7 @@ def test_the_engine_lists_imports_removes_and_describes_models(served, tmp_path:
     assert failed == protocol.Failed(9, "The model file 'gone.gguf' does not exist.")
 
 
-def test_no_message_type_changes_without_a_new_protocol_version():
+def test_no_message_type_changes_without_a_new_protocol_version() -> None:
     """A field added, removed or retyped in any message, or in a value one carries (a hit
     inside an answer), changes the wire format: the version must say so."""
     import protocol_frames
@@ -329,7 +333,7 @@ def test_no_message_type_changes_without_a_new_protocol_version():
     )
 
 
-def test_every_fixed_frame_decodes_to_its_sample_message():
+def test_every_fixed_frame_decodes_to_its_sample_message() -> None:
     import protocol_frames
 
     stored = json.loads(protocol_frames.FRAMES.read_text("utf-8"))

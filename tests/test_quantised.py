@@ -18,7 +18,7 @@ TEXTS = [
 ]
 
 
-def test_the_bundled_embedder_is_one_the_int8_encoder_reproduces(tmp_path: Path):
+def test_the_bundled_embedder_is_one_the_int8_encoder_reproduces(tmp_path: Path) -> None:
     assert quantised.eligible(bundled_embedder_path())
     # A model that pools by its first token would get other vectors: torch runs it.
     copy = tmp_path / "cls-model"
@@ -35,7 +35,7 @@ def test_the_bundled_embedder_is_one_the_int8_encoder_reproduces(tmp_path: Path)
 
 
 @pytest.mark.slow
-def test_int8_vectors_are_nearly_torchs_and_the_model_is_made_once():
+def test_int8_vectors_are_nearly_torchs_and_the_model_is_made_once() -> None:
     import numpy as np
 
     from quelle.engine.models.embedder import Embedder
@@ -53,7 +53,9 @@ def test_int8_vectors_are_nearly_torchs_and_the_model_is_made_once():
 
 
 @pytest.mark.slow
-def test_a_failed_export_embeds_with_torch_and_is_tried_again(monkeypatch, tmp_path: Path):
+def test_a_failed_export_embeds_with_torch_and_is_tried_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from quelle.engine.models.embedder import Embedder
 
     tries: list[Path] = []
@@ -71,7 +73,9 @@ def test_a_failed_export_embeds_with_torch_and_is_tried_again(monkeypatch, tmp_p
     assert len(tries) == 2  # the next start tries again
 
 
-def test_every_home_shares_the_machines_int8_encoders(monkeypatch, tmp_path: Path):
+def test_every_home_shares_the_machines_int8_encoders(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from quelle.common.paths import ENCODERS_ENV, Paths
 
     monkeypatch.delenv(ENCODERS_ENV, raising=False)
@@ -80,7 +84,7 @@ def test_every_home_shares_the_machines_int8_encoders(monkeypatch, tmp_path: Pat
     assert tmp_path not in one.encoders_dir.parents
 
 
-def test_the_fingerprint_follows_the_content_not_the_file_dates(tmp_path: Path):
+def test_the_fingerprint_follows_the_content_not_the_file_dates(tmp_path: Path) -> None:
     model = tmp_path / "model"
     model.mkdir()
     (model / "config.json").write_text('{"hidden_size": 384}', "utf-8")
@@ -95,7 +99,7 @@ def test_the_fingerprint_follows_the_content_not_the_file_dates(tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_a_new_library_uses_int8_and_one_built_with_torch_keeps_torch(tmp_path: Path):
+def test_a_new_library_uses_int8_and_one_built_with_torch_keeps_torch(tmp_path: Path) -> None:
     from quelle.engine.library import Library
 
     note = tmp_path / "filiale.txt"
@@ -119,7 +123,7 @@ def test_a_new_library_uses_int8_and_one_built_with_torch_keeps_torch(tmp_path: 
     reopened.close()
 
 
-def test_a_new_home_makes_no_int8_encoder_when_nothing_is_embedded(tmp_path: Path):
+def test_a_new_home_makes_no_int8_encoder_when_nothing_is_embedded(tmp_path: Path) -> None:
     import subprocess
     import sys
 

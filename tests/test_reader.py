@@ -15,7 +15,7 @@ from quelle.engine.reading.child import IsolatedReader
 from fakes import read_and_crash, read_forever, read_unless_bad
 
 
-def test_a_hanging_file_times_out_and_the_next_file_is_read(tmp_path: Path):
+def test_a_hanging_file_times_out_and_the_next_file_is_read(tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
     good.write_text("Readable text.")
     stuck = IsolatedReader(timeout=2, function=read_forever)
@@ -27,7 +27,7 @@ def test_a_hanging_file_times_out_and_the_next_file_is_read(tmp_path: Path):
     reader.close()
 
 
-def test_a_crashing_file_is_an_error_and_the_reader_recovers(tmp_path: Path):
+def test_a_crashing_file_is_an_error_and_the_reader_recovers(tmp_path: Path) -> None:
     reader = IsolatedReader(timeout=30, function=read_and_crash)
     with pytest.raises(DocumentError, match="bomb.pdf.*crashed"):
         reader.read(tmp_path / "bomb.pdf")
@@ -36,7 +36,7 @@ def test_a_crashing_file_is_an_error_and_the_reader_recovers(tmp_path: Path):
     reader.close()
 
 
-def test_reader_errors_keep_their_message(tmp_path: Path):
+def test_reader_errors_keep_their_message(tmp_path: Path) -> None:
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     reader = IsolatedReader(timeout=30)
@@ -46,7 +46,9 @@ def test_reader_errors_keep_their_message(tmp_path: Path):
 
 
 @pytest.mark.parametrize(("bad", "error"), [("bomb.txt", "crashed"), ("loop.txt", "longer")])
-def test_files_handed_over_after_a_bad_one_are_read_by_the_next_child(tmp_path, bad, error):
+def test_files_handed_over_after_a_bad_one_are_read_by_the_next_child(
+    tmp_path: Path, bad, error
+) -> None:
     names = ["one.txt", bad, "two.txt", "three.txt"]
     for name in names:
         (tmp_path / name).write_text(f"Text of {name}.")
@@ -62,7 +64,7 @@ def test_files_handed_over_after_a_bad_one_are_read_by_the_next_child(tmp_path, 
     reader.close()
 
 
-def test_a_stopped_job_does_not_wait_for_a_file_that_never_ends(tmp_path: Path):
+def test_a_stopped_job_does_not_wait_for_a_file_that_never_ends(tmp_path: Path) -> None:
     reader = IsolatedReader(timeout=600, function=read_forever)
     reader.submit(tmp_path / "loop.pdf")
     while not reader._pool or not reader._pool._processes:  # noqa: SLF001
@@ -90,7 +92,7 @@ def _read_forever_in_a_reader(pid_file: Path) -> None:
     time.sleep(600)
 
 
-def test_a_stuck_reader_ends_with_the_process_that_started_it(tmp_path: Path):
+def test_a_stuck_reader_ends_with_the_process_that_started_it(tmp_path: Path) -> None:
     pid_file = tmp_path / "reader.pid"
     owner = multiprocessing.get_context("spawn").Process(
         target=_read_forever_in_a_reader, args=(pid_file,)

@@ -130,7 +130,7 @@ class FakeScorer:
 # --- the real adapter, with the tiny model -----------------------------------------------
 
 
-def test_each_question_brings_its_own_passage_to_the_top(reranker: Reranker):
+def test_each_question_brings_its_own_passage_to_the_top(reranker: Reranker) -> None:
     for topic, question in QUESTIONS.items():
         # The answering passage comes in last, as if fusion had ranked it lowest.
         items = [t for t in PASSAGES if t != topic] + [topic]
@@ -143,7 +143,7 @@ def test_each_question_brings_its_own_passage_to_the_top(reranker: Reranker):
 
 def test_the_question_goes_first_and_the_score_is_the_raw_logit(
     tiny_model: Path, reranker: Reranker
-):
+) -> None:
     """Cross-encoders are trained on (question, passage): segment A is the question."""
     import torch
     from transformers import AutoTokenizer, BertForSequenceClassification
@@ -160,13 +160,13 @@ def test_the_question_goes_first_and_the_score_is_the_raw_logit(
     assert reranker.score(question, [text]) == [pytest.approx(logit(question, text), abs=1e-5)]
 
 
-def test_limit_keeps_only_the_best(reranker: Reranker):
+def test_limit_keeps_only_the_best(reranker: Reranker) -> None:
     ranked = rerank(QUESTIONS["rain"], list(PASSAGES), PASSAGES.__getitem__, reranker, limit=2)
     assert len(ranked) == 2
     assert ranked[0][0] == "rain"
 
 
-def test_scores_are_logits_in_the_order_given(reranker: Reranker):
+def test_scores_are_logits_in_the_order_given(reranker: Reranker) -> None:
     texts = [PASSAGES["ships"], PASSAGES["cats"]]
     forward = reranker.score(QUESTIONS["cats"], texts)
     backward = reranker.score(QUESTIONS["cats"], texts[::-1])
@@ -176,12 +176,12 @@ def test_scores_are_logits_in_the_order_given(reranker: Reranker):
     assert forward[0] < 0 < forward[1]
 
 
-def test_no_passages_no_work(reranker: Reranker):
+def test_no_passages_no_work(reranker: Reranker) -> None:
     assert reranker.score("anything", []) == []
     assert rerank("anything", [], str, reranker) == []
 
 
-def test_long_passages_are_cut_to_the_model_length(reranker: Reranker):
+def test_long_passages_are_cut_to_the_model_length(reranker: Reranker) -> None:
     assert reranker.max_length == min(DEFAULT_MAX_LENGTH, TINY_POSITIONS)
     long = PASSAGES["cats"] + " The barn is old and the roof leaks." * 200
     longer = long + " Nobody has mended it." * 500
@@ -193,7 +193,7 @@ def test_long_passages_are_cut_to_the_model_length(reranker: Reranker):
     assert short[0] != pytest.approx(scores[0], abs=1e-5)
 
 
-def test_model_id_defaults_to_the_folder_name(tiny_model: Path, reranker: Reranker):
+def test_model_id_defaults_to_the_folder_name(tiny_model: Path, reranker: Reranker) -> None:
     assert reranker.model_id == "tiny"
     assert Reranker(tiny_model).model_id == tiny_model.name
 
@@ -201,25 +201,25 @@ def test_model_id_defaults_to_the_folder_name(tiny_model: Path, reranker: Rerank
 # --- refusing folders that hold no cross-encoder ---------------------------------------------
 
 
-def test_a_folder_without_a_model_is_refused(tmp_path: Path):
+def test_a_folder_without_a_model_is_refused(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("not a model")
     with pytest.raises(ModelError, match="has no config.json"):
         Reranker(tmp_path)
 
 
-def test_a_missing_folder_is_refused(tmp_path: Path):
+def test_a_missing_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="does not exist"):
         Reranker(tmp_path / "gone")
 
 
-def test_the_embedding_model_is_refused_rather_than_given_a_random_head():
+def test_the_embedding_model_is_refused_rather_than_given_a_random_head() -> None:
     from quelle.engine.models.bundled import bundled_embedder_path
 
     with pytest.raises(ModelError, match="sentence-embedding model, not a cross-encoder"):
         Reranker(bundled_embedder_path())
 
 
-def test_a_classifier_with_several_labels_is_refused(tmp_path: Path):
+def test_a_classifier_with_several_labels_is_refused(tmp_path: Path) -> None:
     config = {
         "architectures": ["BertForSequenceClassification"],
         "id2label": {"0": "contradiction", "1": "entailment", "2": "neutral"},
@@ -229,20 +229,20 @@ def test_a_classifier_with_several_labels_is_refused(tmp_path: Path):
         Reranker(tmp_path)
 
 
-def test_a_damaged_configuration_is_refused(tmp_path: Path):
+def test_a_damaged_configuration_is_refused(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text("{ half a file")
     with pytest.raises(ModelError, match="cannot be read"):
         Reranker(tmp_path)
 
 
-def test_weights_that_do_not_load_give_a_model_error(tmp_path: Path, tiny_model: Path):
+def test_weights_that_do_not_load_give_a_model_error(tmp_path: Path, tiny_model: Path) -> None:
     (tmp_path / "config.json").write_text((tiny_model / "config.json").read_text())
     (tmp_path / "model.safetensors").write_bytes(b"truncated download")
     with pytest.raises(ModelError, match="Could not load the re-ranking model"):
         Reranker(tmp_path)
 
 
-def test_the_length_limit_follows_the_position_table_of_roberta_models(tmp_path: Path):
+def test_the_length_limit_follows_the_position_table_of_roberta_models(tmp_path: Path) -> None:
     config = {
         "architectures": ["XLMRobertaForSequenceClassification"],
         "model_type": "xlm-roberta",
@@ -257,13 +257,13 @@ def test_the_length_limit_follows_the_position_table_of_roberta_models(tmp_path:
 # --- the ordering, with a fake scorer --------------------------------------------------------
 
 
-def test_ties_keep_the_order_they_came_in():
+def test_ties_keep_the_order_they_came_in() -> None:
     scorer = FakeScorer({"a": 1.0, "b": 2.0, "c": 1.0, "d": 2.0, "e": 0.5})
     ranked = rerank("q", list("abcde"), str, scorer)
     assert ranked == [("b", 2.0), ("d", 2.0), ("a", 1.0), ("c", 1.0), ("e", 0.5)]
 
 
-def test_the_scorer_reads_the_question_and_each_text_once():
+def test_the_scorer_reads_the_question_and_each_text_once() -> None:
     scorer = FakeScorer({"one": 0.0, "two": 1.0})
     items = [{"text": "one"}, {"text": "two"}]
     ranked = rerank("the question", items, lambda item: item["text"], scorer)
@@ -271,24 +271,24 @@ def test_the_scorer_reads_the_question_and_each_text_once():
     assert [item["text"] for item, _ in ranked] == ["two", "one"]
 
 
-def test_a_score_that_is_not_a_number_ranks_last():
+def test_a_score_that_is_not_a_number_ranks_last() -> None:
     scorer = FakeScorer({"a": math.nan, "b": -5.0, "c": 3.0})
     assert [t for t, _ in rerank("q", list("abc"), str, scorer)] == ["c", "b", "a"]
 
 
-def test_empty_input_and_zero_limit_skip_the_model():
+def test_empty_input_and_zero_limit_skip_the_model() -> None:
     scorer = FakeScorer({})
     assert rerank("q", [], str, scorer) == []
     assert rerank("q", ["a"], str, scorer, limit=0) == []
     assert scorer.calls == []
 
 
-def test_a_limit_beyond_the_candidates_returns_them_all():
+def test_a_limit_beyond_the_candidates_returns_them_all() -> None:
     scorer = FakeScorer({"a": 1.0, "b": 2.0})
     assert [t for t, _ in rerank("q", ["a", "b"], str, scorer, limit=10)] == ["b", "a"]
 
 
-def test_a_scorer_that_loses_texts_is_a_bug_not_a_shorter_list():
+def test_a_scorer_that_loses_texts_is_a_bug_not_a_shorter_list() -> None:
     class Lossy(FakeScorer):
         def score(self, query: str, texts: Sequence[str]) -> list[float]:
             return super().score(query, texts)[:-1]
@@ -297,12 +297,12 @@ def test_a_scorer_that_loses_texts_is_a_bug_not_a_shorter_list():
         rerank("q", ["a", "b"], str, Lossy({"a": 1.0, "b": 2.0}))
 
 
-def test_a_negative_limit_is_refused():
+def test_a_negative_limit_is_refused() -> None:
     with pytest.raises(ValueError):
         rerank("q", ["a"], str, FakeScorer({"a": 1.0}), limit=-1)
 
 
-def test_importing_the_stage_loads_no_heavy_library():
+def test_importing_the_stage_loads_no_heavy_library() -> None:
     code = (
         "import sys, quelle.engine.search.reranking\n"
         "print([m for m in ('torch', 'transformers', 'sentence_transformers') "
@@ -317,7 +317,7 @@ def test_a_downloaded_reranker_chosen_by_the_user_reorders_retrieval(
     tiny_model: Path,
     hub,
     home: Path,  # type: ignore[no-untyped-def]
-):
+) -> None:
     from quelle.engine.library import Library
     from quelle.engine.models.catalogue import entry
     from quelle.engine.models.downloads import Download

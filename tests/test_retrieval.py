@@ -1,27 +1,33 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from quelle.engine.search.question import Question
 from quelle.engine.search.retrieval import FOREIGN_DENSE_SHARE, fuse, reciprocal_rank_fusion
 
 
-def test_fusion_rewards_agreement():
+def test_fusion_rewards_agreement() -> None:
     scores = fuse([("a", 0.6), ("b", 0.55), ("c", 0.2)], [("b", 9.0), ("c", 8.0), ("a", 1.0)], 0.5)
     assert sorted(scores, key=scores.__getitem__, reverse=True) == ["b", "c", "a"]
 
 
-def test_a_confident_keyword_match_outranks_a_vague_dense_neighbour():
+def test_a_confident_keyword_match_outranks_a_vague_dense_neighbour() -> None:
     """Rank fusion would tie these; scores show that keyword search is sure and dense is not."""
     scores = fuse([("vague", 0.31), ("exact", 0.30)], [("exact", 20.0), ("vague", 2.0)], 0.5)
     assert max(scores, key=scores.__getitem__) == "exact"
 
 
-def test_rank_fusion_rewards_agreement():
+def test_rank_fusion_rewards_agreement() -> None:
     scores = reciprocal_rank_fusion([["a", "b", "c"], ["b", "c", "a"]])
     assert max(scores, key=scores.__getitem__) == "b"
     assert scores["a"] > scores["c"]
 
 
-def test_on_questions_in_a_language_the_embedder_does_not_know_keyword_search_leads(tmp_path):
+def test_on_questions_in_a_language_the_embedder_does_not_know_keyword_search_leads(
+    tmp_path: Path,
+) -> None:
     from quelle.engine.search.retrieval import Retriever
     from test_ingestion import Engine, write
 
@@ -35,7 +41,7 @@ def test_on_questions_in_a_language_the_embedder_does_not_know_keyword_search_le
     assert hits[0].passage.title == "umsatz.txt"
 
 
-def test_one_ranker_alone_keeps_its_order():
+def test_one_ranker_alone_keeps_its_order() -> None:
     scores = fuse([], [("a", 3.0), ("b", 1.0)], 0.5)
     assert sorted(scores, key=scores.__getitem__, reverse=True) == ["a", "b"]
 
@@ -54,7 +60,7 @@ class PrefersWord:
         return [float(t.lower().count(self.word)) for t in texts]
 
 
-def test_the_reranker_reorders_the_fused_candidates_and_reports_its_cost(tmp_path):
+def test_the_reranker_reorders_the_fused_candidates_and_reports_its_cost(tmp_path: Path) -> None:
     from quelle.engine.search.retrieval import RERANK_CANDIDATES, Retriever
     from test_ingestion import Engine, write
 
@@ -74,14 +80,16 @@ def test_the_reranker_reorders_the_fused_candidates_and_reports_its_cost(tmp_pat
     assert reranked.rerank_seconds is not None and 0 < scorer.seen <= RERANK_CANDIDATES
 
 
-def test_each_rankers_first_choice_survives_the_cut():
+def test_each_rankers_first_choice_survives_the_cut() -> None:
     from quelle.engine.search.retrieval import keep_champions
 
     assert keep_champions(["x", "y", "z"], ["solo", "x"]) == ["x", "y", "solo"]
     assert keep_champions(["x", "y"], ["x", "y"]) == ["x", "y"]
 
 
-def test_keyword_search_skips_documents_still_being_indexed_and_common_words(tmp_path, monkeypatch):
+def test_keyword_search_skips_documents_still_being_indexed_and_common_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Ready passages fill the list even when a half-indexed document matches better. In a
     large library a word nearly every passage holds does not decide the order, yet alone it
     still finds them."""

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTabWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from quelle.common.settings import DEFAULT_SYSTEM_PROMPT, Settings
 from quelle.engine.models.bundled import bundled_chat_model_path
@@ -47,7 +48,7 @@ def link(tmp_path: Path) -> FakeEngineLink:
 
 
 @pytest.fixture
-def dialog(qtbot, link: FakeEngineLink) -> SettingsDialog:  # type: ignore[no-untyped-def]
+def dialog(qtbot: QtBot, link: FakeEngineLink) -> SettingsDialog:  # type: ignore[no-untyped-def]
     widget = SettingsDialog(Settings(), link)
     qtbot.addWidget(widget)
     widget.show()
@@ -59,14 +60,14 @@ def _ok(dialog: SettingsDialog) -> QPushButton:
     return dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
 
 
-def test_unchanged_dialog_returns_the_same_settings(qtbot, link) -> None:  # type: ignore[no-untyped-def]
+def test_unchanged_dialog_returns_the_same_settings(qtbot: QtBot, link) -> None:  # type: ignore[no-untyped-def]
     for settings in (Settings(), EDITED):
         dialog = SettingsDialog(settings, link)
         qtbot.addWidget(dialog)
         assert dialog.settings() == settings
 
 
-def test_every_field_edited_in_the_widgets_reaches_the_settings(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
+def test_every_field_edited_in_the_widgets_reaches_the_settings(qtbot: QtBot, dialog) -> None:  # type: ignore[no-untyped-def]
     def spin(name: str) -> QAbstractSpinBox:
         box = dialog.findChild(QAbstractSpinBox, name)
         assert box is not None, name
@@ -102,7 +103,7 @@ def test_every_field_edited_in_the_widgets_reaches_the_settings(qtbot, dialog) -
     assert dialog.settings() == EDITED
 
 
-def test_restore_default_brings_back_the_shipped_prompt(qtbot, link) -> None:  # type: ignore[no-untyped-def]
+def test_restore_default_brings_back_the_shipped_prompt(qtbot: QtBot, link) -> None:  # type: ignore[no-untyped-def]
     dialog = SettingsDialog(EDITED, link)
     qtbot.addWidget(dialog)
     assert dialog.settings().system_prompt == EDITED.system_prompt
@@ -121,7 +122,9 @@ def test_built_in_model_shows_its_quantisation_and_context(dialog, link) -> None
     assert "135M" in info
 
 
-def test_non_gguf_file_shows_an_error_and_keeps_the_model(tmp_path: Path, qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
+def test_non_gguf_file_shows_an_error_and_keeps_the_model(
+    tmp_path: Path, qtbot: QtBot, dialog
+) -> None:  # type: ignore[no-untyped-def]
     notes = tmp_path / "notes.gguf"
     notes.write_text("these are my notes, not a model\n" * 5, encoding="utf-8")
     edit = dialog.findChild(QLineEdit, "chat_model")
@@ -143,7 +146,9 @@ def test_non_gguf_file_shows_an_error_and_keeps_the_model(tmp_path: Path, qtbot,
     assert "Q4_1" in dialog.findChild(QLabel, "model_info").text()
 
 
-def test_choosing_a_model_file_reads_its_header(monkeypatch, tmp_path: Path, dialog) -> None:  # type: ignore[no-untyped-def]
+def test_choosing_a_model_file_reads_its_header(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, dialog
+) -> None:  # type: ignore[no-untyped-def]
     model = str(bundled_chat_model_path())
     monkeypatch.setattr(
         QFileDialog,
@@ -165,7 +170,7 @@ def test_choosing_a_model_file_reads_its_header(monkeypatch, tmp_path: Path, dia
 
 
 def test_a_late_reply_about_another_file_is_ignored(  # type: ignore[no-untyped-def]
-    tmp_path: Path, qtbot, dialog, link, monkeypatch
+    tmp_path: Path, qtbot: QtBot, dialog, link, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The engine answers after the user has typed another path: the field's file counts."""
     error = dialog.findChild(QLabel, "model_error")
@@ -195,7 +200,7 @@ def test_context_larger_than_the_model_was_trained_for_is_flagged(dialog) -> Non
     assert "at most 8" in hint.text()
 
 
-def test_every_generation_field_is_reached_with_tab(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
+def test_every_generation_field_is_reached_with_tab(qtbot: QtBot, dialog) -> None:  # type: ignore[no-untyped-def]
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
     tabs = dialog.findChild(QTabWidget)

@@ -118,7 +118,7 @@ def catalogue(home: Path, url: str) -> list[str]:
 @pytest.mark.slow
 def test_two_homes_ingest_at_once_and_each_sees_every_document(
     server: ChromaServer, tmp_path: Path
-):
+) -> None:
     first = notes(tmp_path / "a", "lager", FACTS_A)
     second = notes(tmp_path / "b", "filiale", FACTS_B)
     for folder in (first, second):  # a file both teams add
@@ -156,7 +156,7 @@ def test_two_homes_ingest_at_once_and_each_sees_every_document(
 @pytest.mark.slow
 def test_the_server_going_away_mid_ingest_is_a_clear_error_and_the_job_resumes(
     server: ChromaServer, tmp_path: Path
-):
+) -> None:
     facts = [
         f"Invoice {n} for {n % 7 + 2} crates of apples was paid on day {n % 28 + 1}."
         for n in range(300)
@@ -183,7 +183,9 @@ def test_the_server_going_away_mid_ingest_is_a_clear_error_and_the_job_resumes(
 
 
 @pytest.mark.slow
-def test_a_library_with_local_documents_does_not_move_to_a_server(home: Path, tmp_path: Path):
+def test_a_library_with_local_documents_does_not_move_to_a_server(
+    home: Path, tmp_path: Path
+) -> None:
     from quelle.engine.library import Library
 
     note = tmp_path / "note.txt"
@@ -199,7 +201,7 @@ def test_a_library_with_local_documents_does_not_move_to_a_server(home: Path, tm
         library.close()
 
 
-def test_server_addresses():
+def test_server_addresses() -> None:
     assert parse_url("http://team-server:8000") == ("team-server", 8000, False, "quelle")
     assert parse_url("team-server") == ("team-server", 8000, False, "quelle")
     assert parse_url("https://chroma.example.org/legal") == (
@@ -215,7 +217,9 @@ def test_server_addresses():
 
 
 @pytest.mark.slow
-def test_an_open_window_is_shown_what_another_machine_adds(server: ChromaServer, tmp_path: Path):
+def test_an_open_window_is_shown_what_another_machine_adds(
+    server: ChromaServer, tmp_path: Path
+) -> None:
     from quelle.common.settings import save_settings
     from quelle.protocol.client import connect
     from quelle.protocol.messages import Documents, decode

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
 
 from quelle.engine.reading.documents import read_pages
 from quelle.ui.passage_location import locate_passage
@@ -20,7 +21,7 @@ ENCRYPTION = EVAL / "pdf_robustness" / "pypdf_resources" / "encryption"
 
 
 @pytest.fixture
-def view(qtbot) -> SourceView:  # type: ignore[no-untyped-def]
+def view(qtbot: QtBot) -> SourceView:  # type: ignore[no-untyped-def]
     widget = SourceView()
     widget.text_requested.connect(
         lambda path, page: read_source(path, page, widget.show_text_page, widget.show_text_failed)
@@ -113,7 +114,7 @@ def test_text_from_another_page_is_not_highlighted() -> None:
 
 
 @needs_eval(APPLE_Q3_2022)
-def test_pdf_lands_on_the_income_statement_with_net_sales_highlighted(qtbot, view) -> None:  # type: ignore[no-untyped-def]
+def test_pdf_lands_on_the_income_statement_with_net_sales_highlighted(qtbot: QtBot, view) -> None:  # type: ignore[no-untyped-def]
     view.show_passage(str(APPLE_Q3_2022), APPLE_INCOME_STATEMENT_PAGE, _income_statement_passage())
 
     assert view.current_page() == 4
@@ -129,7 +130,7 @@ def test_pdf_lands_on_the_income_statement_with_net_sales_highlighted(qtbot, vie
 
 
 @needs_eval(APPLE_Q3_2022)
-def test_pages_can_be_turned_and_zoomed(qtbot, view) -> None:  # type: ignore[no-untyped-def]
+def test_pages_can_be_turned_and_zoomed(qtbot: QtBot, view) -> None:  # type: ignore[no-untyped-def]
     view.show_passage(str(APPLE_Q3_2022), APPLE_INCOME_STATEMENT_PAGE, _income_statement_passage())
     fitted = view._canvas.width()
     assert fitted <= view._scroll.viewport().width()  # fit width: no sideways scrolling

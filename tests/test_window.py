@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QLabel, QToolTip
+from pytestqt.qtbot import QtBot
 
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings, load_settings, save_settings
@@ -46,7 +47,7 @@ LOAD = 180_000  # ms: two cores shared with other work load the models slowly
 ANSWER = 240_000
 
 
-def wait_ready(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def wait_ready(qtbot: QtBot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: window.models_ready, timeout=LOAD)
 
 
@@ -76,7 +77,7 @@ def drop(window: MainWindow, paths: list[Path]) -> bool:
     return event.isAccepted()
 
 
-def ask(qtbot, window: MainWindow, question: str) -> TurnWidget:  # type: ignore[no-untyped-def]
+def ask(qtbot: QtBot, window: MainWindow, question: str) -> TurnWidget:  # type: ignore[no-untyped-def]
     """Type the question and press Enter; returns the turn once its answer is complete."""
     window.chat.input.setPlainText(question)
     with qtbot.waitSignal(window.answer_done, timeout=ANSWER):
@@ -117,7 +118,7 @@ def anchors(turn: TurnWidget) -> list[tuple[int, str]]:
 # --- fast checks of what the chat renders ---
 
 
-def test_citation_markers_become_source_links():
+def test_citation_markers_become_source_links() -> None:
     text = answer_markdown("# Result\nSales were $82,959 [1] and [2, 3]; see [9].", 4, count=3)
     assert "**Result**" in text and "# Result" not in text
     assert "[\\[1\\]](quelle-source:4/1)" in text
@@ -127,7 +128,7 @@ def test_citation_markers_become_source_links():
     assert parse_source_url(QUrl("https://example.com/4/2")) is None
 
 
-def test_a_wrapped_label_grows_and_shrinks_with_its_text_and_font(qtbot):
+def test_a_wrapped_label_grows_and_shrinks_with_its_text_and_font(qtbot: QtBot) -> None:
     """Wrapped labels remember their height per width; new text or a new font must still
     give the height that text needs, or a card would cut its snippet off."""
     label = WrapLabel("Net sales.")
@@ -154,7 +155,9 @@ def format_of(turn: TurnWidget, text: str) -> tuple[QTextCharFormat, QTextCursor
     return middle.charFormat(), middle
 
 
-def test_unsupported_sentences_are_marked_and_unused_passages_set_apart(qtbot, tmp_path):
+def test_unsupported_sentences_are_marked_and_unused_passages_set_apart(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
     store = ConversationStore(tmp_path / "c.sqlite")
     conv = store.new()
     answer = checked_answer(
@@ -227,7 +230,9 @@ def test_unsupported_sentences_are_marked_and_unused_passages_set_apart(qtbot, t
 
 
 @pytest.mark.slow
-def test_window_opens_at_once_and_takes_files_while_the_models_load(qtbot, open_window, home: Path):
+def test_window_opens_at_once_and_takes_files_while_the_models_load(
+    qtbot: QtBot, open_window, home: Path
+) -> None:
     started = time.perf_counter()
     window = open_window(home)
     qtbot.waitExposed(window)
@@ -254,8 +259,8 @@ def test_window_opens_at_once_and_takes_files_while_the_models_load(qtbot, open_
 
 @pytest.mark.slow
 def test_dropped_files_and_folders_are_ingested_and_failures_explained(
-    qtbot, open_window, home: Path, tmp_path: Path
-):
+    qtbot: QtBot, open_window, home: Path, tmp_path: Path
+) -> None:
     folder = tmp_path / "notes"
     folder.mkdir()
     (folder / "plants.md").write_text("# Plants\n\nFerns grow in shade and need moist soil.\n")
@@ -288,8 +293,8 @@ def test_dropped_files_and_folders_are_ingested_and_failures_explained(
 @pytest.mark.slow
 @needs_eval(SEC10Q)
 def test_closing_while_indexing_ends_at_once_and_the_next_start_finishes_the_work(
-    qtbot, open_window, home: Path
-):
+    qtbot: QtBot, open_window, home: Path
+) -> None:
     window = open_window(home)
     wait_ready(qtbot, window)
     assert drop(window, [SEC10Q])
@@ -323,8 +328,8 @@ def test_closing_while_indexing_ends_at_once_and_the_next_start_finishes_the_wor
 
 @pytest.mark.slow
 def test_answer_streams_shows_timings_and_opens_the_cited_page(
-    qtbot, open_window, sec_home: Path, tmp_path: Path
-):
+    qtbot: QtBot, open_window, sec_home: Path, tmp_path: Path
+) -> None:
     window = open_window(copy_home(sec_home, tmp_path / "home"))
     wait_ready(qtbot, window)
 
@@ -359,7 +364,9 @@ def test_answer_streams_shows_timings_and_opens_the_cited_page(
 
 
 @pytest.mark.slow
-def test_esc_stops_a_long_answer_at_once(qtbot, open_window, sec_home: Path, tmp_path: Path):
+def test_esc_stops_a_long_answer_at_once(
+    qtbot: QtBot, open_window, sec_home: Path, tmp_path: Path
+) -> None:
     home = copy_home(sec_home, tmp_path / "home")
     settings_file = Paths.resolve(home).settings_file
     save_settings(
@@ -384,8 +391,8 @@ def test_esc_stops_a_long_answer_at_once(qtbot, open_window, sec_home: Path, tmp
 
 @pytest.mark.slow
 def test_question_without_relevant_passages_says_so(
-    qtbot, open_window, sec_home: Path, tmp_path: Path
-):
+    qtbot: QtBot, open_window, sec_home: Path, tmp_path: Path
+) -> None:
     window = open_window(copy_home(sec_home, tmp_path / "home"))
     turn = ask(qtbot, window, "Who painted the Mona Lisa?")  # asked while models load
     assert turn.plain_answer() == "Your documents do not mention “Mona” or “Lisa”."
@@ -413,8 +420,8 @@ class _StandInDialog:
 
 @pytest.mark.slow
 def test_settings_are_applied_and_persist_across_a_restart(
-    qtbot, open_window, home: Path, monkeypatch
-):
+    qtbot: QtBot, open_window, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from quelle.ui import settings_dialog
 
     monkeypatch.setattr(settings_dialog, "SettingsDialog", _StandInDialog)
@@ -435,8 +442,8 @@ def test_settings_are_applied_and_persist_across_a_restart(
 
 @pytest.mark.slow
 def test_conversations_persist_and_export_with_sources(
-    qtbot, open_window, sec_home: Path, tmp_path: Path
-):
+    qtbot: QtBot, open_window, sec_home: Path, tmp_path: Path
+) -> None:
     home = copy_home(sec_home, tmp_path / "home")
     window = open_window(home)
     wait_ready(qtbot, window)
@@ -513,7 +520,7 @@ print("HEAVY", [m for m in heavy if m in sys.modules])
 
 
 @pytest.mark.slow
-def test_the_window_process_holds_only_qt(tmp_path: Path):
+def test_the_window_process_holds_only_qt(tmp_path: Path) -> None:
     """Adding a document, asking, opening the cited passage, the Models dialog and a model's
     description load no model library in the window's process: the engine does that work."""
     note = tmp_path / "holiday.txt"
@@ -530,8 +537,8 @@ def test_the_window_process_holds_only_qt(tmp_path: Path):
 
 @pytest.mark.slow
 def test_a_killed_engine_is_restarted_and_the_conversation_stays(
-    qtbot, open_window, home: Path, tmp_path: Path
-):
+    qtbot: QtBot, open_window, home: Path, tmp_path: Path
+) -> None:
     note = tmp_path / "holiday.txt"
     note.write_text("Our team holiday in 2024 takes us to Lisbon in May for five days.")
     window = open_window(home)
@@ -568,8 +575,8 @@ def test_a_killed_engine_is_restarted_and_the_conversation_stays(
 
 @pytest.mark.slow
 def test_a_terminal_works_on_the_library_the_window_has_open(
-    qtbot, open_window, home: Path, tmp_path: Path
-):
+    qtbot: QtBot, open_window, home: Path, tmp_path: Path
+) -> None:
     """`quelle ingest`, `ask` and `remove` hand their work to the window's engine, and the
     window shows the documents come and go."""
     note = tmp_path / "holiday.txt"
@@ -603,7 +610,7 @@ def test_a_terminal_works_on_the_library_the_window_has_open(
     qtbot.waitUntil(lambda: window.settings.chat_model == str(imported), timeout=10_000)
 
 
-def test_a_lost_engine_fails_only_the_answer_in_flight(qtbot, tmp_path: Path):
+def test_a_lost_engine_fails_only_the_answer_in_flight(qtbot: QtBot, tmp_path: Path) -> None:
     """With a stand-in engine: the window says the engine stopped, keeps the conversation,
     waits for the new engine's models, and asks it the next question."""
     link = FakeEngineLink(tmp_path / "home")
@@ -644,7 +651,7 @@ def test_a_lost_engine_fails_only_the_answer_in_flight(qtbot, tmp_path: Path):
 
 
 @needs_eval(APPLE_Q3_2022)
-def test_clicking_a_citation_marker_opens_its_page(qtbot, tmp_path: Path):
+def test_clicking_a_citation_marker_opens_its_page(qtbot: QtBot, tmp_path: Path) -> None:
     """With a stand-in engine whose answer cites page 4 of the Apple filing as [2]."""
     link = FakeEngineLink(tmp_path / "home")
     window = MainWindow(tmp_path / "home", engine=link)
@@ -677,7 +684,9 @@ def test_clicking_a_citation_marker_opens_its_page(qtbot, tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_the_window_waits_while_a_command_has_the_library_open(qtbot, open_window, home: Path):
+def test_the_window_waits_while_a_command_has_the_library_open(
+    qtbot: QtBot, open_window, home: Path
+) -> None:
     library = open_library(home)  # as a `quelle ingest` running in a terminal has it
     window = open_window(home)
     qtbot.waitUntil(
