@@ -12,6 +12,7 @@ from typing import Any
 from quelle.common.errors import ModelError, QuelleError
 from quelle.common.paths import Paths
 from quelle.common.wording import duration_text
+from quelle.protocol.messages import Done, DownloadProgressed, Failed, Message, encode
 
 KIND_TITLES = {"chat": "Chat models", "embedder": "Embedders", "reranker": "Re-rankers"}
 
@@ -23,7 +24,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     listing.add_argument("--json", action="store_true", help="print one JSON object")
     download = sub.add_parser("download", help="download a model from the catalogue")
     download.add_argument("model", help="its id, as `quelle models list` shows it")
-    download.add_argument("--json", action="store_true", help="progress as JSON lines")
+    download.add_argument(
+        "--json", action="store_true", help="progress and outcome as protocol frames, one a line"
+    )
     download.add_argument("--into", metavar="DIR", help=argparse.SUPPRESS)
     use = sub.add_parser("use", help="answer (or index, or re-rank) with a model")
     use.add_argument("model", help="an id from the list, or a .gguf file")
@@ -46,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         return action(paths, args)
     except QuelleError as exc:
         if getattr(args, "json", False) and args.models_command == "download":
-            print(json.dumps({"error": str(exc)}), flush=True)
+            _frame(Failed(0, str(exc)))
         print(f"quelle: {exc}", file=sys.stderr)
         return 1
 
@@ -155,10 +158,7 @@ def _download(paths: Paths, args: argparse.Namespace) -> int:
             return
         last = now
         if args.json:
-            print(
-                json.dumps({"done": p.done, "total": p.total, "speed": p.speed, "stage": p.stage})
-            )
-            sys.stdout.flush()
+            _frame(DownloadProgressed(0, p))
             return
         eta = duration_text(p.eta_seconds) if p.eta_seconds is not None else "--"
         line = (
@@ -175,10 +175,19 @@ def _download(paths: Paths, args: argparse.Namespace) -> int:
     except (KeyboardInterrupt, DownloadStopped):
         print("\nquelle: stopped; run the same command to resume.", file=sys.stderr)
         return 130
-    if not args.json:
+    if args.json:
+        _frame(Done(0))
+    else:
         print(f"\nDownloaded and verified {entry.name} into {folder}.")
         print(f"Choose it with: quelle models use {entry.id}")
     return 0
+
+
+def _frame(message: Message) -> None:
+    """One protocol frame a line: how a download child talks to the engine that started it
+    (request 0; the engine re-addresses each frame to the request it serves)."""
+    sys.stdout.write(encode(message).decode() + "\n")
+    sys.stdout.flush()
 
 
 def _find_installed(paths: Paths, key: str):  # type: ignore[no-untyped-def]

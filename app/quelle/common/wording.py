@@ -106,6 +106,7 @@ GERMAN = {
     "Bibliothek wurde mit „{indexed}“ indiziert, gewählt ist aber „{chosen}“.",
     # downloads
     "The hub refused '{repo}': {error}": "Der Hub hat „{repo}“ abgelehnt: {error}",
+    "The hub has no model '{repo}'.": "Der Hub hat kein Modell „{repo}“.",
     "Could not reach {hub}: {error}": "{hub} war nicht erreichbar: {error}",
     "'{file}' arrived damaged (its checksum does not match the hub's). "
     "It was deleted; download the model again.": "„{file}“ kam beschädigt an (die Prüfsumme "

@@ -15,7 +15,6 @@ completes half-indexed documents before it takes new work.
 from __future__ import annotations
 
 import ctypes
-import json
 import logging
 import os
 import queue
@@ -25,7 +24,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Connection, Listener
@@ -88,7 +87,7 @@ from quelle.protocol.messages import (
     decode,
     encode,
 )
-from quelle.protocol.values import DownloadProgress, Progress
+from quelle.protocol.values import Progress
 
 log = logging.getLogger(__name__)
 
@@ -566,18 +565,19 @@ class Engine:
                     child.terminate()
 
         threading.Thread(target=end_on_stop, daemon=True).start()
-        error = ""
+        outcome: Done | Failed | None = None
         assert child.stdout is not None
         for line in child.stdout:
             try:
-                data = json.loads(line)
-            except ValueError:
+                frame = decode(line.encode())
+            except ProtocolError:
+                log.warning("download child: not a frame: %.80r", line)
                 continue
-            if "error" in data:
-                error = str(data["error"])
-            elif "done" in data:
-                progress = DownloadProgress(**data)
-                client.send(DownloadProgressed(message.request, progress))
+            match frame:
+                case DownloadProgressed():
+                    client.send(replace(frame, request=message.request))
+                case Done() | Failed():
+                    outcome = replace(frame, request=message.request)
         child.wait()
         client.cancels.pop(message.request, None)
         if stop.is_set():
@@ -585,11 +585,11 @@ class Engine:
                 Download(found, models_dir).discard()
             cancelled = say("The download of {model} was cancelled.", model=found.name)
             client.send(Failed(message.request, cancelled))
-        elif child.returncode == 0:
-            client.send(Done(message.request))
+        elif child.returncode == 0 and isinstance(outcome, Done):
+            client.send(outcome)
         else:
-            failed = error or say("The download of {model} failed.", model=found.name)
-            client.send(Failed(message.request, failed))
+            failed = say("The download of {model} failed.", model=found.name)
+            client.send(outcome if isinstance(outcome, Failed) else Failed(message.request, failed))
 
 
 def models_reply(message: ModelRequest, paths: Paths, settings: Settings) -> Event:

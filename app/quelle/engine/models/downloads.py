@@ -107,8 +107,12 @@ def fetch_plan(entry: CatalogEntry) -> DownloadPlan:
     try:
         info = HfApi(endpoint=endpoint()).model_info(entry.repo, files_metadata=True)
     except HfHubHTTPError as exc:
+        status = exc.response.status_code if exc.response is not None else None
+        if status in (401, 404):  # the hub answers 401 for a repository it does not show
+            raise DownloadError(say("The hub has no model '{repo}'.", repo=entry.repo)) from exc
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DownloadError(
-            say("The hub refused '{repo}': {error}", repo=entry.repo, error=exc)
+            say("The hub refused '{repo}': {error}", repo=entry.repo, error=reason)
         ) from exc
     except OSError as exc:
         raise DownloadError(
