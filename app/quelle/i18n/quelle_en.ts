@@ -2,6 +2,64 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="en_US">
 <context>
+    <name>AddingStatus</name>
+    <message>
+        <location filename="../ui/adding.py" line="39"/>
+        <source>Cancel</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/adding.py" line="40"/>
+        <source>Stop adding documents</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/adding.py" line="59"/>
+        <source>Looking for documents…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/adding.py" line="69"/>
+        <source>Stopping…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/adding.py" line="75"/>
+        <source>Adding file %1 of %2</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/adding.py" line="80"/>
+        <source>about %1 left</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/adding.py" line="97"/>
+        <source>No documents Quelle can read were found there.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/adding.py" line="99"/>
+        <source>Documents added: %1 (%2 passages)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/adding.py" line="104"/>
+        <source>already in the library: %1</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/adding.py" line="108"/>
+        <source>failed: %1</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/adding.py" line="110"/>
+        <source>Stopped adding documents. </source>
+        <translation></translation>
+    </message>
+</context>
+<context>
     <name>ChatView</name>
     <message>
         <location filename="../ui/chat_view.py" line="533"/>
@@ -164,57 +222,57 @@
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="295"/>
+        <location filename="../ui/library_panel.py" line="289"/>
         <source>Queued</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="298"/>
+        <location filename="../ui/library_panel.py" line="292"/>
         <source>Embedding %1%</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="300"/>
+        <location filename="../ui/library_panel.py" line="294"/>
         <source>Unfinished; completes on start</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="302"/>
+        <location filename="../ui/library_panel.py" line="296"/>
         <source>Failed: %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="303"/>
+        <location filename="../ui/library_panel.py" line="297"/>
         <source>Ready</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="335"/>
+        <location filename="../ui/library_panel.py" line="329"/>
         <source>1 document</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="337"/>
+        <location filename="../ui/library_panel.py" line="331"/>
         <source>%1 documents</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="339"/>
+        <location filename="../ui/library_panel.py" line="333"/>
         <source>%1 passages</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="341"/>
+        <location filename="../ui/library_panel.py" line="335"/>
         <source>shared on %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="360"/>
+        <location filename="../ui/library_panel.py" line="354"/>
         <source>Some files could not be added; select one to see why.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="362"/>
+        <location filename="../ui/library_panel.py" line="356"/>
         <source>Drop files or folders anywhere on the window to add them.</source>
         <translation></translation>
     </message>
@@ -222,295 +280,240 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/window.py" line="106"/>
-        <location filename="../ui/window.py" line="366"/>
-        <location filename="../ui/window.py" line="379"/>
+        <location filename="../ui/window.py" line="105"/>
+        <location filename="../ui/window.py" line="352"/>
+        <location filename="../ui/window.py" line="365"/>
         <source>Quelle</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="161"/>
+        <location filename="../ui/window.py" line="160"/>
         <source>Source</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="164"/>
+        <location filename="../ui/window.py" line="163"/>
         <source>Close</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="165"/>
+        <location filename="../ui/window.py" line="164"/>
         <source>Close the source (Ctrl+W)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="190"/>
+        <location filename="../ui/window.py" line="189"/>
         <source>Loading the models…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="207"/>
-        <source>Cancel</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="208"/>
-        <source>Stop adding documents</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="235"/>
+        <location filename="../ui/window.py" line="223"/>
         <source>&amp;Add documents…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="238"/>
+        <location filename="../ui/window.py" line="226"/>
         <source>Add &amp;folder…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="240"/>
+        <location filename="../ui/window.py" line="228"/>
         <source>&amp;Cancel adding</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="242"/>
+        <location filename="../ui/window.py" line="231"/>
         <source>&amp;Settings…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="244"/>
+        <location filename="../ui/window.py" line="233"/>
         <source>&amp;Models…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="244"/>
+        <location filename="../ui/window.py" line="233"/>
         <source>Download and choose models</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="246"/>
+        <location filename="../ui/window.py" line="235"/>
         <source>&amp;Quit</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="249"/>
+        <location filename="../ui/window.py" line="238"/>
         <source>&amp;New conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="252"/>
+        <location filename="../ui/window.py" line="241"/>
         <source>&amp;Rename conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="255"/>
+        <location filename="../ui/window.py" line="244"/>
         <source>&amp;Delete conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="258"/>
+        <location filename="../ui/window.py" line="247"/>
         <source>&amp;Export as Markdown…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="260"/>
+        <location filename="../ui/window.py" line="249"/>
         <source>&amp;Stop answer</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="263"/>
+        <location filename="../ui/window.py" line="252"/>
         <source>Ask a &amp;question</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="267"/>
+        <location filename="../ui/window.py" line="256"/>
         <source>&amp;Remove selected documents</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="270"/>
+        <location filename="../ui/window.py" line="259"/>
         <source>&amp;Open original file</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="273"/>
+        <location filename="../ui/window.py" line="262"/>
         <source>Go to &amp;conversations</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="276"/>
+        <location filename="../ui/window.py" line="265"/>
         <source>Go to &amp;library</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="279"/>
+        <location filename="../ui/window.py" line="268"/>
         <source>Close &amp;source</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="283"/>
+        <location filename="../ui/window.py" line="272"/>
         <source>&amp;File</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="291"/>
+        <location filename="../ui/window.py" line="280"/>
         <source>&amp;Conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="297"/>
+        <location filename="../ui/window.py" line="286"/>
         <source>&amp;Library</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="300"/>
+        <location filename="../ui/window.py" line="289"/>
         <source>&amp;View</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="333"/>
+        <location filename="../ui/window.py" line="319"/>
         <source>Waiting for another Quelle process to finish with this library…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="340"/>
+        <location filename="../ui/window.py" line="326"/>
         <source>Restarting the engine…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="348"/>
-        <location filename="../ui/window.py" line="355"/>
+        <location filename="../ui/window.py" line="334"/>
+        <location filename="../ui/window.py" line="341"/>
         <source>Models ready</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="356"/>
+        <location filename="../ui/window.py" line="342"/>
         <source>The library now uses the new embedder.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="360"/>
+        <location filename="../ui/window.py" line="346"/>
         <source>Re-indexing with the new embedder: %1 of %2 passages</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="370"/>
+        <location filename="../ui/window.py" line="356"/>
         <source>%1 is downloaded and verified; choose it in Models.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="377"/>
+        <location filename="../ui/window.py" line="363"/>
         <source>The models could not be loaded</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="408"/>
+        <location filename="../ui/window.py" line="394"/>
         <source>Add documents</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="410"/>
+        <location filename="../ui/window.py" line="396"/>
         <source>Documents (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;All files (*)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="416"/>
+        <location filename="../ui/window.py" line="402"/>
         <source>Add a folder</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="429"/>
-        <source>Looking for documents…</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="453"/>
-        <source>No documents Quelle can read were found there.</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="438"/>
-        <source>Adding file %1 of %2</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="443"/>
-        <source>about %1 left</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="458"/>
-        <source>Documents added: %1 (%2 passages)</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="463"/>
-        <source>already in the library: %1</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="467"/>
-        <source>failed: %1</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="469"/>
-        <source>Stopped adding documents. </source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="504"/>
-        <source>Stopping…</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="538"/>
+        <location filename="../ui/window.py" line="454"/>
         <source>Waiting for the models to load…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="595"/>
+        <location filename="../ui/window.py" line="511"/>
         <source>[%1] %2, page %3</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="652"/>
+        <location filename="../ui/window.py" line="568"/>
         <source>Delete conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="653"/>
+        <location filename="../ui/window.py" line="569"/>
         <source>Delete “%1” and all its answers?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="678"/>
+        <location filename="../ui/window.py" line="594"/>
         <source>Export conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="680"/>
+        <location filename="../ui/window.py" line="596"/>
         <source>Markdown (*.md)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="688"/>
+        <location filename="../ui/window.py" line="604"/>
         <source>Could not write %1: %2</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="693"/>
+        <location filename="../ui/window.py" line="609"/>
         <source>Exported to %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="722"/>
+        <location filename="../ui/window.py" line="638"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="726"/>
+        <location filename="../ui/window.py" line="642"/>
         <source>Settings not saved</source>
         <translation></translation>
     </message>
@@ -729,32 +732,32 @@
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="410"/>
+        <location filename="../ui/models_dialog.py" line="409"/>
         <source>Remove model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="411"/>
+        <location filename="../ui/models_dialog.py" line="410"/>
         <source>Remove %1 from this computer?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="437"/>
+        <location filename="../ui/models_dialog.py" line="436"/>
         <source>Not removed</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="420"/>
+        <location filename="../ui/models_dialog.py" line="419"/>
         <source>Import a GGUF model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="435"/>
+        <location filename="../ui/models_dialog.py" line="434"/>
         <source>Not imported</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="457"/>
+        <location filename="../ui/models_dialog.py" line="456"/>
         <source>Download failed</source>
         <translation></translation>
     </message>

@@ -38,12 +38,12 @@ from PySide6.QtWidgets import (
 
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings, load_settings
-from quelle.common.wording import duration_text
-from quelle.protocol.values import Answer, DocumentInfo, FileEvent, IngestReport, Progress
+from quelle.protocol.values import Answer, DocumentInfo, IngestReport
+from quelle.ui.adding import AddingStatus
 from quelle.ui.chat_view import ChatView
 from quelle.ui.conversations import DEFAULT_TITLE, ConversationStore, SavedTurn, turn_from_answer
 from quelle.ui.conversations_panel import ConversationsPanel
-from quelle.ui.engine_link import AnswerRequest, EngineLink, IngestJob
+from quelle.ui.engine_link import AnswerRequest, EngineLink
 from quelle.ui.library_panel import LibraryPanel
 from quelle.ui.numbers import number
 
@@ -96,7 +96,6 @@ class MainWindow(QMainWindow):
         self.conv_id: int | None = None
         self._request: AnswerRequest | None = None
         self._request_conv: int | None = None
-        self._jobs: list[IngestJob] = []  # handed to the engine, which takes them in turn
         self._sample_question = ""  # asked once the sample guide is in the library
         self._closed = False
         self._source_view: SourceView | None = None  # created on first use: QtPdf loads lazily
@@ -106,12 +105,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Quelle"))
         self.setAcceptDrops(True)
         self.setStyleSheet(STYLE_SHEET)
+        self.engine = engine or EngineLink(self.paths, str(home) if home else None, self)
         self._build_widgets()
         self._build_status_bar()
         self._build_actions()
         self._restore_geometry()
 
-        self.engine = engine or EngineLink(self.paths, str(home) if home else None, self)
         self._connect_engine()
         self.engine.start()
 
@@ -195,24 +194,13 @@ class MainWindow(QMainWindow):
         models_box.addWidget(self.model_busy)
         models_box.addWidget(self.model_status)
 
-        self.ingest_box = QWidget()
-        box = QHBoxLayout(self.ingest_box)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(8)
-        self.ingest_label = QLabel()
-        self.ingest_progress = QProgressBar()
-        self.ingest_progress.setRange(0, 1000)
-        self.ingest_progress.setFixedWidth(180)
-        self.ingest_progress.setTextVisible(False)
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.setToolTip(self.tr("Stop adding documents"))
-        self.cancel_button.clicked.connect(self.cancel_ingestion)
-        box.addWidget(self.ingest_label)
-        box.addWidget(self.ingest_progress)
-        box.addWidget(self.cancel_button)
+        self.ingest_box = AddingStatus(self.engine, self.library_panel)
+        self.ingest_box.reported.connect(lambda message: bar.showMessage(message, 15000))
+        self.ingest_box.failed.connect(self._show_error)
+        self.ingest_box.all_done.connect(self.ingestion_done)
+        self.ingest_box.job_ended.connect(self._job_ended)
         bar.addPermanentWidget(self.ingest_box)
         bar.addPermanentWidget(models)
-        self.ingest_box.hide()
 
     def _action(
         self,
@@ -239,6 +227,7 @@ class MainWindow(QMainWindow):
         )
         self.cancel_action = self._action(self.tr("&Cancel adding"), self.cancel_ingestion)
         self.cancel_action.setEnabled(False)
+        self.ingest_box.busy_changed.connect(self.cancel_action.setEnabled)
         self.settings_action = self._action(self.tr("&Settings…"), self.open_settings, "Ctrl+,")
         self.models_action = self._action(
             self.tr("&Models…"), self.open_models, "Ctrl+M", self.tr("Download and choose models")
@@ -319,9 +308,6 @@ class MainWindow(QMainWindow):
         engine.settings_applied.connect(self._settings_applied)
         engine.settings_failed.connect(self._settings_failed)
         engine.error_occurred.connect(self._show_error)
-        engine.progressed.connect(self._ingest_progressed)
-        engine.job_finished.connect(self._ingest_finished)
-        engine.job_failed.connect(self._ingest_failed)
         engine.reindexing.connect(self._reindexing)
         engine.notice.connect(self._notice)
         engine.download_finished.connect(self._download_finished)
@@ -418,90 +404,20 @@ class MainWindow(QMainWindow):
             self.add_paths([folder])
 
     def add_paths(self, paths: list[str]) -> None:
-        """Hand files and folders to the engine: it walks the folders, says which files it
-        queued (they appear in the library list) and takes them in as soon as it can."""
-        if not paths:
-            return
-        job = IngestJob(list(paths))
-        self._jobs.append(job)
-        if len(self._jobs) == 1:
-            self.ingest_progress.setValue(0)
-            self.ingest_label.setText(self.tr("Looking for documents…"))
-        self.ingest_box.show()
-        self.cancel_action.setEnabled(True)
-        self.engine.ingest(job)
+        self.ingest_box.add(paths)
 
-    def _ingest_progressed(self, progress: Progress) -> None:
-        self.library_panel.apply_event(progress.event)
-        self.ingest_progress.setValue(int(progress.fraction * 1000))
-        text = (
-            self.tr("Adding file %1 of %2")
-            .replace("%1", str(min(progress.files_done + 1, progress.files_total)))
-            .replace("%2", str(progress.files_total))
-        )
-        if progress.eta_seconds is not None:
-            text += "  ·  " + self.tr("about %1 left").replace(
-                "%1", duration_text(progress.eta_seconds)
-            )
-        self.ingest_label.setText(text)
-
-    def _ingest_finished(self, job: IngestJob, report: IngestReport) -> None:
-        if job in self._jobs:
-            self._jobs.remove(job)
-        if not (report.added or report.unchanged or report.failed or report.cancelled):
-            self.statusBar().showMessage(
-                self.tr("No documents Quelle can read were found there."), 8000
-            )
-            self._after_job()
-            return
-        message = (
-            self.tr("Documents added: %1 (%2 passages)")
-            .replace("%1", str(len(report.added)))
-            .replace("%2", str(report.passages))
-        )
-        if report.unchanged:
-            message += " · " + self.tr("already in the library: %1").replace(
-                "%1", str(len(report.unchanged))
-            )
-        if report.failed:
-            message += " · " + self.tr("failed: %1").replace("%1", str(len(report.failed)))
-        if report.cancelled:
-            message = self.tr("Stopped adding documents. ") + message
-            self.library_panel.forget_pending()
-        for path, reason in report.failed:
-            self.library_panel.apply_event(FileEvent(path, "failed", reason))
-        self.statusBar().showMessage(message + ".", 15000)
-        self._after_job()
-        question, self._sample_question = self._sample_question, ""
-        if question and not report.failed and not report.cancelled:
-            self.ask(question)
+    def cancel_ingestion(self) -> None:
+        self.ingest_box.cancel()
 
     def try_sample(self) -> None:
         """First run: add the guide that comes with Quelle, then ask a question about it."""
         self._sample_question = self.chat.placeholder.sample_question()
         self.add_paths([str(self.chat.placeholder.sample_guide())])
 
-    def _ingest_failed(self, job: IngestJob, message: str) -> None:
-        if job in self._jobs:
-            self._jobs.remove(job)
-        self.library_panel.forget_pending()
-        self._show_error(message)
-        self._after_job()
-
-    def _after_job(self) -> None:
-        if self._jobs:
-            self.ingest_progress.setValue(0)
-            return
-        self.ingest_box.hide()
-        self.cancel_action.setEnabled(False)
-        self.ingestion_done.emit()
-
-    def cancel_ingestion(self) -> None:
-        """Stop every job handed to the engine; each ends after its current batch."""
-        for job in self._jobs:
-            self.engine.cancel_job(job)
-        if self._jobs:
-            self.ingest_label.setText(self.tr("Stopping…"))
+    def _job_ended(self, report: IngestReport | None) -> None:
+        question, self._sample_question = self._sample_question, ""
+        if question and report and not (report.failed or report.cancelled):
+            self.ask(question)
 
     def remove_document(self, doc_id: str) -> None:
         self.engine.remove_document(doc_id)
@@ -758,7 +674,6 @@ class MainWindow(QMainWindow):
         self.source_panel.hide()
         stored.setValue("splitter", self.splitter.saveState())
         stored.sync()
-        self._jobs = []
         self.engine.close()
         self.store.close()
         log.info("Window closed")
