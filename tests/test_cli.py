@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from quelle.common import logs
 from quelle.common.paths import Paths
 from quelle.engine import library as library_module
 from quelle.engine.answers.citations import attribute
-from quelle.protocol.values import Answer, Hit, Passage, Timings
+from quelle.protocol.values import Answer, Hit, Passage, Quote, Timings
 
 from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_QUESTION, SEC10Q, needs_eval
 
@@ -43,9 +45,13 @@ class _AnsweringLibrary:
     def documents(self) -> list[str]:
         return ["2022 Q3 AAPL.pdf"]
 
-    def ask(self, question, on_token=None, cancel=None) -> Answer:  # type: ignore[no-untyped-def]
-        if on_token:
-            on_token(STREAMED)
+    def ask(
+        self,
+        question: str,
+        on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+        on_found: Callable[[list[Hit], list[Quote]], None] | None = None,
+    ) -> Answer:
         hits = [
             Hit(
                 Passage(
@@ -58,6 +64,11 @@ class _AnsweringLibrary:
             )
             for n, text in enumerate(PASSAGES, start=2)
         ]
+        evidence = [Quote(2, 0, len(PASSAGES[1]), PASSAGES[1])]
+        if on_found:
+            on_found(hits, evidence)
+        if on_token:
+            on_token(STREAMED)
         attribution = attribute(STREAMED, PASSAGES)
         return Answer(
             question,
@@ -66,6 +77,7 @@ class _AnsweringLibrary:
             0.05,
             Timings(900, 41, 0.8, 1.8),
             attribution=attribution,
+            evidence=evidence,
         )
 
     def close(self) -> None:
@@ -73,7 +85,7 @@ class _AnsweringLibrary:
 
 
 @pytest.fixture
-def answering(monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:  # type: ignore[no-untyped-def]
+def answering(monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:
     monkeypatch.setattr(
         library_module, "open_library", lambda home, on_wait=None: _AnsweringLibrary(home)
     )
@@ -87,6 +99,8 @@ def test_ask_lists_cited_and_consulted_sources_apart_and_the_unsupported_sentenc
     assert cli.main(["--home", str(answering), "ask", "Net sales?"]) == 0
     out = capsys.readouterr().out
     assert out == (
+        "From your documents:\n"
+        f"  “{PASSAGES[1]}” [2]\n\n"
         f"{STREAMED}\n"
         "\nSources:\n"
         "[2] 2022 Q3 AAPL.pdf, page 3\n"
@@ -111,6 +125,7 @@ def test_ask_json_says_which_sources_are_cited_and_which_sentences_unsupported(
         {"text": "Profit rose to $99 million.", "source": None},
     ]
     assert answer["unsupported"] == ["Profit rose to $99 million."]
+    assert answer["evidence"] == [{"source": 2, "text": PASSAGES[1]}]
 
 
 def test_asking_an_empty_library_is_one_clear_line(home: Path) -> None:

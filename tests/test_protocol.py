@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import threading
 import time
-from multiprocessing.connection import Client, Listener
+from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TypeVar
 
 import pytest
 
@@ -32,9 +34,12 @@ from quelle.protocol.values import (
     ModelsOverview,
     Passage,
     Progress,
+    Quote,
     Timings,
     Turn,
 )
+
+M = TypeVar("M", bound=protocol.Message)
 
 PASSAGE = Passage(
     "d1:0",
@@ -114,7 +119,7 @@ def answer() -> Answer:
         protocol.ModelDescribed(9, "", GgufInfo("SmolLM2", "llama", 91, "Q4_1", 8192, 134_515_008)),
     ],
 )
-def test_every_value_arrives_as_it_was_sent(message) -> None:  # type: ignore[no-untyped-def]
+def test_every_value_arrives_as_it_was_sent(message: protocol.Message) -> None:
     assert protocol.decode(protocol.encode(message)) == message
 
 
@@ -122,7 +127,7 @@ def test_the_unsupported_sentence_survives_the_trip() -> None:
     sent = answer()
     received = protocol.decode(protocol.encode(protocol.Answered(1, sent)))
     assert isinstance(received, protocol.Answered)
-    assert received.answer.attribution is not None
+    assert received.answer.attribution is not None and sent.attribution is not None
     assert received.answer.attribution.unsupported == sent.attribution.unsupported != []
 
 
@@ -166,7 +171,7 @@ class _FakeLibrary:
     def take_notices(self) -> list[str]:
         return []
 
-    def generator(self):  # type: ignore[no-untyped-def]
+    def generator(self) -> SimpleNamespace:
         return SimpleNamespace(stream=lambda *args, **kwargs: None)
 
     def resume(self, cancel: threading.Event | None = None) -> int:
@@ -178,7 +183,16 @@ class _FakeLibrary:
     def remove(self, doc_id: str) -> None:
         self.removed.append(doc_id)
 
-    def ask(self, question, history=(), on_token=None, cancel=None):  # type: ignore[no-untyped-def]
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+        on_found: Callable[[list[Hit], list[Quote]], None] | None = None,
+    ) -> Answer:
+        if on_found:
+            on_found([], [Quote(1, 0, 6, "Lisbon")])
         for piece in ("Lis", "bon"):
             if on_token:
                 on_token(piece)
@@ -189,7 +203,7 @@ class _FakeLibrary:
 
 
 @pytest.fixture
-def served(tmp_path: Path):  # type: ignore[no-untyped-def]
+def served(tmp_path: Path) -> Iterator[tuple[Connection, _FakeLibrary]]:
     """An engine on a fake library, and a raw connection to it."""
     address = str(tmp_path / "engine.sock")
     listener = Listener(address, "AF_UNIX", authkey=b"k")
@@ -205,8 +219,8 @@ def served(tmp_path: Path):  # type: ignore[no-untyped-def]
     thread.join(timeout=10)
 
 
-def events_until(conn, kind: type, timeout: float = 10) -> list:  # type: ignore[no-untyped-def,type-arg]
-    seen = []
+def events_until(conn: Connection, kind: type[M], timeout: float = 10) -> list[protocol.Message]:
+    seen: list[protocol.Message] = []
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if conn.poll(0.1):
@@ -216,9 +230,16 @@ def events_until(conn, kind: type, timeout: float = 10) -> list:  # type: ignore
     raise AssertionError(f"no {kind.__name__} among {seen}")
 
 
+def last_event(conn: Connection, kind: type[M], timeout: float = 10) -> M:
+    """The first `kind` event to arrive, the ones before it read and dropped."""
+    event = events_until(conn, kind, timeout)[-1]
+    assert isinstance(event, kind)
+    return event
+
+
 def test_the_engine_logs_a_bad_message_and_keeps_serving(
-    served, caplog: pytest.LogCaptureFixture
-) -> None:  # type: ignore[no-untyped-def]
+    served: tuple[Connection, _FakeLibrary], caplog: pytest.LogCaptureFixture
+) -> None:
     conn, library = served
     conn.send_bytes(b"not json at all")
     welcome = b'{"v": %d, "kind": "Welcome", "body": {}}' % protocol.PROTOCOL_VERSION
@@ -226,17 +247,19 @@ def test_the_engine_logs_a_bad_message_and_keeps_serving(
     conn.send_bytes(protocol.encode(protocol.Ask(7, "Where to?")))
     seen = events_until(conn, protocol.Answered)
     assert [e.text for e in seen if isinstance(e, protocol.Token)] == ["Lis", "bon"]
+    assert isinstance(seen[0], protocol.Found)  # the evidence comes before the first word
+    assert seen[0].evidence == [Quote(1, 0, 6, "Lisbon")]
     assert seen[-1] == protocol.Answered(7, Answer("Where to?", "Lisbon", [], 0.01, None))
     assert any("Ignored a message" in r.message for r in caplog.records)
 
     conn.send_bytes(protocol.encode(protocol.Remove(8, "d1")))
     events_until(conn, protocol.Done)
     assert library.removed == ["d1"]
-    assert events_until(conn, protocol.Documents)[-1].request == 0  # every client hears it
+    assert last_event(conn, protocol.Documents).request == 0  # every client hears it
 
 
 def test_a_client_without_the_key_is_refused_and_others_still_served(
-    served, tmp_path: Path
+    served: tuple[Connection, _FakeLibrary], tmp_path: Path
 ) -> None:
     from multiprocessing import AuthenticationError
 
@@ -256,26 +279,30 @@ def test_a_client_without_the_key_is_refused_and_others_still_served(
     assert greeted and isinstance(greeted[0], protocol.Welcome)
 
 
-def test_the_engine_reads_a_source_page_for_the_window(served, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_engine_reads_a_source_page_for_the_window(
+    served: tuple[Connection, _FakeLibrary], tmp_path: Path
+) -> None:
     conn, _library = served
     notes = tmp_path / "notes.md"
     notes.write_text("# Holiday\n\nThe team goes to Lisbon in May.\n", encoding="utf-8")
     conn.send_bytes(protocol.encode(protocol.ReadSource(3, str(notes), 7)))
-    read = events_until(conn, protocol.SourceRead)[-1]
+    read = last_event(conn, protocol.SourceRead)
     assert (read.request, read.page, read.pages) == (3, 1, 1)  # no page 7: the first one
     assert "Lisbon in May" in read.text
 
     conn.send_bytes(protocol.encode(protocol.ReadSource(4, str(tmp_path / "gone.md"), 1)))
-    failed = events_until(conn, protocol.Failed)[-1]
+    failed = last_event(conn, protocol.Failed)
     assert failed == protocol.Failed(4, "'gone.md' no longer exists.")
 
 
-def test_the_engine_lists_imports_removes_and_describes_models(served, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_engine_lists_imports_removes_and_describes_models(
+    served: tuple[Connection, _FakeLibrary], tmp_path: Path
+) -> None:
     from quelle.engine.models.bundled import bundled_chat_model_path
 
     conn, _library = served
     conn.send_bytes(protocol.encode(protocol.ListModels(3)))
-    listed = events_until(conn, protocol.ModelsListed)[-1]
+    listed = last_event(conn, protocol.ModelsListed)
     assert listed.request == 3 and listed.imported == ""
     models = listed.models
     assert {o.entry.kind for o in models.offers} == {"chat", "embedder", "reranker"}
@@ -285,27 +312,27 @@ def test_the_engine_lists_imports_removes_and_describes_models(served, tmp_path:
     notes = tmp_path / "notes.gguf"
     notes.write_text("not a model", encoding="utf-8")
     conn.send_bytes(protocol.encode(protocol.ImportModel(4, str(notes))))
-    failed = events_until(conn, protocol.Failed)[-1]
+    failed = last_event(conn, protocol.Failed)
     assert failed.request == 4 and "'notes.gguf' is not a GGUF model file" in failed.message
 
     model = str(bundled_chat_model_path())
     conn.send_bytes(protocol.encode(protocol.ImportModel(5, model)))
-    listed = events_until(conn, protocol.ModelsListed)[-1]
+    listed = last_event(conn, protocol.ModelsListed)
     assert listed.request == 5 and listed.imported == model
     assert [m.path for m in listed.models.installed if m.source == "imported"] == [model]
 
     conn.send_bytes(protocol.encode(protocol.RemoveModel(6, model)))
-    listed = events_until(conn, protocol.ModelsListed)[-1]
+    listed = last_event(conn, protocol.ModelsListed)
     assert listed.request == 6 and all(m.source != "imported" for m in listed.models.installed)
     conn.send_bytes(protocol.encode(protocol.RemoveModel(7, "smollm2-135m-instruct-q4_1")))
-    failed = events_until(conn, protocol.Failed)[-1]
+    failed = last_event(conn, protocol.Failed)
     assert failed.request == 7 and failed.message.endswith("is in use; choose another model first.")
 
     conn.send_bytes(protocol.encode(protocol.DescribeModel(8, "")))
-    described = events_until(conn, protocol.ModelDescribed)[-1]
+    described = last_event(conn, protocol.ModelDescribed)
     assert (described.request, described.path, described.info.quantisation) == (8, "", "Q4_1")
     conn.send_bytes(protocol.encode(protocol.DescribeModel(9, str(tmp_path / "gone.gguf"))))
-    failed = events_until(conn, protocol.Failed)[-1]
+    failed = last_event(conn, protocol.Failed)
     assert failed == protocol.Failed(9, "The model file 'gone.gguf' does not exist.")
 
 

@@ -21,7 +21,7 @@ from quelle import __version__
 from quelle.common.errors import QuelleError
 from quelle.common.wording import duration_text
 from quelle.model_commands import add_parser as add_models_parser
-from quelle.protocol.values import DocumentInfo
+from quelle.protocol.values import DocumentInfo, Hit, Quote
 
 log = logging.getLogger("quelle.cli")
 
@@ -223,12 +223,19 @@ def _ask(library, args) -> int:  # type: ignore[no-untyped-def]
         raise QuelleError("The library is empty. Add documents first: quelle ingest PATH")
     stream = None if args.json else sys.stdout
 
+    def on_found(sources: list[Hit], evidence: list[Quote]) -> None:
+        if stream and evidence:
+            stream.write(_evidence_text(evidence) + "\n")
+            stream.flush()
+
     def on_token(piece: str) -> None:
         if stream:
             stream.write(piece)
             stream.flush()
 
-    answer = library.ask(args.question, on_token=on_token, cancel=threading.Event())
+    answer = library.ask(
+        args.question, on_token=on_token, cancel=threading.Event(), on_found=on_found
+    )
     if args.json:
         print(json.dumps(_answer_json(answer), ensure_ascii=False, indent=2))
         return 0
@@ -237,10 +244,18 @@ def _ask(library, args) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
+def _evidence_text(evidence: list[Quote]) -> str:
+    """The quoted evidence as the terminal shows it before the model's answer."""
+    lines = ["From your documents:"]
+    lines += [f"  “{' '.join(q.text.split())}” [{q.n}]" for q in evidence]
+    return "\n".join(lines) + "\n"
+
+
 def _cited(answer, n: int) -> bool:  # type: ignore[no-untyped-def]
-    """Whether source n supports some sentence; without an attribution (a stopped answer)
-    nothing was checked and every source counts."""
-    return answer.attribution is None or n in answer.attribution.cited
+    """Whether source n is quoted as evidence or supports some sentence; without an
+    attribution (a stopped answer) nothing was checked and every source counts."""
+    quoted = any(q.n == n for q in answer.evidence)
+    return quoted or answer.attribution is None or n in answer.attribution.cited
 
 
 def _answer_footer(answer) -> str:  # type: ignore[no-untyped-def]
@@ -273,6 +288,7 @@ def _answer_json(answer) -> dict:  # type: ignore[no-untyped-def,type-arg]
         "question": answer.question,
         "answer": answer.text,
         "found": answer.found,
+        "evidence": [{"source": q.n, "text": q.text} for q in answer.evidence],
         "sources": [
             {
                 "n": n,

@@ -21,7 +21,7 @@ from quelle.common.offline import enforce_offline
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings, load_settings, save_settings
 from quelle.common.wording import say
-from quelle.engine.answers.pipeline import answer
+from quelle.engine.answers.pipeline import OnFound, answer
 from quelle.engine.index.catalog import Catalog
 from quelle.engine.index.consistency import check
 from quelle.engine.index.reembedding import reembed
@@ -425,8 +425,10 @@ class Library:
         history: Sequence[Turn] = (),
         on_token: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
+        on_found: OnFound | None = None,
     ) -> Answer:
-        """Retrieve, then stream an answer drawn only from the passages found."""
+        """Retrieve, then stream an answer drawn only from the passages found; `on_found`
+        hears the sources and their evidence before the model begins."""
         if not question.strip():
             raise QuelleError(say("The question is empty. Type a question about your documents."))
         self.sync()
@@ -439,6 +441,8 @@ class Library:
             self._settings,
             on_token,
             cancel,
+            lambda texts: self.embedder().embed(texts),
+            on_found,
         )
 
     def close(self) -> None:

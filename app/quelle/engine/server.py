@@ -59,6 +59,7 @@ from quelle.protocol.messages import (
     DownloadProgressed,
     Event,
     Failed,
+    Found,
     GetPassage,
     ImportModel,
     Ingest,
@@ -87,7 +88,7 @@ from quelle.protocol.messages import (
     decode,
     encode,
 )
-from quelle.protocol.values import Progress
+from quelle.protocol.values import Hit, Progress, Quote
 
 log = logging.getLogger(__name__)
 
@@ -398,10 +399,11 @@ class Engine:
         def on_token(piece: str) -> None:
             client.send(Token(ask.request, piece))
 
-        return Answered(
-            ask.request,
-            self.library.ask(ask.question, ask.history, on_token=on_token, cancel=cancel),
-        )
+        def on_found(sources: list[Hit], evidence: list[Quote]) -> None:
+            client.send(Found(ask.request, sources, evidence))
+
+        answer = self.library.ask(ask.question, ask.history, on_token, cancel, on_found)
+        return Answered(ask.request, answer)
 
     def _load_models(self) -> None:
         try:

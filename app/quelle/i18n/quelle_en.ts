@@ -62,33 +62,33 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../ui/chat_view.py" line="533"/>
+        <location filename="../ui/chat_view.py" line="557"/>
         <source>Ask a question about your documents…  (Enter sends, Shift+Enter adds a line)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="536"/>
-        <location filename="../ui/chat_view.py" line="660"/>
+        <location filename="../ui/chat_view.py" line="560"/>
+        <location filename="../ui/chat_view.py" line="689"/>
         <source>Send</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="631"/>
+        <location filename="../ui/chat_view.py" line="655"/>
         <source>Show earlier questions (%1)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="660"/>
+        <location filename="../ui/chat_view.py" line="689"/>
         <source>Stop</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="662"/>
+        <location filename="../ui/chat_view.py" line="691"/>
         <source>Stop the answer (Esc)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="662"/>
+        <location filename="../ui/chat_view.py" line="691"/>
         <source>Send the question (Enter)</source>
         <translation></translation>
     </message>
@@ -144,17 +144,17 @@
 <context>
     <name>EngineLink</name>
     <message>
-        <location filename="../ui/engine_link.py" line="256"/>
+        <location filename="../ui/engine_link.py" line="257"/>
         <source>The Quelle engine could not start. Details are in %1.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="402"/>
+        <location filename="../ui/engine_link.py" line="406"/>
         <source>The Quelle engine stopped unexpectedly; it is starting again.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="415"/>
+        <location filename="../ui/engine_link.py" line="419"/>
         <source>Documents it was adding are completed first; add any others again.</source>
         <translation></translation>
     </message>
@@ -280,240 +280,240 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/window.py" line="105"/>
-        <location filename="../ui/window.py" line="352"/>
-        <location filename="../ui/window.py" line="365"/>
+        <location filename="../ui/window.py" line="111"/>
+        <location filename="../ui/window.py" line="359"/>
+        <location filename="../ui/window.py" line="372"/>
         <source>Quelle</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="160"/>
+        <location filename="../ui/window.py" line="166"/>
         <source>Source</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="163"/>
+        <location filename="../ui/window.py" line="169"/>
         <source>Close</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="164"/>
+        <location filename="../ui/window.py" line="170"/>
         <source>Close the source (Ctrl+W)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="189"/>
+        <location filename="../ui/window.py" line="195"/>
         <source>Loading the models…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="223"/>
+        <location filename="../ui/window.py" line="229"/>
         <source>&amp;Add documents…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="226"/>
+        <location filename="../ui/window.py" line="232"/>
         <source>Add &amp;folder…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="228"/>
+        <location filename="../ui/window.py" line="234"/>
         <source>&amp;Cancel adding</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="231"/>
+        <location filename="../ui/window.py" line="237"/>
         <source>&amp;Settings…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="233"/>
+        <location filename="../ui/window.py" line="239"/>
         <source>&amp;Models…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="233"/>
+        <location filename="../ui/window.py" line="239"/>
         <source>Download and choose models</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="235"/>
+        <location filename="../ui/window.py" line="241"/>
         <source>&amp;Quit</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="238"/>
+        <location filename="../ui/window.py" line="244"/>
         <source>&amp;New conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="241"/>
+        <location filename="../ui/window.py" line="247"/>
         <source>&amp;Rename conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="244"/>
+        <location filename="../ui/window.py" line="250"/>
         <source>&amp;Delete conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="247"/>
+        <location filename="../ui/window.py" line="253"/>
         <source>&amp;Export as Markdown…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="249"/>
+        <location filename="../ui/window.py" line="255"/>
         <source>&amp;Stop answer</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="252"/>
+        <location filename="../ui/window.py" line="258"/>
         <source>Ask a &amp;question</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="256"/>
+        <location filename="../ui/window.py" line="262"/>
         <source>&amp;Remove selected documents</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="259"/>
+        <location filename="../ui/window.py" line="265"/>
         <source>&amp;Open original file</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="262"/>
+        <location filename="../ui/window.py" line="268"/>
         <source>Go to &amp;conversations</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="265"/>
+        <location filename="../ui/window.py" line="271"/>
         <source>Go to &amp;library</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="268"/>
+        <location filename="../ui/window.py" line="274"/>
         <source>Close &amp;source</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="272"/>
+        <location filename="../ui/window.py" line="278"/>
         <source>&amp;File</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="280"/>
+        <location filename="../ui/window.py" line="286"/>
         <source>&amp;Conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="286"/>
+        <location filename="../ui/window.py" line="292"/>
         <source>&amp;Library</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="289"/>
+        <location filename="../ui/window.py" line="295"/>
         <source>&amp;View</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="319"/>
+        <location filename="../ui/window.py" line="326"/>
         <source>Waiting for another Quelle process to finish with this library…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="326"/>
+        <location filename="../ui/window.py" line="333"/>
         <source>Restarting the engine…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="334"/>
         <location filename="../ui/window.py" line="341"/>
+        <location filename="../ui/window.py" line="348"/>
         <source>Models ready</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="342"/>
+        <location filename="../ui/window.py" line="349"/>
         <source>The library now uses the new embedder.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="346"/>
+        <location filename="../ui/window.py" line="353"/>
         <source>Re-indexing with the new embedder: %1 of %2 passages</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="356"/>
+        <location filename="../ui/window.py" line="363"/>
         <source>%1 is downloaded and verified; choose it in Models.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="363"/>
+        <location filename="../ui/window.py" line="370"/>
         <source>The models could not be loaded</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="394"/>
+        <location filename="../ui/window.py" line="401"/>
         <source>Add documents</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="396"/>
+        <location filename="../ui/window.py" line="403"/>
         <source>Documents (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;All files (*)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="402"/>
+        <location filename="../ui/window.py" line="409"/>
         <source>Add a folder</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="454"/>
+        <location filename="../ui/window.py" line="461"/>
         <source>Waiting for the models to load…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="511"/>
+        <location filename="../ui/window.py" line="525"/>
         <source>[%1] %2, page %3</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="568"/>
+        <location filename="../ui/window.py" line="582"/>
         <source>Delete conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="569"/>
+        <location filename="../ui/window.py" line="583"/>
         <source>Delete “%1” and all its answers?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="594"/>
+        <location filename="../ui/window.py" line="608"/>
         <source>Export conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="596"/>
+        <location filename="../ui/window.py" line="610"/>
         <source>Markdown (*.md)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="604"/>
+        <location filename="../ui/window.py" line="618"/>
         <source>Could not write %1: %2</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="609"/>
+        <location filename="../ui/window.py" line="623"/>
         <source>Exported to %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="638"/>
+        <location filename="../ui/window.py" line="652"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="642"/>
+        <location filename="../ui/window.py" line="656"/>
         <source>Settings not saved</source>
         <translation></translation>
     </message>
@@ -1025,17 +1025,17 @@
 <context>
     <name>SourceCard</name>
     <message>
-        <location filename="../ui/chat_view.py" line="227"/>
+        <location filename="../ui/chat_view.py" line="232"/>
         <source>Open %1 at page %2</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="230"/>
+        <location filename="../ui/chat_view.py" line="235"/>
         <source>&lt;b&gt;[%1]&lt;/b&gt;&amp;nbsp; %2 · page %3</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="236"/>
+        <location filename="../ui/chat_view.py" line="241"/>
         <source>relevance %1</source>
         <translation></translation>
     </message>
@@ -1151,77 +1151,82 @@
 <context>
     <name>TurnWidget</name>
     <message>
-        <location filename="../ui/chat_view.py" line="290"/>
+        <location filename="../ui/chat_view.py" line="295"/>
         <source>Searching your documents…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="350"/>
+        <location filename="../ui/chat_view.py" line="361"/>
+        <source>Reading %1 passages…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="374"/>
         <source>No passage supports this sentence</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="360"/>
+        <location filename="../ui/chat_view.py" line="384"/>
         <source>Stopped before the first word.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="360"/>
+        <location filename="../ui/chat_view.py" line="384"/>
         <source>No answer.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="367"/>
+        <location filename="../ui/chat_view.py" line="391"/>
         <source>1 sentence is not supported by your documents; it is marked in red.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="370"/>
+        <location filename="../ui/chat_view.py" line="394"/>
         <source>%1 sentences are not supported by your documents; they are marked in red.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="379"/>
+        <location filename="../ui/chat_view.py" line="403"/>
         <source>Sources</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="379"/>
+        <location filename="../ui/chat_view.py" line="403"/>
         <source>Also consulted</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="424"/>
+        <location filename="../ui/chat_view.py" line="448"/>
         <source>first token %1 s</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="426"/>
+        <location filename="../ui/chat_view.py" line="450"/>
         <source>%1 tokens/s</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="427"/>
+        <location filename="../ui/chat_view.py" line="451"/>
         <source>%1 ms/token</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="429"/>
+        <location filename="../ui/chat_view.py" line="453"/>
         <source>retrieval %1 s</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="431"/>
+        <location filename="../ui/chat_view.py" line="455"/>
         <source>re-ranked in %1 s</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="433"/>
+        <location filename="../ui/chat_view.py" line="457"/>
         <source>no passage was relevant</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="435"/>
+        <location filename="../ui/chat_view.py" line="459"/>
         <source>stopped</source>
         <translation></translation>
     </message>

@@ -29,6 +29,7 @@ from quelle.protocol.messages import (
     Done,
     Event,
     Failed,
+    Found,
     GetPassage,
     Ingest,
     Ingested,
@@ -51,9 +52,11 @@ from quelle.protocol.values import (
     Answer,
     CheckReport,
     DocumentInfo,
+    Hit,
     IngestReport,
     Passage,
     Progress,
+    Quote,
     Turn,
 )
 
@@ -108,12 +111,15 @@ class EngineClient:
         history: Sequence[Turn] = (),
         on_token: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
+        on_found: Callable[[list[Hit], list[Quote]], None] | None = None,
     ) -> Answer:
         request = next(self._ids)
 
         def event(e: Message) -> None:
             if isinstance(e, Token) and on_token is not None:
                 on_token(e.text)
+            elif isinstance(e, Found) and on_found is not None:
+                on_found(e.sources, e.evidence)
 
         reply = self._call(Ask(request, question, list(history)), event, cancel, Stop(request))
         assert isinstance(reply, Answered)

@@ -25,14 +25,16 @@ from quelle.protocol.values import (
     DocumentInfo,
     DownloadProgress,
     GgufInfo,
+    Hit,
     IngestReport,
     ModelsOverview,
     Passage,
     Progress,
+    Quote,
     Turn,
 )
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 
 
 class ProtocolError(QuelleError):
@@ -178,6 +180,16 @@ class Token:
 
 
 @dataclass(frozen=True, slots=True)
+class Found:
+    """What an answer draws on, sent as soon as it is known, before the model's first word:
+    the sources, numbered from 1 in this order, and the evidence quoted from them."""
+
+    request: int
+    sources: list[Hit]
+    evidence: list[Quote]
+
+
+@dataclass(frozen=True, slots=True)
 class Answered:
     request: int
     answer: Answer
@@ -312,6 +324,7 @@ Event = (
     | ModelsReady
     | ModelsFailed
     | Token
+    | Found
     | Answered
     | Progressed
     | Ingested

@@ -119,6 +119,17 @@ class Attribution:
 
 
 @dataclass(frozen=True, slots=True)
+class Quote:
+    """A sentence (or table row) of source `n` that answers the question, quoted verbatim:
+    `text` is `passage.text[start:end]`."""
+
+    n: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     question: str
     text: str
@@ -129,6 +140,7 @@ class Answer:
     # Which source supports each sentence; None when no model ran or the user stopped it.
     attribution: Attribution | None = None
     rerank_seconds: float | None = None  # what the re-ranker cost, when one ran
+    evidence: list[Quote] = field(default_factory=list)  # shown before the model's words
 
     @property
     def found(self) -> bool:

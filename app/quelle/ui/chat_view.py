@@ -68,6 +68,11 @@ def answer_markdown(text: str, turn: int, count: int | None = None) -> str:
     return linkify(_HEADING.sub(r"**\1**", text), turn, count)
 
 
+def evidence_markdown(evidence: list[tuple[int, str]]) -> str:
+    """Quoted sentences as Markdown block quotes, each with its source's marker."""
+    return "\n\n".join(f"> “{' '.join(text.split())}” [{n}]" for n, text in evidence)
+
+
 def bracket_spans(text: str, spans: list[tuple[int, int]]) -> str:
     """`text` with each span between the two private-use marks, for `mark_spans`."""
     pieces, last = [], 0
@@ -289,6 +294,10 @@ class TurnWidget(QFrame):
 
         self.status = QLabel(self.tr("Searching your documents…"))
         _mute(self.status)
+        self.evidence = AnswerBrowser()  # the quoted sentences that answer, before the answer
+        self.evidence.setObjectName("evidence")
+        self.evidence.anchorClicked.connect(self._anchor_clicked)
+        self.evidence.hide()
         self.answer = AnswerBrowser()
         self.answer.anchorClicked.connect(self._anchor_clicked)
         self.answer.hide()
@@ -318,6 +327,7 @@ class TurnWidget(QFrame):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.question_label)
+        layout.addWidget(self.evidence)
         layout.addWidget(self.status)
         layout.addWidget(self.answer)
         layout.addWidget(self.unsupported_note)
@@ -337,6 +347,20 @@ class TurnWidget(QFrame):
         if spans:
             mark_spans(self.answer.document(), self._unsupported_style())
 
+    def show_found(self, sources: list[SavedSource], evidence: list[tuple[int, str]]) -> None:
+        """What the answer draws on, shown before the model's first word: the sentences
+        quoted from the sources, each with its clickable number."""
+        self.sources = list(sources)
+        if evidence:
+            self.evidence.setMarkdown(
+                answer_markdown(evidence_markdown(evidence), self.index, len(self.sources))
+            )
+            self.evidence.show()
+        if not self.text:
+            self.status.setText(
+                self.tr("Reading %1 passages…").replace("%1", str(len(self.sources)))
+            )
+
     def _unsupported_style(self) -> QTextCharFormat:
         """A dotted red underline on a faint red ground: visible at a glance, still readable,
         and not the solid underline of a link."""
@@ -353,7 +377,7 @@ class TurnWidget(QFrame):
     def finish(self, turn: SavedTurn) -> None:
         self.finished = True
         self.saved = turn
-        self.sources = list(turn.sources)
+        self.show_found(turn.sources, turn.evidence)
         self.set_text(turn.answer)
         if not turn.answer:
             self.status.setText(
@@ -638,6 +662,11 @@ class ChatView(QWidget):
         self._buffer += piece
         if not self._render_timer.isActive():
             self._render_timer.start()
+
+    def show_found(self, sources: list[SavedSource], evidence: list[tuple[int, str]]) -> None:
+        """The streaming answer's sources and evidence, before its first word."""
+        if self._streaming is not None:
+            self._streaming.show_found(sources, evidence)
 
     def finish_turn(self, turn: SavedTurn) -> None:
         self._render_timer.stop()

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
 
-from quelle.protocol.values import Turn
+from quelle.protocol.values import Hit, Turn
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS turns (
     timings TEXT NOT NULL,            -- JSON object, empty when no model ran
     stopped INTEGER NOT NULL,
     created REAL NOT NULL,
-    unsupported TEXT NOT NULL DEFAULT '[]'  -- JSON list of [start, end] in the answer
+    unsupported TEXT NOT NULL DEFAULT '[]',  -- JSON list of [start, end] in the answer
+    evidence TEXT NOT NULL DEFAULT '[]'  -- JSON list of [source number, quoted sentence]
 );
 CREATE INDEX IF NOT EXISTS turns_conv ON turns(conv_id);
 """
@@ -77,6 +78,7 @@ class SavedTurn:
     stopped: bool = False
     turn_id: int = 0
     unsupported: list[tuple[int, int]] = field(default_factory=list)
+    evidence: list[tuple[int, str]] = field(default_factory=list)  # (source n, quote)
 
     @property
     def unsupported_sentences(self) -> list[str]:
@@ -104,6 +106,15 @@ def snippet_of(text: str, limit: int = SNIPPET_CHARS) -> str:
     return cut + " …"
 
 
+def saved_source(hit: Hit, cited: bool = True) -> SavedSource:
+    """A source of an answer as a turn keeps it."""
+    p = hit.passage
+    similarity = round(float(hit.similarity), 4)
+    return SavedSource(
+        p.path or p.title, p.page, p.passage_id, snippet_of(p.text), similarity, p.text, cited
+    )
+
+
 def turn_from_answer(answer: Any) -> SavedTurn:
     """A `quelle.engine.library.Answer` as a turn to store.
 
@@ -112,22 +123,21 @@ def turn_from_answer(answer: Any) -> SavedTurn:
     """
     attribution = answer.attribution
     checked = attribution is not None and attribution.text == answer.text
+    quoted = {q.n for q in answer.evidence}
     sources = [
-        SavedSource(
-            h.passage.path or h.passage.title,
-            h.passage.page,
-            h.passage.passage_id,
-            snippet_of(h.passage.text),
-            round(float(h.similarity), 4),
-            h.passage.text,
-            not checked or n in attribution.cited,
-        )
+        saved_source(h, not checked or n in attribution.cited or n in quoted)
         for n, h in enumerate(answer.sources, start=1)
     ]
     timings = answer.figures()
     unsupported = attribution.unsupported_spans if checked else []
     return SavedTurn(
-        answer.question, answer.text, sources, timings, answer.stopped, unsupported=unsupported
+        answer.question,
+        answer.text,
+        sources,
+        timings,
+        answer.stopped,
+        unsupported=unsupported,
+        evidence=[(q.n, q.text) for q in answer.evidence],
     )
 
 
@@ -153,11 +163,12 @@ class ConversationStore:
     def _migrate(self) -> None:
         """Bring a file from an earlier version up to date: its turns stay as they were."""
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(turns)")}
-        if "unsupported" not in columns:
-            with self._db:
-                self._db.execute(
-                    "ALTER TABLE turns ADD COLUMN unsupported TEXT NOT NULL DEFAULT '[]'"
-                )
+        for column in ("unsupported", "evidence"):
+            if column not in columns:
+                with self._db:
+                    self._db.execute(
+                        f"ALTER TABLE turns ADD COLUMN {column} TEXT NOT NULL DEFAULT '[]'"
+                    )
 
     # --- conversations ---
 
@@ -204,7 +215,7 @@ class ConversationStore:
         with self._db:
             cursor = self._db.execute(
                 "INSERT INTO turns (conv_id, question, answer, sources, timings, stopped, created,"
-                " unsupported) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " unsupported, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     conv_id,
                     turn.question,
@@ -214,6 +225,7 @@ class ConversationStore:
                     int(turn.stopped),
                     now,
                     json.dumps([list(span) for span in turn.unsupported]),
+                    json.dumps([list(quote) for quote in turn.evidence], ensure_ascii=False),
                 ),
             )
             self._db.execute(
@@ -230,7 +242,8 @@ class ConversationStore:
     def turns(self, conv_id: int, last: int | None = None) -> list[SavedTurn]:
         """The turns in order; with `last`, only the most recent ones."""
         rows = self._db.execute(
-            "SELECT turn_id, question, answer, sources, timings, stopped, unsupported FROM turns "
+            "SELECT turn_id, question, answer, sources, timings, stopped, unsupported, evidence"
+            " FROM turns "
             "WHERE conv_id = ? ORDER BY turn_id DESC LIMIT ?",
             (conv_id, last or -1),
         ).fetchall()
@@ -244,8 +257,9 @@ class ConversationStore:
                 bool(stopped),
                 turn_id,
                 [(int(a), int(b)) for a, b in json.loads(unsupported)],
+                [(int(n), str(text)) for n, text in json.loads(evidence)],
             )
-            for turn_id, question, answer, sources, timings, stopped, unsupported in rows
+            for turn_id, question, answer, sources, timings, stopped, unsupported, evidence in rows
         ]
 
     def history(self, conv_id: int, limit: int = 3) -> list[Turn]:
@@ -268,7 +282,10 @@ class ConversationStore:
             "",
         ]
         for turn in self.turns(conv_id):
-            lines += [f"## {turn.question}", "", turn.answer.strip() or "_(no answer)_", ""]
+            lines += [f"## {turn.question}", ""]
+            lines += [f"> “{' '.join(text.split())}” [{n}]" for n, text in turn.evidence]
+            lines += [""] if turn.evidence else []
+            lines += [turn.answer.strip() or "_(no answer)_", ""]
             if turn.stopped:
                 lines += ["_(stopped before the end)_", ""]
             for heading, cited in (("Sources", True), ("Also consulted", False)):

@@ -73,6 +73,7 @@ class EngineLink(QObject):
     models_failed = Signal(str)
     documents_changed = Signal(list)  # list[DocumentInfo]
     token_received = Signal(object, str)  # AnswerRequest, piece of text
+    answer_found = Signal(object, list, list)  # AnswerRequest, its sources (Hit), evidence (Quote)
     answer_finished = Signal(object, object)  # AnswerRequest, Answer
     answer_failed = Signal(object, str)  # AnswerRequest, message
     settings_applied = Signal(object)  # Settings
@@ -302,6 +303,9 @@ class EngineLink(QObject):
             case protocol.Token():
                 if (answer := self._answers.get(event.request)) is not None:
                     self.token_received.emit(answer, event.text)
+            case protocol.Found():
+                if (answer := self._answers.get(event.request)) is not None:
+                    self.answer_found.emit(answer, event.sources, event.evidence)
             case protocol.Answered():
                 if (answer := self._answers.pop(event.request, None)) is not None:
                     self.answer_finished.emit(answer, event.answer)

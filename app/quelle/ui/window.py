@@ -38,10 +38,16 @@ from PySide6.QtWidgets import (
 
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings, load_settings
-from quelle.protocol.values import Answer, DocumentInfo, IngestReport
+from quelle.protocol.values import Answer, DocumentInfo, Hit, IngestReport, Quote
 from quelle.ui.adding import AddingStatus
 from quelle.ui.chat_view import ChatView
-from quelle.ui.conversations import DEFAULT_TITLE, ConversationStore, SavedTurn, turn_from_answer
+from quelle.ui.conversations import (
+    DEFAULT_TITLE,
+    ConversationStore,
+    SavedTurn,
+    saved_source,
+    turn_from_answer,
+)
 from quelle.ui.conversations_panel import ConversationsPanel
 from quelle.ui.engine_link import AnswerRequest, EngineLink
 from quelle.ui.library_panel import LibraryPanel
@@ -303,6 +309,7 @@ class MainWindow(QMainWindow):
         engine.models_failed.connect(self._models_failed)
         engine.documents_changed.connect(self._documents_changed)
         engine.token_received.connect(self._token_received)
+        engine.answer_found.connect(self._answer_found)
         engine.answer_finished.connect(self._answer_finished)
         engine.answer_failed.connect(self._answer_failed)
         engine.settings_applied.connect(self._settings_applied)
@@ -459,6 +466,13 @@ class MainWindow(QMainWindow):
     def stop_answer(self) -> None:
         if self._request is not None:
             self.engine.stop(self._request)
+
+    def _answer_found(
+        self, request: AnswerRequest, sources: list[Hit], evidence: list[Quote]
+    ) -> None:
+        if request is self._request and self.conv_id == self._request_conv:
+            quoted = [(q.n, q.text) for q in evidence]
+            self.chat.show_found([saved_source(h) for h in sources], quoted)
 
     def _token_received(self, request: AnswerRequest, piece: str) -> None:
         if request is self._request and self.conv_id == self._request_conv:

@@ -13,16 +13,18 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from quelle.common.settings import Settings
+from quelle.engine.answers import evidence
 from quelle.engine.answers.abstention import EMPTY_LIBRARY, gather, judge, refusal
-from quelle.engine.answers.citations import attribute
+from quelle.engine.answers.citations import attribute, sentence_spans
 from quelle.engine.answers.prompts import NO_ANSWER, Message, excerpt, fit_messages
 from quelle.engine.index.catalog import Catalog
 from quelle.engine.models.chat import Completion, SamplingParams
 from quelle.engine.search.question import Question
 from quelle.engine.search.retrieval import Retrieval
-from quelle.protocol.values import Answer, Turn
+from quelle.protocol.values import Answer, Hit, Quote, Turn
 
 OnToken = Callable[[str], None]
+OnFound = Callable[[list[Hit], list[Quote]], None]
 
 
 class ChatModel(Protocol):
@@ -50,9 +52,13 @@ def answer(
     settings: Settings,
     on_token: OnToken | None = None,
     cancel: threading.Event | None = None,
+    embed: evidence.Embed | None = None,
+    on_found: OnFound | None = None,
 ) -> Answer:
     """Retrieve, then stream an answer drawn only from the passages found. `chat_model` is
-    asked for only when a model is to write: a declined question loads none."""
+    asked for only when a model is to write: a declined question loads none. `on_found`
+    hears the sources and the evidence quoted from them before the model reads its prompt;
+    `embed` (the embedder) helps choose that evidence."""
     if not catalog.passage_count():
         return _declined(question, EMPTY_LIBRARY[question.language], 0.0, on_token)
     retrieval = search(question)
@@ -78,10 +84,13 @@ def answer(
         model.context_size - answer_budget,
     )
     kept_ids = {p.passage_id for p in kept}
+    sources = [h for h in hits if h.passage.passage_id in kept_ids]
+    quotes = evidence.choose(question, sources, embed)
+    if on_found is not None:
+        on_found(sources, quotes)
     params = SamplingParams(s.temperature, s.top_p, s.top_k, s.repeat_penalty, answer_budget)
     completion = model.stream(messages, params, on_token, cancel)
-    sources = [h for h in hits if h.passage.passage_id in kept_ids]
-    text = completion.text.strip()
+    text = without_repeats(completion.text.strip())
     attribution = None
     if not completion.stopped:
         attribution = attribute(text, [p.text for p in kept])
@@ -95,7 +104,25 @@ def answer(
         completion.stopped,
         attribution,
         retrieval.rerank_seconds,
+        quotes,
     )
+
+
+def without_repeats(text: str) -> str:
+    """`text` without a sentence it has already said (small models loop)."""
+    seen: set[str] = set()
+    pieces: list[str] = []
+    last = 0
+    for start, end in sentence_spans(text):
+        key = " ".join(text[start:end].lower().split())
+        if key in seen:
+            pieces.append(text[last:start].rstrip(" "))
+        else:
+            seen.add(key)
+            pieces.append(text[last:end])
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces).strip()
 
 
 def _declined(question: Question, text: str, seconds: float, on_token: OnToken | None) -> Answer:

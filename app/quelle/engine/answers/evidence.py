@@ -1,0 +1,136 @@
+"""The sentences of the retrieved passages that answer the question, chosen without the chat
+model: they open every answer, quoted verbatim and cited, so even a weak model's answer comes
+with the sentence that holds the answer.
+
+Each sentence of the best passages is scored by how close the embedder puts it to the
+question, how many of the question's terms and names it holds, and how high its passage was
+ranked. The weights were fitted on the dev share of the XQuAD-de and 10-Q questions
+(`benchmarks/evidence.py`); the held-out share is reported apart.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from quelle.engine.answers.citations import sentence_spans
+from quelle.engine.search.language import query_terms
+from quelle.engine.search.question import Question
+from quelle.protocol.values import Hit, Quote
+
+Embed = Callable[[Sequence[str]], list[list[float]]]
+
+PASSAGES = 3  # sentences are looked for in this many of the best passages
+MIN_CHARS = 25  # shorter lines (headings, page numbers) answer nothing alone
+MAX_CHARS = 400  # a longer "sentence" is a table or a run-on line: cut at its lines
+SECOND_WITHIN = 0.9  # a second sentence is quoted when it scores this close to the best
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    similarity: float = 1.0
+    terms: float = 0.6
+    names: float = 0.3
+    rank: float = 0.15
+
+
+WEIGHTS = Weights()
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    n: int  # the source's number, from 1
+    start: int
+    end: int
+    text: str
+    terms: float  # share of the question's terms it holds
+    names: float  # share of the question's names it holds
+    rank: float  # 1 for the best passage, less for later ones
+
+
+def candidates(question: Question, hits: Sequence[Hit]) -> list[Candidate]:
+    """The sentences of the best passages that could answer, with what scores them."""
+    asked = set(question.terms)
+    names = [n.lower() for n in question.names]
+    found: list[Candidate] = []
+    for n, hit in enumerate(hits[:PASSAGES], start=1):
+        text = hit.passage.text
+        for start, end in _spans(text):
+            sentence = text[start:end]
+            if len(sentence) < MIN_CHARS:
+                continue
+            lower = sentence.lower()
+            held = set(query_terms(sentence))
+            found.append(
+                Candidate(
+                    n,
+                    start,
+                    end,
+                    sentence,
+                    len(asked & held) / len(asked) if asked else 0.0,
+                    sum(name in lower for name in names) / len(names) if names else 0.0,
+                    1.0 / n,
+                )
+            )
+    return found
+
+
+def choose(
+    question: Question, hits: Sequence[Hit], embed: Embed | None, weights: Weights = WEIGHTS
+) -> list[Quote]:
+    """The one or two sentences that best answer `question`, best first."""
+    found = candidates(question, hits)
+    if not found:
+        return []
+    similarity = _similarities(question, found, embed)
+    scores = [
+        weights.similarity * s
+        + weights.terms * c.terms
+        + weights.names * c.names
+        + weights.rank * c.rank
+        for c, s in zip(found, similarity, strict=True)
+    ]
+    order = sorted(range(len(found)), key=lambda i: -scores[i])
+    best = order[0]
+    chosen = [best]
+    if len(order) > 1 and scores[order[1]] >= SECOND_WITHIN * scores[best] > 0:
+        chosen.append(order[1])
+    return [Quote(found[i].n, found[i].start, found[i].end, found[i].text) for i in chosen]
+
+
+def _similarities(
+    question: Question, found: Sequence[Candidate], embed: Embed | None
+) -> list[float]:
+    if embed is None:
+        return [0.0] * len(found)
+    vectors = embed([question.text, *(c.text for c in found)])
+    q = _unit(vectors[0])
+    return [sum(a * b for a, b in zip(q, _unit(v), strict=True)) for v in vectors[1:]]
+
+
+def _unit(vector: Sequence[float]) -> list[float]:
+    norm = math.sqrt(sum(x * x for x in vector)) or 1.0
+    return [x / norm for x in vector]
+
+
+_LINE = re.compile(r"[^\n]+")
+# A line break inside a paragraph (a hard-wrapped sentence goes on); not before a blank line,
+# a heading, a list item, a table row or a quote.
+_WRAP = re.compile(r"(?<=[^\n])\n(?=[^\n#*|>\s-])(?!\d+[.)]\s)")
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Sentences, across the line breaks of wrapped paragraphs; one too long to quote is
+    taken line by line (table rows)."""
+    spans: list[tuple[int, int]] = []
+    unwrapped = _WRAP.sub(" ", text)  # as long as `text`: the spans hold for both
+    for start, end in sentence_spans(unwrapped):
+        if end - start <= MAX_CHARS:
+            spans.append((start, end))
+            continue
+        for line in _LINE.finditer(text, start, end):
+            if line.end() - line.start() <= MAX_CHARS:
+                spans.append((line.start(), line.end()))
+    return spans

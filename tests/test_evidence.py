@@ -1,0 +1,119 @@
+"""Evidence first: the sentences of the retrieved passages that answer the question, quoted
+verbatim before the model's words, in the terminal, the JSON and the window."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from quelle.engine.answers.evidence import choose
+from quelle.engine.answers.pipeline import without_repeats
+from quelle.engine.search.question import Question
+from quelle.protocol.values import Hit, Passage, Quote
+from quelle.ui.conversations import ConversationStore, turn_from_answer
+from quelle.ui.window import MainWindow
+
+from fake_engine import FakeEngineLink
+from fakes import checked_answer
+
+GUIDE = Path(__import__("quelle").__file__).parent / "samples" / "quelle-guide.md"
+
+
+def hits(*texts: str) -> list[Hit]:
+    return [
+        Hit(Passage(f"d:{n}", "d", "guide.md", "/g/guide.md", 1, 0, len(t), t), 0.1, 0.5, n, n)
+        for n, t in enumerate(texts)
+    ]
+
+
+def test_the_sentence_that_answers_is_quoted_whole_across_wrapped_lines() -> None:
+    guide = GUIDE.read_text(encoding="utf-8")
+    intro = guide.split("## Adding documents")[0]
+    adding = guide.split("## Adding documents")[1].split("## ")[0]
+    found = choose(
+        Question.analyse("Does Quelle need an internet connection?"), hits(adding, intro), None
+    )
+    assert found and found[0].n == 2
+    assert " ".join(found[0].text.split()).endswith("Quelle needs no internet connection.")
+    assert intro[found[0].start : found[0].end] == found[0].text  # verbatim, where it stands
+
+
+def test_a_table_row_is_quoted_as_a_line_not_as_the_whole_table() -> None:
+    table = "Three Months Ended\n" + "\n".join(
+        f"{label} {a:,} {b:,}"
+        for label, a, b in [
+            ("iPhone", 40_665, 39_570),
+            ("Mac", 7_382, 8_235),
+            ("iPad", 7_224, 7_368),
+            ("Wearables, Home and Accessories", 8_084, 8_775),
+            ("Services", 19_604, 17_486),
+            ("Total net sales", 82_959, 81_434),
+        ]
+        * 3
+    )
+    [row, *_] = choose(Question.analyse("What were total net sales?"), hits(table), None)
+    assert row.text == "Total net sales 82,959 81,434"
+
+
+def test_nothing_is_quoted_from_no_passages() -> None:
+    assert choose(Question.analyse("Anything?"), [], None) == []
+
+
+def test_a_repeated_sentence_is_said_once() -> None:
+    looped = "Der Rhein mündet in die Nordsee. Das Delta ist groß. Der Rhein mündet in die Nordsee."
+    assert without_repeats(looped) == "Der Rhein mündet in die Nordsee. Das Delta ist groß."
+    assert without_repeats("One. Two.") == "One. Two."
+
+
+def test_a_saved_turn_keeps_its_evidence_and_the_quoted_source_counts_as_cited(
+    tmp_path: Path,
+) -> None:
+    answer = checked_answer("iPad sales fell.")
+    quote = answer.sources[1].passage.text
+    answer = replace(answer, evidence=[Quote(2, 0, len(quote), quote)])
+    store = ConversationStore(tmp_path / "c.sqlite")
+    conv = store.new("Apple")
+    store.add_turn(conv.conv_id, turn_from_answer(answer))
+    [turn] = ConversationStore(tmp_path / "c.sqlite").turns(conv.conv_id)
+    assert turn.evidence == [(2, quote)] and turn.sources[1].cited
+    assert f"> “{quote}” [2]" in store.export_markdown(conv.conv_id)
+
+
+def test_the_window_shows_the_evidence_before_the_first_word(qtbot: QtBot, tmp_path: Path) -> None:
+    link = FakeEngineLink(tmp_path / "home")
+    window = MainWindow(tmp_path / "home", engine=link)
+    qtbot.addWidget(window)
+    link.models_loaded.emit()
+    window.ask("What were total net sales?")
+    [request] = link.asked()
+    answer = checked_answer("Total net sales were $82,959 million.")
+    row = answer.sources[1].passage.text
+    link.answer_found.emit(request, answer.sources, [Quote(2, 0, len(row), row)])
+    [turn] = window.chat.turns()
+    assert not turn.evidence.isHidden()
+    assert row in turn.evidence.toPlainText()
+    assert turn.status.text() == "Reading 2 passages…"
+    assert turn.plain_answer() == ""  # no word of the model yet
+    window.open_source(turn.index, 2)  # its number opens the source while the model reads
+    assert window.source_title.text() == "[2] 2022 Q3 AAPL.pdf, page 4"
+
+
+@pytest.mark.slow
+def test_the_first_run_question_is_answered_by_the_guide_sentence(home: Path) -> None:
+    """With the built-in models: the guide's own question opens with the sentence that
+    says Quelle needs no internet connection."""
+    from quelle.engine.library import Library
+
+    library = Library(home)
+    library.ingest([GUIDE])
+    heard: list[list[Quote]] = []
+    answer = library.ask(
+        "Does Quelle need an internet connection?", on_found=lambda s, e: heard.append(e)
+    )
+    library.close()
+    assert heard == [answer.evidence]
+    first = " ".join(answer.evidence[0].text.split())
+    assert "Quelle needs no internet connection" in first
