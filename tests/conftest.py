@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pytest
 from pytestqt.qtbot import QtBot
+
+if TYPE_CHECKING:
+    from transformers import BertModel
+
+    from hub import Hub
+    from quelle.protocol.values import CatalogEntry
+    from quelle.ui.window import MainWindow
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("QUELLE_HOME", None)
@@ -52,7 +61,7 @@ def sec_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
-def _catalogued(model_id: str):  # type: ignore[no-untyped-def]
+def _catalogued(model_id: str) -> CatalogEntry:
     from quelle.engine.models.catalogue import entry
 
     found = entry(model_id)
@@ -66,7 +75,7 @@ HUB_EMBEDDER = _catalogued("paraphrase-multilingual-minilm-l12-v2")
 
 
 @pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[Hub]:
     """A stand-in hub on 127.0.0.1 serving the bundled chat model as HUB_CHAT; HF_ENDPOINT
     points at it, for this process and the `quelle` commands it starts."""
     from huggingface_hub import constants
@@ -85,7 +94,7 @@ def hub(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def open_window(qtbot: QtBot):  # type: ignore[no-untyped-def]
+def open_window(qtbot: QtBot) -> Iterator[Callable[[Path], MainWindow]]:
     """Opens windows on a home; each is closed (its threads stopped) after the test."""
     from PySide6.QtWidgets import QApplication
 
@@ -93,7 +102,7 @@ def open_window(qtbot: QtBot):  # type: ignore[no-untyped-def]
 
     opened: list[MainWindow] = []
 
-    def open_on(home: Path):  # type: ignore[no-untyped-def]
+    def open_on(home: Path) -> MainWindow:
         window = MainWindow(home)
         opened.append(window)
         window.show()
@@ -115,7 +124,7 @@ def other_embedder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from quelle.engine.models.bundled import bundled_embedder_path
 
     model = SentenceTransformer(str(bundled_embedder_path()), device="cpu")
-    bert = model[0].auto_model
+    bert = cast("BertModel", model[0].auto_model)  # the bundled MiniLM is a BERT
     bert.encoder.layer = bert.encoder.layer[:2]
     bert.config.num_hidden_layers = 2
     folder = tmp_path_factory.mktemp("models") / "minilm-two-layers"

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings, load_settings
 from quelle.protocol import messages as protocol
-from quelle.ui.engine_link import EngineLink
+from quelle.ui.engine_link import AnswerRequest, EngineLink, IngestJob
 
 
 class FakeEngineLink(EngineLink):
@@ -28,19 +26,19 @@ class FakeEngineLink(EngineLink):
     def start(self) -> None:
         self.requests.append(("start", None))
 
-    def ask(self, request: pytest.FixtureRequest) -> None:  # type: ignore[no-untyped-def]
+    def ask(self, request: AnswerRequest) -> None:
         self.requests.append(("ask", request))
 
-    def stop(self, request: pytest.FixtureRequest) -> None:  # type: ignore[no-untyped-def]
+    def stop(self, request: AnswerRequest) -> None:
         self.requests.append(("stop", request))
 
-    def ingest(self, job) -> None:  # type: ignore[no-untyped-def]
+    def ingest(self, job: IngestJob) -> None:
         self.requests.append(("ingest", job))
 
-    def cancel_job(self, job) -> None:  # type: ignore[no-untyped-def]
+    def cancel_job(self, job: IngestJob) -> None:
         self.requests.append(("cancel", job))
 
-    def update_settings(self, settings) -> None:  # type: ignore[no-untyped-def]
+    def update_settings(self, settings: Settings) -> None:
         self.requests.append(("settings", settings))
 
     def remove_document(self, doc_id: str) -> None:
@@ -102,8 +100,13 @@ class FakeEngineLink(EngineLink):
     def close(self) -> None:
         self.requests.append(("close", None))
 
-    def asked(self) -> list:  # type: ignore[type-arg]
-        return [r for kind, r in self.requests if kind == "ask"]
+    def last_request(self) -> tuple[str, object]:
+        """The latest request. A call, unlike `requests[-1]`, which mypy would keep narrowed
+        to what an earlier assert compared it with."""
+        return self.requests[-1]
+
+    def asked(self) -> list[AnswerRequest]:
+        return [r for kind, r in self.requests if kind == "ask" and isinstance(r, AnswerRequest)]
 
 
 def read_source(

@@ -5,7 +5,15 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quelle.engine.models.chat import Completion, SamplingParams
+    from quelle.engine.reading.documents import Page
+    from quelle.protocol.values import Answer
 
 _WORD = re.compile(r"\w+|[^\w\s]")
 
@@ -38,7 +46,7 @@ class FakeEmbedder:
         return [v / norm for v in vec]
 
 
-def read_forever(path) -> None:  # type: ignore[no-untyped-def]
+def read_forever(path: Path) -> None:
     """A reader stuck in a loop, as on a PDF built to never end."""
     import time
 
@@ -46,14 +54,14 @@ def read_forever(path) -> None:  # type: ignore[no-untyped-def]
         time.sleep(0.05)
 
 
-def read_and_crash(path) -> None:  # type: ignore[no-untyped-def]
+def read_and_crash(path: Path) -> None:
     """A reader that takes its process down, as a parser bug in native code would."""
     import os
 
     os._exit(3)
 
 
-def read_unless_bad(path):  # type: ignore[no-untyped-def]
+def read_unless_bad(path: Path) -> list[Page]:
     """Reads a file, but hangs on one named 'loop…' and crashes on one named 'bomb…'."""
     from quelle.engine.reading.documents import read_pages
 
@@ -64,7 +72,7 @@ def read_unless_bad(path):  # type: ignore[no-untyped-def]
     return read_pages(path)
 
 
-def checked_answer(text: str, path: str = "/f/2022 Q3 AAPL.pdf"):  # type: ignore[no-untyped-def]
+def checked_answer(text: str, path: str = "/f/2022 Q3 AAPL.pdf") -> Answer:
     """An answer from two passages (pages 2 and 4) of the filing at `path`, checked as the
     library checks it."""
     from quelle.engine.answers.citations import attribute
@@ -161,7 +169,13 @@ class FakeChatModel:
     def count_tokens(self, messages: Sequence[dict[str, str]]) -> int:
         return sum(len(m["content"].split()) for m in messages)
 
-    def stream(self, messages, params, on_token=None, cancel=None):  # type: ignore[no-untyped-def]
+    def stream(
+        self,
+        messages: Sequence[dict[str, str]],
+        params: SamplingParams,
+        on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Completion:
         from quelle.engine.models.chat import Completion
         from quelle.protocol.values import Timings
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from quelle.engine.answers.abstention import gather, judge, refusal
+from quelle.engine.answers.abstention import Verdict, gather, judge, refusal
 from quelle.engine.library import Library
 from quelle.engine.search.question import Question, names
 from quelle.engine.search.retrieval import Retriever
@@ -32,7 +32,7 @@ def engine(tmp_path: Path) -> Engine:
     return engine
 
 
-def verdict(engine: Engine, question: str):  # type: ignore[no-untyped-def]
+def verdict(engine: Engine, question: str) -> Verdict:
     analysed = Question.analyse(question)
     retrieval = Retriever(engine.catalog, engine.store, engine.embedder).search(analysed, 5)
     return judge(gather(analysed, retrieval, engine.catalog))

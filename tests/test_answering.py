@@ -14,7 +14,7 @@ from quelle.engine.index.catalog import Catalog, NewPassage
 from quelle.engine.search.language import passage_terms
 from quelle.engine.search.question import Question
 from quelle.engine.search.retrieval import Retrieval, Retriever
-from quelle.protocol.values import DocumentInfo, Turn
+from quelle.protocol.values import Answer, DocumentInfo, Turn
 
 from fakes import FakeChatModel, FakeEmbedder, FakeVectors
 
@@ -59,7 +59,7 @@ class Library:
         self.chat_loaded += 1
         return self.chat
 
-    def ask(self, text: str, history: list[Turn] | None = None) -> tuple[object, list[str]]:
+    def ask(self, text: str, history: list[Turn] | None = None) -> tuple[Answer, list[str]]:
         tokens: list[str] = []
         history = history or []
         result = answer(
@@ -82,9 +82,10 @@ def library(tmp_path: Path) -> Library:
 def test_an_answer_streams_cites_its_passage_and_is_checked(library: Library) -> None:
     result, tokens = library.ask("Where does the team holiday go?")
     assert "Lisbon" in "".join(tokens)
-    assert result.text.startswith("Our team holiday in 2024 takes us to Lisbon")  # type: ignore[attr-defined]
-    assert result.sources[0].passage.title == "holiday.txt"  # type: ignore[attr-defined]
-    assert result.attribution.cited == {1} and not result.attribution.unsupported  # type: ignore[attr-defined]
+    assert result.text.startswith("Our team holiday in 2024 takes us to Lisbon")
+    assert result.sources[0].passage.title == "holiday.txt"
+    assert result.attribution is not None
+    assert result.attribution.cited == {1} and not result.attribution.unsupported
     prompt = library.chat.prompts[-1][-1]["content"]
     assert "Question: Where does the team holiday go?" in prompt and "[1] (holiday.txt" in prompt
 
@@ -93,19 +94,19 @@ def test_a_question_the_library_cannot_answer_is_declined_without_the_chat_model
     library: Library,
 ) -> None:
     result, tokens = library.ask("What is the capital of Australia?")
-    assert result.sources == [] and result.timings is None  # type: ignore[attr-defined]
+    assert result.sources == [] and result.timings is None
     assert "Australia" in "".join(tokens)  # the reply names what the library never mentions
     assert library.chat_loaded == 0
 
 
 def test_a_german_question_to_an_empty_library_is_told_so_in_german(tmp_path: Path) -> None:
     result, _ = Library(tmp_path, {}).ask("Wann ist die Besprechung mit dem Vermieter?")
-    assert result.text == EMPTY_LIBRARY["de"]  # type: ignore[attr-defined]
+    assert result.text == EMPTY_LIBRARY["de"]
 
 
 def test_a_follow_up_is_answered_with_the_conversation_before_it(library: Library) -> None:
     history = [Turn("How long must the bread dough rise?", "Two hours [1].")]
     result, _ = library.ask("And for how many minutes does it bake?", history)
-    assert result.sources[0].passage.title == "bread.md"  # type: ignore[attr-defined]
+    assert result.sources[0].passage.title == "bread.md"
     messages = library.chat.prompts[-1]
     assert {"role": "user", "content": "How long must the bread dough rise?"} in messages

@@ -47,7 +47,7 @@ def test_abstention_benchmark_smoke() -> None:
     assert mixed["wrong_abstentions"] <= 0.2
 
 
-def test_download_benchmark_smoke(tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_download_benchmark_smoke(tmp_path: Path) -> None:
     out = tmp_path / "downloads.json"
     printed = run("downloads.py", "--runs", "1", "--out", str(out))
     assert "hf_hub_download" in printed

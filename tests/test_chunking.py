@@ -31,7 +31,7 @@ def test_chunks_cut_at_sentence_ends_and_overlap() -> None:
     for before, after in zip(chunks, chunks[1:], strict=False):
         assert after.start < before.end, "consecutive chunks share a sentence"
         assert after.start > before.start, "chunking always moves forward"
-    covered = set()
+    covered: set[int] = set()
     for chunk in chunks:
         covered.update(range(chunk.start, chunk.end))
     assert max(covered) == len(page.text) - 1

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import socket
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from quelle.engine.answers.prompts import NO_ANSWER
 from quelle.engine.library import Library
-from quelle.protocol.values import Turn
+from quelle.protocol.values import Answer, Turn
 
 from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_QUESTION
 
@@ -19,13 +20,13 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def library(sec_home: Path):
+def library(sec_home: Path) -> Iterator[Library]:
     lib = Library(sec_home)
     yield lib
     lib.close()
 
 
-def cited(answer) -> set[tuple[str, int]]:
+def cited(answer: Answer) -> set[tuple[str, int]]:
     return {(Path(h.passage.path).name, h.passage.page) for h in answer.sources}
 
 
@@ -40,6 +41,7 @@ def test_apple_question_streams_and_cites_the_income_statement(library: Library)
     # The final text is the streamed one; Quelle may only add citation markers to it.
     assert unmarked(answer.text) == unmarked("".join(tokens).strip())
     assert ("2022 Q3 AAPL.pdf", APPLE_INCOME_STATEMENT_PAGE) in cited(answer)
+    assert answer.timings is not None
     assert answer.timings.first_token_seconds > 0
     assert answer.timings.tokens_per_second > 0
     assert answer.timings.prompt_tokens + answer.timings.answer_tokens <= 4096
@@ -55,6 +57,7 @@ def test_stop_ends_the_answer_within_one_token(library: Library) -> None:
 
     answer = library.ask(APPLE_QUESTION, on_token=on_token, cancel=cancel)
     assert answer.stopped
+    assert answer.timings is not None
     assert len(tokens) == 1 and answer.timings.answer_tokens <= 2
 
 
@@ -104,19 +107,21 @@ def test_ingest_and_ask_never_touch_the_network(
     attempts: list[object] = []
     real_connect = socket.socket.connect
 
-    def refuse(self, address):  # type: ignore[no-untyped-def]
+    def refuse(self: socket.socket, address: str | bytes | tuple[object, ...]) -> None:
         if self.family in (socket.AF_INET, socket.AF_INET6):
             attempts.append(address)
             raise ConnectionRefusedError("network disabled in this test")
         return real_connect(self, address)
 
-    def refuse_lookup(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def refuse_lookup(*args: object, **kwargs: object) -> None:
         attempts.append(args[0] if args else kwargs)
         raise socket.gaierror("network disabled in this test")
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse_lookup)
-    guide = Path(__import__("quelle").__file__).parent / "samples" / "quelle-guide.md"
+    package_file = __import__("quelle").__file__
+    assert package_file is not None
+    guide = Path(package_file).parent / "samples" / "quelle-guide.md"
     library = Library(home)
     report = library.ingest([guide])
     assert report.added

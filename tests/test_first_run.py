@@ -4,12 +4,14 @@ with Quelle, so the first cited answer needs no files of one's own."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from quelle.protocol.values import DocumentInfo, IngestReport
+from quelle.ui.engine_link import IngestJob
 from quelle.ui.welcome import SAMPLE_GUIDE
 from quelle.ui.window import MainWindow
 from test_window import ANSWER, LOAD, wait_ready
@@ -37,6 +39,7 @@ def test_the_first_window_explains_three_steps_and_offers_the_guide(
     link.models_loaded.emit()
     welcome.sample_button.click()
     [(kind, job)] = [r for r in link.requests if r[0] == "ingest"]
+    assert isinstance(job, IngestJob)
     assert job.paths == [str(SAMPLE_GUIDE)]
     link.job_finished.emit(job, IngestReport(added=[str(SAMPLE_GUIDE)], passages=4))
     [question] = link.asked()
@@ -52,7 +55,7 @@ def test_the_first_window_explains_three_steps_and_offers_the_guide(
 
 @pytest.mark.slow
 def test_the_guide_gives_a_cited_answer_within_a_minute_or_two(
-    qtbot: QtBot, open_window, home: Path
+    qtbot: QtBot, open_window: Callable[[Path], MainWindow], home: Path
 ) -> None:
     """The real engine: one click from an empty library to a cited answer. (The minute is
     a figure of the benchmarks; this bound only catches a flow that hangs.)"""

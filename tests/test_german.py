@@ -103,7 +103,7 @@ def english_left(root: QWidget) -> list[str]:
 
 
 @pytest.fixture
-def german(qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def german(qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The window in German, from the translation sources as they are in the repository."""
     lrelease = Path(sys.executable).with_name("pyside6-lrelease")
     for ts in (REPO / "app" / "quelle" / "i18n").glob("*.ts"):
@@ -121,7 +121,7 @@ def german(qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     QLocale.setDefault(before)
 
 
-def test_every_window_menu_and_dialog_is_german(german, qtbot: QtBot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_every_window_menu_and_dialog_is_german(german: None, qtbot: QtBot, tmp_path: Path) -> None:
     link = FakeEngineLink(tmp_path / "home")
     window = MainWindow(tmp_path / "home", engine=link)
     qtbot.addWidget(window)
@@ -144,7 +144,7 @@ def test_every_window_menu_and_dialog_is_german(german, qtbot: QtBot, tmp_path: 
     window.close()
 
 
-def test_numbers_follow_the_language(german) -> None:  # type: ignore[no-untyped-def]
+def test_numbers_follow_the_language(german: None) -> None:
     from quelle.ui.numbers import number, size_text
 
     assert number(12262) == "12.262"
@@ -152,7 +152,7 @@ def test_numbers_follow_the_language(german) -> None:  # type: ignore[no-untyped
     assert size_text(1536 * 2**20) == "1,5 GB"
 
 
-def test_the_engine_speaks_german_too(german, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_engine_speaks_german_too(german: None, tmp_path: Path) -> None:
     """Messages from core (here: a file that is no model) follow the window's language."""
     from quelle.common.errors import ModelError
     from quelle.engine.models.gguf import read_gguf_info

@@ -13,6 +13,7 @@ from quelle.engine.index.vectors import VectorStore
 from quelle.engine.ingestion import Ingestor
 from quelle.engine.search.question import Question
 from quelle.engine.search.retrieval import Retriever
+from quelle.protocol.values import Hit, Progress
 
 from fakes import FakeEmbedder
 
@@ -24,7 +25,7 @@ class Engine:
         self.store = VectorStore(root / "chroma", self.embedder.model_id, self.embedder.dimension)
         self.ingestor = Ingestor(self.catalog, self.store, self.embedder, 60, 10)
 
-    def search(self, query: str, limit: int = 5):
+    def search(self, query: str, limit: int = 5) -> list[Hit]:
         return (
             Retriever(self.catalog, self.store, self.embedder)
             .search(Question.analyse(query), limit)
@@ -91,7 +92,7 @@ def test_a_failing_file_does_not_stop_the_others(engine: Engine, tmp_path: Path)
 
 
 def test_folders_are_walked_recursively_skipping_hidden_and_unsupported(
-    engine, tmp_path: Path
+    engine: Engine, tmp_path: Path
 ) -> None:
     write(tmp_path / "lib" / "deep" / "er" / "one.md", "Deep file about rivers. " * 5)
     write(tmp_path / "lib" / ".hidden" / "two.md", "Hidden. " * 5)
@@ -103,7 +104,7 @@ def test_folders_are_walked_recursively_skipping_hidden_and_unsupported(
 
 def test_progress_reports_states_fraction_and_eta(engine: Engine, tmp_path: Path) -> None:
     docs = [write(tmp_path / f"d{i}.txt", LONG + str(i)) for i in range(3)]
-    events = []
+    events: list[Progress] = []
     engine.ingestor.run(docs, on_progress=events.append)
     states = [(e.event.state, Path(e.event.path).name) for e in events]
     assert ("queued", "d2.txt") in states and ("embedding", "d0.txt") in states
@@ -119,7 +120,7 @@ def test_cancel_leaves_no_half_document(engine: Engine, tmp_path: Path) -> None:
     docs = [write(tmp_path / f"d{i}.txt", LONG * 3 + str(i)) for i in range(3)]
     cancel = threading.Event()
 
-    def stop_when_embedding(progress) -> None:
+    def stop_when_embedding(progress: Progress) -> None:
         if progress.event.state == "embedding" and progress.event.embedded == 0:
             cancel.set()
 

@@ -20,7 +20,7 @@ from test_cli import quelle
 
 from conftest import HUB_CHAT
 
-GUIDE = Path(__import__("quelle").__file__).parent / "samples" / "quelle-guide.md"
+GUIDE = Path(__import__("quelle").__path__[0]) / "samples" / "quelle-guide.md"
 LAPTOP = Machine(total_mb=16 * 1024, available_mb=10 * 1024, cores=4)
 
 
@@ -49,7 +49,9 @@ def test_fit_verdicts_follow_memory_and_speed() -> None:
     assert verdict.verdict == "won't fit" and "4.0 GB" in verdict.reason
     busy = Machine(total_mb=8 * 1024, available_mb=1024, cores=4)
     assert judge_fit(small, busy, fast_rate).verdict == "slow"  # would push others out
-    assert judge_fit(entry("bge-m3"), LAPTOP, fast_rate).verdict == "slow"  # type: ignore[arg-type]
+    embedder = entry("bge-m3")
+    assert embedder is not None
+    assert judge_fit(embedder, LAPTOP, fast_rate).verdict == "slow"
 
 
 def test_list_shows_fit_and_what_is_in_use(home: Path) -> None:
@@ -104,7 +106,7 @@ def test_download_use_answer_and_fall_back_when_the_file_is_gone(
     assert quelle(home, "models", "remove", HUB_CHAT.id).returncode == 1  # in use
 
     # With the downloaded model selected, nothing opens a connection.
-    def refuse(self, address) -> None:  # type: ignore[no-untyped-def]
+    def refuse(self: socket.socket, address: object) -> None:
         raise AssertionError(f"connection attempted to {address}")
 
     assert quelle(home, "ingest", str(GUIDE)).returncode == 0

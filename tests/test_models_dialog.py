@@ -6,6 +6,7 @@ code, from the models folder of the test's home."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,12 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from hub import Hub
+from quelle.common.settings import Settings
 from quelle.engine.models.bundled import bundled_chat_model_path
 from quelle.engine.models.catalogue import catalog
 from quelle.engine.models.downloads import MANIFEST
 from quelle.protocol.values import DownloadProgress
+from quelle.ui.models_dialog import ModelsDialog
 from quelle.ui.numbers import number
 from quelle.ui.window import MainWindow
 from test_window import ANSWER, LOAD, SAMPLE, wait_ready
@@ -25,10 +28,15 @@ from conftest import HUB_CHAT
 from fake_engine import FakeEngineLink
 
 
-def row_texts(dialog, kind: str) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def row_texts(dialog: ModelsDialog | None, kind: str) -> dict[str, list[str]]:
+    assert dialog is not None
     tree = dialog.trees[kind]
     rows = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
-    return {r.data(0, 256): [r.text(c) for c in range(tree.columnCount())] for r in rows}
+    texts: dict[str, list[str]] = {}
+    for r in rows:
+        assert r is not None
+        texts[r.data(0, 256)] = [r.text(c) for c in range(tree.columnCount())]
+    return texts
 
 
 def test_the_catalogue_with_verdicts_and_a_download_followed_to_its_use(
@@ -54,7 +62,7 @@ def test_the_catalogue_with_verdicts_and_a_download_followed_to_its_use(
     dialog.select(HUB_CHAT.id)
     assert dialog.download_button.isEnabled() and not dialog.use_button.isEnabled()
     dialog.download_button.click()
-    assert link.requests[-1] == ("download", HUB_CHAT.id)
+    assert link.last_request() == ("download", HUB_CHAT.id)
     assert row_texts(dialog, "chat")[HUB_CHAT.id][5] == "Downloading…"
     assert dialog.cancel_button.isEnabled() and not dialog.download_button.isEnabled()
 
@@ -70,12 +78,13 @@ def test_the_catalogue_with_verdicts_and_a_download_followed_to_its_use(
     (folder / HUB_CHAT.file).write_bytes(b"GGUF")
     (folder / MANIFEST).write_text(json.dumps({"entry": {}}))
     link.finish_download(HUB_CHAT.id)
-    assert link.requests[-1] == ("list models", None)  # the engine says what is there now
+    assert link.last_request() == ("list models", None)  # the engine says what is there now
     assert row_texts(dialog, "chat")[HUB_CHAT.id][5] == "Downloaded"
     assert not dialog.progress.isVisible()
     assert dialog.use_button.isEnabled()
     dialog.use_button.click()
-    kind, settings = link.requests[-1]
+    kind, settings = link.last_request()
+    assert isinstance(settings, Settings)
     assert kind == "settings" and settings.chat_model == str(folder / HUB_CHAT.file)
     link.settings_applied.emit(settings)
     assert row_texts(dialog, "chat")[HUB_CHAT.id][5] == "In use"
@@ -96,6 +105,7 @@ def test_a_cancelled_download_a_bad_import_and_a_removal_say_so(
     qtbot.addWidget(window)
     window.open_models()
     dialog = window.models_dialog
+    assert dialog is not None
     dialog.select(HUB_CHAT.id)
     dialog.download_button.click()
     dialog.cancel_button.click()
@@ -129,7 +139,7 @@ def test_a_cancelled_download_a_bad_import_and_a_removal_say_so(
 
 @pytest.mark.slow
 def test_download_in_the_window_and_the_next_answer_comes_from_it(
-    qtbot: QtBot, open_window, tmp_path: Path, hub: Hub
+    qtbot: QtBot, open_window: Callable[[Path], MainWindow], tmp_path: Path, hub: Hub
 ) -> None:
     """The real engine downloads from the stand-in hub; the next answer uses the new file."""
     window = open_window(tmp_path / "home")
@@ -140,6 +150,7 @@ def test_download_in_the_window_and_the_next_answer_comes_from_it(
     )
     window.open_models()
     dialog = window.models_dialog
+    assert dialog is not None
     qtbot.waitUntil(lambda: HUB_CHAT.id in row_texts(dialog, "chat"))  # the engine's list
     dialog.select(HUB_CHAT.id)
     dialog.download_button.click()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from quelle.engine.answers.prompts import build_messages, fit_messages
+from quelle.engine.answers.prompts import Message, build_messages, fit_messages
 from quelle.engine.search.question import Question
 from quelle.protocol.values import Passage, Turn
 
@@ -11,7 +11,7 @@ def passage(n: int, text: str = "") -> Passage:
     )
 
 
-def count_words(messages):
+def count_words(messages: list[Message]) -> int:
     return sum(len(m["content"].split()) for m in messages)
 
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 
-def test_slots_called_by_qt_keep_reference_counts_balanced(qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+def test_slots_called_by_qt_keep_reference_counts_balanced(qtbot: QtBot) -> None:
     """PySide6 6.12.0 dropped a reference to None on every slot call; the window then
     aborted after a few thousand timer ticks (reading the engine's events, streaming)."""
     calls: list[int] = []

@@ -101,6 +101,7 @@ def test_the_fingerprint_follows_the_content_not_the_file_dates(tmp_path: Path) 
 @pytest.mark.slow
 def test_a_new_library_uses_int8_and_one_built_with_torch_keeps_torch(tmp_path: Path) -> None:
     from quelle.engine.library import Library
+    from quelle.engine.models.embedder import Embedder
 
     note = tmp_path / "filiale.txt"
     note.write_text(TEXTS[0], encoding="utf-8")
@@ -118,7 +119,8 @@ def test_a_new_library_uses_int8_and_one_built_with_torch_keeps_torch(tmp_path: 
     old.close()
     reopened = Library(tmp_path / "old")
     assert reopened.search("Filiale in Köln").hits
-    assert reopened.embedder().backend == "torch"
+    embedder = reopened.embedder()
+    assert isinstance(embedder, Embedder) and embedder.backend == "torch"
     assert reopened.catalog.get_meta("embedding_backend") == "torch"
     reopened.close()
 

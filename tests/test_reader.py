@@ -11,6 +11,7 @@ import pytest
 
 from quelle.common.errors import DocumentError
 from quelle.engine.reading.child import IsolatedReader
+from quelle.engine.reading.documents import Page
 
 from fakes import read_and_crash, read_forever, read_unless_bad
 
@@ -22,7 +23,7 @@ def test_a_hanging_file_times_out_and_the_next_file_is_read(tmp_path: Path) -> N
     with pytest.raises(DocumentError, match="loop.pdf.*longer than 2 seconds"):
         stuck.read(tmp_path / "loop.pdf")
     stuck.close()
-    reader = IsolatedReader(timeout=30)
+    reader: IsolatedReader[list[Page]] = IsolatedReader(timeout=30)
     assert reader.read(good)[0].text == "Readable text."
     reader.close()
 
@@ -39,7 +40,7 @@ def test_a_crashing_file_is_an_error_and_the_reader_recovers(tmp_path: Path) -> 
 def test_reader_errors_keep_their_message(tmp_path: Path) -> None:
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
-    reader = IsolatedReader(timeout=30)
+    reader: IsolatedReader[list[Page]] = IsolatedReader(timeout=30)
     with pytest.raises(DocumentError, match="empty.pdf.*0 bytes"):
         reader.read(empty)
     reader.close()
@@ -47,7 +48,7 @@ def test_reader_errors_keep_their_message(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("bad", "error"), [("bomb.txt", "crashed"), ("loop.txt", "longer")])
 def test_files_handed_over_after_a_bad_one_are_read_by_the_next_child(
-    tmp_path: Path, bad, error
+    tmp_path: Path, bad: str, error: str
 ) -> None:
     names = ["one.txt", bad, "two.txt", "three.txt"]
     for name in names:

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pytest
 
@@ -24,6 +24,9 @@ from quelle.engine.search.reranking import DEFAULT_MAX_LENGTH, Reranker, check_c
 
 if TYPE_CHECKING:
     from transformers import BertForSequenceClassification, PreTrainedTokenizerBase
+    from transformers.models.bert.modeling_bert import BertLayer
+
+    from hub import Hub
 
 PASSAGES = {
     "cats": "Cats purr when they are content and chase mice around the barn.",
@@ -64,7 +67,7 @@ def _term_matching_model(tokenizer: PreTrainedTokenizerBase) -> BertForSequenceC
         hidden_dropout_prob=0.0,
         attention_probs_dropout_prob=0.0,
         max_position_embeddings=TINY_POSITIONS,
-        num_labels=1,
+        num_labels=1,  # type: ignore[call-arg]  # a documented keyword the signature omits
     )
     model = BertForSequenceClassification(config)
     with torch.no_grad():
@@ -78,7 +81,8 @@ def _term_matching_model(tokenizer: PreTrainedTokenizerBase) -> BertForSequenceC
         words *= 8 / words.norm(dim=1, keepdim=True)
         model.bert.embeddings.word_embeddings.weight[:, ident] = words
         model.bert.embeddings.token_type_embeddings.weight[0, side] = 1.0
-        first, second = model.bert.encoder.layer
+        # A ModuleList's items are typed as plain Modules; these are BertLayers.
+        first, second = cast("Sequence[BertLayer]", model.bert.encoder.layer)
         first.attention.self.query.weight[ident, ident] = torch.eye(24)
         first.attention.self.key.weight[ident, ident] = torch.eye(24)
         first.attention.self.value.weight[seen, side] = 1.0
@@ -89,6 +93,7 @@ def _term_matching_model(tokenizer: PreTrainedTokenizerBase) -> BertForSequenceC
         first.output.dense.weight[match, 0] = 1.0
         second.attention.self.value.weight[share, match] = 1.0
         second.attention.output.dense.weight[share, share] = 1.0
+        assert model.bert.pooler is not None
         model.bert.pooler.dense.weight[0, share] = 1.0
         model.classifier.weight[0, 0] = 20.0
         model.classifier.bias[0] = -1.0
@@ -148,13 +153,17 @@ def test_the_question_goes_first_and_the_score_is_the_raw_logit(
     import torch
     from transformers import AutoTokenizer, BertForSequenceClassification
 
-    model = BertForSequenceClassification.from_pretrained(tiny_model).eval()
+    # transformers leaves PreTrainedModel.eval unannotated.
+    model: BertForSequenceClassification = BertForSequenceClassification.from_pretrained(
+        tiny_model
+    ).eval()  # type: ignore[no-untyped-call]
     tokenizer = AutoTokenizer.from_pretrained(str(tiny_model))
     question, text = QUESTIONS["cats"], "cats cats cats cats live here"
 
     def logit(a: str, b: str) -> float:
         with torch.no_grad():
-            return model(**tokenizer(a, b, return_tensors="pt")).logits.item()
+            value: float = model(**tokenizer(a, b, return_tensors="pt")).logits.item()
+            return value
 
     assert logit(question, text) != pytest.approx(logit(text, question), abs=0.1)
     assert reranker.score(question, [text]) == [pytest.approx(logit(question, text), abs=1e-5)]
@@ -315,8 +324,8 @@ def test_importing_the_stage_loads_no_heavy_library() -> None:
 @pytest.mark.slow
 def test_a_downloaded_reranker_chosen_by_the_user_reorders_retrieval(
     tiny_model: Path,
-    hub,
-    home: Path,  # type: ignore[no-untyped-def]
+    hub: Hub,
+    home: Path,
 ) -> None:
     from quelle.engine.library import Library
     from quelle.engine.models.catalogue import entry

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,7 @@ class PrefersWord:
         self.word = word
         self.seen = 0
 
-    def score(self, query: str, texts):  # type: ignore[no-untyped-def]
+    def score(self, query: str, texts: Sequence[str]) -> list[float]:
         self.seen += len(texts)
         return [float(t.lower().count(self.word)) for t in texts]
 

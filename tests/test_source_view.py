@@ -21,7 +21,7 @@ ENCRYPTION = EVAL / "pdf_robustness" / "pypdf_resources" / "encryption"
 
 
 @pytest.fixture
-def view(qtbot: QtBot) -> SourceView:  # type: ignore[no-untyped-def]
+def view(qtbot: QtBot) -> SourceView:
     widget = SourceView()
     widget.text_requested.connect(
         lambda path, page: read_source(path, page, widget.show_text_page, widget.show_text_failed)
@@ -114,7 +114,9 @@ def test_text_from_another_page_is_not_highlighted() -> None:
 
 
 @needs_eval(APPLE_Q3_2022)
-def test_pdf_lands_on_the_income_statement_with_net_sales_highlighted(qtbot: QtBot, view) -> None:  # type: ignore[no-untyped-def]
+def test_pdf_lands_on_the_income_statement_with_net_sales_highlighted(
+    qtbot: QtBot, view: SourceView
+) -> None:
     view.show_passage(str(APPLE_Q3_2022), APPLE_INCOME_STATEMENT_PAGE, _income_statement_passage())
 
     assert view.current_page() == 4
@@ -130,7 +132,7 @@ def test_pdf_lands_on_the_income_statement_with_net_sales_highlighted(qtbot: QtB
 
 
 @needs_eval(APPLE_Q3_2022)
-def test_pages_can_be_turned_and_zoomed(qtbot: QtBot, view) -> None:  # type: ignore[no-untyped-def]
+def test_pages_can_be_turned_and_zoomed(qtbot: QtBot, view: SourceView) -> None:
     view.show_passage(str(APPLE_Q3_2022), APPLE_INCOME_STATEMENT_PAGE, _income_statement_passage())
     fitted = view._canvas.width()
     assert fitted <= view._scroll.viewport().width()  # fit width: no sideways scrolling
@@ -156,7 +158,7 @@ def test_pages_can_be_turned_and_zoomed(qtbot: QtBot, view) -> None:  # type: ig
 
 
 @needs_eval(APPLE_Q3_2022)
-def test_deep_zoom_still_shows_the_figures(view) -> None:  # type: ignore[no-untyped-def]
+def test_deep_zoom_still_shows_the_figures(view: SourceView) -> None:
     view.show_passage(str(APPLE_Q3_2022), APPLE_INCOME_STATEMENT_PAGE, _income_statement_passage())
     fitted = view._canvas.width()
     for _ in range(10):  # past 12 megapixels only the visible part of the page is rendered
@@ -167,7 +169,7 @@ def test_deep_zoom_still_shows_the_figures(view) -> None:  # type: ignore[no-unt
 
 
 @needs_eval(ENCRYPTION)
-def test_empty_password_pdf_opens_and_user_password_pdf_explains(view) -> None:  # type: ignore[no-untyped-def]
+def test_empty_password_pdf_opens_and_user_password_pdf_explains(view: SourceView) -> None:
     opened = ENCRYPTION / "r6-empty-password.pdf"
     passage = read_pages(opened)[0].text[:60]
     view.show_passage(str(opened), 1, passage)
@@ -180,7 +182,7 @@ def test_empty_password_pdf_opens_and_user_password_pdf_explains(view) -> None: 
     assert view.current_page() == 0
 
 
-def test_damaged_pdf_shows_a_message(tmp_path: Path, view) -> None:  # type: ignore[no-untyped-def]
+def test_damaged_pdf_shows_a_message(tmp_path: Path, view: SourceView) -> None:
     broken = tmp_path / "report.pdf"
     broken.write_bytes(b"%PDF-1.4\nthis is not really a PDF")
     view.show_passage(str(broken), 1, "text")
@@ -189,7 +191,7 @@ def test_damaged_pdf_shows_a_message(tmp_path: Path, view) -> None:  # type: ign
 
 
 @needs_eval(APPLE_Q3_2022)
-def test_passage_missing_from_the_page_still_shows_the_page_with_a_note(view) -> None:  # type: ignore[no-untyped-def]
+def test_passage_missing_from_the_page_still_shows_the_page_with_a_note(view: SourceView) -> None:
     view.show_passage(
         str(APPLE_Q3_2022),
         APPLE_INCOME_STATEMENT_PAGE,
@@ -198,6 +200,7 @@ def test_passage_missing_from_the_page_still_shows_the_page_with_a_note(view) ->
     assert view.current_page() == 4
     assert view.highlighted_text() == ""
     note = view.findChild(QLabel, "sourceNote")
+    assert note is not None
     assert note.isVisible() and "could not be found" in note.text()
     assert _highlight_pixels(_pdf_viewport(view)) < 50
 
@@ -205,7 +208,9 @@ def test_passage_missing_from_the_page_still_shows_the_page_with_a_note(view) ->
 # --- text files ----------------------------------------------------------------------------------
 
 
-def test_markdown_passage_is_highlighted_and_scrolled_into_view(tmp_path: Path, view) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_passage_is_highlighted_and_scrolled_into_view(
+    tmp_path: Path, view: SourceView
+) -> None:
     lines = [f"Paragraph {n} talks about nothing in particular.\n" for n in range(200)]
     lines.insert(150, "## Warranty\n\nThe warranty   covers **two years** of repairs.\n")
     notes = tmp_path / "notes.md"
@@ -227,7 +232,7 @@ def test_markdown_passage_is_highlighted_and_scrolled_into_view(tmp_path: Path, 
     assert view.current_page() == 1
 
 
-def test_whitespace_changed_passage_in_html_is_found(tmp_path: Path, view) -> None:  # type: ignore[no-untyped-def]
+def test_whitespace_changed_passage_in_html_is_found(tmp_path: Path, view: SourceView) -> None:
     page = tmp_path / "faq.html"
     page.write_text(
         "<html><head><title>FAQ</title></head><body><p>Returns are accepted "
@@ -238,7 +243,7 @@ def test_whitespace_changed_passage_in_html_is_found(tmp_path: Path, view) -> No
     assert view.highlighted_text() == "Returns are accepted within 30 days of purchase."
 
 
-def test_word_document_passage_is_highlighted(tmp_path: Path, view) -> None:  # type: ignore[no-untyped-def]
+def test_word_document_passage_is_highlighted(tmp_path: Path, view: SourceView) -> None:
     import docx
 
     document = docx.Document()
@@ -250,9 +255,10 @@ def test_word_document_passage_is_highlighted(tmp_path: Path, view) -> None:  # 
     assert view.highlighted_text() == "Employees may work remotely two days a week."
 
 
-def test_missing_file_shows_a_message_instead_of_failing(tmp_path: Path, view) -> None:  # type: ignore[no-untyped-def]
+def test_missing_file_shows_a_message_instead_of_failing(tmp_path: Path, view: SourceView) -> None:
     view.show_passage(str(tmp_path / "gone.md"), 1, "text")
     message = view.findChild(QLabel, "sourceMessage")
+    assert message is not None
     assert message.isVisible()
     assert "'gone.md' can no longer be found" in message.text()
     assert view.message() == message.text()
@@ -261,14 +267,14 @@ def test_missing_file_shows_a_message_instead_of_failing(tmp_path: Path, view) -
     assert not view._open.isEnabled()
 
 
-def test_unreadable_text_file_shows_the_reason(tmp_path: Path, view) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_text_file_shows_the_reason(tmp_path: Path, view: SourceView) -> None:
     empty = tmp_path / "blank.txt"
     empty.write_text("   \n\n", encoding="utf-8")
     view.show_passage(str(empty), 1, "text")
     assert "contains no text" in view.message()
 
 
-def test_passage_after_emoji_is_highlighted_exactly(tmp_path: Path, view) -> None:  # type: ignore[no-untyped-def]
+def test_passage_after_emoji_is_highlighted_exactly(tmp_path: Path, view: SourceView) -> None:
     notes = tmp_path / "chat.txt"
     notes.write_text("Party 🎉🎉 tonight!\nThe meeting moved to Friday at 10.\n", encoding="utf-8")
     view.show_passage(str(notes), 1, "The meeting moved to Friday at 10.")
@@ -276,8 +282,9 @@ def test_passage_after_emoji_is_highlighted_exactly(tmp_path: Path, view) -> Non
 
 
 @needs_eval(APPLE_Q3_2022)
-def test_page_beyond_the_document_opens_the_first_page_with_a_note(view) -> None:  # type: ignore[no-untyped-def]
+def test_page_beyond_the_document_opens_the_first_page_with_a_note(view: SourceView) -> None:
     view.show_passage(str(APPLE_Q3_2022), 99, "Total net sales")
     assert view.current_page() == 1
     note = view.findChild(QLabel, "sourceNote")
+    assert note is not None
     assert note.isVisible() and "28 pages, not 99" in note.text()

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from quelle.protocol.values import DocumentInfo
 from quelle.ui.chat_view import (
     UNSUPPORTED_TIP,
     ChatView,
+    SourceCard,
     TurnWidget,
     WrapLabel,
     answer_markdown,
@@ -47,7 +49,7 @@ LOAD = 180_000  # ms: two cores shared with other work load the models slowly
 ANSWER = 240_000
 
 
-def wait_ready(qtbot: QtBot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def wait_ready(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.models_ready, timeout=LOAD)
 
 
@@ -77,7 +79,7 @@ def drop(window: MainWindow, paths: list[Path]) -> bool:
     return event.isAccepted()
 
 
-def ask(qtbot: QtBot, window: MainWindow, question: str) -> TurnWidget:  # type: ignore[no-untyped-def]
+def ask(qtbot: QtBot, window: MainWindow, question: str) -> TurnWidget:
     """Type the question and press Enter; returns the turn once its answer is complete."""
     window.chat.input.setPlainText(question)
     with qtbot.waitSignal(window.answer_done, timeout=ANSWER):
@@ -113,6 +115,23 @@ def anchors(turn: TurnWidget) -> list[tuple[int, str]]:
             it += 1
         block = block.next()
     return found
+
+
+def source_order(turn: TurnWidget) -> list[str | int]:
+    """The sources box from top to bottom: a heading's text, a source card's number."""
+    layout = turn.sources_layout
+    order: list[str | int] = []
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        assert item is not None
+        w = item.widget()
+        if w in turn.headings:
+            assert isinstance(w, QLabel)
+            order.append(w.text())
+        else:
+            assert isinstance(w, SourceCard)
+            order.append(w.n)
+    return order
 
 
 # --- fast checks of what the chat renders ---
@@ -193,9 +212,7 @@ def test_unsupported_sentences_are_marked_and_unused_passages_set_apart(
     # Sources first, then the passage the model was given but the answer does not rest on;
     # both keep the number the answer's markers use.
     qtbot.waitUntil(turn.cards_shown)  # one card per turn of the event loop
-    layout = turn.sources_layout
-    order = [layout.itemAt(i).widget() for i in range(layout.count())]
-    assert [(w.text() if w in turn.headings else w.n) for w in order] == [
+    assert source_order(turn) == [
         "Sources",
         2,
         "Also consulted",
@@ -231,7 +248,7 @@ def test_unsupported_sentences_are_marked_and_unused_passages_set_apart(
 
 @pytest.mark.slow
 def test_window_opens_at_once_and_takes_files_while_the_models_load(
-    qtbot: QtBot, open_window, home: Path
+    qtbot: QtBot, open_window: Callable[[Path], MainWindow], home: Path
 ) -> None:
     started = time.perf_counter()
     window = open_window(home)
@@ -253,13 +270,14 @@ def test_window_opens_at_once_and_takes_files_while_the_models_load(
         timeout=LOAD,
     )
     row = window.library_panel.row_for(SAMPLE.name)
+    assert row is not None
     assert row.passages > 0 and row.doc_id
     qtbot.waitUntil(lambda: not window.ingest_box.isVisible(), timeout=LOAD)
 
 
 @pytest.mark.slow
 def test_dropped_files_and_folders_are_ingested_and_failures_explained(
-    qtbot: QtBot, open_window, home: Path, tmp_path: Path
+    qtbot: QtBot, open_window: Callable[[Path], MainWindow], home: Path, tmp_path: Path
 ) -> None:
     folder = tmp_path / "notes"
     folder.mkdir()
@@ -293,7 +311,7 @@ def test_dropped_files_and_folders_are_ingested_and_failures_explained(
 @pytest.mark.slow
 @needs_eval(SEC10Q)
 def test_closing_while_indexing_ends_at_once_and_the_next_start_finishes_the_work(
-    qtbot: QtBot, open_window, home: Path
+    qtbot: QtBot, open_window: Callable[[Path], MainWindow], home: Path
 ) -> None:
     window = open_window(home)
     wait_ready(qtbot, window)
@@ -328,7 +346,7 @@ def test_closing_while_indexing_ends_at_once_and_the_next_start_finishes_the_wor
 
 @pytest.mark.slow
 def test_answer_streams_shows_timings_and_opens_the_cited_page(
-    qtbot: QtBot, open_window, sec_home: Path, tmp_path: Path
+    qtbot: QtBot, open_window: Callable[[Path], MainWindow], sec_home: Path, tmp_path: Path
 ) -> None:
     window = open_window(copy_home(sec_home, tmp_path / "home"))
     wait_ready(qtbot, window)
@@ -365,7 +383,7 @@ def test_answer_streams_shows_timings_and_opens_the_cited_page(
 
 @pytest.mark.slow
 def test_esc_stops_a_long_answer_at_once(
-    qtbot: QtBot, open_window, sec_home: Path, tmp_path: Path
+    qtbot: QtBot, open_window: Callable[[Path], MainWindow], sec_home: Path, tmp_path: Path
 ) -> None:
     home = copy_home(sec_home, tmp_path / "home")
     settings_file = Paths.resolve(home).settings_file
@@ -384,6 +402,7 @@ def test_esc_stops_a_long_answer_at_once(
         qtbot.keyClick(window.chat.input, Qt.Key.Key_Escape)
     assert time.perf_counter() - pressed < 2.0
     assert "stopped" in turn.metrics.text()
+    assert window.conv_id is not None
     saved = window.store.turns(window.conv_id)[-1]
     assert saved.stopped and saved.timings["answer_tokens"] < 1500
     assert window.chat.send_button.text() == "Send" and not window.stop_action.isEnabled()
@@ -391,7 +410,7 @@ def test_esc_stops_a_long_answer_at_once(
 
 @pytest.mark.slow
 def test_question_without_relevant_passages_says_so(
-    qtbot: QtBot, open_window, sec_home: Path, tmp_path: Path
+    qtbot: QtBot, open_window: Callable[[Path], MainWindow], sec_home: Path, tmp_path: Path
 ) -> None:
     window = open_window(copy_home(sec_home, tmp_path / "home"))
     turn = ask(qtbot, window, "Who painted the Mona Lisa?")  # asked while models load
@@ -420,7 +439,10 @@ class _StandInDialog:
 
 @pytest.mark.slow
 def test_settings_are_applied_and_persist_across_a_restart(
-    qtbot: QtBot, open_window, home: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    open_window: Callable[[Path], MainWindow],
+    home: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from quelle.ui import settings_dialog
 
@@ -442,7 +464,7 @@ def test_settings_are_applied_and_persist_across_a_restart(
 
 @pytest.mark.slow
 def test_conversations_persist_and_export_with_sources(
-    qtbot: QtBot, open_window, sec_home: Path, tmp_path: Path
+    qtbot: QtBot, open_window: Callable[[Path], MainWindow], sec_home: Path, tmp_path: Path
 ) -> None:
     home = copy_home(sec_home, tmp_path / "home")
     window = open_window(home)
@@ -471,6 +493,7 @@ def test_conversations_persist_and_export_with_sources(
     assert "tokens/s" in turn.metrics.text()
 
     target = tmp_path / "apple.md"
+    assert again.conv_id is not None
     again.export_conversation(again.conv_id, str(target))
     exported = target.read_text(encoding="utf-8")
     assert exported.startswith(f"# {APPLE_QUESTION[:60]}")
@@ -537,7 +560,7 @@ def test_the_window_process_holds_only_qt(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_killed_engine_is_restarted_and_the_conversation_stays(
-    qtbot: QtBot, open_window, home: Path, tmp_path: Path
+    qtbot: QtBot, open_window: Callable[[Path], MainWindow], home: Path, tmp_path: Path
 ) -> None:
     note = tmp_path / "holiday.txt"
     note.write_text("Our team holiday in 2024 takes us to Lisbon in May for five days.")
@@ -575,7 +598,7 @@ def test_a_killed_engine_is_restarted_and_the_conversation_stays(
 
 @pytest.mark.slow
 def test_a_terminal_works_on_the_library_the_window_has_open(
-    qtbot: QtBot, open_window, home: Path, tmp_path: Path
+    qtbot: QtBot, open_window: Callable[[Path], MainWindow], home: Path, tmp_path: Path
 ) -> None:
     """`quelle ingest`, `ask` and `remove` hand their work to the window's engine, and the
     window shows the documents come and go."""
@@ -667,7 +690,8 @@ def test_clicking_a_citation_marker_opens_its_page(qtbot: QtBot, tmp_path: Path)
     links = [(pos, href) for pos, href in anchors(turn) if href.startswith("quelle-source:")]
     assert len(links) == 1
     pos, href = links[0]
-    assert parse_source_url(QUrl(href))[1] == 2
+    parsed = parse_source_url(QUrl(href))
+    assert parsed is not None and parsed[1] == 2
     cursor = QTextCursor(turn.answer.document())
     cursor.setPosition(pos + 1)
     qtbot.waitUntil(lambda: turn.answer.isVisible())
@@ -685,7 +709,7 @@ def test_clicking_a_citation_marker_opens_its_page(qtbot: QtBot, tmp_path: Path)
 
 @pytest.mark.slow
 def test_the_window_waits_while_a_command_has_the_library_open(
-    qtbot: QtBot, open_window, home: Path
+    qtbot: QtBot, open_window: Callable[[Path], MainWindow], home: Path
 ) -> None:
     library = open_library(home)  # as a `quelle ingest` running in a terminal has it
     window = open_window(home)
