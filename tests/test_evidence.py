@@ -19,7 +19,7 @@ from quelle.ui.window import MainWindow
 from fake_engine import FakeEngineLink
 from fakes import checked_answer
 
-GUIDE = Path(__import__("quelle").__file__).parent / "samples" / "quelle-guide.md"
+GUIDE = Path(__import__("quelle").__path__[0]) / "samples" / "quelle-guide.md"
 
 
 def hits(*texts: str) -> list[Hit]:
