@@ -24,7 +24,7 @@ def texts(attribution: Attribution) -> list[tuple[str, int | None, bool]]:
 
 def test_a_right_figure_is_supported_and_gets_its_passages_marker() -> None:
     answer = "Apple's total net sales for the three months ended June 25, 2022 were $82,959 mn."
-    result = attribute(answer, PASSAGES)
+    result = attribute(answer, [*PASSAGES, "Apple Inc. CONDENSED CONSOLIDATED STATEMENTS"])
     assert result.text == (
         "Apple's total net sales for the three months ended June 25, 2022 were $82,959 mn [2]."
     )
@@ -188,3 +188,33 @@ def test_sentences_split_at_ends_not_at_decimals_abbreviations_or_german_dates()
 def test_no_passages_nothing_is_cited() -> None:
     result = attribute("Anything at all here.", [])
     assert result.text == "Anything at all here." and result.cited == frozenset()
+
+
+GUIDE_INTRO = (
+    "Quelle answers questions about your own documents. Everything happens on this computer:\n"
+    "your files, the index and the language model never leave it, and Quelle needs no internet\n"
+    "connection."
+)
+TABLE = (
+    "Three Months Ended\nJune 25, 2022 June 26, 2021\n"
+    "iPhone 40,665 39,570\nMac 7,382 8,235\nTotal net sales 82,959 81,434"
+)
+
+
+def test_a_reversed_negation_is_unsupported_though_every_word_stands_in_the_passage() -> None:
+    for said, right in [
+        ("You can't read Quelle without internet connection [1].", False),
+        ("Quelle needs an internet connection [1].", False),
+        ("Quelle needs no internet connection [1].", True),
+        ("Quelle does not need an internet connection.", True),
+        ("Your files never leave this computer.", True),
+        ("Your files leave this computer.", False),
+    ]:
+        assert (not attribute(said, [GUIDE_INTRO]).unsupported) == right, said
+
+
+def test_a_figure_from_another_row_another_year_or_subject_is_unsupported() -> None:
+    assert not attribute("Total net sales were 82,959 in 2022.", [TABLE]).unsupported
+    assert attribute("Mac net sales were 82,959.", [TABLE]).unsupported  # another row
+    assert attribute("Total net sales were 82,959 in 2020.", [TABLE]).unsupported  # a year
+    assert attribute("Microsoft's total net sales were 82,959.", [TABLE]).unsupported

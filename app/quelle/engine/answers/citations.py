@@ -249,6 +249,7 @@ class _Evidence:
 
     vocabulary: frozenset[str]
     values: tuple[float, ...]  # sorted
+    text: str
 
     @classmethod
     def of(cls, passage: str) -> _Evidence:
@@ -261,7 +262,7 @@ class _Evidence:
         for figure in _figures(passage, detect_language(passage)):
             scales = (figure.scale,) if figure.scale else (1.0,) if figure.percent else implicit
             values.update(v * s for v, _ in figure.readings for s in scales)
-        return cls(frozenset(vocabulary), tuple(sorted(values)))
+        return cls(frozenset(vocabulary), tuple(sorted(values)), passage)
 
     def holds_word(self, forms: frozenset[str]) -> bool:
         return not forms.isdisjoint(self.vocabulary)
@@ -313,6 +314,7 @@ class _Claim:
     words: tuple[frozenset[str], ...]
     figures: tuple[_Figure, ...]
     meta: bool  # every content word talks about the answer, not the documents' subject
+    sentence: str
 
     @classmethod
     def of(cls, sentence: str) -> _Claim:
@@ -324,7 +326,9 @@ class _Claim:
             for w in words(_FIGURE.sub(" ", _without_dates(sentence)))
             if len(w) > 1 and not w.isdigit() and w not in STOPWORDS and w not in _FIGURE_WORDS
         )
-        return cls(tuple(_forms(w) for w in content), figures, set(content) <= _META_WORDS)
+        return cls(
+            tuple(_forms(w) for w in content), figures, set(content) <= _META_WORDS, sentence
+        )
 
     def claims_nothing(self, sentence: str) -> bool:
         """A lead-in, a very short sentence or a line naming the sources: nothing a passage
@@ -379,13 +383,149 @@ def _judge(sentence: str, evidence: Sequence[_Evidence]) -> tuple[int | None, bo
     named = {int(n) for m in markers for n in re.split(r"\s*,\s*", m.group(1))}
     valid = sorted(n for n in named if 1 <= n <= len(evidence))
     if valid and claim.supported_by([evidence[n - 1] for n in valid]):
-        return max(valid, key=lambda n: claim.score([evidence[n - 1]])), True, sentence
+        cited = max(valid, key=lambda n: claim.score([evidence[n - 1]]))
+        if _differs(sentence, claim, evidence[cited - 1], evidence):
+            return None, True, sentence
+        return cited, True, sentence
     best = _supporting(claim, evidence)
     if best is None:
         return None, not _abstains(sentence), sentence
+    if _differs(sentence, claim, evidence[best - 1], evidence):
+        return None, True, sentence
     if markers:
         return best, True, _replace_markers(sentence, markers, best)
     return best, True, _add_marker(sentence, best)
+
+
+# --- meaning, not only words ----------------------------------------------------------------
+
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nothing|nobody|neither|nor|without|cannot|\w+n['’]t"
+    r"|nicht|nichts|kein\w*|nie|niemals|ohne|weder)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_PERIOD = re.compile(r"Q[1-4]|H[12]|FY\d*|YTD|YoY|\d.*")  # a period or a figure, not a name
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,}\b")
+# Capitalised after a sentence's first word, or first with a possessive ("Microsoft's").
+_CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+\w*|^[A-Z][a-z]+\w*(?=['’]s\b)")
+# A line break inside a paragraph, as in evidence: the sentence goes on.
+_WRAP = re.compile(r"(?<=[^\n])\n(?=[^\n#*|>\s-])(?!\d+[.)]\s)")
+
+
+def _differs(
+    sentence: str, claim: _Claim, evidence: _Evidence, sources: Sequence[_Evidence]
+) -> bool:
+    """Whether the sentence's claim differs from the passage that holds its words: a
+    negation reversed, a year the passage never gives, a figure from a row about something
+    else, or a name (another subject) none of the `sources` holds (a company's name stands
+    on some of its filing's passages, not on each)."""
+    if _odd_negations(claim.sentence) != _negated_in(evidence.text, claim):
+        return True
+    years = set(_YEAR.findall(evidence.text))
+    if years and not set(_YEAR.findall(sentence)) <= years:
+        return True
+    if any(_from_another_row(claim, f, evidence.text) for f in claim.figures if not f.context):
+        return True
+    return any(
+        not any(e.holds_word(_forms(name.lower())) for e in sources) for name in _names(sentence)
+    )
+
+
+_ROW_END = re.compile(r"\d[\d,.]*\s*\)?\s*%?$")
+
+
+def _rows(text: str) -> list[str]:
+    """A table's lines, or a text's sentences: the units a figure belongs to."""
+    lines = text.splitlines()
+    if sum(bool(_ROW_END.search(line)) for line in lines) >= 3:
+        return lines
+    return [text[a:b] for a, b in sentence_spans(_WRAP.sub(" ", text))]
+
+
+def _from_another_row(claim: _Claim, figure: _Figure, passage: str) -> bool:
+    """Whether the figure stands only in rows (or sentences) about something else: none
+    holds the claim's words, or each lacks a word of the claim that labels another row."""
+    rows = _rows(passage)
+    holding = [r for r in rows if _Evidence.of(r).holds_figure(figure)]
+    if not holding:
+        return False  # read across rows ("up 2 %" from two cells): the figure check decides
+    others = [_Evidence.of(r) for r in rows if r not in holding and _FIGURE.search(r)]
+
+    def fits(row: str) -> bool:
+        here = _Evidence.of(row)
+        return _overlap(claim, row) > 0 and not any(
+            not here.holds_word(w) and any(o.holds_word(w) for o in others) for w in claim.words
+        )
+
+    return not any(fits(row) for row in holding)
+
+
+_TOKEN = re.compile(r"\w+(?:['’]\w+)?")
+NEGATION_REACH = 2  # words before the claim's first word a negation still belongs to it
+
+
+def _odd_negations(text: str) -> bool:
+    """An odd number of negations: "can't … without" says yes."""
+    return len(_NEGATION.findall(text)) % 2 == 1
+
+
+def _negated_in(passage: str, claim: _Claim) -> bool:
+    """Whether what `passage` says of the claim's words is negated: read in the shortest
+    stretch of its closest sentence that holds them all."""
+    units = [passage[a:b] for a, b in sentence_spans(_WRAP.sub(" ", passage))] or [passage]
+    closest = max(units, key=lambda u: _overlap(claim, u))
+    return _odd_negations(_stretch(closest, claim))
+
+
+def _stretch(sentence: str, claim: _Claim) -> str:
+    """The shortest run of words of `sentence` holding every claim word it holds, with the
+    few words before it."""
+    tokens = list(_TOKEN.finditer(sentence))
+    hits = [
+        (i, k)
+        for i, t in enumerate(tokens)
+        for k, forms in enumerate(claim.words)
+        if not _forms(t.group().lower()).isdisjoint(forms)
+    ]
+    wanted = {k for _, k in hits}
+    if not wanted:
+        return ""
+    best = (0, len(tokens) - 1)
+    for first, _ in hits:
+        seen: set[int] = set()
+        for last, k in hits:
+            if last < first:
+                continue
+            seen.add(k)
+            if seen == wanted:
+                if last - first < best[1] - best[0]:
+                    best = (first, last)
+                break
+    start = tokens[max(0, best[0] - NEGATION_REACH)].start()
+    return sentence[start : tokens[best[1]].end()]
+
+
+def _overlap(claim: _Claim, text: str) -> int:
+    """How many of the claim's content words `text` holds."""
+    held: set[str] = set()
+    for word in set(words(text)):
+        held |= _forms(word)
+    return sum(not forms.isdisjoint(held) for forms in claim.words)
+
+
+def _names(sentence: str) -> set[str]:
+    """Acronyms, and in English the capitalised words after the first: what a sentence is
+    about. (German capitalises every noun, so there only acronyms count.)"""
+    text = MARKER.sub(" ", sentence).strip(" *_")
+    found = set(_ACRONYM.findall(text))
+    if detect_language(text) == "en":
+        found |= set(_CAPITALISED.findall(text))
+    return {
+        n
+        for n in found
+        if n.lower() not in STOPWORDS | _REFERENCES | _MONTHS and not _PERIOD.fullmatch(n)
+    }
 
 
 def _supporting(claim: _Claim, evidence: Sequence[_Evidence]) -> int | None:

@@ -25,7 +25,6 @@ Embed = Callable[[Sequence[str]], list[list[float]]]
 PASSAGES = 3  # sentences are looked for in this many of the best passages
 MIN_CHARS = 25  # shorter lines (headings, page numbers) answer nothing alone
 MAX_CHARS = 400  # a longer "sentence" is a table or a run-on line: cut at its lines
-SECOND_WITHIN = 0.9  # a second sentence is quoted when it scores this close to the best
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +33,7 @@ class Weights:
     terms: float = 0.6
     names: float = 0.3
     rank: float = 0.15
+    second: float = 0.9  # a second sentence is quoted when it scores this close to the best
 
 
 WEIGHTS = Weights()
@@ -82,9 +82,13 @@ def choose(
 ) -> list[Quote]:
     """The one or two sentences that best answer `question`, best first."""
     found = candidates(question, hits)
+    return pick(found, similarities(question, found, embed), weights)
+
+
+def pick(found: Sequence[Candidate], similarity: Sequence[float], weights: Weights) -> list[Quote]:
+    """The best of `found` (with the embedder's `similarity` of each to the question)."""
     if not found:
         return []
-    similarity = _similarities(question, found, embed)
     scores = [
         weights.similarity * s
         + weights.terms * c.terms
@@ -95,12 +99,12 @@ def choose(
     order = sorted(range(len(found)), key=lambda i: -scores[i])
     best = order[0]
     chosen = [best]
-    if len(order) > 1 and scores[order[1]] >= SECOND_WITHIN * scores[best] > 0:
+    if len(order) > 1 and scores[order[1]] >= weights.second * scores[best] > 0:
         chosen.append(order[1])
     return [Quote(found[i].n, found[i].start, found[i].end, found[i].text) for i in chosen]
 
 
-def _similarities(
+def similarities(
     question: Question, found: Sequence[Candidate], embed: Embed | None
 ) -> list[float]:
     if embed is None:
