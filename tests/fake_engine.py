@@ -83,15 +83,15 @@ class FakeEngineLink(EngineLink):
 
     def download(self, model_id: str) -> None:
         self.requests.append(("download", model_id))
-        self._downloads[len(self.requests)] = model_id
+        self._pending[len(self.requests)] = ("download", model_id)
 
     def cancel_download(self, model_id: str) -> None:
         self.requests.append(("cancel download", model_id))
 
     def finish_download(self, model_id: str, ok: bool = True) -> None:
         """Play the engine's end of a download."""
-        request = next(r for r, m in self._downloads.items() if m == model_id)
-        del self._downloads[request]
+        request = next(r for r, p in self._pending.items() if p == ("download", model_id))
+        del self._pending[request]
         if ok:
             self.download_finished.emit(model_id)
         else:

@@ -149,12 +149,12 @@
         <translation>Die Quelle-Engine konnte nicht gestartet werden. Einzelheiten stehen in %1.</translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="406"/>
+        <location filename="../ui/engine_link.py" line="394"/>
         <source>The Quelle engine stopped unexpectedly; it is starting again.</source>
         <translation>Die Quelle-Engine wurde unerwartet beendet und wird neu gestartet.</translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="419"/>
+        <location filename="../ui/engine_link.py" line="398"/>
         <source>Documents it was adding are completed first; add any others again.</source>
         <translation>Dokumente, die sie gerade hinzugefügt hat, werden zuerst fertiggestellt; alle anderen bitte erneut hinzufügen.</translation>
     </message>

@@ -149,12 +149,12 @@
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="406"/>
+        <location filename="../ui/engine_link.py" line="394"/>
         <source>The Quelle engine stopped unexpectedly; it is starting again.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="419"/>
+        <location filename="../ui/engine_link.py" line="398"/>
         <source>Documents it was adding are completed first; add any others again.</source>
         <translation></translation>
     </message>

@@ -17,6 +17,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from typing import Any, Literal
 
 from PySide6.QtCore import QLocale, QObject, QTimer, Signal
 
@@ -38,6 +39,9 @@ MAX_FAILED_STARTS = 3
 # An engine that does not answer this long after it started is waiting for the library,
 # which another process (a `quelle` command in a terminal) has open.
 WAITING_SECONDS = 5.0
+
+
+Kind = Literal["answer", "job", "settings", "download", "source", "models", "describe"]
 
 
 @dataclass(eq=False)
@@ -103,13 +107,10 @@ class EngineLink(QObject):
         self._process: subprocess.Popen[bytes] | None = None
         self._failed_starts = 0
         self._closed = False
-        self._answers: dict[int, AnswerRequest] = {}
-        self._jobs: dict[int, IngestJob] = {}
-        self._settings_requests: set[int] = set()
-        self._downloads: dict[int, str] = {}  # request -> model id
-        self._sources: dict[int, str] = {}  # request -> path of the page asked for
-        self._model_requests: dict[int, str] = {}  # request -> "list", "import" or "remove"
-        self._descriptions: dict[int, str] = {}  # request -> path of the model file
+        # Each request in flight: its kind and what the window asked about (the answer or
+        # job, the model id of a download, the path of a page or a model file, or "list",
+        # "import" or "remove" for a request about the models).
+        self._pending: dict[int, tuple[Kind, Any]] = {}
         self._outbox: list[protocol.Request] = []  # sent once connected
         self._timer = QTimer(self)
         self._timer.setInterval(CONNECT_EVERY_MS)
@@ -128,76 +129,75 @@ class EngineLink(QObject):
             self._timer.start()
 
     def ask(self, request: AnswerRequest) -> None:
-        request.request = next(self._ids)
-        self._answers[request.request] = request
+        request.request = self._expect("answer", request)
         self._send(protocol.Ask(request.request, request.question, list(request.history)))
 
     def stop(self, request: AnswerRequest) -> None:
         """Stop the answer at the next token."""
-        if request.request in self._answers:
+        if request.request in self._pending:
             self._send(protocol.Stop(request.request))
 
     def ingest(self, job: IngestJob) -> None:
-        job.request = next(self._ids)
-        self._jobs[job.request] = job
+        job.request = self._expect("job", job)
         self._send(protocol.Ingest(job.request, job.paths))
 
     def cancel_job(self, job: IngestJob) -> None:
         """Stop adding documents after the current batch of passages."""
-        if job.request in self._jobs:
+        if job.request in self._pending:
             self._send(protocol.Cancel(job.request))
 
     def update_settings(self, settings: Settings) -> None:
-        request = next(self._ids)
-        self._settings_requests.add(request)
-        self._send(protocol.UpdateSettings(request, settings))
+        self._send(protocol.UpdateSettings(self._expect("settings", None), settings))
 
     def download(self, model_id: str) -> None:
-        request = next(self._ids)
-        self._downloads[request] = model_id
-        self._send(protocol.DownloadModel(request, model_id))
+        self._send(protocol.DownloadModel(self._expect("download", model_id), model_id))
 
     def cancel_download(self, model_id: str) -> None:
         """Stop a download and delete what came of it."""
-        for request, downloading in self._downloads.items():
-            if downloading == model_id:
+        for request, (kind, subject) in self._pending.items():
+            if kind == "download" and subject == model_id:
                 self._send(protocol.Cancel(request))
 
     def downloading(self) -> set[str]:
-        return set(self._downloads.values())
+        return {subject for kind, subject in self._pending.values() if kind == "download"}
 
     def remove_document(self, doc_id: str) -> None:
         self._send(protocol.Remove(next(self._ids), doc_id))
 
     def read_source(self, path: str, page: int) -> None:
         """Ask for the text of a page of a document that is not a PDF (`source_read`)."""
-        request = next(self._ids)
-        self._sources[request] = path
-        self._send(protocol.ReadSource(request, path, page))
+        self._send(protocol.ReadSource(self._expect("source", path), path, page))
 
     def list_models(self) -> None:
         """Ask what the Models dialog shows (`models_listed`)."""
-        self._send(protocol.ListModels(self._model_request("list")))
+        self._send(protocol.ListModels(self._expect("models", "list")))
 
     def import_model(self, path: str) -> None:
         """Have the engine check and remember a GGUF file (`models_listed` names it)."""
-        self._send(protocol.ImportModel(self._model_request("import"), path))
+        self._send(protocol.ImportModel(self._expect("models", "import"), path))
 
     def remove_model(self, model: str) -> None:
         """Delete a downloaded model or forget an imported one, by id or path."""
-        self._send(protocol.RemoveModel(self._model_request("remove"), model))
-
-    def _model_request(self, action: str) -> int:
-        """A new request number, remembered as one about the models."""
-        request = next(self._ids)
-        self._model_requests[request] = action
-        return request
+        self._send(protocol.RemoveModel(self._expect("models", "remove"), model))
 
     def describe_model(self, path: str) -> None:
         """Ask what a chat model file is (`model_described`); "" is the built-in model."""
+        self._send(protocol.DescribeModel(self._expect("describe", path), path))
+
+    def _expect(self, kind: Kind, subject: Any) -> int:
+        """A new request number, remembered with what it is about until its end."""
         request = next(self._ids)
-        self._descriptions[request] = path
-        self._send(protocol.DescribeModel(request, path))
+        self._pending[request] = (kind, subject)
+        return request
+
+    def _subject(self, request: int, kind: Kind, end: bool = False) -> Any:
+        """What a request of `kind` is about (None for none of ours); `end` forgets it."""
+        found = self._pending.get(request)
+        if found is None or found[0] != kind:
+            return None
+        if end:
+            del self._pending[request]
+        return found[1]
 
     def close(self) -> None:
         """The window closes: the engine stops what runs for it and ends when idle."""
@@ -286,45 +286,37 @@ class EngineLink(QObject):
         except (OSError, EOFError):
             self._lost()
             return
-        busy = (
-            self._answers
-            or self._jobs
-            or self._settings_requests
-            or self._downloads
-            or self._model_requests
-            or self._descriptions
-        )
-        interval = BUSY_READ_MS if busy else IDLE_READ_MS
+        interval = BUSY_READ_MS if self._pending else IDLE_READ_MS
         if self._reader.interval() != interval:
             self._reader.setInterval(interval)
 
     def _dispatch(self, event: protocol.Message) -> None:  # noqa: C901
         match event:
             case protocol.Token():
-                if (answer := self._answers.get(event.request)) is not None:
+                if (answer := self._subject(event.request, "answer")) is not None:
                     self.token_received.emit(answer, event.text)
             case protocol.Found():
-                if (answer := self._answers.get(event.request)) is not None:
+                if (answer := self._subject(event.request, "answer")) is not None:
                     self.answer_found.emit(answer, event.sources, event.evidence)
             case protocol.Answered():
-                if (answer := self._answers.pop(event.request, None)) is not None:
+                if (answer := self._subject(event.request, "answer", end=True)) is not None:
                     self.answer_finished.emit(answer, event.answer)
             case protocol.Progressed():
-                if event.request in self._jobs:
+                if self._subject(event.request, "job") is not None:
                     self.progressed.emit(event.progress)
             case protocol.Ingested():
-                if (job := self._jobs.pop(event.request, None)) is not None:
+                if (job := self._subject(event.request, "job", end=True)) is not None:
                     self.job_finished.emit(job, event.report)
             case protocol.Documents():
                 self.documents_changed.emit(event.documents)
             case protocol.SettingsApplied():
-                self._settings_requests.discard(event.request)
+                self._subject(event.request, "settings", end=True)
                 self.settings_applied.emit(event.settings)
             case protocol.DownloadProgressed():
-                if (model_id := self._downloads.get(event.request)) is not None:
+                if (model_id := self._subject(event.request, "download")) is not None:
                     self.download_progressed.emit(model_id, event.progress)
             case protocol.Done():
-                if (model_id := self._downloads.pop(event.request, None)) is not None:
+                if (model_id := self._subject(event.request, "download", end=True)) is not None:
                     self.download_finished.emit(model_id)
             case protocol.Reindexing():
                 self.reindexing.emit(event.done, event.total)
@@ -337,13 +329,13 @@ class EngineLink(QObject):
             case protocol.Failed():
                 self._failed(event.request, event.message)
             case protocol.SourceRead():
-                if self._sources.pop(event.request, None) is not None:
+                if self._subject(event.request, "source", end=True) is not None:
                     self.source_read.emit(event.path, event.page, event.pages, event.text)
             case protocol.ModelsListed():
-                if self._model_requests.pop(event.request, None) is not None:
+                if self._subject(event.request, "models", end=True) is not None:
                     self.models_listed.emit(event.models, event.imported)
             case protocol.ModelDescribed():
-                if self._descriptions.pop(event.request, None) is not None:
+                if self._subject(event.request, "describe", end=True) is not None:
                     self.model_described.emit(event.path, event.info)
             case protocol.PassageFound() | protocol.Welcome():
                 pass
@@ -351,23 +343,29 @@ class EngineLink(QObject):
                 log.error("Ignored an event the window does not take: %s", type(event).__name__)
 
     def _failed(self, request: int, message: str) -> None:
-        if (answer := self._answers.pop(request, None)) is not None:
-            self.answer_failed.emit(answer, message)
-        elif (job := self._jobs.pop(request, None)) is not None:
-            self.job_failed.emit(job, message)
-        elif request in self._settings_requests:
-            self._settings_requests.discard(request)
-            self.settings_failed.emit(message)
-        elif (model_id := self._downloads.pop(request, None)) is not None:
-            self.download_failed.emit(model_id, message)
-        elif (path := self._sources.pop(request, None)) is not None:
-            self.source_failed.emit(path, message)
-        elif (action := self._model_requests.pop(request, None)) is not None:
-            self.model_request_failed.emit(action, message)
-        elif (path := self._descriptions.pop(request, None)) is not None:
-            self.model_description_failed.emit(path, message)
-        else:
+        kind, subject = self._pending.pop(request, (None, None))
+        if kind is None:
             self.error_occurred.emit(message)
+        else:
+            self._fail(kind, subject, message)
+
+    def _fail(self, kind: Kind, subject: Any, message: str) -> None:
+        """Tell the window that its request about `subject` failed."""
+        match kind:
+            case "answer":
+                self.answer_failed.emit(subject, message)
+            case "job":
+                self.job_failed.emit(subject, message)
+            case "settings":
+                self.settings_failed.emit(message)
+            case "download":
+                self.download_failed.emit(subject, message)
+            case "source":
+                self.source_failed.emit(subject, message)
+            case "models":
+                self.model_request_failed.emit(subject, message)
+            case "describe":
+                self.model_description_failed.emit(subject, message)
 
     # --- the engine died -----------------------------------------------------------------
 
@@ -387,46 +385,21 @@ class EngineLink(QObject):
         log.error("Lost the engine %s", self.engine_pid)
         if self._process is not None and self._process.poll() is not None:
             self._process = None  # it served, so its end is no failed start
-        # What was asked of the lost engine is reported failed below, not asked again.
-        self._outbox = [
-            m
-            for m in self._outbox
-            if not isinstance(
-                m,
-                protocol.Ask
-                | protocol.Ingest
-                | protocol.DownloadModel
-                | protocol.ReadSource
-                | protocol.ListModels
-                | protocol.ImportModel
-                | protocol.RemoveModel
-                | protocol.DescribeModel,
-            )
-        ]
+        # What was asked of the lost engine is reported failed, not asked again; settings
+        # go to the new engine.
+        lost = {r: p for r, p in self._pending.items() if p[0] != "settings"}
+        self._outbox = [m for m in self._outbox if getattr(m, "request", None) not in lost]
+        for request in lost:
+            del self._pending[request]
         message = self.tr("The Quelle engine stopped unexpectedly; it is starting again.")
-        for answer in self._answers.values():
-            self.answer_failed.emit(answer, message)
-        self._answers.clear()
-        for model_id in self._downloads.values():
-            self.download_failed.emit(model_id, message)
-        self._downloads.clear()
-        jobs, self._jobs = list(self._jobs.values()), {}
-        for job in jobs:
-            self.job_failed.emit(
-                job,
-                message
-                + " "
-                + self.tr("Documents it was adding are completed first; add any others again."),
-            )
-        sources, self._sources = list(self._sources.values()), {}
-        for path in sources:
-            self.source_failed.emit(path, message)
-        model_requests, self._model_requests = list(self._model_requests.values()), {}
-        for action in model_requests:
-            self.model_request_failed.emit(action, message)
-        descriptions, self._descriptions = list(self._descriptions.values()), {}
-        for path in descriptions:
-            self.model_description_failed.emit(path, message)
+        for kind, subject in lost.values():
+            if kind == "job":
+                again = self.tr(
+                    "Documents it was adding are completed first; add any others again."
+                )
+                self._fail(kind, subject, message + " " + again)
+            else:
+                self._fail(kind, subject, message)
         self.engine_lost.emit(message)
         self._start_engine()
         self._timer.start()
