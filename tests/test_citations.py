@@ -218,3 +218,30 @@ def test_a_figure_from_another_row_another_year_or_subject_is_unsupported() -> N
     assert attribute("Mac net sales were 82,959.", [TABLE]).unsupported  # another row
     assert attribute("Total net sales were 82,959 in 2020.", [TABLE]).unsupported  # a year
     assert attribute("Microsoft's total net sales were 82,959.", [TABLE]).unsupported
+
+
+APPLE_TABLE = (
+    "Net sales for the periods ended June 25, 2022 and June 26, 2021 were as follows:\n"
+    "Three Months Ended Nine Months Ended\nJune 25,\n2022\nJune 26,\n2021\nJune 25,\n2022\n"
+    "June 26,\n2021\niPhone $ 40,665 $ 39,570 $ 162,863 $ 153,105\n"
+    "Mac 7,382 8,235 28,669 26,012\nTotal net sales $ 82,959 $ 81,434 $ 304,182 $ 282,457"
+)
+
+
+def test_a_figure_from_the_other_periods_column_is_unsupported() -> None:
+    said = "Mac net sales were $8,235 million in the three months ended June 25, 2022."
+    assert attribute(said, [APPLE_TABLE]).unsupported
+    right = (
+        "iPhone net sales rose to $40.7 billion in the three months ended June 25, 2022, "
+        "from $39.6 billion a year earlier."
+    )
+    assert not attribute(right, [APPLE_TABLE]).unsupported
+
+
+def test_a_german_sentence_about_an_english_table_is_checked_by_its_figures() -> None:
+    right = "Der Gesamtumsatz betrug 82.959 Millionen Dollar im Quartal bis zum 25. Juni 2022."
+    assert attribute(right, [APPLE_TABLE]).cited == {1}
+    wrong = "Der Gesamtumsatz betrug 81.434 Millionen Dollar im Quartal bis zum 25. Juni 2022."
+    assert attribute(wrong, [APPLE_TABLE]).unsupported
+    words_only = attribute("Der Umsatz mit dem iPhone ist gestiegen.", [APPLE_TABLE])
+    assert not words_only.unsupported and not words_only.sentences[0].checked

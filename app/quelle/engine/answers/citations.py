@@ -250,6 +250,7 @@ class _Evidence:
     vocabulary: frozenset[str]
     values: tuple[float, ...]  # sorted
     text: str
+    language: str
 
     @classmethod
     def of(cls, passage: str) -> _Evidence:
@@ -259,10 +260,11 @@ class _Evidence:
         stated = {_SCALES[m.group(1).lower()] for m in _TABLE_SCALE.finditer(passage)}
         implicit = (1.0, *stated) if stated else _IMPLICIT_SCALES
         values: set[float] = set()
-        for figure in _figures(passage, detect_language(passage)):
+        language = detect_language(passage)
+        for figure in _figures(passage, language):
             scales = (figure.scale,) if figure.scale else (1.0,) if figure.percent else implicit
             values.update(v * s for v, _ in figure.readings for s in scales)
-        return cls(frozenset(vocabulary), tuple(sorted(values)), passage)
+        return cls(frozenset(vocabulary), tuple(sorted(values)), passage, language)
 
     def holds_word(self, forms: frozenset[str]) -> bool:
         return not forms.isdisjoint(self.vocabulary)
@@ -315,19 +317,23 @@ class _Claim:
     figures: tuple[_Figure, ...]
     meta: bool  # every content word talks about the answer, not the documents' subject
     sentence: str
+    language: str
 
     @classmethod
     def of(cls, sentence: str) -> _Claim:
-        figures = tuple(
-            {f.key(): f for f in _figures(sentence, detect_language(sentence))}.values()
-        )
+        language = detect_language(sentence)
+        figures = tuple({f.key(): f for f in _figures(sentence, language)}.values())
         content = dict.fromkeys(
             w
             for w in words(_FIGURE.sub(" ", _without_dates(sentence)))
             if len(w) > 1 and not w.isdigit() and w not in STOPWORDS and w not in _FIGURE_WORDS
         )
         return cls(
-            tuple(_forms(w) for w in content), figures, set(content) <= _META_WORDS, sentence
+            tuple(_forms(w) for w in content),
+            figures,
+            set(content) <= _META_WORDS,
+            sentence,
+            language,
         )
 
     def claims_nothing(self, sentence: str) -> bool:
@@ -354,10 +360,15 @@ class _Claim:
     def supported_by(self, evidence: Sequence[_Evidence]) -> bool:
         """Every figure stands in `evidence` (a year or a date may stand in a table header
         elsewhere) and so do most of the weighted terms."""
-        return (
-            all(f.context or any(e.holds_figure(f) for e in evidence) for f in self.figures)
-            and self.score(evidence) >= MIN_SUPPORT
-        )
+        figures = all(f.context or any(e.holds_figure(f) for e in evidence) for f in self.figures)
+        if self.across(evidence):  # words cannot match: the figures decide
+            return figures and any(not f.context for f in self.figures)
+        return figures and self.score(evidence) >= MIN_SUPPORT
+
+    def across(self, evidence: Sequence[_Evidence]) -> bool:
+        """Written in another language than every passage (a German answer about English
+        filings): its words cannot be found, only its figures."""
+        return all(e.language != self.language for e in evidence)
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -378,6 +389,8 @@ def _judge(sentence: str, evidence: Sequence[_Evidence]) -> tuple[int | None, bo
     claim = _Claim.of(MARKER.sub(" ", sentence))
     if claim.claims_nothing(sentence):
         return None, False, sentence
+    if claim.across(evidence) and all(f.context for f in claim.figures):
+        return None, False, sentence  # nothing it says can be checked
     if any(not any(e.holds_figure(f) for e in evidence) for f in claim.figures):
         return None, not _abstains(sentence), sentence  # a figure no passage holds
     named = {int(n) for m in markers for n in re.split(r"\s*,\s*", m.group(1))}
@@ -405,7 +418,7 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_PERIOD = re.compile(r"Q[1-4]|H[12]|FY\d*|YTD|YoY|\d.*")  # a period or a figure, not a name
+_NOT_A_NAME = re.compile(r"Q[1-4]|H[12]|FY\d*|YTD|YoY|\d.*")  # a period or a figure
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,}\b")
 # Capitalised after a sentence's first word, or first with a possessive ("Microsoft's").
 _CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+\w*|^[A-Z][a-z]+\w*(?=['’]s\b)")
@@ -420,12 +433,15 @@ def _differs(
     negation reversed, a year the passage never gives, a figure from a row about something
     else, or a name (another subject) none of the `sources` holds (a company's name stands
     on some of its filing's passages, not on each)."""
-    if _odd_negations(claim.sentence) != _negated_in(evidence.text, claim):
+    same_language = claim.language == evidence.language
+    if same_language and _odd_negations(claim.sentence) != _negated_in(evidence.text, claim):
         return True
     years = set(_YEAR.findall(evidence.text))
     if years and not set(_YEAR.findall(sentence)) <= years:
         return True
     if any(_from_another_row(claim, f, evidence.text) for f in claim.figures if not f.context):
+        return True
+    if _from_another_column(sentence, evidence.text):
         return True
     return any(
         not any(e.holds_word(_forms(name.lower())) for e in sources) for name in _names(sentence)
@@ -444,21 +460,138 @@ def _rows(text: str) -> list[str]:
 
 
 def _from_another_row(claim: _Claim, figure: _Figure, passage: str) -> bool:
-    """Whether the figure stands only in rows (or sentences) about something else: none
-    holds the claim's words, or each lacks a word of the claim that labels another row."""
-    rows = _rows(passage)
-    holding = [r for r in rows if _Evidence.of(r).holds_figure(figure)]
-    if not holding:
+    """Whether the figure stands only in rows (or sentences) whose label fits the claim
+    worse than another row's: "Mac net sales were 82,959" when 82,959 is in the row of
+    "Total net sales" and a row "Mac" exists. Labels no word of the claim fits (a German
+    sentence about an English table) decide nothing."""
+    claimed: set[str] = set().union(*claim.words) if claim.words else set()
+    fit: dict[str, float] = {}
+    for row in _rows(passage):
+        terms = [w for w in words(_label(row)) if w not in STOPWORDS and not w.isdigit()]
+        if terms:
+            fit[row] = sum(not _forms(w).isdisjoint(claimed) for w in terms) / len(terms)
+    best = max(fit.values(), default=0.0)
+    holding = [r for r in _rows(passage) if _Evidence.of(r).holds_figure(figure)]
+    if best == 0 or not holding:
         return False  # read across rows ("up 2 %" from two cells): the figure check decides
-    others = [_Evidence.of(r) for r in rows if r not in holding and _FIGURE.search(r)]
+    return max(fit.get(r, 0.0) for r in holding) < best
 
-    def fits(row: str) -> bool:
-        here = _Evidence.of(row)
-        return _overlap(claim, row) > 0 and not any(
-            not here.holds_word(w) and any(o.holds_word(w) for o in others) for w in claim.words
-        )
 
-    return not any(fits(row) for row in holding)
+def _from_another_column(sentence: str, passage: str) -> bool:
+    """Whether a figure of the sentence, said of a period, stands in the table only in the
+    columns of other periods: the prior year's column read as this year's. A table's
+    columns are the last periods of its header, in order ("June 25, 2022  June 26, 2021"
+    or "2023 2022")."""
+    rows = _rows(passage) if "\n" in passage else []
+    first = next((i for i, r in enumerate(rows) if _label(r)), None)
+    if first is None:
+        return False
+    header = [p for _, p in _periods("\n".join(rows[:first]))]
+    for figure, period in _figures_with_periods(sentence):
+        places: list[_Period] = []
+        for row in rows[first:]:
+            cells = _cells(row)
+            if not cells or len(cells) > len(header):
+                continue
+            columns = header[-len(cells) :]
+            places += [columns[k] for k, cell in enumerate(cells) if cell.holds_figure(figure)]
+        if period and places and not any(_same_period(period, p) for p in places):
+            return True
+    return False
+
+
+_Period = tuple[int, int]  # (month or 0, year)
+_MONTH_NUMBERS = {
+    "jan": 1, "feb": 2, "mar": 3, "mär": 3, "apr": 4, "may": 5, "mai": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "dez": 12,
+}  # fmt: skip
+_PERIOD = re.compile(
+    r"\b(?P<m1>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+"
+    r"(?P<y1>(?:19|20)\d\d)\b"
+    r"|\b\d{1,2}\.\s*(?P<m2>jan|feb|mär|mar|apr|mai|jun|jul|aug|sep|okt|nov|dez)[a-zä]*\s+"
+    r"(?P<y2>(?:19|20)\d\d)\b"
+    r"|\b(?P<y3>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def _periods(text: str) -> list[tuple[int, _Period]]:
+    """(position, (month or 0, year)) of each date or year in `text`, in order."""
+    found = []
+    for m in _PERIOD.finditer(text):
+        month = (m.group("m1") or m.group("m2") or "").lower()
+        year = m.group("y1") or m.group("y2") or m.group("y3")
+        found.append((m.start(), (_MONTH_NUMBERS.get(month[:3], 0), int(year))))
+    return found
+
+
+def _same_period(a: _Period, b: _Period) -> bool:
+    return a[1] == b[1] and (not a[0] or not b[0] or a[0] == b[0])
+
+
+def _cells(row: str) -> list[_Evidence]:
+    """A table row's amounts, left to right (not its label's years or dates, nor the
+    percentages of its change columns)."""
+    label = len(_label(row))
+    return [
+        _Evidence.of(m.group())
+        for m in _FIGURE.finditer(_without_dates(row), label)
+        if not m.group("pct") and not _is_context(row, m, m.group("num"), m.group("scale"))
+    ]
+
+
+_RELATIVE_PERIOD = re.compile(
+    r"year earlier|year ago|prior[- ]year|previous year|last year|same (?:period|quarter)"
+    r" (?:of )?(?:the )?(?:last|prior|previous) year|vorjahr\w*|ein jahr (?:zuvor|davor|früher)",
+    re.IGNORECASE,
+)
+
+
+_FROM = re.compile(r"\b(?:from|von)\s*(?:US)?\$?\s*$", re.IGNORECASE)
+
+
+def _figures_with_periods(sentence: str) -> list[tuple[_Figure, _Period | None]]:
+    """Each figure of a sentence that is not a year or a date, with the period written
+    nearest to it (None for none)."""
+    language = detect_language(sentence)
+    periods = _periods(sentence)
+    figures = []
+    for m in _FIGURE.finditer(_without_dates(sentence)):
+        unit = (m.group("suffix") or m.group("scale") or "").lower()
+        percent = bool(m.group("pct"))
+        readings = _readings(m.group("num"), language)
+        if readings and not _is_context(sentence, m, m.group("num"), unit or percent):
+            figures.append((m, _Figure(tuple(readings), _SCALES.get(unit), percent, False)))
+    found: list[tuple[_Figure, _Period | None]] = []
+    for i, (m, figure) in enumerate(figures):
+        # The period after the figure, before the next one ("$X in 2023, up from $Y in
+        # 2022"); else the last before it ("In 2022, sales were $X"); none for a figure
+        # said of another period ("a year earlier", "Vorjahr: X", "from X to Y").
+        start = figures[i - 1][0].end() if i else 0
+        end = figures[i + 1][0].start() if i + 1 < len(figures) else len(sentence)
+        before, after = sentence[start : m.start()], sentence[m.end() : end]
+        last = i + 1 == len(figures)
+        if (
+            _RELATIVE_PERIOD.search(before)
+            or (last and _RELATIVE_PERIOD.search(after))
+            or _FROM.search(before)
+        ):
+            found.append((figure, None))
+            continue
+        later = [p for at, p in periods if m.end() <= at < end]
+        earlier = [p for at, p in periods if at < m.start()]
+        found.append((figure, later[0] if later else earlier[-1] if earlier else None))
+    return found
+
+
+def _label(row: str) -> str:
+    """What a row or sentence says before its first figure (not a year or a date): the
+    row's label; "" for a row without one, such as a header of periods."""
+    for figure in _FIGURE.finditer(_without_dates(row)):
+        number = figure.group("num")
+        if not _is_context(row, figure, number, figure.group("pct") or figure.group("scale")):
+            return row[: figure.start()]
+    return ""
 
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)?")
@@ -524,7 +657,7 @@ def _names(sentence: str) -> set[str]:
     return {
         n
         for n in found
-        if n.lower() not in STOPWORDS | _REFERENCES | _MONTHS and not _PERIOD.fullmatch(n)
+        if n.lower() not in STOPWORDS | _REFERENCES | _MONTHS and not _NOT_A_NAME.fullmatch(n)
     }
 
 

@@ -57,7 +57,7 @@ def candidates(question: Question, hits: Sequence[Hit]) -> list[Candidate]:
     found: list[Candidate] = []
     for n, hit in enumerate(hits[:PASSAGES], start=1):
         text = hit.passage.text
-        for start, end in _spans(text):
+        for start, end in spans(text):
             sentence = text[start:end]
             if len(sentence) < MIN_CHARS:
                 continue
@@ -125,7 +125,7 @@ _LINE = re.compile(r"[^\n]+")
 _WRAP = re.compile(r"(?<=[^\n])\n(?=[^\n#*|>\s-])(?!\d+[.)]\s)")
 
 
-def _spans(text: str) -> list[tuple[int, int]]:
+def spans(text: str) -> list[tuple[int, int]]:
     """Sentences, across the line breaks of wrapped paragraphs; one too long to quote is
     taken line by line (table rows)."""
     spans: list[tuple[int, int]] = []

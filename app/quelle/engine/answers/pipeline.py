@@ -10,18 +10,25 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from quelle.common.settings import Settings
 from quelle.engine.answers import evidence
 from quelle.engine.answers.abstention import EMPTY_LIBRARY, gather, judge, refusal
 from quelle.engine.answers.citations import attribute, sentence_spans
-from quelle.engine.answers.prompts import NO_ANSWER, Message, excerpt, fit_messages
+from quelle.engine.answers.prompts import (
+    NO_ANSWER,
+    Message,
+    excerpt,
+    excerpt_around,
+    fit_messages,
+)
 from quelle.engine.index.catalog import Catalog
 from quelle.engine.models.chat import Completion, SamplingParams
 from quelle.engine.search.question import Question
 from quelle.engine.search.retrieval import Retrieval
-from quelle.protocol.values import Answer, Hit, Quote, Turn
+from quelle.protocol.values import Answer, Hit, Passage, Quote, Turn
 
 OnToken = Callable[[str], None]
 OnFound = Callable[[list[Hit], list[Quote]], None]
@@ -72,9 +79,12 @@ def answer(
     s = settings
     model = chat_model()
     answer_budget = min(s.max_answer_tokens, model.context_size // 2)
+    quotes = evidence.choose(question, hits, embed)
     passages = [h.passage for h in hits]
     if s.passage_chars:
-        passages = [p.excerpt(excerpt(p.text, question, s.passage_chars)) for p in passages]
+        passages = [
+            _excerpt(p, n, quotes, question, s.passage_chars) for n, p in enumerate(passages, 1)
+        ]
     messages, kept = fit_messages(
         question,
         passages,
@@ -85,7 +95,7 @@ def answer(
     )
     kept_ids = {p.passage_id for p in kept}
     sources = [h for h in hits if h.passage.passage_id in kept_ids]
-    quotes = evidence.choose(question, sources, embed)
+    quotes = _renumbered(quotes, hits, sources)
     if on_found is not None:
         on_found(sources, quotes)
     params = SamplingParams(s.temperature, s.top_p, s.top_k, s.repeat_penalty, answer_budget)
@@ -106,6 +116,32 @@ def answer(
         retrieval.rerank_seconds,
         quotes,
     )
+
+
+def _excerpt(
+    passage: Passage, n: int, quotes: Sequence[Quote], question: Question, limit: int
+) -> Passage:
+    """What the model reads of source `n`: around its quoted evidence, else the lines that
+    share most words with the question."""
+    quoted = [q for q in quotes if q.n == n]
+    if quoted:
+        start, end = min(q.start for q in quoted), max(q.end for q in quoted)
+        return passage.excerpt(excerpt_around(passage.text, start, end, limit))
+    return passage.excerpt(excerpt(passage.text, question, limit))
+
+
+def _renumbered(
+    quotes: Sequence[Quote], hits: Sequence[Hit], sources: Sequence[Hit]
+) -> list[Quote]:
+    """The quotes numbered as the sources the model was given (a passage the prompt had no
+    room for is not quoted)."""
+    position = {h.passage.passage_id: n for n, h in enumerate(sources, start=1)}
+    renumbered = []
+    for q in quotes:
+        n = position.get(hits[q.n - 1].passage.passage_id)
+        if n is not None:
+            renumbered.append(replace(q, n=n))
+    return renumbered
 
 
 def without_repeats(text: str) -> str:

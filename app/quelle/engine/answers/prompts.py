@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import PurePath
 
+from quelle.engine.answers.evidence import spans as evidence_spans
 from quelle.engine.search.language import query_terms
 from quelle.engine.search.question import Question
 from quelle.protocol.values import Passage, Turn
@@ -77,6 +78,30 @@ def excerpt(text: str, question: Question, limit: int) -> str:
         pieces.append(units[i].strip())
     table = "\n" in text
     return ("\n" if table else " ").join(pieces)
+
+
+def excerpt_around(text: str, start: int, end: int, limit: int) -> str:
+    """The quoted sentence `text[start:end]` with the sentences (or table lines) around it,
+    within `limit` characters where the quote allows: what the model needs to understand
+    the evidence. Gaps are marked with an ellipsis."""
+    spans = evidence_spans(text)
+    inside = [i for i, (a, b) in enumerate(spans) if a < end and b > start]
+    if not inside:
+        return text[start:end]
+    first, last = inside[0], inside[-1]
+    used = spans[last][1] - spans[first][0]
+    grew = True
+    while grew:
+        grew = False
+        for i in (first - 1, last + 1):
+            if 0 <= i < len(spans) and used + spans[i][1] - spans[i][0] + 1 <= limit:
+                used += spans[i][1] - spans[i][0] + 1
+                first, last = min(first, i), max(last, i)
+                grew = True
+    shown = text[spans[first][0] : spans[last][1]]
+    before = GAP + " " if text[: spans[first][0]].strip() else ""
+    after = " " + GAP if text[spans[last][1] :].strip() else ""
+    return before + shown + after
 
 
 def source_label(passage: Passage) -> str:
