@@ -87,6 +87,18 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A line break inside a paragraph: the line before is long, as wrapped prose lines are, and
+# does not end in a figure (a table row); the line after does not start a heading, a list
+# item, a table row or a quote.
+_WRAP = re.compile(r"(?<=[^\n]{50})(?<![\d%)])\n(?=[^\n#*|>\s-])(?!\d+[.)]\s)")
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences as `sentence_spans` finds them, but across the line breaks of wrapped
+    paragraphs (a document's hard-wrapped prose), not across a table's rows."""
+    return sentence_spans(_WRAP.sub(" ", text))  # as long as `text`: the spans hold for both
+
+
 def _ends_sentence(text: str, begin: int, match: re.Match[str]) -> bool:
     """Not after an abbreviation ("e.g.", "Mio."), an initial, or a German ordinal date
     ("25. Juni"), and not when the next word goes on in lower case."""
@@ -422,8 +434,6 @@ _NOT_A_NAME = re.compile(r"Q[1-4]|H[12]|FY\d*|YTD|YoY|\d.*")  # a period or a fi
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,}\b")
 # Capitalised after a sentence's first word, or first with a possessive ("Microsoft's").
 _CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+\w*|^[A-Z][a-z]+\w*(?=['’]s\b)")
-# A line break inside a paragraph, as in evidence: the sentence goes on.
-_WRAP = re.compile(r"(?<=[^\n])\n(?=[^\n#*|>\s-])(?!\d+[.)]\s)")
 
 
 def _differs(
@@ -456,7 +466,7 @@ def _rows(text: str) -> list[str]:
     lines = text.splitlines()
     if sum(bool(_ROW_END.search(line)) for line in lines) >= 3:
         return lines
-    return [text[a:b] for a, b in sentence_spans(_WRAP.sub(" ", text))]
+    return [text[a:b] for a, b in paragraph_spans(text)]
 
 
 def _from_another_row(claim: _Claim, figure: _Figure, passage: str) -> bool:
@@ -606,7 +616,7 @@ def _odd_negations(text: str) -> bool:
 def _negated_in(passage: str, claim: _Claim) -> bool:
     """Whether what `passage` says of the claim's words is negated: read in the shortest
     stretch of its closest sentence that holds them all."""
-    units = [passage[a:b] for a, b in sentence_spans(_WRAP.sub(" ", passage))] or [passage]
+    units = [passage[a:b] for a, b in paragraph_spans(passage)] or [passage]
     closest = max(units, key=lambda u: _overlap(claim, u))
     return _odd_negations(_stretch(closest, claim))
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from quelle.engine.answers.citations import sentence_spans
+from quelle.engine.answers.citations import paragraph_spans
 from quelle.engine.search.language import query_terms
 from quelle.engine.search.question import Question
 from quelle.protocol.values import Hit, Quote
@@ -33,7 +33,8 @@ class Weights:
     terms: float = 0.6
     names: float = 0.3
     rank: float = 0.15
-    second: float = 0.9  # a second sentence is quoted when it scores this close to the best
+    second: float = 0.9  # another sentence is quoted when it scores this close to the best
+    most: int = 2  # sentences quoted at most
 
 
 WEIGHTS = Weights()
@@ -74,7 +75,7 @@ def candidates(question: Question, hits: Sequence[Hit]) -> list[Candidate]:
                     1.0 / n,
                 )
             )
-    return found
+    return _distinct(found)
 
 
 def choose(
@@ -97,11 +98,24 @@ def pick(found: Sequence[Candidate], similarity: Sequence[float], weights: Weigh
         for c, s in zip(found, similarity, strict=True)
     ]
     order = sorted(range(len(found)), key=lambda i: -scores[i])
-    best = order[0]
-    chosen = [best]
-    if len(order) > 1 and scores[order[1]] >= weights.second * scores[best] > 0:
-        chosen.append(order[1])
+    top = scores[order[0]]
+    chosen = [
+        i for i in order[: weights.most] if i == order[0] or scores[i] >= weights.second * top > 0
+    ]
+    chosen.sort(key=lambda i: (found[i].n, found[i].start))  # as they stand in the sources
     return [Quote(found[i].n, found[i].start, found[i].end, found[i].text) for i in chosen]
+
+
+def _distinct(found: list[Candidate]) -> list[Candidate]:
+    """One of each sentence: filings repeat their notes word for word."""
+    seen: set[str] = set()
+    kept = []
+    for c in found:
+        key = " ".join(c.text.lower().split())
+        if key not in seen:
+            seen.add(key)
+            kept.append(c)
+    return kept
 
 
 def similarities(
@@ -120,17 +134,13 @@ def _unit(vector: Sequence[float]) -> list[float]:
 
 
 _LINE = re.compile(r"[^\n]+")
-# A line break inside a paragraph (a hard-wrapped sentence goes on); not before a blank line,
-# a heading, a list item, a table row or a quote.
-_WRAP = re.compile(r"(?<=[^\n])\n(?=[^\n#*|>\s-])(?!\d+[.)]\s)")
 
 
 def spans(text: str) -> list[tuple[int, int]]:
     """Sentences, across the line breaks of wrapped paragraphs; one too long to quote is
     taken line by line (table rows)."""
     spans: list[tuple[int, int]] = []
-    unwrapped = _WRAP.sub(" ", text)  # as long as `text`: the spans hold for both
-    for start, end in sentence_spans(unwrapped):
+    for start, end in paragraph_spans(text):
         if end - start <= MAX_CHARS:
             spans.append((start, end))
             continue
