@@ -498,6 +498,41 @@ def render_sec10q(data: Data) -> Lines:
     return lines
 
 
+def render_evidence(data: Data) -> Lines:
+    rows = [
+        [
+            key,
+            cell(v["questions"]),
+            pct(v["evidence_holds_answer"]),
+            pct(v["ceiling"]),
+            pct(v["german_text"]),
+            cell(v["median_evidence_chars"]),
+            f"{v['choose_ms_p50']} / {v['choose_ms_p95']}",
+        ]
+        for key, v in sorted(data["table"].items())
+    ]
+    head = ["set, share", "questions", "evidence holds the answer", "ceiling", "German text"]
+    lines = table([*head, "median chars", "ms to choose, p50 / p95"], rows)
+    weights = ", ".join(f"{k} {v}" for k, v in data["weights"].items())
+    return [*lines, "", f"Weights: {weights}."]
+
+
+def render_faithfulness(data: Data) -> Lines:
+    keys = ["all", "dev", "held-out", "lang en", "lang de"]
+    keys += sorted(k for k in data["meaning"] if k.startswith("kind"))
+    rows = []
+    for key in keys:
+        row = [key]
+        for variant in ("meaning", "words only"):
+            v = data[variant][key]
+            row += [pct(v["altered_caught"]), pct(v["faithful_flagged"])]
+        rows.append(row)
+    head = ["sentences", "altered caught", "faithful flagged"]
+    head += ["words only: altered caught", "faithful flagged"]
+    cost = data["meaning"]["all"].get("ms_per_sentence")
+    return [*table(head, rows), "", f"Checking costs {cost} ms a sentence."]
+
+
 def render_trust(data: Any) -> Lines:
     rows = [
         [
@@ -568,6 +603,25 @@ BENCHMARKS = (
         "Whole passages in the prompt against excerpts: the prompt's length in the chat "
         "model's tokens against whether it still holds the answer.",
         render_prompts,
+    ),
+    Benchmark(
+        "evidence.json",
+        "Evidence",
+        f"{PY} benchmarks/evidence.py --fit",
+        "The sentences quoted before the model's answer, chosen without the chat model: do "
+        "they hold the gold answer (XQuAD-de) or a gold figure (10-Q)? Ceiling: the retrieved "
+        "passages hold it at all. The cost of choosing includes embedding the candidates.",
+        render_evidence,
+    ),
+    Benchmark(
+        "faithfulness.json",
+        "Claims checked for meaning",
+        f"{PY} benchmarks/faithfulness.py",
+        "210 answer sentences written about real passages, half faithful, half altered "
+        "(negation, year, column, row, subject, figure): how many altered ones the answer "
+        "check marks unsupported, and how many faithful ones it flags, against the same check "
+        "on words and figures only.",
+        render_faithfulness,
     ),
     Benchmark(
         "followups.json",
@@ -846,6 +900,24 @@ def _answers(data: Any) -> tuple[str, str] | None:
     )
 
 
+def _evidence(key: str) -> Callable[[Any], tuple[str, str] | None]:
+    def figure(data: Any) -> tuple[str, str] | None:
+        row = data.get("table", {}).get(key)
+        if not row:
+            return None
+        return pct(row["evidence_holds_answer"]), f"ceiling {pct(row['ceiling'])}"
+
+    return figure
+
+
+def _faithfulness(data: Any) -> tuple[str, str] | None:
+    row, old = data["meaning"]["all"], data["words only"]["all"]
+    return (
+        f"{pct(row['altered_caught'])} / {pct(row['faithful_flagged'])}",
+        f"words only: {pct(old['altered_caught'])} / {pct(old['faithful_flagged'])}",
+    )
+
+
 def _ingest(data: Any) -> tuple[str, str] | None:
     row = data.get("scifact")
     if not row:
@@ -892,6 +964,18 @@ HEADLINES = (
         "abstention.json",
         _abstention("de"),
         ("2.3 % / 18.2 %", "cosine 0.2: 0 % / 90.9 %"),
+    ),
+    Headline(
+        "Evidence quoted before the answer holds the gold answer, XQuAD-de (held-out)",
+        "evidence.json",
+        _evidence("xquad_de held-out"),
+        None,
+    ),
+    Headline(
+        "Unsupported-marking: altered sentences caught / faithful ones flagged",
+        "faithfulness.json",
+        _faithfulness,
+        None,
     ),
     Headline(
         "Answers on the 10-Q filings: right figure stated",

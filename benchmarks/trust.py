@@ -2,7 +2,9 @@
 
 Runs, one after the other and each in its own process: retrieval quality (`retrieval.py`,
 SciFact and XQuAD-de against the LangChain peer's last figures), abstention
-(`abstention.py`), prompt length against what the prompt keeps (`prompts.py`), follow-up
+(`abstention.py`), prompt length against what the prompt keeps (`prompts.py`), the
+evidence quoted before each answer (`evidence.py`), the check of answers' claims against
+written faithful and altered sentences (`faithfulness.py`), follow-up
 questions (`followups.py`, with the first token of three follow-ups timed), the cost
 of re-ranking (`rerank_latency.py`) and, unless `--answers 0`, the answer benchmark on
 the 10-Q filings with the bundled chat model or `--model`. Each prints its own table and
@@ -34,6 +36,8 @@ def main() -> int:
         ["retrieval.py"],
         ["abstention.py", "--libraries", "xquad_de", "sec10q"],
         ["prompts.py"],
+        ["evidence.py", "--fit"],
+        ["faithfulness.py"],
         ["followups.py", "--ttft", "3"],
         ["rerank_latency.py"],
     ]
