@@ -9,6 +9,9 @@ and as excerpts of several sizes. Two question sets:
   plainest test of whether the answer-bearing passage was kept.
 Dev and held-out shares are reported apart.
 
+"Around the evidence" is what Quelle sends with `passage_chars` set: each quoted source
+shown around its evidence sentences, the others excerpted as before.
+
 Usage: python benchmarks/prompts.py [--limits 300 400 600]
 Writes benchmarks/results/prompts.json.
 """
@@ -35,7 +38,8 @@ def main() -> int:
     args = parser.parse_args()
     from llama_cpp import Llama
 
-    from quelle.engine.answers.prompts import build_messages, excerpt
+    from quelle.engine.answers.evidence import choose
+    from quelle.engine.answers.prompts import build_messages, excerpt, prompt_passages
     from quelle.engine.models.bundled import bundled_chat_model_path
     from quelle.engine.search.question import Question
     from quelle.protocol.values import Passage
@@ -50,8 +54,9 @@ def main() -> int:
         text = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
         return len(vocab.tokenize(text.encode(), add_bos=False, special=True))
 
-    variants: dict[str, int | None] = {"whole passages": None}
-    variants.update({f"excerpts of {n} chars": n for n in args.limits})
+    variants: dict[str, tuple[int, bool]] = {"whole passages": (0, False)}
+    variants.update({f"excerpts of {n} chars": (n, False) for n in args.limits})
+    variants.update({f"around the evidence, {n} chars": (n, True) for n in args.limits})
 
     def measure(lib, items) -> dict[str, dict[str, dict[str, float]]]:  # type: ignore[no-untyped-def]
         """items: (question, split, whether a context holds its answer)."""
@@ -59,9 +64,12 @@ def main() -> int:
         for text, part, answered in items:
             question = Question.analyse(text)
             hits = lib.search(question).hits
-            for name, limit in variants.items():
+            quotes = choose(question, hits, lib.embedder().embed)
+            for name, (limit, around) in variants.items():
                 passages = [h.passage for h in hits]
-                if limit:
+                if limit and around:
+                    passages = prompt_passages(passages, quotes, question, limit)
+                elif limit:
                     passages = [
                         _with_text(p, excerpt(p.text, question, limit), Passage) for p in passages
                     ]

@@ -117,3 +117,17 @@ def test_the_first_run_question_is_answered_by_the_guide_sentence(home: Path) ->
     assert heard == [answer.evidence]
     first = " ".join(answer.evidence[0].text.split())
     assert "Quelle needs no internet connection" in first
+
+
+def test_the_model_reads_each_quoted_source_around_its_evidence() -> None:
+    from quelle.engine.answers.prompts import prompt_passages
+
+    guide = GUIDE.read_text(encoding="utf-8")
+    question = Question.analyse("Does Quelle need an internet connection?")
+    [passage] = [h.passage for h in hits(guide)]
+    [quote, *_] = choose(question, hits(guide), None)
+    [shown] = prompt_passages([passage], [quote], question, 300)
+    assert quote.text in shown.text and len(shown.text) <= 300 + len(quote.text)
+    assert shown.text.endswith("…")  # the rest of the guide is left out, and says so
+    [whole] = prompt_passages([passage], [quote], question, 0)
+    assert whole.text == guide

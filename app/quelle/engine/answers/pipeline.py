@@ -17,18 +17,12 @@ from quelle.common.settings import Settings
 from quelle.engine.answers import evidence
 from quelle.engine.answers.abstention import EMPTY_LIBRARY, gather, judge, refusal
 from quelle.engine.answers.citations import attribute, sentence_spans
-from quelle.engine.answers.prompts import (
-    NO_ANSWER,
-    Message,
-    excerpt,
-    excerpt_around,
-    fit_messages,
-)
+from quelle.engine.answers.prompts import NO_ANSWER, Message, fit_messages, prompt_passages
 from quelle.engine.index.catalog import Catalog
 from quelle.engine.models.chat import Completion, SamplingParams
 from quelle.engine.search.question import Question
 from quelle.engine.search.retrieval import Retrieval
-from quelle.protocol.values import Answer, Hit, Passage, Quote, Turn
+from quelle.protocol.values import Answer, Hit, Quote, Turn
 
 OnToken = Callable[[str], None]
 OnFound = Callable[[list[Hit], list[Quote]], None]
@@ -80,11 +74,7 @@ def answer(
     model = chat_model()
     answer_budget = min(s.max_answer_tokens, model.context_size // 2)
     quotes = evidence.choose(question, hits, embed)
-    passages = [h.passage for h in hits]
-    if s.passage_chars:
-        passages = [
-            _excerpt(p, n, quotes, question, s.passage_chars) for n, p in enumerate(passages, 1)
-        ]
+    passages = prompt_passages([h.passage for h in hits], quotes, question, s.passage_chars)
     messages, kept = fit_messages(
         question,
         passages,
@@ -116,18 +106,6 @@ def answer(
         retrieval.rerank_seconds,
         quotes,
     )
-
-
-def _excerpt(
-    passage: Passage, n: int, quotes: Sequence[Quote], question: Question, limit: int
-) -> Passage:
-    """What the model reads of source `n`: around its quoted evidence, else the lines that
-    share most words with the question."""
-    quoted = [q for q in quotes if q.n == n]
-    if quoted:
-        start, end = min(q.start for q in quoted), max(q.end for q in quoted)
-        return passage.excerpt(excerpt_around(passage.text, start, end, limit))
-    return passage.excerpt(excerpt(passage.text, question, limit))
 
 
 def _renumbered(

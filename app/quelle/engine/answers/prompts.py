@@ -9,7 +9,7 @@ from pathlib import PurePath
 from quelle.engine.answers.evidence import spans as evidence_spans
 from quelle.engine.search.language import query_terms
 from quelle.engine.search.question import Question
-from quelle.protocol.values import Passage, Turn
+from quelle.protocol.values import Passage, Quote, Turn
 
 Message = dict[str, str]
 
@@ -102,6 +102,25 @@ def excerpt_around(text: str, start: int, end: int, limit: int) -> str:
     before = GAP + " " if text[: spans[first][0]].strip() else ""
     after = " " + GAP if text[spans[last][1] :].strip() else ""
     return before + shown + after
+
+
+def prompt_passages(
+    passages: Sequence[Passage], quotes: Sequence[Quote], question: Question, limit: int
+) -> list[Passage]:
+    """What the model reads of each source (numbered from 1): with `limit`, that many
+    characters around its quoted evidence, or else the lines that share most words with
+    the question; without, whole passages."""
+    if not limit:
+        return list(passages)
+    shown = []
+    for n, passage in enumerate(passages, start=1):
+        quoted = [q for q in quotes if q.n == n]
+        if quoted:
+            start, end = min(q.start for q in quoted), max(q.end for q in quoted)
+            shown.append(passage.excerpt(excerpt_around(passage.text, start, end, limit)))
+        else:
+            shown.append(passage.excerpt(excerpt(passage.text, question, limit)))
+    return shown
 
 
 def source_label(passage: Passage) -> str:
