@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from quelle.engine.answers.citations import attribute, sentence_spans
+from quelle.engine.answers.citations import attribute
+from quelle.engine.answers.sentences import sentence_spans
 from quelle.protocol.values import Attribution
 
 PASSAGES = [

@@ -17,9 +17,22 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from quelle.engine.answers.figures import (
+    FIGURE,
+    FIGURE_WORDS,
+    IMPLICIT_SCALES,
+    SCALES,
+    TABLE_SCALE,
+    Figure,
+    figures_in,
+    is_context,
+    readings_of,
+    without_dates,
+)
+from quelle.engine.answers.sentences import MONTHS, REFERENCES, paragraph_spans, sentence_spans
 from quelle.engine.search.language import STOPWORDS, detect_language, index_terms, words
 from quelle.protocol.values import MARKER, Attribution, Sentence
 
@@ -46,212 +59,6 @@ def attribute(answer: str, passages: Sequence[str]) -> Attribution:
     return Attribution("".join(pieces), tuple(sentences))
 
 
-# --- sentences ------------------------------------------------------------------------------
-
-_LIST_PREFIX = re.compile(r"[ \t]*(?:[-*+•][ \t]+|\d{1,3}[.)][ \t]+|#{1,6}[ \t]+|>[ \t]*)*")
-_TERMINATOR = re.compile(
-    r"[.!?]+[\"'”’)*_]*(?:[ \t]*\[\d{1,2}(?:\s*,\s*\d{1,2})*\](?!\())*(?=\s|$)"
-)
-_LEADING = " \t*_`"
-_TRAILING = " \t*_`"
-_ABBREVIATIONS = frozenset(
-    "e.g i.e etc vs approx incl ca inc corp co ltd no nos nr mr mrs ms dr prof st fig figs vol "
-    "jan feb mar apr jun jul aug sep sept oct nov dec u.s z.b d.h u.a bzw vgl usw ggf inkl zzgl "
-    "evtl mio mrd tsd abs ziff bsp geb".split()
-)
-_MONTHS = frozenset(
-    "january february march april may june july august september october november december "
-    "januar februar märz maerz april mai juni juli august september oktober november dezember "
-    "jan feb mar apr jun jul aug sep sept oct nov dec okt dez".split()
-)
-_REFERENCES = frozenset(
-    "note notes item items part section sections page pages chapter figure table exhibit "
-    "anmerkung ziffer abschnitt kapitel seite seiten tabelle abbildung anhang teil".split()
-)
-_WORD_BEFORE = re.compile(r"(\w+(?:\.\w+)*)$")
-_WORD_AFTER = re.compile(r"\s*(\w+)")
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence: lines split at sentence ends, list bullets and Markdown
-    emphasis around a sentence left out, markers after the full stop kept with it."""
-    spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
-        prefix = _LIST_PREFIX.match(text, line.start(), line.end())
-        begin = prefix.end() if prefix else line.start()
-        for match in _TERMINATOR.finditer(text, begin, line.end()):
-            if _ends_sentence(text, begin, match):
-                spans += _trimmed(text, begin, match.end())
-                begin = match.end()
-        spans += _trimmed(text, begin, line.end())
-    return spans
-
-
-# A line break inside a paragraph: the line before is long, as wrapped prose lines are, and
-# does not end in a figure (a table row); the line after does not start a heading, a list
-# item, a table row or a quote.
-_WRAP = re.compile(r"(?<=[^\n]{50})(?<![\d%)])\n(?=[^\n#*|>\s-])(?!\d+[.)]\s)")
-
-
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """Sentences as `sentence_spans` finds them, but across the line breaks of wrapped
-    paragraphs (a document's hard-wrapped prose), not across a table's rows."""
-    return sentence_spans(_WRAP.sub(" ", text))  # as long as `text`: the spans hold for both
-
-
-def _ends_sentence(text: str, begin: int, match: re.Match[str]) -> bool:
-    """Not after an abbreviation ("e.g.", "Mio."), an initial, or a German ordinal date
-    ("25. Juni"), and not when the next word goes on in lower case."""
-    following = _WORD_AFTER.match(text, match.end())
-    next_word = following.group(1) if following else ""
-    if next_word[:1].islower() and next_word[1:].islower():  # "iPad" may start a sentence
-        return False
-    if text[match.start()] != "." or match.group().startswith(".."):
-        return True
-    before = _WORD_BEFORE.search(text, begin, match.start())
-    word = before.group(1).lower() if before else ""
-    if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-        return False
-    return not (word.isdigit() and len(word) <= 2 and next_word.lower() in _MONTHS)
-
-
-def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    while start < end and text[start] in _LEADING:
-        start += 1
-    while end > start and text[end - 1] in _TRAILING:
-        end -= 1
-    return [(start, end)] if start < end else []
-
-
-# --- figures --------------------------------------------------------------------------------
-
-_SCALES = {
-    "thousand": 1e3,
-    "thousands": 1e3,
-    "tsd": 1e3,
-    "tausend": 1e3,
-    "k": 1e3,
-    "million": 1e6,
-    "millions": 1e6,
-    "mio": 1e6,
-    "millionen": 1e6,
-    "mn": 1e6,
-    "m": 1e6,
-    "billion": 1e9,
-    "billions": 1e9,
-    "bn": 1e9,
-    "b": 1e9,
-    "mrd": 1e9,
-    "milliarden": 1e9,
-    "trillion": 1e12,
-    "trillions": 1e12,
-}
-_FIGURE = re.compile(
-    r"(?<![\w])(?<![A-Za-z]-)"
-    r"(?P<num>\d(?:[\d.,'\u00a0\u202f]*\d)?)"
-    r"(?:(?P<suffix>k|m|mn|bn|b)"
-    r"|\s?(?P<pct>%|percent\b|per\s+cent\b|prozent\b)"
-    r"|\s?(?P<scale>thousands?|tsd|tausend|millions?|millionen|mio|billions?|milliarden|mrd"
-    r"|trillions?)\b\.?)?"
-    r"(?![\w])(?!-[A-Za-z])",
-    re.IGNORECASE,
-)
-_DATE = re.compile(r"(?<![\d.,])(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2})(?![\d,]|\.\d)")
-_TABLE_SCALE = re.compile(
-    r"\bin\s+(thousands|millions|billions|tsd|tausend|mio|millionen|mrd|milliarden)\b",
-    re.IGNORECASE,
-)
-_GROUP = {"en": ",", "de": "."}  # the thousands separator, when only one kind appears
-_IMPLICIT_SCALES = (1.0, 1e3, 1e6)  # a table's figures may be in units, thousands or millions
-_FIGURE_WORDS = frozenset(_SCALES) | {"percent", "per", "cent", "prozent"}
-
-
-@dataclass(frozen=True, slots=True)
-class _Figure:
-    """A number as written: its possible readings (value, decimals shown), its stated scale."""
-
-    readings: tuple[tuple[float, int], ...]
-    scale: float | None  # None: none stated
-    percent: bool
-    context: bool  # a year or a day of a date: often in a table header outside the passage
-
-    def key(self) -> tuple[float, ...]:
-        return tuple(v * (self.scale or 1.0) for v, _ in self.readings)
-
-
-def _readings(number: str, language: str) -> list[tuple[float, int]]:
-    """(value, decimals shown): "1.234,5" -> 1234.5; "82,959" -> 82959 in English text but
-    82.959 in German; "12.400" the other way round. The decimals shown say how precisely the
-    figure was stated."""
-    digits = number.replace("'", "").replace("\u00a0", "").replace("\u202f", "")
-    separators = [c for c in digits if c in ".,"]
-    if not separators:
-        return [(float(digits), 0)]
-    if len(set(separators)) == 2:
-        decimal = digits[max(digits.rfind("."), digits.rfind(","))]
-        group = "," if decimal == "." else "."
-        whole, _, fraction = digits.rpartition(decimal)
-        if decimal in whole or not _grouped(whole.split(group)):
-            return []
-        return [(float(whole.replace(group, "") + "." + fraction), len(fraction))]
-    parts = digits.split(separators[0])
-    if len(parts) > 2:
-        return [(float("".join(parts)), 0)] if _grouped(parts) else []
-    whole, fraction = parts
-    if _grouped(parts) and whole != "0" and separators[0] == _GROUP[language]:
-        return [(float(whole + fraction), 0)]
-    return [(float(f"{whole}.{fraction}"), len(fraction))]
-
-
-def _grouped(parts: list[str]) -> bool:
-    return 1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])
-
-
-def _figures(text: str, language: str) -> Iterator[_Figure]:
-    for date in _DATE.finditer(text):
-        for part in re.findall(r"\d+", date.group()):
-            yield _Figure(((float(part), 0),), None, False, True)
-    for match in _FIGURE.finditer(_without_dates(text)):
-        number = match.group("num")
-        if _word_before(text, match) in _REFERENCES and number.isdigit():
-            continue  # "Note 2", "page 14": where something stands, not a figure
-        readings = _readings(number, language)
-        if not readings:
-            continue
-        unit = (match.group("suffix") or match.group("scale") or "").lower()
-        percent = bool(match.group("pct"))
-        yield _Figure(
-            tuple(readings),
-            _SCALES.get(unit),
-            percent,
-            _is_context(text, match, number, unit or percent),
-        )
-
-
-def _without_dates(text: str) -> str:
-    return _DATE.sub(lambda m: " " * len(m.group()), text)
-
-
-def _word_before(text: str, match: re.Match[str]) -> str:
-    before = re.search(r"(\w+)\W*$", text[: match.start()])
-    return before.group(1).lower() if before else ""
-
-
-def _is_context(text: str, match: re.Match[str], number: str, qualified: object) -> bool:
-    """A year or a day of a date: often in a table's header rather than the passage itself,
-    so the supporting passage need not hold it (some passage must)."""
-    if qualified or not number.isdigit():
-        return False
-    word_before = _word_before(text, match)
-    value = int(number)
-    if len(number) == 4 and 1900 <= value <= 2100:
-        return True
-    if value > 31:
-        return False
-    after = re.match(r"\W*(\w+)", text[match.end() :])
-    return word_before in _MONTHS or (after is not None and after.group(1).lower() in _MONTHS)
-
-
 # --- evidence -------------------------------------------------------------------------------
 
 
@@ -269,11 +76,11 @@ class _Evidence:
         vocabulary: set[str] = set()
         for word in set(words(passage)):
             vocabulary |= _forms(word)
-        stated = {_SCALES[m.group(1).lower()] for m in _TABLE_SCALE.finditer(passage)}
-        implicit = (1.0, *stated) if stated else _IMPLICIT_SCALES
+        stated = {SCALES[m.group(1).lower()] for m in TABLE_SCALE.finditer(passage)}
+        implicit = (1.0, *stated) if stated else IMPLICIT_SCALES
         values: set[float] = set()
         language = detect_language(passage)
-        for figure in _figures(passage, language):
+        for figure in figures_in(passage, language):
             scales = (figure.scale,) if figure.scale else (1.0,) if figure.percent else implicit
             values.update(v * s for v, _ in figure.readings for s in scales)
         return cls(frozenset(vocabulary), tuple(sorted(values)), passage, language)
@@ -281,7 +88,7 @@ class _Evidence:
     def holds_word(self, forms: frozenset[str]) -> bool:
         return not forms.isdisjoint(self.vocabulary)
 
-    def holds_figure(self, figure: _Figure) -> bool:
+    def holds_figure(self, figure: Figure) -> bool:
         unit = figure.scale or 1.0
         for value, decimals in figure.readings:
             target = value * unit
@@ -326,7 +133,7 @@ class _Claim:
     and figures."""
 
     words: tuple[frozenset[str], ...]
-    figures: tuple[_Figure, ...]
+    figures: tuple[Figure, ...]
     meta: bool  # every content word talks about the answer, not the documents' subject
     sentence: str
     language: str
@@ -334,11 +141,11 @@ class _Claim:
     @classmethod
     def of(cls, sentence: str) -> _Claim:
         language = detect_language(sentence)
-        figures = tuple({f.key(): f for f in _figures(sentence, language)}.values())
+        figures = tuple({f.key(): f for f in figures_in(sentence, language)}.values())
         content = dict.fromkeys(
             w
-            for w in words(_FIGURE.sub(" ", _without_dates(sentence)))
-            if len(w) > 1 and not w.isdigit() and w not in STOPWORDS and w not in _FIGURE_WORDS
+            for w in words(FIGURE.sub(" ", without_dates(sentence)))
+            if len(w) > 1 and not w.isdigit() and w not in STOPWORDS and w not in FIGURE_WORDS
         )
         return cls(
             tuple(_forms(w) for w in content),
@@ -469,7 +276,7 @@ def _rows(text: str) -> list[str]:
     return [text[a:b] for a, b in paragraph_spans(text)]
 
 
-def _from_another_row(claim: _Claim, figure: _Figure, passage: str) -> bool:
+def _from_another_row(claim: _Claim, figure: Figure, passage: str) -> bool:
     """Whether the figure stands only in rows (or sentences) whose label fits the claim
     worse than another row's: "Mac net sales were 82,959" when 82,959 is in the row of
     "Total net sales" and a row "Mac" exists. Labels no word of the claim fits (a German
@@ -545,8 +352,8 @@ def _cells(row: str) -> list[_Evidence]:
     label = len(_label(row))
     return [
         _Evidence.of(m.group())
-        for m in _FIGURE.finditer(_without_dates(row), label)
-        if not m.group("pct") and not _is_context(row, m, m.group("num"), m.group("scale"))
+        for m in FIGURE.finditer(without_dates(row), label)
+        if not m.group("pct") and not is_context(row, m, m.group("num"), m.group("scale"))
     ]
 
 
@@ -560,19 +367,19 @@ _RELATIVE_PERIOD = re.compile(
 _FROM = re.compile(r"\b(?:from|von)\s*(?:US)?\$?\s*$", re.IGNORECASE)
 
 
-def _figures_with_periods(sentence: str) -> list[tuple[_Figure, _Period | None]]:
+def _figures_with_periods(sentence: str) -> list[tuple[Figure, _Period | None]]:
     """Each figure of a sentence that is not a year or a date, with the period written
     nearest to it (None for none)."""
     language = detect_language(sentence)
     periods = _periods(sentence)
     figures = []
-    for m in _FIGURE.finditer(_without_dates(sentence)):
+    for m in FIGURE.finditer(without_dates(sentence)):
         unit = (m.group("suffix") or m.group("scale") or "").lower()
         percent = bool(m.group("pct"))
-        readings = _readings(m.group("num"), language)
-        if readings and not _is_context(sentence, m, m.group("num"), unit or percent):
-            figures.append((m, _Figure(tuple(readings), _SCALES.get(unit), percent, False)))
-    found: list[tuple[_Figure, _Period | None]] = []
+        readings = readings_of(m.group("num"), language)
+        if readings and not is_context(sentence, m, m.group("num"), unit or percent):
+            figures.append((m, Figure(tuple(readings), SCALES.get(unit), percent, False)))
+    found: list[tuple[Figure, _Period | None]] = []
     for i, (m, figure) in enumerate(figures):
         # The period after the figure, before the next one ("$X in 2023, up from $Y in
         # 2022"); else the last before it ("In 2022, sales were $X"); none for a figure
@@ -597,9 +404,9 @@ def _figures_with_periods(sentence: str) -> list[tuple[_Figure, _Period | None]]
 def _label(row: str) -> str:
     """What a row or sentence says before its first figure (not a year or a date): the
     row's label; "" for a row without one, such as a header of periods."""
-    for figure in _FIGURE.finditer(_without_dates(row)):
+    for figure in FIGURE.finditer(without_dates(row)):
         number = figure.group("num")
-        if not _is_context(row, figure, number, figure.group("pct") or figure.group("scale")):
+        if not is_context(row, figure, number, figure.group("pct") or figure.group("scale")):
             return row[: figure.start()]
     return ""
 
@@ -667,7 +474,7 @@ def _names(sentence: str) -> set[str]:
     return {
         n
         for n in found
-        if n.lower() not in STOPWORDS | _REFERENCES | _MONTHS and not _NOT_A_NAME.fullmatch(n)
+        if n.lower() not in STOPWORDS | REFERENCES | MONTHS and not _NOT_A_NAME.fullmatch(n)
     }
 
 

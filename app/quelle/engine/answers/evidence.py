@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from quelle.engine.answers.citations import paragraph_spans
+from quelle.engine.answers.sentences import paragraph_spans
 from quelle.engine.search.language import query_terms
 from quelle.engine.search.question import Question
 from quelle.protocol.values import Hit, Quote

@@ -16,8 +16,9 @@ from typing import Protocol
 from quelle.common.settings import Settings
 from quelle.engine.answers import evidence
 from quelle.engine.answers.abstention import EMPTY_LIBRARY, gather, judge, refusal
-from quelle.engine.answers.citations import attribute, sentence_spans
+from quelle.engine.answers.citations import attribute
 from quelle.engine.answers.prompts import NO_ANSWER, Message, fit_messages, prompt_passages
+from quelle.engine.answers.sentences import sentence_spans
 from quelle.engine.index.catalog import Catalog
 from quelle.engine.models.chat import Completion, SamplingParams
 from quelle.engine.search.question import Question
