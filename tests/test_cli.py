@@ -125,7 +125,7 @@ def test_ask_json_says_which_sources_are_cited_and_which_sentences_unsupported(
         {"text": "Profit rose to $99 million.", "source": None},
     ]
     assert answer["unsupported"] == ["Profit rose to $99 million."]
-    assert answer["evidence"] == [{"source": 2, "text": PASSAGES[1]}]
+    assert answer["evidence"] == [{"source": 2, "text": PASSAGES[1], "reading": ""}]
 
 
 def test_asking_an_empty_library_is_one_clear_line(home: Path) -> None:

@@ -13,7 +13,7 @@ from quelle.engine.answers.evidence import choose
 from quelle.engine.answers.pipeline import without_repeats
 from quelle.engine.search.question import Question
 from quelle.protocol.values import Hit, Passage, Quote
-from quelle.ui.conversations import ConversationStore, turn_from_answer
+from quelle.ui.conversations import ConversationStore, SavedQuote, turn_from_answer
 from quelle.ui.window import MainWindow
 
 from fake_engine import FakeEngineLink
@@ -78,7 +78,7 @@ def test_a_saved_turn_keeps_its_evidence_and_the_quoted_source_counts_as_cited(
     conv = store.new("Apple")
     store.add_turn(conv.conv_id, turn_from_answer(answer))
     [turn] = ConversationStore(tmp_path / "c.sqlite").turns(conv.conv_id)
-    assert turn.evidence == [(2, quote)] and turn.sources[1].cited
+    assert turn.evidence == [SavedQuote(2, quote)] and turn.sources[1].cited
     assert f"> “{quote}” [2]" in store.export_markdown(conv.conv_id)
 
 
@@ -131,3 +131,28 @@ def test_the_model_reads_each_quoted_source_around_its_evidence() -> None:
     assert shown.text.endswith("…")  # the rest of the guide is left out, and says so
     [whole] = prompt_passages([passage], [quote], question, 0)
     assert whole.text == guide
+
+
+FILING_TABLE = (
+    "Net sales for the periods ended June 25, 2022 and June 26, 2021 were as follows (in\n"
+    "millions):\nThree Months Ended Nine Months Ended\nJune 25,\n2022\nJune 26,\n2021\n"
+    "June 25,\n2022\nJune 26,\n2021\niPhone $ 40,665 $ 39,570 $ 162,863 $ 153,105\n"
+    "Mac 7,382 8,235 28,669 26,012\niPad 7,224 7,368 22,118 23,610\n"
+    "Total net sales $ 82,959 $ 81,434 $ 304,182 $ 282,457"
+)
+
+
+def test_a_quoted_table_row_is_read_with_its_columns_periods_and_the_model_gets_it() -> None:
+    from quelle.engine.answers.prompts import prompt_passages
+
+    question = Question.analyse("What were Apple's total net sales?")
+    [quote, *_] = choose(question, hits(FILING_TABLE), None)
+    assert quote.text == "Total net sales $ 82,959 $ 81,434 $ 304,182 $ 282,457"
+    assert quote.reading == (
+        "Total net sales: three months ended June 25, 2022: 82,959; three months ended "
+        "June 26, 2021: 81,434; nine months ended June 25, 2022: 304,182; nine months ended "
+        "June 26, 2021: 282,457"
+    )
+    [passage] = [h.passage for h in hits(FILING_TABLE)]
+    [shown] = prompt_passages([passage], [quote], question, 400)
+    assert shown.text.endswith(quote.reading)

@@ -317,7 +317,31 @@ TRUST = [
     {"command": ["answers.py", "--questions", "20"], "exit": 1, "seconds": 30},
 ]
 
+EVIDENCE: dict[str, Any] = {
+    "weights": {"similarity": 1.0, "terms": 0.3, "names": 0.0, "rank": 0.3, "second": 0.85},
+    "table": {
+        "xquad_de held-out": {
+            "questions": 353,
+            "evidence_holds_answer": 0.734,
+            "ceiling": 0.96,
+            "german_text": 0.997,
+            "median_evidence_chars": 207,
+            "choose_ms_p50": 61.5,
+            "choose_ms_p95": 120.0,
+        }
+    },
+}
+FAITHFULNESS: dict[str, Any] = {
+    variant: {
+        key: {"altered": 10, "altered_caught": caught, "faithful": 10, "faithful_flagged": 0.05}
+        for key in ("all", "dev", "held-out", "lang en", "lang de", "kind negation")
+    }
+    for variant, caught in (("meaning", 0.705), ("words only", 0.181))
+}
+FAITHFULNESS["meaning"]["all"]["ms_per_sentence"] = 0.4
 EVERY_RESULT: dict[str, Any] = {
+    "evidence.json": EVIDENCE,
+    "faithfulness.json": FAITHFULNESS,
     "retrieval.json": RETRIEVAL,
     "retrieval_int8.json": {**RETRIEVAL, "encoder": "onnx-int8"},
     "retrieval_server.json": {**RETRIEVAL, "chroma_url": "http://127.0.0.1:8000"},
@@ -455,6 +479,8 @@ def test_every_benchmark_reads_what_its_script_writes(tmp_path: Path) -> None:
     assert "| on its own | 81.8 % / 79.2 % | 54.0 % / – |" in docs
     assert "| whole passages | 1,340 / 1,340 | 96.0 % / 96.0 % | 70 / 70 |" in docs
     assert "| questions whose top 10 equal FTS5's | 300/300 |" in docs
+    assert "| xquad_de held-out | 353 | 73.4 % | 96.0 % | 99.7 % | 207 | 61.5 / 120.0 |" in docs
+    assert "| all | 70.5 % | 5.0 % | 18.1 % | 5.0 % |" in docs
 
 
 def test_a_results_file_of_another_shape_is_reported_not_fatal(tmp_path: Path) -> None:

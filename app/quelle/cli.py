@@ -247,7 +247,10 @@ def _ask(library, args) -> int:  # type: ignore[no-untyped-def]
 def _evidence_text(evidence: list[Quote]) -> str:
     """The quoted evidence as the terminal shows it before the model's answer."""
     lines = ["From your documents:"]
-    lines += [f"  “{' '.join(q.text.split())}” [{q.n}]" for q in evidence]
+    for q in evidence:
+        lines.append(f"  “{' '.join(q.text.split())}” [{q.n}]")
+        if q.reading:
+            lines.append(f"    read as: {q.reading}")
     return "\n".join(lines) + "\n"
 
 
@@ -288,7 +291,9 @@ def _answer_json(answer) -> dict:  # type: ignore[no-untyped-def,type-arg]
         "question": answer.question,
         "answer": answer.text,
         "found": answer.found,
-        "evidence": [{"source": q.n, "text": q.text} for q in answer.evidence],
+        "evidence": [
+            {"source": q.n, "text": q.text, "reading": q.reading} for q in answer.evidence
+        ],
         "sources": [
             {
                 "n": n,

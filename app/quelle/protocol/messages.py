@@ -34,7 +34,7 @@ from quelle.protocol.values import (
     Turn,
 )
 
-PROTOCOL_VERSION = 4
+PROTOCOL_VERSION = 5
 
 
 class ProtocolError(QuelleError):

@@ -121,12 +121,14 @@ class Attribution:
 @dataclass(frozen=True, slots=True)
 class Quote:
     """A sentence (or table row) of source `n` that answers the question, quoted verbatim:
-    `text` is `passage.text[start:end]`."""
+    `text` is `passage.text[start:end]`. A table row comes with its `reading`: each amount
+    with its row's label and its column's period."""
 
     n: int
     start: int
     end: int
     text: str
+    reading: str = ""
 
 
 @dataclass(frozen=True, slots=True)

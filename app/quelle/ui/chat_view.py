@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from quelle.protocol.values import MARKER
-from quelle.ui.conversations import SavedSource, SavedTurn
+from quelle.ui.conversations import SavedQuote, SavedSource, SavedTurn
 from quelle.ui.numbers import number
 from quelle.ui.welcome import WelcomePanel
 
@@ -68,9 +68,16 @@ def answer_markdown(text: str, turn: int, count: int | None = None) -> str:
     return linkify(_HEADING.sub(r"**\1**", text), turn, count)
 
 
-def evidence_markdown(evidence: list[tuple[int, str]]) -> str:
-    """Quoted sentences as Markdown block quotes, each with its source's marker."""
-    return "\n\n".join(f"> “{' '.join(text.split())}” [{n}]" for n, text in evidence)
+def evidence_markdown(evidence: list[SavedQuote]) -> str:
+    """Quoted sentences as Markdown block quotes, each with its source's marker; a table
+    row with its reading beneath."""
+    blocks = []
+    for q in evidence:
+        block = f"> “{' '.join(q.text.split())}” [{q.n}]"
+        if q.reading:
+            block += f"\n>\n> *{q.reading}*"
+        blocks.append(block)
+    return "\n\n".join(blocks)
 
 
 def bracket_spans(text: str, spans: list[tuple[int, int]]) -> str:
@@ -347,7 +354,7 @@ class TurnWidget(QFrame):
         if spans:
             mark_spans(self.answer.document(), self._unsupported_style())
 
-    def show_found(self, sources: list[SavedSource], evidence: list[tuple[int, str]]) -> None:
+    def show_found(self, sources: list[SavedSource], evidence: list[SavedQuote]) -> None:
         """What the answer draws on, shown before the model's first word: the sentences
         quoted from the sources, each with its clickable number."""
         self.sources = list(sources)
@@ -663,7 +670,7 @@ class ChatView(QWidget):
         if not self._render_timer.isActive():
             self._render_timer.start()
 
-    def show_found(self, sources: list[SavedSource], evidence: list[tuple[int, str]]) -> None:
+    def show_found(self, sources: list[SavedSource], evidence: list[SavedQuote]) -> None:
         """The streaming answer's sources and evidence, before its first word."""
         if self._streaming is not None:
             self._streaming.show_found(sources, evidence)

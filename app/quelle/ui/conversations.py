@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, astuple, dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS turns (
     stopped INTEGER NOT NULL,
     created REAL NOT NULL,
     unsupported TEXT NOT NULL DEFAULT '[]',  -- JSON list of [start, end] in the answer
-    evidence TEXT NOT NULL DEFAULT '[]'  -- JSON list of [source number, quoted sentence]
+    evidence TEXT NOT NULL DEFAULT '[]'  -- JSON list of [source number, quote, its reading]
 );
 CREATE INDEX IF NOT EXISTS turns_conv ON turns(conv_id);
 """
@@ -64,6 +64,15 @@ class SavedSource:
 
 
 @dataclass(frozen=True, slots=True)
+class SavedQuote:
+    """Evidence quoted from source `n`; a table row with its reading."""
+
+    n: int
+    text: str
+    reading: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class SavedTurn:
     """One question and its answer as the user saw it.
 
@@ -78,7 +87,7 @@ class SavedTurn:
     stopped: bool = False
     turn_id: int = 0
     unsupported: list[tuple[int, int]] = field(default_factory=list)
-    evidence: list[tuple[int, str]] = field(default_factory=list)  # (source n, quote)
+    evidence: list[SavedQuote] = field(default_factory=list)
 
     @property
     def unsupported_sentences(self) -> list[str]:
@@ -137,7 +146,7 @@ def turn_from_answer(answer: Any) -> SavedTurn:
         timings,
         answer.stopped,
         unsupported=unsupported,
-        evidence=[(q.n, q.text) for q in answer.evidence],
+        evidence=[SavedQuote(q.n, q.text, q.reading) for q in answer.evidence],
     )
 
 
@@ -225,7 +234,7 @@ class ConversationStore:
                     int(turn.stopped),
                     now,
                     json.dumps([list(span) for span in turn.unsupported]),
-                    json.dumps([list(quote) for quote in turn.evidence], ensure_ascii=False),
+                    json.dumps([astuple(quote) for quote in turn.evidence], ensure_ascii=False),
                 ),
             )
             self._db.execute(
@@ -257,7 +266,7 @@ class ConversationStore:
                 bool(stopped),
                 turn_id,
                 [(int(a), int(b)) for a, b in json.loads(unsupported)],
-                [(int(n), str(text)) for n, text in json.loads(evidence)],
+                [SavedQuote(*quote) for quote in json.loads(evidence)],
             )
             for turn_id, question, answer, sources, timings, stopped, unsupported, evidence in rows
         ]
@@ -283,7 +292,7 @@ class ConversationStore:
         ]
         for turn in self.turns(conv_id):
             lines += [f"## {turn.question}", ""]
-            lines += [f"> “{' '.join(text.split())}” [{n}]" for n, text in turn.evidence]
+            lines += [f"> “{' '.join(q.text.split())}” [{q.n}]" for q in turn.evidence]
             lines += [""] if turn.evidence else []
             lines += [turn.answer.strip() or "_(no answer)_", ""]
             if turn.stopped:

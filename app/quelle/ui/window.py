@@ -44,6 +44,7 @@ from quelle.ui.chat_view import ChatView
 from quelle.ui.conversations import (
     DEFAULT_TITLE,
     ConversationStore,
+    SavedQuote,
     SavedTurn,
     saved_source,
     turn_from_answer,
@@ -471,7 +472,7 @@ class MainWindow(QMainWindow):
         self, request: AnswerRequest, sources: list[Hit], evidence: list[Quote]
     ) -> None:
         if request is self._request and self.conv_id == self._request_conv:
-            quoted = [(q.n, q.text) for q in evidence]
+            quoted = [SavedQuote(q.n, q.text, q.reading) for q in evidence]
             self.chat.show_found([saved_source(h) for h in sources], quoted)
 
     def _token_received(self, request: AnswerRequest, piece: str) -> None:

@@ -33,6 +33,7 @@ from quelle.engine.answers.figures import (
     without_dates,
 )
 from quelle.engine.answers.sentences import MONTHS, REFERENCES, paragraph_spans, sentence_spans
+from quelle.engine.answers.tables import Period, amounts, label, periods, same_period, table, units
 from quelle.engine.search.language import STOPWORDS, detect_language, index_terms, words
 from quelle.protocol.values import MARKER, Attribution, Sentence
 
@@ -265,17 +266,6 @@ def _differs(
     )
 
 
-_ROW_END = re.compile(r"\d[\d,.]*\s*\)?\s*%?$")
-
-
-def _rows(text: str) -> list[str]:
-    """A table's lines, or a text's sentences: the units a figure belongs to."""
-    lines = text.splitlines()
-    if sum(bool(_ROW_END.search(line)) for line in lines) >= 3:
-        return lines
-    return [text[a:b] for a, b in paragraph_spans(text)]
-
-
 def _from_another_row(claim: _Claim, figure: Figure, passage: str) -> bool:
     """Whether the figure stands only in rows (or sentences) whose label fits the claim
     worse than another row's: "Mac net sales were 82,959" when 82,959 is in the row of
@@ -283,78 +273,33 @@ def _from_another_row(claim: _Claim, figure: Figure, passage: str) -> bool:
     sentence about an English table) decide nothing."""
     claimed: set[str] = set().union(*claim.words) if claim.words else set()
     fit: dict[str, float] = {}
-    for row in _rows(passage):
-        terms = [w for w in words(_label(row)) if w not in STOPWORDS and not w.isdigit()]
+    for row in units(passage):
+        terms = [w for w in words(label(row)) if w not in STOPWORDS and not w.isdigit()]
         if terms:
             fit[row] = sum(not _forms(w).isdisjoint(claimed) for w in terms) / len(terms)
     best = max(fit.values(), default=0.0)
-    holding = [r for r in _rows(passage) if _Evidence.of(r).holds_figure(figure)]
+    holding = [r for r in units(passage) if _Evidence.of(r).holds_figure(figure)]
     if best == 0 or not holding:
         return False  # read across rows ("up 2 %" from two cells): the figure check decides
     return max(fit.get(r, 0.0) for r in holding) < best
 
 
 def _from_another_column(sentence: str, passage: str) -> bool:
-    """Whether a figure of the sentence, said of a period, stands in the table only in the
-    columns of other periods: the prior year's column read as this year's. A table's
-    columns are the last periods of its header, in order ("June 25, 2022  June 26, 2021"
-    or "2023 2022")."""
-    rows = _rows(passage) if "\n" in passage else []
-    first = next((i for i, r in enumerate(rows) if _label(r)), None)
-    if first is None:
+    """Whether a figure of the sentence, said of a period, stands in the passage's table
+    only in the columns of other periods: the prior year's column read as this year's."""
+    found = table(passage)
+    if found is None:
         return False
-    header = [p for _, p in _periods("\n".join(rows[:first]))]
     for figure, period in _figures_with_periods(sentence):
-        places: list[_Period] = []
-        for row in rows[first:]:
-            cells = _cells(row)
-            if not cells or len(cells) > len(header):
-                continue
-            columns = header[-len(cells) :]
-            places += [columns[k] for k, cell in enumerate(cells) if cell.holds_figure(figure)]
-        if period and places and not any(_same_period(period, p) for p in places):
+        places = [
+            column.period
+            for row in found.rows
+            for column, amount in zip(found.columns_of(row), amounts(row), strict=False)
+            if _Evidence.of(amount).holds_figure(figure)
+        ]
+        if period and places and not any(same_period(period, p) for p in places):
             return True
     return False
-
-
-_Period = tuple[int, int]  # (month or 0, year)
-_MONTH_NUMBERS = {
-    "jan": 1, "feb": 2, "mar": 3, "mär": 3, "apr": 4, "may": 5, "mai": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "dez": 12,
-}  # fmt: skip
-_PERIOD = re.compile(
-    r"\b(?P<m1>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+"
-    r"(?P<y1>(?:19|20)\d\d)\b"
-    r"|\b\d{1,2}\.\s*(?P<m2>jan|feb|mär|mar|apr|mai|jun|jul|aug|sep|okt|nov|dez)[a-zä]*\s+"
-    r"(?P<y2>(?:19|20)\d\d)\b"
-    r"|\b(?P<y3>(?:19|20)\d\d)\b",
-    re.IGNORECASE,
-)
-
-
-def _periods(text: str) -> list[tuple[int, _Period]]:
-    """(position, (month or 0, year)) of each date or year in `text`, in order."""
-    found = []
-    for m in _PERIOD.finditer(text):
-        month = (m.group("m1") or m.group("m2") or "").lower()
-        year = m.group("y1") or m.group("y2") or m.group("y3")
-        found.append((m.start(), (_MONTH_NUMBERS.get(month[:3], 0), int(year))))
-    return found
-
-
-def _same_period(a: _Period, b: _Period) -> bool:
-    return a[1] == b[1] and (not a[0] or not b[0] or a[0] == b[0])
-
-
-def _cells(row: str) -> list[_Evidence]:
-    """A table row's amounts, left to right (not its label's years or dates, nor the
-    percentages of its change columns)."""
-    label = len(_label(row))
-    return [
-        _Evidence.of(m.group())
-        for m in FIGURE.finditer(without_dates(row), label)
-        if not m.group("pct") and not is_context(row, m, m.group("num"), m.group("scale"))
-    ]
 
 
 _RELATIVE_PERIOD = re.compile(
@@ -367,11 +312,11 @@ _RELATIVE_PERIOD = re.compile(
 _FROM = re.compile(r"\b(?:from|von)\s*(?:US)?\$?\s*$", re.IGNORECASE)
 
 
-def _figures_with_periods(sentence: str) -> list[tuple[Figure, _Period | None]]:
+def _figures_with_periods(sentence: str) -> list[tuple[Figure, Period | None]]:
     """Each figure of a sentence that is not a year or a date, with the period written
     nearest to it (None for none)."""
     language = detect_language(sentence)
-    periods = _periods(sentence)
+    written = periods(sentence)
     figures = []
     for m in FIGURE.finditer(without_dates(sentence)):
         unit = (m.group("suffix") or m.group("scale") or "").lower()
@@ -379,7 +324,7 @@ def _figures_with_periods(sentence: str) -> list[tuple[Figure, _Period | None]]:
         readings = readings_of(m.group("num"), language)
         if readings and not is_context(sentence, m, m.group("num"), unit or percent):
             figures.append((m, Figure(tuple(readings), SCALES.get(unit), percent, False)))
-    found: list[tuple[Figure, _Period | None]] = []
+    found: list[tuple[Figure, Period | None]] = []
     for i, (m, figure) in enumerate(figures):
         # The period after the figure, before the next one ("$X in 2023, up from $Y in
         # 2022"); else the last before it ("In 2022, sales were $X"); none for a figure
@@ -395,20 +340,10 @@ def _figures_with_periods(sentence: str) -> list[tuple[Figure, _Period | None]]:
         ):
             found.append((figure, None))
             continue
-        later = [p for at, p in periods if m.end() <= at < end]
-        earlier = [p for at, p in periods if at < m.start()]
+        later = [p for at, p in written if m.end() <= at < end]
+        earlier = [p for at, p in written if at < m.start()]
         found.append((figure, later[0] if later else earlier[-1] if earlier else None))
     return found
-
-
-def _label(row: str) -> str:
-    """What a row or sentence says before its first figure (not a year or a date): the
-    row's label; "" for a row without one, such as a header of periods."""
-    for figure in FIGURE.finditer(without_dates(row)):
-        number = figure.group("num")
-        if not is_context(row, figure, number, figure.group("pct") or figure.group("scale")):
-            return row[: figure.start()]
-    return ""
 
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)?")

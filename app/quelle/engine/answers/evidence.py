@@ -13,9 +13,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from quelle.engine.answers.sentences import paragraph_spans
+from quelle.engine.answers.tables import read_row
 from quelle.engine.search.language import query_terms
 from quelle.engine.search.question import Question
 from quelle.protocol.values import Hit, Quote
@@ -83,7 +84,8 @@ def choose(
 ) -> list[Quote]:
     """The one or two sentences that best answer `question`, best first."""
     found = candidates(question, hits)
-    return pick(found, similarities(question, found, embed), weights)
+    quotes = pick(found, similarities(question, found, embed), weights)
+    return [replace(q, reading=read_row(hits[q.n - 1].passage.text, q.text)) for q in quotes]
 
 
 def pick(found: Sequence[Candidate], similarity: Sequence[float], weights: Weights) -> list[Quote]:

@@ -117,7 +117,9 @@ def prompt_passages(
         quoted = [q for q in quotes if q.n == n]
         if quoted:
             start, end = min(q.start for q in quoted), max(q.end for q in quoted)
-            shown.append(passage.excerpt(excerpt_around(passage.text, start, end, limit)))
+            text = excerpt_around(passage.text, start, end, limit)
+            readings = [q.reading for q in quoted if q.reading]
+            shown.append(passage.excerpt("\n".join([text, *readings])))
         else:
             shown.append(passage.excerpt(excerpt(passage.text, question, limit)))
     return shown
