@@ -52,7 +52,7 @@ class Case:
 
 
 def collect(library, items, name: str) -> list[Case]:  # type: ignore[no-untyped-def]
-    from quelle.engine.answers.evidence import candidates, similarities
+    from quelle.engine.answers.evidence import candidates, choose, similarities
     from quelle.engine.search.language import detect_language
     from quelle.engine.search.question import Question
 
@@ -62,9 +62,10 @@ def collect(library, items, name: str) -> list[Case]:  # type: ignore[no-untyped
         question = Question.analyse(text)
         hits = library.search(question).hits
         started = time.perf_counter()
-        found = candidates(question, hits)
-        sims = similarities(question, found, embed)
+        choose(question, hits, embed)  # what an answer costs: the shortlist is embedded
         seconds = time.perf_counter() - started
+        found = candidates(question, hits)
+        sims = similarities(question, found, embed)  # every candidate, to fit the shortlist
         cases.append(
             Case(
                 name,
@@ -81,11 +82,13 @@ def collect(library, items, name: str) -> list[Case]:  # type: ignore[no-untyped
 
 
 def score(cases: list[Case], weights) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
-    from quelle.engine.answers.evidence import pick
+    from quelle.engine.answers.evidence import pick, shortlist
 
     rows: dict[str, dict[str, list[tuple[bool, bool, bool, int, float]]]] = {}
     for c in cases:
-        quotes = pick(c.found, c.similarity, weights)
+        listed = {id(f) for f in shortlist(c.found, weights)}
+        kept = [(f, s) for f, s in zip(c.found, c.similarity, strict=True) if id(f) in listed]
+        quotes = pick([f for f, _ in kept], [s for _, s in kept], weights)
         chosen = [
             i for i, f in enumerate(c.found) for q in quotes if (f.n, f.start) == (q.n, q.start)
         ]
@@ -117,11 +120,11 @@ def fit(cases: list[Case]):  # type: ignore[no-untyped-def]
 
     dev = [c for c in cases if c.part == "dev"]
     best, best_key = Weights(), (-1.0, 0.0)
-    for similarity, terms, names, rank, second, most in itertools.product(
+    for similarity, terms, names, rank, second, most, passages in itertools.product(
         (0.0, 1.0), (0.0, 0.3, 0.6, 1.0), (0.0, 0.3), (0.0, 0.15, 0.3, 0.6),
-        (0.6, 0.75, 0.85, 0.95), (1, 2, 3),
+        (0.6, 0.75, 0.85, 0.95), (1, 2, 3), (3, 5),
     ):  # fmt: skip
-        weights = Weights(similarity, terms, names, rank, second, most)
+        weights = Weights(similarity, terms, names, rank, second, most, passages)
         table = score(dev, weights)
         rate = statistics.mean(v["evidence_holds_answer"] for v in table.values())
         chars = max(v["median_evidence_chars"] for v in table.values())
@@ -130,43 +133,83 @@ def fit(cases: list[Case]):  # type: ignore[no-untyped-def]
     return best, best_key
 
 
+def answers(library, items, name: str, count: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """The first `count` dev questions asked in full, the chat model writing: does its answer
+    hold the gold answer as often as the evidence quoted before it?"""
+    from quelle.engine.search.language import detect_language
+
+    rows = []
+    for text, part, answered in items:
+        if part != "dev" or len(rows) >= count:
+            continue
+        answer = library.ask(text)
+        if not answer.found:
+            continue
+        shown = "\n".join(q.text for q in answer.evidence)
+        rows.append(
+            (
+                answered(shown),
+                answered(answer.text),
+                detect_language(answer.text) == detect_language(text),
+                answer.timings.total_seconds if answer.timings else 0.0,
+            )
+        )
+    n = len(rows) or 1
+    return {
+        "set": name,
+        "questions": len(rows),
+        "evidence_holds_answer": round(sum(r[0] for r in rows) / n, 3),
+        "model_answer_holds_answer": round(sum(r[1] for r in rows) / n, 3),
+        "model_answer_in_question_language": round(sum(r[2] for r in rows) / n, 3),
+        "median_model_seconds": round(statistics.median(r[3] for r in rows), 1) if rows else None,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true")
     parser.add_argument("--limit", type=int, default=0, help="questions per set (0: all)")
     parser.add_argument("--cases", type=Path, help="keep what was retrieved in this file")
+    parser.add_argument(
+        "--answers", type=int, default=0, help="also ask N dev questions a set in full"
+    )
     args = parser.parse_args()
     from quelle.engine.answers.evidence import WEIGHTS
 
-    if args.cases and args.cases.exists():
-        cases = pickle.loads(args.cases.read_bytes())
-    else:
-        xquad = beir.load("xquad_de")
-        german = library_for(xquad, sorted(xquad.corpus))
-        answers = {}
-        with (beir.EVAL / "xquad_de" / "queries.jsonl").open(encoding="utf-8") as f:
-            for line in f:
-                q = json.loads(line)
-                answers[q["_id"]] = [a.lower() for a in q.get("metadata", {}).get("answers", [])]
-        de = [
-            (text, split(qid), lambda c, a=answers[qid]: any(x in c.lower() for x in a))
-            for qid, text in xquad.queries.items()
-            if answers.get(qid)
-        ]
-        sec = [
-            (q.text, q.split, lambda c, q=q: bool(holds(figures(c, strict=False), q.figures)))
-            for q in load_questions("all", None)
-        ]
-        if args.limit:
-            de, sec = de[: args.limit], sec[: args.limit]
-        cases = collect(german, de, "xquad_de")
+    xquad = beir.load("xquad_de")
+    answers_de = {}
+    with (beir.EVAL / "xquad_de" / "queries.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            q = json.loads(line)
+            answers_de[q["_id"]] = [a.lower() for a in q.get("metadata", {}).get("answers", [])]
+    de = [
+        (text, split(qid), lambda c, a=answers_de[qid]: any(x in c.lower() for x in a))
+        for qid, text in xquad.queries.items()
+        if answers_de.get(qid)
+    ]
+    sec = [
+        (q.text, q.split, lambda c, q=q: bool(holds(figures(c, strict=False), q.figures)))
+        for q in load_questions("all", None)
+    ]
+    if args.limit:
+        de, sec = de[: args.limit], sec[: args.limit]
+    cached = args.cases is not None and args.cases.exists()
+    asked = []
+    if not cached or args.answers:
+        german, library = library_for(xquad, sorted(xquad.corpus)), sec_library()
+        if not cached:
+            cases = collect(german, de, "xquad_de") + collect(library, sec, "sec10q")
+            if args.cases:
+                args.cases.write_bytes(pickle.dumps(cases))
+        if args.answers:
+            asked = [
+                answers(german, de, "xquad_de", args.answers),
+                answers(library, sec, "sec10q", args.answers),
+            ]
         german.close()
-        library = sec_library()
-        cases += collect(library, sec, "sec10q")
         library.close()
-
-        if args.cases:
-            args.cases.write_bytes(pickle.dumps(cases))
+    if cached:
+        cases = pickle.loads(args.cases.read_bytes())
     results: dict[str, object] = {}
     if args.fit:
         weights, (rate, _) = fit(cases)
@@ -175,6 +218,16 @@ def main() -> int:
     results["weights"] = {f: getattr(WEIGHTS, f) for f in WEIGHTS.__slots__}
     table = score(cases, WEIGHTS)
     results["table"] = table
+    if asked:
+        results["answers"] = asked
+        print("asked in full (dev): evidence / model's answer hold the answer, answer language")
+        for row in asked:
+            print(
+                f"  {row['set']:9} {row['evidence_holds_answer']:6.1%} / "
+                f"{row['model_answer_holds_answer']:6.1%}  "
+                f"{row['model_answer_in_question_language']:6.1%}  ({row['questions']} questions,"
+                f" median {row['median_model_seconds']} s a model answer)"
+            )
     print("set, share: evidence holds the answer / ceiling / German text / chars / ms p50 p95")
     for key, v in sorted(table.items()):
         print(

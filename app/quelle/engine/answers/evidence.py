@@ -23,19 +23,24 @@ from quelle.protocol.values import Hit, Quote
 
 Embed = Callable[[Sequence[str]], list[list[float]]]
 
-PASSAGES = 3  # sentences are looked for in this many of the best passages
+# A page's running header or footer ("Apple Inc. | Q3 2023 Form 10-Q | 11") answers nothing.
+_PAGE_LINE = re.compile(r"\|.*\|\s*\d+\s*$|^\s*(?:page|seite)\s+\d+", re.IGNORECASE)
 MIN_CHARS = 25  # shorter lines (headings, page numbers) answer nothing alone
+SHORTLIST = 10  # candidates compared with the question by the embedder
 MAX_CHARS = 400  # a longer "sentence" is a table or a run-on line: cut at its lines
 
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    similarity: float = 1.0
-    terms: float = 0.6
-    names: float = 0.3
-    rank: float = 0.15
-    second: float = 0.9  # another sentence is quoted when it scores this close to the best
-    most: int = 2  # sentences quoted at most
+    """How a sentence is scored, as fitted on the dev share (`benchmarks/evidence.py --fit`)."""
+
+    similarity: float = 1.0  # the embedder's cosine similarity to the question
+    terms: float = 0.3  # share of the question's terms it holds
+    names: float = 0.3  # share of the question's names it holds
+    rank: float = 0.6  # 1 / the rank of its passage
+    second: float = 0.6  # another sentence is quoted when it scores this close to the best
+    most: int = 3  # sentences quoted at most
+    passages: int = 3  # sentences are looked for in this many of the best passages
 
 
 WEIGHTS = Weights()
@@ -57,11 +62,11 @@ def candidates(question: Question, hits: Sequence[Hit]) -> list[Candidate]:
     asked = set(question.terms)
     names = [n.lower() for n in question.names]
     found: list[Candidate] = []
-    for n, hit in enumerate(hits[:PASSAGES], start=1):
+    for n, hit in enumerate(hits, start=1):
         text = hit.passage.text
         for start, end in spans(text):
             sentence = text[start:end]
-            if len(sentence) < MIN_CHARS:
+            if len(sentence) < MIN_CHARS or _PAGE_LINE.search(sentence):
                 continue
             lower = sentence.lower()
             held = set(query_terms(sentence))
@@ -82,10 +87,17 @@ def candidates(question: Question, hits: Sequence[Hit]) -> list[Candidate]:
 def choose(
     question: Question, hits: Sequence[Hit], embed: Embed | None, weights: Weights = WEIGHTS
 ) -> list[Quote]:
-    """The one or two sentences that best answer `question`, best first."""
-    found = candidates(question, hits)
+    """The few sentences that best answer `question`, best first."""
+    found = shortlist(candidates(question, hits), weights)
     quotes = pick(found, similarities(question, found, embed), weights)
     return [replace(q, reading=read_row(hits[q.n - 1].passage.text, q.text)) for q in quotes]
+
+
+def shortlist(found: Sequence[Candidate], weights: Weights) -> list[Candidate]:
+    """The candidates the embedder compares with the question: from the best passages, the
+    best by their words and their passage's rank (embedding every sentence costs too long)."""
+    near = [c for c in found if c.n <= weights.passages]
+    return sorted(near, key=lambda c: -_lexical(c, weights))[:SHORTLIST]
 
 
 def pick(found: Sequence[Candidate], similarity: Sequence[float], weights: Weights) -> list[Quote]:
@@ -93,10 +105,7 @@ def pick(found: Sequence[Candidate], similarity: Sequence[float], weights: Weigh
     if not found:
         return []
     scores = [
-        weights.similarity * s
-        + weights.terms * c.terms
-        + weights.names * c.names
-        + weights.rank * c.rank
+        weights.similarity * s + _lexical(c, weights)
         for c, s in zip(found, similarity, strict=True)
     ]
     order = sorted(range(len(found)), key=lambda i: -scores[i])
@@ -104,8 +113,11 @@ def pick(found: Sequence[Candidate], similarity: Sequence[float], weights: Weigh
     chosen = [
         i for i in order[: weights.most] if i == order[0] or scores[i] >= weights.second * top > 0
     ]
-    chosen.sort(key=lambda i: (found[i].n, found[i].start))  # as they stand in the sources
     return [Quote(found[i].n, found[i].start, found[i].end, found[i].text) for i in chosen]
+
+
+def _lexical(c: Candidate, weights: Weights) -> float:
+    return weights.terms * c.terms + weights.names * c.names + weights.rank * c.rank
 
 
 def _distinct(found: list[Candidate]) -> list[Candidate]:
