@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 
 from quelle.engine.answers.evidence import choose
@@ -100,6 +101,30 @@ def test_the_window_shows_the_evidence_before_the_first_word(qtbot: QtBot, tmp_p
     assert turn.plain_answer() == ""  # no word of the model yet
     window.open_source(turn.index, 2)  # its number opens the source while the model reads
     assert window.source_title.text() == "[2] 2022 Q3 AAPL.pdf, page 4"
+
+
+def test_a_quotes_number_opens_its_source_with_that_sentence_highlighted(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text(GUIDE.read_text(encoding="utf-8"), encoding="utf-8")
+    text = notes.read_text(encoding="utf-8")
+    sentence = "Quelle reads each file, cuts it into passages of a few sentences and\nstores them"
+    start = text.index(sentence)
+    passage = Passage("d:1", "d", "notes.md", str(notes), 1, 0, len(text), text)
+    link = FakeEngineLink(tmp_path / "home")
+    window = MainWindow(tmp_path / "home", engine=link)
+    qtbot.addWidget(window)
+    link.models_loaded.emit()
+    window.ask("How does Quelle store my files?")
+    [request] = link.asked()
+    quote = Quote(1, start, start + len(sentence), sentence)
+    link.answer_found.emit(request, [Hit(passage, 0.1, 0.5, 1, 1)], [quote])
+    [turn] = window.chat.turns()
+    assert f"quelle-quote:{turn.index}/0" in turn.evidence.toHtml()  # its number is a link
+    turn.evidence.anchorClicked.emit(QUrl(f"quelle-quote:{turn.index}/0"))
+    shown = window.source_view().highlighted_text()
+    assert " ".join(shown.split()) == " ".join(sentence.split())  # the sentence, not the page
 
 
 @pytest.mark.slow

@@ -36,6 +36,7 @@ from quelle.ui.numbers import number
 from quelle.ui.welcome import WelcomePanel
 
 SOURCE_SCHEME = "quelle-source"
+QUOTE_SCHEME = "quelle-quote"
 RENDER_INTERVAL_MS = 50
 SHOWN_TURNS = 10  # turns kept as widgets; earlier ones come back with a button
 # Private-use characters around an unsupported sentence: they pass through the Markdown
@@ -68,12 +69,14 @@ def answer_markdown(text: str, turn: int, count: int | None = None) -> str:
     return linkify(_HEADING.sub(r"**\1**", text), turn, count)
 
 
-def evidence_markdown(evidence: list[SavedQuote]) -> str:
-    """Quoted sentences as Markdown block quotes, each with its source's marker; a table
-    row with its reading beneath."""
+def evidence_markdown(evidence: list[SavedQuote], turn: int) -> str:
+    """Quoted sentences as Markdown block quotes, each with its source's number as a link to
+    the sentence in its source (`quelle-quote:<turn>/<k>`); a table row with its reading
+    beneath."""
     blocks = []
-    for q in evidence:
-        block = f"> “{' '.join(q.text.split())}” [{q.n}]"
+    for k, q in enumerate(evidence):
+        link = f"[\\[{q.n}\\]]({QUOTE_SCHEME}:{turn}/{k})"
+        block = f"> “{' '.join(q.text.split())}” {link}"
         if q.reading:
             block += f"\n>\n> *{q.reading}*"
         blocks.append(block)
@@ -117,9 +120,10 @@ def mark_spans(document: QTextDocument, style: QTextCharFormat) -> int:
     return marked
 
 
-def parse_source_url(url: QUrl) -> tuple[int, int] | None:
-    """`quelle-source:3/2` -> (3, 2)."""
-    if url.scheme() != SOURCE_SCHEME:
+def parse_source_url(url: QUrl, scheme: str = SOURCE_SCHEME) -> tuple[int, int] | None:
+    """`quelle-source:3/2` -> (3, 2) (turn, source); `quelle-quote:3/0` the same (turn,
+    quote) with `scheme` QUOTE_SCHEME."""
+    if url.scheme() != scheme:
         return None
     try:
         turn, n = url.path().split("/")
@@ -284,6 +288,7 @@ class TurnWidget(QFrame):
     """A question with its answer; the answer grows while it streams."""
 
     source_requested = Signal(int, int)  # turn, n
+    quote_requested = Signal(int, int)  # turn, the quote's place in its evidence
 
     def __init__(self, index: int, question: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -291,6 +296,7 @@ class TurnWidget(QFrame):
         self.question = question
         self.text = ""
         self.sources: list[SavedSource] = []
+        self.quotes: list[SavedQuote] = []
         self.saved: SavedTurn | None = None
         self.finished = False
         self.setObjectName("turn")
@@ -303,7 +309,7 @@ class TurnWidget(QFrame):
         _mute(self.status)
         self.evidence = AnswerBrowser()  # the quoted sentences that answer, before the answer
         self.evidence.setObjectName("evidence")
-        self.evidence.anchorClicked.connect(self._anchor_clicked)
+        self.evidence.anchorClicked.connect(self._quote_clicked)
         self.evidence.hide()
         self.answer = AnswerBrowser()
         self.answer.anchorClicked.connect(self._anchor_clicked)
@@ -358,10 +364,9 @@ class TurnWidget(QFrame):
         """What the answer draws on, shown before the model's first word: the sentences
         quoted from the sources, each with its clickable number."""
         self.sources = list(sources)
+        self.quotes = list(evidence)
         if evidence:
-            self.evidence.setMarkdown(
-                answer_markdown(evidence_markdown(evidence), self.index, len(self.sources))
-            )
+            self.evidence.setMarkdown(evidence_markdown(evidence, self.index))
             self.evidence.show()
         if not self.text:
             self.status.setText(
@@ -474,6 +479,11 @@ class TurnWidget(QFrame):
         if parsed is not None:
             self.source_requested.emit(*parsed)
 
+    def _quote_clicked(self, url: QUrl) -> None:
+        parsed = parse_source_url(url, QUOTE_SCHEME)
+        if parsed is not None:
+            self.quote_requested.emit(*parsed)
+
     def _card_activated(self) -> None:
         card = self.sender()
         if isinstance(card, SourceCard):
@@ -515,6 +525,7 @@ class ChatView(QWidget):
     question_submitted = Signal(str)
     stop_requested = Signal()
     source_requested = Signal(int, int)  # turn index, source number (1-based)
+    quote_requested = Signal(int, int)  # turn index, the quote's place in its evidence
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -629,6 +640,7 @@ class ChatView(QWidget):
         for offset, saved in enumerate(batch):
             widget = TurnWidget(first + offset, saved.question)
             widget.source_requested.connect(self.source_requested)
+            widget.quote_requested.connect(self.quote_requested)
             self._layout.insertWidget(2 + offset, widget)
             self._turns.insert(offset, widget)
             widget.finish(saved)
@@ -703,6 +715,7 @@ class ChatView(QWidget):
         index = self._turns[-1].index + 1 if self._turns else len(self._earlier)
         widget = TurnWidget(index, question)
         widget.source_requested.connect(self.source_requested)
+        widget.quote_requested.connect(self.quote_requested)
         self._layout.insertWidget(self._layout.count() - 1, widget)
         self._turns.append(widget)
         return widget

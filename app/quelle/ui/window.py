@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         self.chat.question_submitted.connect(self.ask)
         self.chat.stop_requested.connect(self.stop_answer)
         self.chat.source_requested.connect(self.open_source)
+        self.chat.quote_requested.connect(self.open_quote)
         self.chat.sample_requested.connect(self.try_sample)
 
         self.source_panel = QWidget()
@@ -513,7 +514,8 @@ class MainWindow(QMainWindow):
             self.engine.source_failed.connect(self._source_view.show_text_failed)
         return self._source_view
 
-    def open_source(self, turn_index: int, n: int) -> None:
+    def open_source(self, turn_index: int, n: int, text: str | None = None) -> None:
+        """Show source `n` of a turn with its passage highlighted (or `text` in it)."""
         turn = self.chat.turn(turn_index)
         if turn is None:
             return
@@ -534,7 +536,14 @@ class MainWindow(QMainWindow):
             left = self.splitter.sizes()[0]
             rest = max(0, total - left)
             self.splitter.setSizes([left, rest // 2, rest - rest // 2])
-        view.show_passage(source.file, source.page, source.text or source.snippet)
+        view.show_passage(source.file, source.page, text or source.text or source.snippet)
+
+    def open_quote(self, turn_index: int, k: int) -> None:
+        """Show the source of a turn's k-th quoted sentence with that sentence highlighted."""
+        turn = self.chat.turn(turn_index)
+        if turn is not None and 0 <= k < len(turn.quotes):
+            quote = turn.quotes[k]
+            self.open_source(turn_index, quote.n, quote.text)
 
     def close_source(self) -> None:
         self.source_panel.hide()
