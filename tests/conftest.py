@@ -43,7 +43,10 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def sec_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A home whose library holds three real 10-Q filings, ingested once per test session.
+    """A home whose library holds three real 10-Q filings, ingested once per test session,
+    and whose chat model writes every answer (`model_writes`), as the tests of streaming,
+    stopping and checking answers need; by default the built-in model leaves the answer to
+    the evidence.
 
     Tests must treat it as read-only; copy it (`copy_home`) to change it.
     """
@@ -58,7 +61,17 @@ def sec_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     library.close()
     assert len(report.added) == 3, report.failed
+    let_the_model_write(home)
     return home
+
+
+def let_the_model_write(home: Path) -> None:
+    """Have the chat model write every answer in `home`, the built-in one included."""
+    from quelle.common.paths import Paths
+    from quelle.common.settings import load_settings, save_settings
+
+    file = Paths.resolve(home).ensure().settings_file
+    save_settings(load_settings(file).replace(model_writes="always"), file)
 
 
 def _catalogued(model_id: str) -> CatalogEntry:

@@ -59,7 +59,9 @@ class Library:
         self.chat_loaded += 1
         return self.chat
 
-    def ask(self, text: str, history: list[Turn] | None = None) -> tuple[Answer, list[str]]:
+    def ask(
+        self, text: str, history: list[Turn] | None = None, write: bool = True
+    ) -> tuple[Answer, list[str]]:
         tokens: list[str] = []
         history = history or []
         result = answer(
@@ -70,6 +72,8 @@ class Library:
             self.chat_model,
             Settings(),
             tokens.append,
+            embed=self.embedder.embed,
+            write=write,
         )
         return result, tokens
 
@@ -110,3 +114,24 @@ def test_a_follow_up_is_answered_with_the_conversation_before_it(library: Librar
     assert result.sources[0].passage.title == "bread.md"
     messages = library.chat.prompts[-1]
     assert {"role": "user", "content": "How long must the bread dough rise?"} in messages
+
+
+def test_without_the_model_writing_the_evidence_is_the_answer_at_once(library: Library) -> None:
+    result, tokens = library.ask("Where does the team holiday go?", write=False)
+    assert library.chat_loaded == 0 and tokens == [] and result.timings is None
+    assert result.evidence_only and result.text == ""
+    assert any("Lisbon" in q.text for q in result.evidence)
+    assert result.sources[result.evidence[0].n - 1].passage.title == "holiday.txt"
+
+
+def test_a_small_chat_model_leaves_the_answer_to_the_evidence_unless_told_otherwise() -> None:
+    from quelle.engine.models.fit import model_writes, writes_reliably
+
+    assert not writes_reliably("")  # the built-in SmolLM2-135M
+    assert not writes_reliably("/models/qwen2.5-0.5b-instruct-q8_0.gguf")
+    assert writes_reliably("/models/qwen2.5-1.5b-instruct-q4_k_m.gguf")
+    assert writes_reliably("/home/me/my-own-model.gguf")  # chosen by the user: trusted
+    assert not model_writes(Settings())
+    assert model_writes(Settings(model_writes="always"))
+    big = Settings(chat_model="/m/qwen2.5-1.5b-instruct-q4_k_m.gguf")
+    assert model_writes(big) and not model_writes(big.replace(model_writes="never"))

@@ -72,7 +72,7 @@ def test_ingest_then_ask_gives_a_cited_answer(executable: Path, tmp_path: Path) 
     home = str(tmp_path / "home")
 
     ingested = run(executable, "--home", home, "ingest", str(GUIDE))
-    asked = run(executable, "--home", home, "ask", "--json", QUESTION)
+    asked = run(executable, "--home", home, "ask", "--json", "--write", QUESTION)
 
     assert ingested.returncode == 0, explain(ingested)
     assert "Added 1 documents" in ingested.stdout, explain(ingested)
@@ -83,6 +83,7 @@ def test_ingest_then_ask_gives_a_cited_answer(executable: Path, tmp_path: Path) 
     assert cited, explain(asked)
     assert {Path(s["file"]).name for s in cited} == {"quelle-guide.md"}
     assert any(sentence["source"] for sentence in answer["sentences"]), explain(asked)
+    assert answer["evidence"] and answer["written"], explain(asked)
 
 
 @needs_eval(APPLE_Q3_2022)

@@ -51,6 +51,7 @@ class _AnsweringLibrary:
         on_token: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
         on_found: Callable[[list[Hit], list[Quote]], None] | None = None,
+        write: bool | None = None,
     ) -> Answer:
         hits = [
             Hit(

@@ -89,7 +89,7 @@ def test_a_command_hands_its_work_to_the_running_engine(engines: Engines, tmp_pa
     assert {("notizen.txt", "queued"), ("notizen.txt", "ready"), ("bread.md", "ready")} <= states
     assert events[-1].fraction == pytest.approx(1.0)
 
-    answer = library.ask("Wann ist die Besprechung mit dem Vermieter?")
+    answer = library.ask("Wann ist die Besprechung mit dem Vermieter?", write=True)
     assert answer.sources and answer.sources[0].passage.title == "notizen.txt"
     assert answer.timings is not None and answer.text
     assert {d.title for d in watcher.documents()} == {"notizen.txt", "bread.md"}
@@ -183,7 +183,7 @@ def test_an_engine_killed_while_answering_fails_that_answer_only(
             os.kill(engine.pid, signal.SIGKILL)
 
     with pytest.raises(EngineLost, match="stopped"):
-        client.ask("How long does the dough rise?", on_token=kill_at_first_token)
+        client.ask("How long does the dough rise?", on_token=kill_at_first_token, write=True)
     engines.start()
     answer = engines.client().ask("How long does the dough rise?")
     assert answer.sources[0].passage.title == "bread.md"

@@ -125,7 +125,7 @@ def test_ingest_and_ask_never_touch_the_network(
     library = Library(home)
     report = library.ingest([guide])
     assert report.added
-    answer = library.ask("Does Quelle need an internet connection?")
+    answer = library.ask("Does Quelle need an internet connection?", write=True)
     assert answer.found and answer.text
     library.close()
     assert attempts == []

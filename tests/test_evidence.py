@@ -129,8 +129,9 @@ def test_a_quotes_number_opens_its_source_with_that_sentence_highlighted(
 
 @pytest.mark.slow
 def test_the_first_run_question_is_answered_by_the_guide_sentence(home: Path) -> None:
-    """With the built-in models: the guide's own question opens with the sentence that
-    says Quelle needs no internet connection."""
+    """With the built-in models: the guide's own question is answered by the sentence that
+    says Quelle needs no internet connection (the built-in chat model, too small to write
+    reliable answers, is not asked)."""
     from quelle.engine.library import Library
 
     library = Library(home)
@@ -141,6 +142,7 @@ def test_the_first_run_question_is_answered_by_the_guide_sentence(home: Path) ->
     )
     library.close()
     assert heard == [answer.evidence]
+    assert answer.evidence_only and answer.timings is None  # the built-in model did not write
     first = " ".join(answer.evidence[0].text.split())
     assert "Quelle needs no internet connection" in first
 
@@ -182,3 +184,29 @@ def test_a_quoted_table_row_is_read_with_its_columns_periods_and_the_model_gets_
     [passage] = [h.passage for h in hits(FILING_TABLE)]
     [shown] = prompt_passages([passage], [quote], question, 400)
     assert shown.text.endswith(quote.reading)
+
+
+def test_an_answer_of_evidence_alone_offers_the_model_to_write_with_one_click(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    link = FakeEngineLink(tmp_path / "home")
+    window = MainWindow(tmp_path / "home", engine=link)
+    qtbot.addWidget(window)
+    link.models_loaded.emit()
+    window.ask("What were total net sales?")
+    [request] = link.asked()
+    assert request.write is None  # as the settings say
+    found = checked_answer("")
+    row = found.sources[1].passage.text
+    quote = Quote(2, 0, len(row), row)
+    evidence_only = replace(
+        found, text="", attribution=None, timings=None, evidence=[quote], written=False
+    )
+    link.answer_found.emit(request, found.sources, [quote])
+    link.answer_finished.emit(request, evidence_only)
+    [turn] = window.chat.turns()
+    assert not turn.write_button.isHidden() and turn.status.isHidden()
+    assert row in turn.evidence.toPlainText()
+    turn.write_button.click()
+    again = link.asked()[-1]
+    assert again.question == "What were total net sales?" and again.write is True

@@ -114,14 +114,14 @@ def test_download_use_answer_and_fall_back_when_the_file_is_gone(
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     library = Library(home)
-    answer = library.ask("Does Quelle need an internet connection?")
+    answer = library.ask("Does Quelle need an internet connection?", write=True)
     assert answer.found and answer.timings is not None
     assert library.generator().model_path == Path(chosen)
     library.close()
     monkeypatch.undo()
 
     Path(chosen).unlink()  # the user deleted the file
-    result = quelle(home, "ask", "Does Quelle need an internet connection?")
+    result = quelle(home, "ask", "--write", "Does Quelle need an internet connection?")
     assert result.returncode == 0, result.stderr
     assert "is gone; Quelle answers with its built-in model" in result.stderr
     assert load_settings(Paths.resolve(home).settings_file).chat_model == ""

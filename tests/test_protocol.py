@@ -190,6 +190,7 @@ class _FakeLibrary:
         on_token: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
         on_found: Callable[[list[Hit], list[Quote]], None] | None = None,
+        write: bool | None = None,
     ) -> Answer:
         if on_found:
             on_found([], [Quote(1, 0, 6, "Lisbon")])

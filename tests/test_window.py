@@ -39,6 +39,7 @@ from conftest import (
     APPLE_Q3_2022,
     APPLE_QUESTION,
     SEC10Q,
+    let_the_model_write,
     needs_eval,
 )
 from fake_engine import FakeEngineLink
@@ -564,6 +565,7 @@ def test_a_killed_engine_is_restarted_and_the_conversation_stays(
 ) -> None:
     note = tmp_path / "holiday.txt"
     note.write_text("Our team holiday in 2024 takes us to Lisbon in May for five days.")
+    let_the_model_write(home)  # the engine is killed at the model's first word
     window = open_window(home)
     wait_ready(qtbot, window)
     with qtbot.waitSignal(window.ingestion_done, timeout=LOAD):

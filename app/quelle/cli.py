@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="ask a question about the library")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument(
+        "--write",
+        action="store_true",
+        help="let the chat model write an answer even where the evidence alone is the answer",
+    )
 
     commands.add_parser("docs", help="list the documents in the library")
 
@@ -234,12 +239,22 @@ def _ask(library, args) -> int:  # type: ignore[no-untyped-def]
             stream.flush()
 
     answer = library.ask(
-        args.question, on_token=on_token, cancel=threading.Event(), on_found=on_found
+        args.question,
+        on_token=on_token,
+        cancel=threading.Event(),
+        on_found=on_found,
+        write=True if args.write else None,
     )
     if args.json:
         print(json.dumps(_answer_json(answer), ensure_ascii=False, indent=2))
         return 0
-    print()
+    if answer.evidence_only:
+        print(
+            "(The chat model is too small to write reliable answers: the evidence above is the"
+            " answer. Add --write to let it write one.)"
+        )
+    else:
+        print()
     print(_answer_footer(answer), end="")
     return 0
 
@@ -291,6 +306,7 @@ def _answer_json(answer) -> dict:  # type: ignore[no-untyped-def,type-arg]
         "question": answer.question,
         "answer": answer.text,
         "found": answer.found,
+        "written": answer.written,
         "evidence": [
             {"source": q.n, "text": q.text, "reading": q.reading} for q in answer.evidence
         ],

@@ -43,6 +43,10 @@ class Settings:
     # Characters of each passage the model reads (the lines that share most words with the
     # question); 0: whole passages. See benchmarks/prompts.py for what shorter costs.
     passage_chars: int = 0
+    # Who answers: "auto" lets the chat model write unless it is too small to write reliable
+    # answers (the built-in one; see benchmarks/evidence.py), when the evidence quoted from
+    # the passages is the answer and one click lets the model write; "always"; "never".
+    model_writes: str = "auto"
     hybrid_search: bool = True
     # chunking, in the embedder's own tokens
     chunk_tokens: int = 200

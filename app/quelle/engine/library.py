@@ -36,6 +36,7 @@ from quelle.engine.models.bundled import (
 )
 from quelle.engine.models.chat import Generator
 from quelle.engine.models.embedder import TORCH, Embedder, TextEmbedder
+from quelle.engine.models.fit import model_writes
 from quelle.engine.models.quantised import BACKEND as INT8
 from quelle.engine.owner import OwnerLock
 from quelle.engine.search.question import Question
@@ -426,9 +427,11 @@ class Library:
         on_token: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
         on_found: OnFound | None = None,
+        write: bool | None = None,
     ) -> Answer:
         """Retrieve, then stream an answer drawn only from the passages found; `on_found`
-        hears the sources and their evidence before the model begins."""
+        hears the sources and their evidence before the model begins. `write`: whether the
+        chat model writes (None: as the settings say for this model, `model_writes`)."""
         if not question.strip():
             raise QuelleError(say("The question is empty. Type a question about your documents."))
         self.sync()
@@ -443,6 +446,7 @@ class Library:
             cancel,
             lambda texts: self.embedder().embed(texts),
             on_found,
+            model_writes(self._settings) if write is None else write,
         )
 
     def close(self) -> None:

@@ -402,7 +402,9 @@ class Engine:
         def on_found(sources: list[Hit], evidence: list[Quote]) -> None:
             client.send(Found(ask.request, sources, evidence))
 
-        answer = self.library.ask(ask.question, ask.history, on_token, cancel, on_found)
+        answer = self.library.ask(
+            ask.question, ask.history, on_token, cancel, on_found, write=ask.write
+        )
         return Answered(ask.request, answer)
 
     def _load_models(self) -> None:

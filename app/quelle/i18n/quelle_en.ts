@@ -62,33 +62,33 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../ui/chat_view.py" line="557"/>
+        <location filename="../ui/chat_view.py" line="590"/>
         <source>Ask a question about your documents…  (Enter sends, Shift+Enter adds a line)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="560"/>
-        <location filename="../ui/chat_view.py" line="689"/>
+        <location filename="../ui/chat_view.py" line="593"/>
+        <location filename="../ui/chat_view.py" line="724"/>
         <source>Send</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="655"/>
+        <location filename="../ui/chat_view.py" line="690"/>
         <source>Show earlier questions (%1)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="689"/>
+        <location filename="../ui/chat_view.py" line="724"/>
         <source>Stop</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="691"/>
+        <location filename="../ui/chat_view.py" line="726"/>
         <source>Stop the answer (Esc)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="691"/>
+        <location filename="../ui/chat_view.py" line="726"/>
         <source>Send the question (Enter)</source>
         <translation></translation>
     </message>
@@ -144,17 +144,17 @@
 <context>
     <name>EngineLink</name>
     <message>
-        <location filename="../ui/engine_link.py" line="257"/>
+        <location filename="../ui/engine_link.py" line="259"/>
         <source>The Quelle engine could not start. Details are in %1.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="394"/>
+        <location filename="../ui/engine_link.py" line="396"/>
         <source>The Quelle engine stopped unexpectedly; it is starting again.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="398"/>
+        <location filename="../ui/engine_link.py" line="400"/>
         <source>Documents it was adding are completed first; add any others again.</source>
         <translation></translation>
     </message>
@@ -280,240 +280,240 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/window.py" line="111"/>
-        <location filename="../ui/window.py" line="359"/>
-        <location filename="../ui/window.py" line="372"/>
+        <location filename="../ui/window.py" line="112"/>
+        <location filename="../ui/window.py" line="362"/>
+        <location filename="../ui/window.py" line="375"/>
         <source>Quelle</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="166"/>
+        <location filename="../ui/window.py" line="169"/>
         <source>Source</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="169"/>
+        <location filename="../ui/window.py" line="172"/>
         <source>Close</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="170"/>
+        <location filename="../ui/window.py" line="173"/>
         <source>Close the source (Ctrl+W)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="195"/>
+        <location filename="../ui/window.py" line="198"/>
         <source>Loading the models…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="229"/>
+        <location filename="../ui/window.py" line="232"/>
         <source>&amp;Add documents…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="232"/>
+        <location filename="../ui/window.py" line="235"/>
         <source>Add &amp;folder…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="234"/>
+        <location filename="../ui/window.py" line="237"/>
         <source>&amp;Cancel adding</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="237"/>
+        <location filename="../ui/window.py" line="240"/>
         <source>&amp;Settings…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="239"/>
+        <location filename="../ui/window.py" line="242"/>
         <source>&amp;Models…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="239"/>
+        <location filename="../ui/window.py" line="242"/>
         <source>Download and choose models</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="241"/>
+        <location filename="../ui/window.py" line="244"/>
         <source>&amp;Quit</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="244"/>
+        <location filename="../ui/window.py" line="247"/>
         <source>&amp;New conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="247"/>
+        <location filename="../ui/window.py" line="250"/>
         <source>&amp;Rename conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="250"/>
+        <location filename="../ui/window.py" line="253"/>
         <source>&amp;Delete conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="253"/>
+        <location filename="../ui/window.py" line="256"/>
         <source>&amp;Export as Markdown…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="255"/>
+        <location filename="../ui/window.py" line="258"/>
         <source>&amp;Stop answer</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="258"/>
+        <location filename="../ui/window.py" line="261"/>
         <source>Ask a &amp;question</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="262"/>
+        <location filename="../ui/window.py" line="265"/>
         <source>&amp;Remove selected documents</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="265"/>
+        <location filename="../ui/window.py" line="268"/>
         <source>&amp;Open original file</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="268"/>
+        <location filename="../ui/window.py" line="271"/>
         <source>Go to &amp;conversations</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="271"/>
+        <location filename="../ui/window.py" line="274"/>
         <source>Go to &amp;library</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="274"/>
+        <location filename="../ui/window.py" line="277"/>
         <source>Close &amp;source</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="278"/>
+        <location filename="../ui/window.py" line="281"/>
         <source>&amp;File</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="286"/>
+        <location filename="../ui/window.py" line="289"/>
         <source>&amp;Conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="292"/>
+        <location filename="../ui/window.py" line="295"/>
         <source>&amp;Library</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="295"/>
+        <location filename="../ui/window.py" line="298"/>
         <source>&amp;View</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="326"/>
+        <location filename="../ui/window.py" line="329"/>
         <source>Waiting for another Quelle process to finish with this library…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="333"/>
+        <location filename="../ui/window.py" line="336"/>
         <source>Restarting the engine…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="341"/>
-        <location filename="../ui/window.py" line="348"/>
+        <location filename="../ui/window.py" line="344"/>
+        <location filename="../ui/window.py" line="351"/>
         <source>Models ready</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="349"/>
+        <location filename="../ui/window.py" line="352"/>
         <source>The library now uses the new embedder.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="353"/>
+        <location filename="../ui/window.py" line="356"/>
         <source>Re-indexing with the new embedder: %1 of %2 passages</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="363"/>
+        <location filename="../ui/window.py" line="366"/>
         <source>%1 is downloaded and verified; choose it in Models.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="370"/>
+        <location filename="../ui/window.py" line="373"/>
         <source>The models could not be loaded</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="401"/>
+        <location filename="../ui/window.py" line="404"/>
         <source>Add documents</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="403"/>
+        <location filename="../ui/window.py" line="406"/>
         <source>Documents (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;All files (*)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="409"/>
+        <location filename="../ui/window.py" line="412"/>
         <source>Add a folder</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="461"/>
+        <location filename="../ui/window.py" line="466"/>
         <source>Waiting for the models to load…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="525"/>
+        <location filename="../ui/window.py" line="531"/>
         <source>[%1] %2, page %3</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="582"/>
+        <location filename="../ui/window.py" line="595"/>
         <source>Delete conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="583"/>
+        <location filename="../ui/window.py" line="596"/>
         <source>Delete “%1” and all its answers?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="608"/>
+        <location filename="../ui/window.py" line="621"/>
         <source>Export conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="610"/>
+        <location filename="../ui/window.py" line="623"/>
         <source>Markdown (*.md)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="618"/>
+        <location filename="../ui/window.py" line="631"/>
         <source>Could not write %1: %2</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="623"/>
+        <location filename="../ui/window.py" line="636"/>
         <source>Exported to %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="652"/>
+        <location filename="../ui/window.py" line="665"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="656"/>
+        <location filename="../ui/window.py" line="669"/>
         <source>Settings not saved</source>
         <translation></translation>
     </message>
@@ -1025,17 +1025,17 @@
 <context>
     <name>SourceCard</name>
     <message>
-        <location filename="../ui/chat_view.py" line="232"/>
+        <location filename="../ui/chat_view.py" line="243"/>
         <source>Open %1 at page %2</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="235"/>
+        <location filename="../ui/chat_view.py" line="246"/>
         <source>&lt;b&gt;[%1]&lt;/b&gt;&amp;nbsp; %2 · page %3</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="241"/>
+        <location filename="../ui/chat_view.py" line="252"/>
         <source>relevance %1</source>
         <translation></translation>
     </message>
@@ -1151,82 +1151,92 @@
 <context>
     <name>TurnWidget</name>
     <message>
-        <location filename="../ui/chat_view.py" line="295"/>
+        <location filename="../ui/chat_view.py" line="309"/>
         <source>Searching your documents…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="361"/>
+        <location filename="../ui/chat_view.py" line="322"/>
+        <source>Let the model write an answer</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="325"/>
+        <source>The chat model is small: the sentences above are the answer. It can still write one from them, which takes longer and may be wrong.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="384"/>
         <source>Reading %1 passages…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="374"/>
+        <location filename="../ui/chat_view.py" line="397"/>
         <source>No passage supports this sentence</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="384"/>
+        <location filename="../ui/chat_view.py" line="410"/>
         <source>Stopped before the first word.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="384"/>
+        <location filename="../ui/chat_view.py" line="410"/>
         <source>No answer.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="391"/>
+        <location filename="../ui/chat_view.py" line="417"/>
         <source>1 sentence is not supported by your documents; it is marked in red.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="394"/>
+        <location filename="../ui/chat_view.py" line="420"/>
         <source>%1 sentences are not supported by your documents; they are marked in red.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="403"/>
+        <location filename="../ui/chat_view.py" line="429"/>
         <source>Sources</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="403"/>
+        <location filename="../ui/chat_view.py" line="429"/>
         <source>Also consulted</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="448"/>
+        <location filename="../ui/chat_view.py" line="474"/>
         <source>first token %1 s</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="450"/>
+        <location filename="../ui/chat_view.py" line="476"/>
         <source>%1 tokens/s</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="451"/>
+        <location filename="../ui/chat_view.py" line="477"/>
         <source>%1 ms/token</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="453"/>
+        <location filename="../ui/chat_view.py" line="479"/>
         <source>retrieval %1 s</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="455"/>
+        <location filename="../ui/chat_view.py" line="481"/>
         <source>re-ranked in %1 s</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="457"/>
+        <location filename="../ui/chat_view.py" line="483"/>
         <source>no passage was relevant</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="459"/>
+        <location filename="../ui/chat_view.py" line="485"/>
         <source>stopped</source>
         <translation></translation>
     </message>

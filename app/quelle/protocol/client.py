@@ -112,6 +112,7 @@ class EngineClient:
         on_token: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
         on_found: Callable[[list[Hit], list[Quote]], None] | None = None,
+        write: bool | None = None,
     ) -> Answer:
         request = next(self._ids)
 
@@ -121,7 +122,8 @@ class EngineClient:
             elif isinstance(e, Found) and on_found is not None:
                 on_found(e.sources, e.evidence)
 
-        reply = self._call(Ask(request, question, list(history)), event, cancel, Stop(request))
+        ask = Ask(request, question, list(history), write)
+        reply = self._call(ask, event, cancel, Stop(request))
         assert isinstance(reply, Answered)
         return reply.answer
 

@@ -34,7 +34,7 @@ from quelle.protocol.values import (
     Turn,
 )
 
-PROTOCOL_VERSION = 5
+PROTOCOL_VERSION = 6
 
 
 class ProtocolError(QuelleError):
@@ -49,6 +49,7 @@ class Ask:
     request: int
     question: str
     history: list[Turn] = field(default_factory=list)
+    write: bool | None = None  # let the chat model write; None: as the settings say
 
 
 @dataclass(frozen=True, slots=True)

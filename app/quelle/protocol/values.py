@@ -143,6 +143,11 @@ class Answer:
     attribution: Attribution | None = None
     rerank_seconds: float | None = None  # what the re-ranker cost, when one ran
     evidence: list[Quote] = field(default_factory=list)  # shown before the model's words
+    written: bool = True  # False: the evidence is the answer; no chat model wrote
+
+    @property
+    def evidence_only(self) -> bool:
+        return not self.written and bool(self.evidence)
 
     @property
     def found(self) -> bool:

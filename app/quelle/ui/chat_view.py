@@ -289,6 +289,7 @@ class TurnWidget(QFrame):
 
     source_requested = Signal(int, int)  # turn, n
     quote_requested = Signal(int, int)  # turn, the quote's place in its evidence
+    write_requested = Signal(str)  # the question, for the chat model to write an answer
 
     def __init__(self, index: int, question: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -318,6 +319,15 @@ class TurnWidget(QFrame):
         self.unsupported_note.setObjectName("unsupportedNote")
         _warn(self.unsupported_note)
         self.unsupported_note.hide()
+        self.write_button = QPushButton(self.tr("Let the model write an answer"))
+        self.write_button.setToolTip(
+            self.tr(
+                "The chat model is small: the sentences above are the answer. It can still "
+                "write one from them, which takes longer and may be wrong."
+            )
+        )
+        self.write_button.clicked.connect(lambda: self.write_requested.emit(self.question))
+        self.write_button.hide()
         self.metrics = WrapLabel()
         self.metrics.setObjectName("metrics")
         _mute(self.metrics)
@@ -343,6 +353,7 @@ class TurnWidget(QFrame):
         layout.addWidget(self.evidence)
         layout.addWidget(self.status)
         layout.addWidget(self.answer)
+        layout.addWidget(self.write_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.unsupported_note)
         layout.addWidget(self.metrics)
         layout.addWidget(self.sources_box)
@@ -391,7 +402,10 @@ class TurnWidget(QFrame):
         self.saved = turn
         self.show_found(turn.sources, turn.evidence)
         self.set_text(turn.answer)
-        if not turn.answer:
+        self.write_button.setVisible(turn.evidence_only)
+        if turn.evidence_only:
+            self.status.hide()
+        elif not turn.answer:
             self.status.setText(
                 self.tr("Stopped before the first word.") if turn.stopped else self.tr("No answer.")
             )
@@ -526,6 +540,7 @@ class ChatView(QWidget):
     stop_requested = Signal()
     source_requested = Signal(int, int)  # turn index, source number (1-based)
     quote_requested = Signal(int, int)  # turn index, the quote's place in its evidence
+    write_requested = Signal(str)  # a question the chat model is to answer in writing
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -641,6 +656,7 @@ class ChatView(QWidget):
             widget = TurnWidget(first + offset, saved.question)
             widget.source_requested.connect(self.source_requested)
             widget.quote_requested.connect(self.quote_requested)
+            widget.write_requested.connect(self.write_requested)
             self._layout.insertWidget(2 + offset, widget)
             self._turns.insert(offset, widget)
             widget.finish(saved)
@@ -716,6 +732,7 @@ class ChatView(QWidget):
         widget = TurnWidget(index, question)
         widget.source_requested.connect(self.source_requested)
         widget.quote_requested.connect(self.quote_requested)
+        widget.write_requested.connect(self.write_requested)
         self._layout.insertWidget(self._layout.count() - 1, widget)
         self._turns.append(widget)
         return widget

@@ -90,6 +90,16 @@ class SavedTurn:
     evidence: list[SavedQuote] = field(default_factory=list)
 
     @property
+    def evidence_only(self) -> bool:
+        """The evidence is the answer: no chat model wrote (nor was stopped)."""
+        return (
+            not self.answer
+            and bool(self.evidence)
+            and not self.stopped
+            and not self.timings.get("first_token_seconds")
+        )
+
+    @property
     def unsupported_sentences(self) -> list[str]:
         return [self.answer[start:end] for start, end in self.unsupported]
 

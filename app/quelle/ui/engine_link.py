@@ -51,6 +51,7 @@ class AnswerRequest:
     question: str
     history: list[Turn]
     request: int = 0
+    write: bool | None = None  # let the chat model write; None: as the settings say
 
 
 @dataclass(eq=False)
@@ -130,7 +131,8 @@ class EngineLink(QObject):
 
     def ask(self, request: AnswerRequest) -> None:
         request.request = self._expect("answer", request)
-        self._send(protocol.Ask(request.request, request.question, list(request.history)))
+        ask = protocol.Ask(request.request, request.question, list(request.history), request.write)
+        self._send(ask)
 
     def stop(self, request: AnswerRequest) -> None:
         """Stop the answer at the next token."""

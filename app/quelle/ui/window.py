@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         self.chat.stop_requested.connect(self.stop_answer)
         self.chat.source_requested.connect(self.open_source)
         self.chat.quote_requested.connect(self.open_quote)
+        self.chat.write_requested.connect(lambda question: self.ask(question, write=True))
         self.chat.sample_requested.connect(self.try_sample)
 
         self.source_panel = QWidget()
@@ -440,7 +441,9 @@ class MainWindow(QMainWindow):
     def focus_question(self) -> None:
         self.chat.input.setFocus()
 
-    def ask(self, question: str) -> None:
+    def ask(self, question: str, write: bool | None = None) -> None:
+        """Ask the engine; `write` lets the chat model write even where the evidence alone
+        would be the answer."""
         if self._request is not None:
             return
         if self.conv_id is None:
@@ -455,7 +458,7 @@ class MainWindow(QMainWindow):
             ):
                 self.store.rename(existing.conv_id, question[:TITLE_CHARS])
         history = self.store.history(self.conv_id, HISTORY_TURNS)
-        request = AnswerRequest(question, history)
+        request = AnswerRequest(question, history, write=write)
         self._request = request
         self._request_conv = self.conv_id
         turn = self.chat.begin_turn(question)

@@ -56,11 +56,13 @@ def answer(
     cancel: threading.Event | None = None,
     embed: evidence.Embed | None = None,
     on_found: OnFound | None = None,
+    write: bool = True,
 ) -> Answer:
     """Retrieve, then stream an answer drawn only from the passages found. `chat_model` is
     asked for only when a model is to write: a declined question loads none. `on_found`
     hears the sources and the evidence quoted from them before the model reads its prompt;
-    `embed` (the embedder) helps choose that evidence."""
+    `embed` (the embedder) helps choose that evidence. Without `write` the evidence is the
+    answer and no chat model runs (unless no sentence was found to quote)."""
     if not catalog.passage_count():
         return _declined(question, EMPTY_LIBRARY[question.language], 0.0, on_token)
     retrieval = search(question)
@@ -71,10 +73,17 @@ def answer(
         text = refusal(verdict, question.language, NO_ANSWER[question.language])
         return _declined(question, text, retrieval.seconds, on_token)
     hits = retrieval.hits
+    quotes = evidence.choose(question, hits, embed)
+    if not write and quotes:  # the evidence is the answer: no model reads a prompt
+        if on_found is not None:
+            on_found(hits, quotes)
+        return Answer(
+            question.text, "", hits, retrieval.seconds, None,
+            rerank_seconds=retrieval.rerank_seconds, evidence=quotes, written=False,
+        )  # fmt: skip
     s = settings
     model = chat_model()
     answer_budget = min(s.max_answer_tokens, model.context_size // 2)
-    quotes = evidence.choose(question, hits, embed)
     passages = prompt_passages([h.passage for h in hits], quotes, question, s.passage_chars)
     messages, kept = fit_messages(
         question,

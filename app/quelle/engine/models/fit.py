@@ -15,7 +15,8 @@ import os
 import platform
 from pathlib import Path
 
-from quelle.engine.models.catalogue import bundled
+from quelle.common.settings import Settings
+from quelle.engine.models.catalogue import bundled, catalog
 from quelle.protocol.values import OTHERS_MB, CatalogEntry, Fit, Machine
 
 log = logging.getLogger(__name__)
@@ -88,3 +89,26 @@ def _measure_bundled() -> float | None:
         for _ in range(3)
     ]
     return round(max(rates), 1) or None
+
+
+# Chat models with fewer parameters write answers less often right than the evidence they
+# are given (benchmarks/evidence.py --answers): their answer comes only when asked for.
+WRITES_FROM_PARAMS_M = 1000
+
+
+def writes_reliably(chat_model: str) -> bool:
+    """Whether a chat model (a settings value: "" is the built-in one) is big enough to
+    write answers worth reading first. A model the catalogue does not know is trusted: the
+    user chose it."""
+    name = Path(chat_model).name
+    for entry in catalog():
+        if entry.kind == "chat" and (entry.bundled and not chat_model or entry.file == name):
+            return entry.params_m >= WRITES_FROM_PARAMS_M
+    return True
+
+
+def model_writes(settings: Settings) -> bool:
+    """Whether the chat model writes each answer, as the settings say (`model_writes`)."""
+    if settings.model_writes in ("always", "never"):
+        return settings.model_writes == "always"
+    return writes_reliably(settings.chat_model)
