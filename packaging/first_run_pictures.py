@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SIZE = (1100, 700)
+SIZE = (1280, 760)
 
 
 def main() -> int:
@@ -65,13 +65,17 @@ def main() -> int:
         seconds = time.monotonic() - clicked
         turn = window.chat.turns()[-1]
         cited = [n for n, _ in turn.saved.numbered(cited=True)] if turn.saved else []
-        if cited:
+        if turn.quotes:  # the quoted sentence, highlighted in its source
+            window.open_quote(turn.index, 0)
+        elif cited:
             window.open_source(turn.index, cited[0])
+        settle()
+        window.chat.scroll_area.verticalScrollBar().setValue(turn.y())  # the answer's top
         window.statusBar().clearMessage()
         settle(1.0)
         second = REPO / "assets" / f"first-run-2{suffix}.png"
         window.grab().save(str(second))
-        print(f"saved {first.name}, {second.name}; cited answer {seconds:.1f} s after the click")
+        print(f"saved {first.name}, {second.name}; answer {seconds:.1f} s after the click")
         window.close()
     return 0
 

@@ -1158,7 +1158,7 @@
     <message>
         <location filename="../ui/chat_view.py" line="322"/>
         <source>Let the model write an answer</source>
-        <translation>Das Modell eine Antwort schreiben lassen</translation>
+        <translation>Modell antworten lassen</translation>
     </message>
     <message>
         <location filename="../ui/chat_view.py" line="325"/>
