@@ -132,6 +132,9 @@ def _renumbered(
     return renumbered
 
 
+REPEATED_WORDS = 4  # a repeated line shorter than this (a table's "2022") is no sentence
+
+
 def without_repeats(text: str) -> str:
     """`text` without a sentence it has already said (small models loop)."""
     seen: set[str] = set()
@@ -139,7 +142,7 @@ def without_repeats(text: str) -> str:
     last = 0
     for start, end in sentence_spans(text):
         key = " ".join(text[start:end].lower().split())
-        if key in seen:
+        if key in seen and len(key.split()) >= REPEATED_WORDS:
             pieces.append(text[last:start].rstrip(" "))
         else:
             seen.add(key)
