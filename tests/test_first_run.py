@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from quelle.protocol.values import DocumentInfo, IngestReport
+from quelle.engine.models.catalogue import catalog
+from quelle.protocol.values import (
+    DocumentInfo,
+    Fit,
+    IngestReport,
+    Machine,
+    ModelOffer,
+    ModelsOverview,
+)
 from quelle.ui.engine_link import IngestJob
 from quelle.ui.welcome import SAMPLE_GUIDE
 from quelle.ui.window import MainWindow
@@ -69,3 +77,39 @@ def test_the_guide_gives_a_cited_answer_within_a_minute_or_two(
     assert turn.sources and turn.sources[0].name == "quelle-guide.md"
     assert turn.saved is not None and turn.saved.numbered(cited=True)
     print(f"first cited answer {time.monotonic() - clicked:.1f} s after the click")
+
+
+def overview(verdicts: dict[str, str]) -> ModelsOverview:
+    """The catalogue's chat models judged as `verdicts` says (others: "won't fit")."""
+    machine = Machine(total_mb=16_000, available_mb=12_000, cores=4)
+    offers = [
+        ModelOffer(e, Fit(verdicts.get(e.id, "won't fit"), e.memory_mb, machine))
+        for e in catalog()
+        if e.kind == "chat"
+    ]
+    return ModelsOverview(machine, 40.0, offers, [], [], {})
+
+
+def test_the_first_window_offers_a_model_that_writes_and_runs_well_here(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    link = FakeEngineLink(tmp_path / "home")
+    window = MainWindow(tmp_path / "home", engine=link)
+    qtbot.addWidget(window)
+    link.models_loaded.emit()
+    assert ("list models", None) in link.requests  # asked once the models are ready
+    welcome = window.chat.placeholder
+    link.models_listed.emit(overview({}), "")
+    assert welcome.offer_button.isHidden()  # nothing runs well: nothing is offered
+    runs_well = {
+        "qwen2.5-0.5b-instruct-q8_0": "runs well",  # too small to write reliable answers
+        "qwen2.5-1.5b-instruct-q4_k_m": "runs well",
+        "qwen2.5-7b-instruct-q4_k_m": "runs well",
+        "qwen2.5-3b-instruct-q4_k_m": "slow",
+    }
+    link.models_listed.emit(overview(runs_well), "")
+    assert not welcome.offer_button.isHidden()
+    assert "Qwen2.5 1.5B" in welcome.offer.text() and "MB" in welcome.offer_button.text()
+    welcome.offer_button.click()
+    assert ("download", "qwen2.5-1.5b-instruct-q4_k_m") in link.requests
+    assert window.models_dialog is not None and window.models_dialog.isVisible()

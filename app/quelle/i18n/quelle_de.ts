@@ -280,240 +280,240 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/window.py" line="112"/>
-        <location filename="../ui/window.py" line="362"/>
-        <location filename="../ui/window.py" line="375"/>
+        <location filename="../ui/window.py" line="120"/>
+        <location filename="../ui/window.py" line="399"/>
+        <location filename="../ui/window.py" line="412"/>
         <source>Quelle</source>
         <translation>Quelle</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="169"/>
+        <location filename="../ui/window.py" line="178"/>
         <source>Source</source>
         <translation>Quelle</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="172"/>
+        <location filename="../ui/window.py" line="181"/>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="173"/>
+        <location filename="../ui/window.py" line="182"/>
         <source>Close the source (Ctrl+W)</source>
         <translation>Quelle schließen (Strg+W)</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="198"/>
+        <location filename="../ui/window.py" line="207"/>
         <source>Loading the models…</source>
         <translation>Modelle werden geladen…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="329"/>
+        <location filename="../ui/window.py" line="339"/>
         <source>Waiting for another Quelle process to finish with this library…</source>
         <translation>Warten, bis ein anderer Quelle-Prozess diese Bibliothek freigibt…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="336"/>
+        <location filename="../ui/window.py" line="346"/>
         <source>Restarting the engine…</source>
         <translation>Engine wird neu gestartet…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="344"/>
-        <location filename="../ui/window.py" line="351"/>
+        <location filename="../ui/window.py" line="354"/>
+        <location filename="../ui/window.py" line="388"/>
         <source>Models ready</source>
         <translation>Modelle bereit</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="352"/>
+        <location filename="../ui/window.py" line="389"/>
         <source>The library now uses the new embedder.</source>
         <translation>Die Bibliothek verwendet jetzt das neue Einbettungsmodell.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="356"/>
+        <location filename="../ui/window.py" line="393"/>
         <source>Re-indexing with the new embedder: %1 of %2 passages</source>
         <translation>Neuindizierung mit dem neuen Einbettungsmodell: %1 von %2 Textstellen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="366"/>
+        <location filename="../ui/window.py" line="403"/>
         <source>%1 is downloaded and verified; choose it in Models.</source>
         <translation>%1 wurde heruntergeladen und geprüft und kann jetzt unter „Modelle“ ausgewählt werden.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="373"/>
+        <location filename="../ui/window.py" line="410"/>
         <source>The models could not be loaded</source>
         <translation>Die Modelle konnten nicht geladen werden</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="404"/>
+        <location filename="../ui/window.py" line="441"/>
         <source>Add documents</source>
         <translation>Dokumente hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="406"/>
+        <location filename="../ui/window.py" line="443"/>
         <source>Documents (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;All files (*)</source>
         <translation>Dokumente (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="412"/>
+        <location filename="../ui/window.py" line="449"/>
         <source>Add a folder</source>
         <translation>Ordner hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="466"/>
+        <location filename="../ui/window.py" line="503"/>
         <source>Waiting for the models to load…</source>
         <translation>Warten, bis die Modelle geladen sind…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="531"/>
+        <location filename="../ui/window.py" line="568"/>
         <source>[%1] %2, page %3</source>
         <translation>[%1] %2, Seite %3</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="595"/>
+        <location filename="../ui/window.py" line="632"/>
         <source>Delete conversation</source>
         <translation>Unterhaltung löschen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="596"/>
+        <location filename="../ui/window.py" line="633"/>
         <source>Delete “%1” and all its answers?</source>
         <translation>„%1“ mit allen Antworten löschen?</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="621"/>
+        <location filename="../ui/window.py" line="658"/>
         <source>Export conversation</source>
         <translation>Unterhaltung exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="623"/>
+        <location filename="../ui/window.py" line="660"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="631"/>
+        <location filename="../ui/window.py" line="668"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="636"/>
+        <location filename="../ui/window.py" line="673"/>
         <source>Exported to %1</source>
         <translation>Exportiert nach %1</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="665"/>
+        <location filename="../ui/window.py" line="702"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation>Einstellungen gespeichert. Sie gelten ab der nächsten Frage.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="669"/>
+        <location filename="../ui/window.py" line="706"/>
         <source>Settings not saved</source>
         <translation>Einstellungen nicht gespeichert</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="232"/>
+        <location filename="../ui/window.py" line="241"/>
         <source>&amp;Add documents…</source>
         <translation>&amp;Dokumente hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="235"/>
+        <location filename="../ui/window.py" line="244"/>
         <source>Add &amp;folder…</source>
         <translation>&amp;Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="237"/>
+        <location filename="../ui/window.py" line="246"/>
         <source>&amp;Cancel adding</source>
         <translation>Hinzufügen &amp;abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="240"/>
+        <location filename="../ui/window.py" line="249"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="242"/>
+        <location filename="../ui/window.py" line="251"/>
         <source>&amp;Models…</source>
         <translation>&amp;Modelle…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="242"/>
+        <location filename="../ui/window.py" line="251"/>
         <source>Download and choose models</source>
         <translation>Modelle herunterladen und auswählen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="244"/>
+        <location filename="../ui/window.py" line="253"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="247"/>
+        <location filename="../ui/window.py" line="256"/>
         <source>&amp;New conversation</source>
         <translation>&amp;Neue Unterhaltung</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="250"/>
+        <location filename="../ui/window.py" line="259"/>
         <source>&amp;Rename conversation</source>
         <translation>Unterhaltung &amp;umbenennen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="253"/>
+        <location filename="../ui/window.py" line="262"/>
         <source>&amp;Delete conversation</source>
         <translation>Unterhaltung &amp;löschen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="256"/>
+        <location filename="../ui/window.py" line="265"/>
         <source>&amp;Export as Markdown…</source>
         <translation>Als Markdown &amp;exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="258"/>
+        <location filename="../ui/window.py" line="267"/>
         <source>&amp;Stop answer</source>
         <translation>Antwort &amp;anhalten</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="261"/>
+        <location filename="../ui/window.py" line="270"/>
         <source>Ask a &amp;question</source>
         <translation>&amp;Frage stellen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="265"/>
+        <location filename="../ui/window.py" line="274"/>
         <source>&amp;Remove selected documents</source>
         <translation>Ausgewählte Dokumente &amp;entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="268"/>
+        <location filename="../ui/window.py" line="277"/>
         <source>&amp;Open original file</source>
         <translation>&amp;Originaldatei öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="271"/>
+        <location filename="../ui/window.py" line="280"/>
         <source>Go to &amp;conversations</source>
         <translation>Zu den &amp;Unterhaltungen wechseln</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="274"/>
+        <location filename="../ui/window.py" line="283"/>
         <source>Go to &amp;library</source>
         <translation>Zur &amp;Bibliothek wechseln</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="277"/>
+        <location filename="../ui/window.py" line="286"/>
         <source>Close &amp;source</source>
         <translation>&amp;Quelle schließen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="281"/>
+        <location filename="../ui/window.py" line="290"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="289"/>
+        <location filename="../ui/window.py" line="298"/>
         <source>&amp;Conversation</source>
         <translation>&amp;Unterhaltung</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="295"/>
+        <location filename="../ui/window.py" line="304"/>
         <source>&amp;Library</source>
         <translation>&amp;Bibliothek</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="298"/>
+        <location filename="../ui/window.py" line="307"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
@@ -1244,37 +1244,47 @@
 <context>
     <name>WelcomePanel</name>
     <message>
-        <location filename="../ui/welcome.py" line="22"/>
+        <location filename="../ui/welcome.py" line="25"/>
         <source>&lt;h2&gt;Ask your documents&lt;/h2&gt;</source>
         <translation>&lt;h2&gt;Fragen an die eigenen Dokumente&lt;/h2&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="26"/>
+        <location filename="../ui/welcome.py" line="29"/>
         <source>&lt;b&gt;1. Add documents.&lt;/b&gt; Drop PDF, Word, text, Markdown or HTML files, or whole folders, anywhere on this window, or press &lt;b&gt;Ctrl+O&lt;/b&gt;.</source>
         <translation>&lt;b&gt;1. Dokumente hinzufügen.&lt;/b&gt; PDF-, Word-, Text-, Markdown- oder HTML-Dateien oder ganze Ordner irgendwo auf dieses Fenster ziehen oder &lt;b&gt;Strg+O&lt;/b&gt; drücken.</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="30"/>
+        <location filename="../ui/welcome.py" line="33"/>
         <source>&lt;b&gt;2. Ask a question&lt;/b&gt; in the box below, in English or German, and press Enter.</source>
         <translation>&lt;b&gt;2. Eine Frage stellen&lt;/b&gt; – auf Deutsch oder Englisch im Feld unten – und die Eingabetaste drücken.</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="33"/>
+        <location filename="../ui/welcome.py" line="36"/>
         <source>&lt;b&gt;3. Click a source&lt;/b&gt; such as &lt;b&gt;[1]&lt;/b&gt; in the answer to see the page and the passage it comes from.</source>
         <translation>&lt;b&gt;3. Auf eine Quelle klicken&lt;/b&gt;, etwa auf &lt;b&gt;[1]&lt;/b&gt; in der Antwort, um die Seite und die Textstelle zu sehen, auf der die Antwort beruht.</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="56"/>
+        <location filename="../ui/welcome.py" line="59"/>
         <source>Try it on the Quelle guide</source>
         <translation>Mit der Quelle-Anleitung ausprobieren</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="59"/>
+        <location filename="../ui/welcome.py" line="62"/>
         <source>Adds a one-page guide to Quelle to your library and asks a question about it</source>
         <translation>Fügt der Bibliothek eine einseitige Anleitung zu Quelle hinzu und stellt eine Frage dazu</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="71"/>
+        <location filename="../ui/welcome.py" line="94"/>
+        <source>The built-in chat model is too small to write reliable answers, so it shows the sentences that answer. This computer runs &lt;b&gt;%1&lt;/b&gt; well: it writes an answer after them.</source>
+        <translation>Das eingebaute Sprachmodell ist zu klein, um verlässliche Antworten zu schreiben; es zeigt deshalb die Sätze, die antworten. Dieser Rechner führt &lt;b&gt;%1&lt;/b&gt; gut aus: Es schreibt danach eine Antwort.</translation>
+    </message>
+    <message>
+        <location filename="../ui/welcome.py" line="100"/>
+        <source>Download %1 (%2 MB)</source>
+        <translation>%1 herunterladen (%2 MB)</translation>
+    </message>
+    <message>
+        <location filename="../ui/welcome.py" line="106"/>
         <source>Does Quelle need an internet connection?</source>
         <translation>Braucht Quelle eine Internetverbindung?</translation>
     </message>

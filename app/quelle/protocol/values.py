@@ -368,6 +368,11 @@ class InstalledModel:
         return "" if self.source == "built in" else self.path
 
 
+# Chat models with fewer parameters write answers less often right than the evidence they
+# are given (benchmarks/evidence.py --answers): their answer comes only when asked for.
+WRITES_FROM_PARAMS_M = 1000
+
+
 @dataclass(frozen=True, slots=True)
 class ModelOffer:
     """A catalogue entry and how it would run on this computer."""

@@ -8,6 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from quelle.protocol.values import CatalogEntry
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLE_GUIDE = SAMPLES / "quelle-guide.md"
 SAMPLE_GUIDE_DE = SAMPLES / "quelle-anleitung.md"
@@ -15,6 +17,7 @@ SAMPLE_GUIDE_DE = SAMPLES / "quelle-anleitung.md"
 
 class WelcomePanel(QWidget):
     sample_requested = Signal()
+    offer_requested = Signal(str)  # the id of the chat model offered for download
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,11 +64,43 @@ class WelcomePanel(QWidget):
         self.sample_button.clicked.connect(self.sample_requested)
         layout.addSpacing(8)
         layout.addWidget(self.sample_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.offer = QLabel()
+        self.offer.setWordWrap(True)
+        self.offer.setTextFormat(Qt.TextFormat.RichText)
+        self.offer_button = QPushButton()
+        self.offer_button.setObjectName("offerButton")
+        self._offered = ""
+        self.offer_button.clicked.connect(lambda: self.offer_requested.emit(self._offered))
+        layout.addSpacing(12)
+        layout.addWidget(self.offer)
+        layout.addWidget(self.offer_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.set_offer(None)
         layout.addStretch(2)
 
     def set_library_empty(self, empty: bool) -> None:
         """The guide is offered only to a library with nothing in it yet."""
         self.sample_button.setVisible(empty)
+
+    def set_offer(self, entry: CatalogEntry | None) -> None:
+        """Offer a chat model that runs well here and writes better answers than the
+        built-in one; None offers nothing."""
+        self._offered = entry.id if entry else ""
+        self.offer.setVisible(entry is not None)
+        self.offer_button.setVisible(entry is not None)
+        if entry is None:
+            return
+        self.offer.setText(
+            self.tr(
+                "The built-in chat model is too small to write reliable answers, so it shows "
+                "the sentences that answer. This computer runs <b>%1</b> well: it writes an "
+                "answer after them."
+            ).replace("%1", entry.name)
+        )
+        self.offer_button.setText(
+            self.tr("Download %1 (%2 MB)")
+            .replace("%1", entry.name)
+            .replace("%2", f"{entry.size_mb:,}")
+        )
 
     def sample_question(self) -> str:
         return self.tr("Does Quelle need an internet connection?")

@@ -38,7 +38,15 @@ from PySide6.QtWidgets import (
 
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings, load_settings
-from quelle.protocol.values import Answer, DocumentInfo, Hit, IngestReport, Quote
+from quelle.protocol.values import (
+    WRITES_FROM_PARAMS_M,
+    Answer,
+    DocumentInfo,
+    Hit,
+    IngestReport,
+    ModelsOverview,
+    Quote,
+)
 from quelle.ui.adding import AddingStatus
 from quelle.ui.chat_view import ChatView
 from quelle.ui.conversations import (
@@ -159,6 +167,7 @@ class MainWindow(QMainWindow):
         self.chat.quote_requested.connect(self.open_quote)
         self.chat.write_requested.connect(lambda question: self.ask(question, write=True))
         self.chat.sample_requested.connect(self.try_sample)
+        self.chat.placeholder.offer_requested.connect(self.download_offered)
 
         self.source_panel = QWidget()
         self.source_panel.setObjectName("sourcePanel")
@@ -321,6 +330,7 @@ class MainWindow(QMainWindow):
         engine.reindexing.connect(self._reindexing)
         engine.notice.connect(self._notice)
         engine.download_finished.connect(self._download_finished)
+        engine.models_listed.connect(self._models_listed)
 
     # --- models ---
 
@@ -343,6 +353,33 @@ class MainWindow(QMainWindow):
         self.model_busy.hide()
         self.model_status.setText(self.tr("Models ready"))
         log.info("Models ready %.1f s after the window opened", time.monotonic() - self.started)
+        if not self.settings.chat_model:  # the built-in model: is a better one at hand?
+            self.engine.list_models()
+
+    def _models_listed(self, overview: ModelsOverview, _imported: str) -> None:
+        """Offer, on the first screen, the smallest chat model that runs well here and is big
+        enough to write reliable answers, while the built-in one is in use and none such is
+        installed."""
+        installed = {m.id for m in overview.installed}
+        writers = [
+            o.entry
+            for o in overview.offers
+            if o.entry.kind == "chat" and o.entry.params_m >= WRITES_FROM_PARAMS_M
+        ]
+        runs_well = [
+            o.entry for o in overview.offers if o.entry in writers and o.fit.verdict == "runs well"
+        ]
+        offer = min(runs_well, key=lambda e: e.params_m, default=None)
+        if self.settings.chat_model or any(e.id in installed for e in writers):
+            offer = None
+        self.chat.placeholder.set_offer(offer)
+
+    def download_offered(self, model_id: str) -> None:
+        """The first screen's offer taken: the Models dialog shows the download."""
+        self.open_models()
+        assert self.models_dialog is not None
+        self.models_dialog.select(model_id)
+        self.models_dialog.download_selected()
 
     def _reindexing(self, done: int, total: int) -> None:
         """The library moves to another embedder; answers come from the old index meanwhile."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from quelle.common.settings import Settings
 from quelle.engine.models.catalogue import bundled, catalog
-from quelle.protocol.values import OTHERS_MB, CatalogEntry, Fit, Machine
+from quelle.protocol.values import OTHERS_MB, WRITES_FROM_PARAMS_M, CatalogEntry, Fit, Machine
 
 log = logging.getLogger(__name__)
 
@@ -89,11 +89,6 @@ def _measure_bundled() -> float | None:
         for _ in range(3)
     ]
     return round(max(rates), 1) or None
-
-
-# Chat models with fewer parameters write answers less often right than the evidence they
-# are given (benchmarks/evidence.py --answers): their answer comes only when asked for.
-WRITES_FROM_PARAMS_M = 1000
 
 
 def writes_reliably(chat_model: str) -> bool:
