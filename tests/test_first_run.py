@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -79,7 +80,10 @@ def test_the_guide_gives_a_cited_answer_within_a_minute_or_two(
     print(f"first cited answer {time.monotonic() - clicked:.1f} s after the click")
 
 
-def overview(verdicts: dict[str, str]) -> ModelsOverview:
+Verdict = Literal["runs well", "slow", "won't fit"]
+
+
+def overview(verdicts: dict[str, Verdict]) -> ModelsOverview:
     """The catalogue's chat models judged as `verdicts` says (others: "won't fit")."""
     machine = Machine(total_mb=16_000, available_mb=12_000, cores=4)
     offers = [
@@ -101,7 +105,7 @@ def test_the_first_window_offers_a_model_that_writes_and_runs_well_here(
     welcome = window.chat.placeholder
     link.models_listed.emit(overview({}), "")
     assert welcome.offer_button.isHidden()  # nothing runs well: nothing is offered
-    runs_well = {
+    runs_well: dict[str, Verdict] = {
         "qwen2.5-0.5b-instruct-q8_0": "runs well",  # too small to write reliable answers
         "qwen2.5-1.5b-instruct-q4_k_m": "runs well",
         "qwen2.5-7b-instruct-q4_k_m": "runs well",
