@@ -46,12 +46,12 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from beir import split  # noqa: E402
+from beir import EVAL, split  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SEC = REPO.parent / "shared" / "eval" / "sec10q"
@@ -166,6 +166,32 @@ class Question:
     chunk_type: str
     gold: str
     figures: tuple[Figure, ...]
+
+
+Item = tuple[str, str, Callable[[str], bool]]  # question, split, whether a text answers it
+
+
+def sec_items() -> list[Item]:
+    """The 10-Q questions with a gold figure: a text answers one when it holds that figure."""
+    return [
+        (q.text, q.split, lambda c, q=q: bool(holds(figures(c, strict=False), q.figures)))
+        for q in load_questions("all", None)
+    ]
+
+
+def xquad_items(queries: dict[str, str]) -> list[Item]:
+    """The XQuAD-de questions with gold answers: a text answers one when it holds one of
+    them (as words, case aside)."""
+    answers: dict[str, list[str]] = {}
+    with (EVAL / "xquad_de" / "queries.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            q = json.loads(line)
+            answers[q["_id"]] = [a.lower() for a in q.get("metadata", {}).get("answers", [])]
+    return [
+        (text, split(qid), lambda c, a=answers[qid]: any(x in c.lower() for x in a))
+        for qid, text in queries.items()
+        if answers.get(qid)
+    ]
 
 
 def load_questions(which: str, limit: int | None) -> list[Question]:

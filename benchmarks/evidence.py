@@ -32,8 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import beir  # noqa: E402
 from abstention import sec_library  # noqa: E402
-from answers import figures, holds, load_questions  # noqa: E402
-from beir import split  # noqa: E402
+from answers import sec_items, xquad_items  # noqa: E402
 from retrieval import RESULTS, library_for  # noqa: E402
 
 MAX_CHARS = 450  # evidence a person reads at a glance, before the answer
@@ -177,20 +176,8 @@ def main() -> int:
     from quelle.engine.answers.evidence import WEIGHTS
 
     xquad = beir.load("xquad_de")
-    answers_de = {}
-    with (beir.EVAL / "xquad_de" / "queries.jsonl").open(encoding="utf-8") as f:
-        for line in f:
-            q = json.loads(line)
-            answers_de[q["_id"]] = [a.lower() for a in q.get("metadata", {}).get("answers", [])]
-    de = [
-        (text, split(qid), lambda c, a=answers_de[qid]: any(x in c.lower() for x in a))
-        for qid, text in xquad.queries.items()
-        if answers_de.get(qid)
-    ]
-    sec = [
-        (q.text, q.split, lambda c, q=q: bool(holds(figures(c, strict=False), q.figures)))
-        for q in load_questions("all", None)
-    ]
+    de = xquad_items(xquad.queries)
+    sec = sec_items()
     if args.limit:
         de, sec = de[: args.limit], sec[: args.limit]
     cached = args.cases is not None and args.cases.exists()

@@ -27,8 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import beir  # noqa: E402
 from abstention import sec_library  # noqa: E402
-from answers import figures, holds, load_questions  # noqa: E402
-from beir import split  # noqa: E402
+from answers import sec_items, xquad_items  # noqa: E402
 from retrieval import RESULTS, library_for  # noqa: E402
 
 
@@ -88,20 +87,8 @@ def main() -> int:
             for name, parts in rows.items()
         }
 
-    sec = [
-        (q.text, q.split, lambda c, q=q: bool(holds(figures(c, strict=False), q.figures)))
-        for q in load_questions("all", None)
-    ]
-    answers = {}
-    with (beir.EVAL / "xquad_de" / "queries.jsonl").open(encoding="utf-8") as f:
-        for line in f:
-            q = json.loads(line)
-            answers[q["_id"]] = [a.lower() for a in q.get("metadata", {}).get("answers", [])]
-    de = [
-        (text, split(qid), lambda c, a=answers[qid]: any(x in c.lower() for x in a))
-        for qid, text in xquad.queries.items()
-        if answers.get(qid)
-    ]
+    sec = sec_items()
+    de = xquad_items(xquad.queries)
     table = {"sec10q": measure(library, sec), "xquad_de": measure(german, de)}
     library.close()
     german.close()

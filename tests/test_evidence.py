@@ -15,6 +15,7 @@ from quelle.engine.answers.pipeline import without_repeats
 from quelle.engine.search.question import Question
 from quelle.protocol.values import Hit, Passage, Quote
 from quelle.ui.conversations import ConversationStore, SavedQuote, turn_from_answer
+from quelle.ui.engine_link import AnswerRequest
 from quelle.ui.window import MainWindow
 
 from fake_engine import FakeEngineLink
@@ -84,13 +85,21 @@ def test_a_saved_turn_keeps_its_evidence_and_the_quoted_source_counts_as_cited(
     assert f"> “{quote}” [2]" in store.export_markdown(conv.conv_id)
 
 
-def test_the_window_shows_the_evidence_before_the_first_word(qtbot: QtBot, tmp_path: Path) -> None:
+def asked(
+    qtbot: QtBot, tmp_path: Path, question: str
+) -> tuple[MainWindow, FakeEngineLink, AnswerRequest]:
+    """A window on a stand-in engine whose models are ready, with `question` asked."""
     link = FakeEngineLink(tmp_path / "home")
     window = MainWindow(tmp_path / "home", engine=link)
     qtbot.addWidget(window)
     link.models_loaded.emit()
-    window.ask("What were total net sales?")
+    window.ask(question)
     [request] = link.asked()
+    return window, link, request
+
+
+def test_the_window_shows_the_evidence_before_the_first_word(qtbot: QtBot, tmp_path: Path) -> None:
+    window, link, request = asked(qtbot, tmp_path, "What were total net sales?")
     answer = checked_answer("Total net sales were $82,959 million.")
     row = answer.sources[1].passage.text
     link.answer_found.emit(request, answer.sources, [Quote(2, 0, len(row), row)])
@@ -112,12 +121,7 @@ def test_a_quotes_number_opens_its_source_with_that_sentence_highlighted(
     sentence = "Quelle reads each file, cuts it into passages of a few sentences and\nstores them"
     start = text.index(sentence)
     passage = Passage("d:1", "d", "notes.md", str(notes), 1, 0, len(text), text)
-    link = FakeEngineLink(tmp_path / "home")
-    window = MainWindow(tmp_path / "home", engine=link)
-    qtbot.addWidget(window)
-    link.models_loaded.emit()
-    window.ask("How does Quelle store my files?")
-    [request] = link.asked()
+    window, link, request = asked(qtbot, tmp_path, "How does Quelle store my files?")
     quote = Quote(1, start, start + len(sentence), sentence)
     link.answer_found.emit(request, [Hit(passage, 0.1, 0.5, 1, 1)], [quote])
     [turn] = window.chat.turns()
@@ -189,12 +193,7 @@ def test_a_quoted_table_row_is_read_with_its_columns_periods_and_the_model_gets_
 def test_an_answer_of_evidence_alone_offers_the_model_to_write_with_one_click(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    link = FakeEngineLink(tmp_path / "home")
-    window = MainWindow(tmp_path / "home", engine=link)
-    qtbot.addWidget(window)
-    link.models_loaded.emit()
-    window.ask("What were total net sales?")
-    [request] = link.asked()
+    window, link, request = asked(qtbot, tmp_path, "What were total net sales?")
     assert request.write is None  # as the settings say
     found = checked_answer("")
     row = found.sources[1].passage.text
