@@ -514,7 +514,23 @@ def render_evidence(data: Data) -> Lines:
     head = ["set, share", "questions", "evidence holds the answer", "ceiling", "German text"]
     lines = table([*head, "median chars", "ms to choose, p50 / p95"], rows)
     weights = ", ".join(f"{k} {v}" for k, v in data["weights"].items())
-    return [*lines, "", f"Weights: {weights}."]
+    lines += ["", f"Weights: {weights}."]
+    if data.get("answers"):
+        asked = [
+            [
+                row["set"],
+                cell(row["questions"]),
+                pct(row["evidence_holds_answer"]),
+                pct(row["model_answer_holds_answer"]),
+                pct(row["model_answer_in_question_language"]),
+                f"{row['median_model_seconds']} s",
+            ]
+            for row in data["answers"]
+        ]
+        head = ["asked in full, dev", "questions", "evidence holds the answer"]
+        head += ["the built-in model's answer does", "answer in the question's language"]
+        lines += ["", *table([*head, "median model time"], asked)]
+    return lines
 
 
 def render_faithfulness(data: Data) -> Lines:
@@ -607,7 +623,7 @@ BENCHMARKS = (
     Benchmark(
         "evidence.json",
         "Evidence",
-        f"{PY} benchmarks/evidence.py --fit",
+        f"{PY} benchmarks/evidence.py --fit --answers 15",
         "The sentences quoted before the model's answer, chosen without the chat model: do "
         "they hold the gold answer (XQuAD-de) or a gold figure (10-Q)? Ceiling: the retrieved "
         "passages hold it at all. The cost of choosing includes embedding the candidates.",

@@ -36,7 +36,7 @@ def main() -> int:
         ["retrieval.py"],
         ["abstention.py", "--libraries", "xquad_de", "sec10q"],
         ["prompts.py"],
-        ["evidence.py", "--fit"],
+        ["evidence.py", "--fit", "--answers", "15"],
         ["faithfulness.py"],
         ["followups.py", "--ttft", "3"],
         ["rerank_latency.py"],
