@@ -209,3 +209,28 @@ def test_an_answer_of_evidence_alone_offers_the_model_to_write_with_one_click(
     turn.write_button.click()
     again = link.asked()[-1]
     assert again.question == "What were total net sales?" and again.write is True
+
+
+INCOME_STATEMENT = (  # as pypdf reads page 4 of Apple's 10-Q: trailing spaces and all
+    "PART I — FINANCIAL INFORMATION\nItem 1. Financial Statements\nApple Inc.\n"
+    "CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS (Unaudited)\n"
+    "(In millions, except number of shares which are reflected in thousands and per share "
+    "amounts)\nThree Months Ended Nine Months Ended\nJune 25,\n2022\nJune 26,\n2021\n"
+    "June 25,\n2022\nJune 26,\n2021\nNet sales:\n Products $ 63,355 $ 63,948 $ 245,241 $ "
+    "232,309 \n Services 19,604 17,486 58,941 50,148 \n"
+    "Total net sales 82,959 81,434 304,182 282,457 \nCost of sales:\n"
+    " Products 41,485 40,899 155,084 149,476 \n"
+    "Total cost of sales 47,074 46,179 171,495 164,795 \nGross margin 35,885 35,255 132,687 "
+    "117,662 \nOperating expenses:"
+)
+
+
+def test_a_filings_income_statement_is_quoted_row_by_row_with_its_periods() -> None:
+    question = Question.analyse("What were Apple's total net sales in the quarter?")
+    quotes = choose(question, hits(INCOME_STATEMENT), None)
+    [total] = [q for q in quotes if q.text.startswith("Total net sales")]
+    assert total.text == "Total net sales 82,959 81,434 304,182 282,457"  # one row, not two
+    assert total.reading.startswith(
+        "Total net sales: three months ended June 25, 2022: 82,959; "
+        "three months ended June 26, 2021: 81,434"
+    )

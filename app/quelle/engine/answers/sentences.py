@@ -47,7 +47,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 # A line break inside a paragraph: the line before is long, as wrapped prose lines are, and
 # does not end in a figure (a table row); the line after does not start a heading, a list
 # item, a table row or a quote.
-_WRAP = re.compile(r"(?<=[^\n]{50})(?<![\d%)])\n(?=[^\n#*|>\s-])(?!\d+[.)]\s)")
+_WRAP = re.compile(r"(?<=[^\n]{50})(?<![\d%)])(?<![\d%)] )\n(?=[^\n#*|>\s-])(?!\d+[.)]\s)")
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:

@@ -99,7 +99,7 @@ def table(passage: str) -> Table | None:
     """The table a passage holds, with the periods its header names; None for prose or a
     table without periods above its first row."""
     lines = units(passage) if "\n" in passage else []
-    first = next((i for i, line in enumerate(lines) if label(line)), None)
+    first = next((i for i, line in enumerate(lines) if _is_row(line)), None)
     if first is None or lines == units(passage) and len(lines) == 1:
         return None
     header = "\n".join(lines[:first])
@@ -117,7 +117,7 @@ def table(passage: str) -> Table | None:
         if per:
             name = f"{durations[k // per]} {name}"
         columns.append(Column(_period(date), name))
-    rows = [line for line in lines[first:] if label(line) and amounts(line)]
+    rows = [line for line in lines[first:] if _is_row(line)]
     return Table(rows, columns) if rows else None
 
 
@@ -126,14 +126,21 @@ def read_row(passage: str, row: str) -> str:
     ended June 25, 2022: $ 82,959; three months ended June 26, 2021: $ 81,434"; "" where the
     passage holds no such table or the row does not fit its header."""
     found = table(passage)
-    if found is None or row not in found.rows:
+    rows = [r for r in found.rows if r.strip() == row.strip()] if found else []
+    if found is None or not rows:
         return ""
+    row = rows[0]
     columns = found.columns_of(row)
     if not columns:
         return ""
     name = label(row).strip(" $:")
     cells = [f"{c.name}: {a}" for c, a in zip(columns, amounts(row), strict=True)]
     return f"{name}: " + "; ".join(cells)
+
+
+def _is_row(line: str) -> bool:
+    """A table row: a label, then amounts to the line's end ("Total net sales 82,959 …")."""
+    return bool(label(line).strip() and _ROW_END.search(line) and amounts(line))
 
 
 def _period(match: re.Match[str]) -> Period:
