@@ -146,7 +146,9 @@ def main() -> int:
             wait_for(turn.cards_shown, 30)
             found = [c for c in turn.cards if "Super Bowl" in c.source.name]
             shown = [c for c in found if c.n in cited] or found  # what a reader would click
-            if shown:
+            if turn.quotes:  # the quoted sentence, highlighted in its source
+                window.open_quote(turn.index, 0)
+            elif shown:
                 window.open_source(turn.index, shown[0].n)
         window.library_panel.tree.clearSelection()
         window.statusBar().clearMessage()
