@@ -205,6 +205,9 @@ def test_an_answer_of_evidence_alone_offers_the_model_to_write_with_one_click(
     link.answer_finished.emit(request, evidence_only)
     [turn] = window.chat.turns()
     assert not turn.write_button.isHidden() and turn.status.isHidden()
+    assert turn.saved is not None
+    assert [n for n, _ in turn.saved.numbered(cited=True)] == [2]  # the quoted source
+    assert [n for n, _ in turn.saved.numbered(cited=False)] == [1]
     assert row in turn.evidence.toPlainText()
     turn.write_button.click()
     again = link.asked()[-1]

@@ -273,6 +273,8 @@ def _cited(answer, n: int) -> bool:  # type: ignore[no-untyped-def]
     """Whether source n is quoted as evidence or supports some sentence; without an
     attribution (a stopped answer) nothing was checked and every source counts."""
     quoted = any(q.n == n for q in answer.evidence)
+    if answer.evidence_only:
+        return quoted
     return quoted or answer.attribution is None or n in answer.attribution.cited
 
 
