@@ -431,7 +431,7 @@ def main() -> int:
     records: list[Record] = []
     for number, question in enumerate(questions, start=1):
         started = time.perf_counter()
-        answer = library.ask(question.text)
+        answer = library.ask(question.text, write=True)
         record = score(question, answer, pages, time.perf_counter() - started)
         records.append(record)
         marks = "".join(

@@ -121,8 +121,8 @@ def main() -> int:
     if args.ttft:
         times: dict[str, list[float]] = {"first question": [], "follow-up": []}
         for d in made[: args.ttft]:
-            first = library.ask(str(d["before"]))
-            follow = library.ask(str(d["followup"]), [Turn(str(d["before"]), first.text)])
+            first = library.ask(str(d["before"]), write=True)
+            follow = library.ask(str(d["followup"]), [Turn(str(d["before"]), first.text)], write=True)
             for name, answer in (("first question", first), ("follow-up", follow)):
                 if answer.timings:
                     times[name].append(answer.timings.first_token_seconds)

@@ -63,7 +63,7 @@ def main() -> int:
         }
 
         tokens: list[str] = []
-        answer = library.ask(APPLE_QUESTION, on_token=tokens.append)
+        answer = library.ask(APPLE_QUESTION, on_token=tokens.append, write=True)
         t = answer.timings
         cites_income_statement = any(
             Path(h.passage.path).name == "2022 Q3 AAPL.pdf" and h.passage.page == 4

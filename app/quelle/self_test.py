@@ -99,7 +99,7 @@ def _ingest(library, guide: Path) -> str:  # type: ignore[no-untyped-def]
 
 
 def _ask(library) -> str:  # type: ignore[no-untyped-def]
-    answer = library.ask(QUESTION)
+    answer = library.ask(QUESTION, write=True)  # the chat model must run, small as it is
     if not answer.found or answer.attribution is None or not answer.attribution.cited:
         raise RuntimeError(f"no cited answer: {answer.text!r}")
     first = answer.sources[min(answer.attribution.cited) - 1].passage
