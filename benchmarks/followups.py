@@ -122,7 +122,9 @@ def main() -> int:
         times: dict[str, list[float]] = {"first question": [], "follow-up": []}
         for d in made[: args.ttft]:
             first = library.ask(str(d["before"]), write=True)
-            follow = library.ask(str(d["followup"]), [Turn(str(d["before"]), first.text)], write=True)
+            follow = library.ask(
+                str(d["followup"]), [Turn(str(d["before"]), first.text)], write=True
+            )
             for name, answer in (("first question", first), ("follow-up", follow)):
                 if answer.timings:
                     times[name].append(answer.timings.first_token_seconds)
