@@ -9,6 +9,7 @@ from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from quelle.protocol.values import CatalogEntry
+from quelle.ui.numbers import number
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLE_GUIDE = SAMPLES / "quelle-guide.md"
@@ -99,7 +100,7 @@ class WelcomePanel(QWidget):
         self.offer_button.setText(
             self.tr("Download %1 (%2 MB)")
             .replace("%1", entry.name)
-            .replace("%2", f"{entry.size_mb:,}")
+            .replace("%2", number(entry.size_mb))
         )
 
     def sample_question(self) -> str:
