@@ -155,10 +155,14 @@ def test_ingest_docs_ask_json_and_remove(home: Path, tmp_path: Path) -> None:
     docs = quelle(home, "docs").stdout
     assert "holiday.txt" in docs and "1 pages" in docs
     out = quelle(home, "ask", "--json", "Where does the team holiday go?")
-    answer = json.loads(out.stdout)
+    answer = json.loads(out.stdout)  # the built-in model leaves the answer to the evidence
     assert answer["sources"][0]["file"] == str(note) and answer["sources"][0]["page"] == 1
+    assert not answer["written"] and "Lisbon" in answer["evidence"][0]["text"]
+    assert "first_token_seconds" not in answer["timings"]
+    out = quelle(home, "ask", "--json", "--write", "Where does the team holiday go?")
+    answer = json.loads(out.stdout)
     assert {"cited", "n"} <= set(answer["sources"][0]) and "unsupported" in answer
-    assert answer["timings"]["first_token_seconds"] > 0 and answer["answer"]
+    assert answer["timings"]["first_token_seconds"] > 0 and answer["answer"] and answer["written"]
     assert quelle(home, "remove", "holiday.txt").returncode == 0
     assert "empty" in quelle(home, "docs").stdout
 
