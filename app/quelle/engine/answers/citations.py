@@ -27,9 +27,8 @@ from quelle.engine.answers.figures import (
     SCALES,
     TABLE_SCALE,
     Figure,
+    figure_matches,
     figures_in,
-    is_context,
-    readings_of,
     without_dates,
 )
 from quelle.engine.answers.sentences import MONTHS, REFERENCES, paragraph_spans, sentence_spans
@@ -272,13 +271,14 @@ def _from_another_row(claim: _Claim, figure: Figure, passage: str) -> bool:
     "Total net sales" and a row "Mac" exists. Labels no word of the claim fits (a German
     sentence about an English table) decide nothing."""
     claimed: set[str] = set().union(*claim.words) if claim.words else set()
+    rows = units(passage)
     fit: dict[str, float] = {}
-    for row in units(passage):
+    for row in rows:
         terms = [w for w in words(label(row)) if w not in STOPWORDS and not w.isdigit()]
         if terms:
             fit[row] = sum(not _forms(w).isdisjoint(claimed) for w in terms) / len(terms)
     best = max(fit.values(), default=0.0)
-    holding = [r for r in units(passage) if _Evidence.of(r).holds_figure(figure)]
+    holding = [r for r in rows if _Evidence.of(r).holds_figure(figure)]
     if best == 0 or not holding:
         return False  # read across rows ("up 2 %" from two cells): the figure check decides
     return max(fit.get(r, 0.0) for r in holding) < best
@@ -315,15 +315,10 @@ _FROM = re.compile(r"\b(?:from|von)\s*(?:US)?\$?\s*$", re.IGNORECASE)
 def _figures_with_periods(sentence: str) -> list[tuple[Figure, Period | None]]:
     """Each figure of a sentence that is not a year or a date, with the period written
     nearest to it (None for none)."""
-    language = detect_language(sentence)
     written = periods(sentence)
-    figures = []
-    for m in FIGURE.finditer(without_dates(sentence)):
-        unit = (m.group("suffix") or m.group("scale") or "").lower()
-        percent = bool(m.group("pct"))
-        readings = readings_of(m.group("num"), language)
-        if readings and not is_context(sentence, m, m.group("num"), unit or percent):
-            figures.append((m, Figure(tuple(readings), SCALES.get(unit), percent, False)))
+    figures = [
+        (m, f) for m, f in figure_matches(sentence, detect_language(sentence)) if not f.context
+    ]
     found: list[tuple[Figure, Period | None]] = []
     for i, (m, figure) in enumerate(figures):
         # The period after the figure, before the next one ("$X in 2023, up from $Y in
@@ -358,8 +353,8 @@ def _odd_negations(text: str) -> bool:
 def _negated_in(passage: str, claim: _Claim) -> bool:
     """Whether what `passage` says of the claim's words is negated: read in the shortest
     stretch of its closest sentence that holds them all."""
-    units = [passage[a:b] for a, b in paragraph_spans(passage)] or [passage]
-    closest = max(units, key=lambda u: _overlap(claim, u))
+    sentences = [passage[a:b] for a, b in paragraph_spans(passage)] or [passage]
+    closest = max(sentences, key=lambda u: _overlap(claim, u))
     return _odd_negations(_stretch(closest, claim))
 
 

@@ -92,9 +92,16 @@ def _grouped(parts: list[str]) -> bool:
 
 
 def figures_in(text: str, language: str) -> Iterator[Figure]:
+    """The figures of `text`: the parts of its dates (as context), then its numbers."""
     for date in _DATE.finditer(text):
         for part in re.findall(r"\d+", date.group()):
             yield Figure(((float(part), 0),), None, False, True)
+    for _match, figure in figure_matches(text, language):
+        yield figure
+
+
+def figure_matches(text: str, language: str) -> Iterator[tuple[re.Match[str], Figure]]:
+    """The numbers of `text` outside its dates, each with where it stands."""
     for match in FIGURE.finditer(without_dates(text)):
         number = match.group("num")
         if _word_before(text, match) in REFERENCES and number.isdigit():
@@ -104,12 +111,8 @@ def figures_in(text: str, language: str) -> Iterator[Figure]:
             continue
         unit = (match.group("suffix") or match.group("scale") or "").lower()
         percent = bool(match.group("pct"))
-        yield Figure(
-            tuple(readings),
-            SCALES.get(unit),
-            percent,
-            is_context(text, match, number, unit or percent),
-        )
+        context = is_context(text, match, number, unit or percent)
+        yield match, Figure(tuple(readings), SCALES.get(unit), percent, context)
 
 
 def without_dates(text: str) -> str:
