@@ -269,15 +269,6 @@ def _evidence_text(evidence: list[Quote]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cited(answer, n: int) -> bool:  # type: ignore[no-untyped-def]
-    """Whether source n is quoted as evidence or supports some sentence; without an
-    attribution (a stopped answer) nothing was checked and every source counts."""
-    quoted = any(q.n == n for q in answer.evidence)
-    if answer.evidence_only:
-        return quoted
-    return quoted or answer.attribution is None or n in answer.attribution.cited
-
-
 def _answer_footer(answer) -> str:  # type: ignore[no-untyped-def]
     """After the streamed answer: the sources it rests on, those only consulted (numbered as
     in the answer's markers) and the sentences no passage supports."""
@@ -287,7 +278,7 @@ def _answer_footer(answer) -> str:  # type: ignore[no-untyped-def]
     consulted = []
     for n, hit in enumerate(answer.sources, start=1):
         line = f"[{n}] {Path(hit.passage.path).name}, page {hit.passage.page}"
-        if _cited(answer, n):
+        if answer.cites(n):
             lines.append(line)
         else:
             consulted.append(line)
@@ -320,7 +311,7 @@ def _answer_json(answer) -> dict:  # type: ignore[no-untyped-def,type-arg]
                 "score": round(h.score, 6),
                 "similarity": round(h.similarity, 4),
                 "passage_id": h.passage.passage_id,
-                "cited": _cited(answer, n),
+                "cited": answer.cites(n),
                 "text": h.passage.text,
             }
             for n, h in enumerate(answer.sources, start=1)

@@ -150,6 +150,22 @@ class Answer:
         return not self.written and bool(self.evidence)
 
     @property
+    def checked(self) -> bool:
+        """Each sentence of the text was checked against the sources (not when stopped)."""
+        return self.attribution is not None and self.attribution.text == self.text
+
+    def cites(self, n: int) -> bool:
+        """Whether the answer rests on source `n` (from 1): quoted as evidence or supporting a
+        sentence. Where nothing was checked (a stopped answer) every source counts; where
+        the evidence is the answer, only the quoted ones."""
+        quoted = any(q.n == n for q in self.evidence)
+        if self.evidence_only:
+            return quoted
+        if self.attribution is None or not self.checked:
+            return True
+        return quoted or n in self.attribution.cited
+
+    @property
     def found(self) -> bool:
         return bool(self.sources)
 

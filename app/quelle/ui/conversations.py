@@ -141,18 +141,10 @@ def turn_from_answer(answer: Any) -> SavedTurn:
     was checked, so none is set apart and no sentence is flagged. Where the evidence is the
     answer, the sources it quotes are the cited ones.
     """
-    attribution = answer.attribution
-    checked = attribution is not None and attribution.text == answer.text
-    quoted = {q.n for q in answer.evidence}
-    if answer.evidence_only:  # the quotes are the answer: their sources are the cited ones
-        sources = [saved_source(h, n in quoted) for n, h in enumerate(answer.sources, start=1)]
-    else:
-        sources = [
-            saved_source(h, not checked or n in attribution.cited or n in quoted)
-            for n, h in enumerate(answer.sources, start=1)
-        ]
+    sources = [saved_source(h, answer.cites(n)) for n, h in enumerate(answer.sources, start=1)]
     timings = answer.figures()
-    unsupported = attribution.unsupported_spans if checked else []
+    attribution = answer.attribution
+    unsupported = attribution.unsupported_spans if attribution and answer.checked else []
     return SavedTurn(
         answer.question,
         answer.text,
