@@ -362,15 +362,13 @@ class MainWindow(QMainWindow):
         installed."""
         installed = {m.id for m in overview.installed}
         writers = [
-            o.entry
+            o
             for o in overview.offers
             if o.entry.kind == "chat" and o.entry.params_m >= WRITES_FROM_PARAMS_M
         ]
-        runs_well = [
-            o.entry for o in overview.offers if o.entry in writers and o.fit.verdict == "runs well"
-        ]
+        runs_well = [o.entry for o in writers if o.fit.verdict == "runs well"]
         offer = min(runs_well, key=lambda e: e.params_m, default=None)
-        if self.settings.chat_model or any(e.id in installed for e in writers):
+        if self.settings.chat_model or any(o.entry.id in installed for o in writers):
             offer = None
         self.chat.placeholder.set_offer(offer)
 
