@@ -141,3 +141,53 @@ def test_a_deleted_embedder_is_named_and_choosing_another_recovers(
     assert "tides" in library.search("tides measurement site").hits[0].passage.path
     assert library._vector_store().count() == library.catalog.passage_count()
     library.close()
+
+
+def test_a_search_under_way_as_the_switch_ends_still_answers(
+    home: Path, tmp_path: Path, other_embedder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from quelle.engine import library as library_module
+    from quelle.engine.index.vectors import COLLECTION
+    from quelle.engine.search.question import Question
+    from quelle.engine.search.retrieval import Mode, Retrieval, Retriever
+
+    library = library_with_passages(home, tmp_path)
+    library.update_settings(library.settings.replace(embedding_model=str(other_embedder)))
+    searching, may_go_on = threading.Event(), threading.Event()
+
+    class HeldRetriever(Retriever):
+        def search(self, question: Question, limit: int, mode: Mode = "fused") -> Retrieval:
+            searching.set()
+            assert may_go_on.wait(120)
+            return super().search(question, limit, mode)
+
+    monkeypatch.setattr(library_module, "Retriever", HeldRetriever)
+    found: list[Retrieval | BaseException] = []
+
+    def search() -> None:
+        try:
+            found.append(library.search("glaciers measurement site"))
+        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+            found.append(error)
+
+    searcher = threading.Thread(target=search)
+    searcher.start()
+    assert searching.wait(60)
+    switch = threading.Thread(target=library.switch_embedder)
+    switch.start()
+    deadline = time.monotonic() + 300
+    while library.catalog.get_meta("collection") in (None, "", COLLECTION):  # not yet switched
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert len(collections(library)) == 2  # the old index waits for the search on it
+    may_go_on.set()
+    searcher.join(60)
+    switch.join(60)
+    assert not switch.is_alive()
+    result = found[0]
+    assert not isinstance(result, BaseException), result
+    assert "glaciers" in result.hits[0].passage.path
+    assert len(collections(library)) == 1
+    library.close()

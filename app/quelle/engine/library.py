@@ -83,6 +83,10 @@ class Library:
         # catalogue has its own, so listing documents never waits for a model to load.
         self._catalog_lock = threading.Lock()
         self._load_lock = threading.RLock()
+        # Searches under way, each on the index it started with: an embedder switch drops the
+        # old index only once they are done.
+        self._searching = 0
+        self._searches_done = threading.Condition(self._load_lock)
 
     # --- settings -------------------------------------------------------------------------
 
@@ -278,6 +282,7 @@ class Library:
                     }
                 )
                 self._embedder, self._store = embedder, store
+                self._searches_done.wait_for(lambda: self._searching == 0)
                 store.drop_others(keep=[])
         finally:
             self._switching = None
@@ -411,14 +416,20 @@ class Library:
             mode = "reranked" if s.reranker_model else "fused" if s.hybrid_search else "dense"
         with self._load_lock:  # a pair from the same index, even as an embedder switch ends
             embedder, store = self.embedder(), self._vector_store()
-        retriever = Retriever(
-            self.catalog,
-            store,
-            embedder,
-            embedder_languages(embedder.model_id),
-            self.reranker() if mode == "reranked" else None,
-        )
-        return retriever.search(question, limit or s.passages_per_answer, mode)
+            self._searching += 1
+        try:
+            retriever = Retriever(
+                self.catalog,
+                store,
+                embedder,
+                embedder_languages(embedder.model_id),
+                self.reranker() if mode == "reranked" else None,
+            )
+            return retriever.search(question, limit or s.passages_per_answer, mode)
+        finally:
+            with self._searches_done:
+                self._searching -= 1
+                self._searches_done.notify_all()
 
     def ask(
         self,
