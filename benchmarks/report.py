@@ -205,7 +205,66 @@ def render_abstention(data: Data) -> Lines:
     )
     if "threshold" in data:
         lines += ["", f"Threshold on the weighted evidence: {data['threshold']}."]
+    fitted = ", ".join(data.get("fitted_on", []))
+    if data.get("libraries"):
+        lines += [
+            "",
+            f"Each library apart (fitted on the dev share of {fitted}; * never fitted on), "
+            "declined answerable / answered unanswerable:",
+            "",
+        ]
+        lines += table(
+            ["library, questions", "dev", "held-out", "answerable", "unanswerable"],
+            (
+                [
+                    f"{'' if row['fitted_on'] else '* '}{_library_language(key)}",
+                    f"{pct(row['dev']['wrong_abstentions'])} / {pct(row['dev']['wrong_answers'])}",
+                    f"{pct(row['held-out']['wrong_abstentions'])} / "
+                    f"{pct(row['held-out']['wrong_answers'])}",
+                    row["all"]["answerable"],
+                    row["all"]["unanswerable"],
+                ]
+                for key, row in data["libraries"].items()
+            ),
+        )
+    if data.get("left_out"):
+        lines += [
+            "",
+            "Each library left out of the fit (fitted on the others' dev share), all its "
+            "questions, declined answerable / answered unanswerable:",
+            "",
+        ]
+        lines += table(
+            ["library, questions", "declined / answered"],
+            (
+                [
+                    _library_language(key),
+                    f"{pct(r['wrong_abstentions'])} / {pct(r['wrong_answers'])}",
+                ]
+                for key, r in data["left_out"].items()
+            ),
+        )
+    if data.get("near_miss"):
+        lines += [
+            "",
+            "Near-miss questions (about what the library mentions only in passing; none can be "
+            "answered from it), share answered:",
+            "",
+        ]
+        lines += table(
+            ["library, questions", "questions", "answered", "fixed cosine 0.2"],
+            (
+                [_library_language(key), n["questions"], pct(n["answered"]),
+                 pct(n["answered_cosine_0.2"])]
+                for key, n in data["near_miss"].items()
+            ),
+        )  # fmt: skip
     return lines
+
+
+def _library_language(key: str) -> str:
+    library, _, language = key.partition("/")
+    return f"{library}, {LANGUAGES.get(language, language)}"
 
 
 def render_prompts(data: Data) -> Lines:
@@ -905,15 +964,18 @@ def _abstention(language: str) -> Callable[[Any], tuple[str, str] | None]:
     return figure
 
 
-def _answers(data: Any) -> tuple[str, str] | None:
-    summary = data.get("summary", {}).get("all")
-    if not summary or summary.get("right_figure_pct") is None:
-        return None
-    return (
-        f"{summary['right_figure_pct']:.1f} % ({data.get('model', '?')}, "
-        f"{summary['questions']} questions)",
-        f"ceiling {summary['ceiling_pct']:.1f} %",
-    )
+def _library_abstention(key: str, split: str) -> Callable[[Any], tuple[str, str] | None]:
+    def figure(data: Any) -> tuple[str, str] | None:
+        row = data.get("libraries", {}).get(key)
+        if not row:
+            return None
+        r = row[split]
+        return (
+            f"{pct(r['wrong_abstentions'])} / {pct(r['wrong_answers'])}",
+            f"{r['answerable']} answerable, {r['unanswerable']} unanswerable",
+        )
+
+    return figure
 
 
 def _evidence(key: str) -> Callable[[Any], tuple[str, str] | None]:
@@ -976,10 +1038,16 @@ HEADLINES = (
         ("1.8 % / 4.5 %", "cosine 0.2: 0 % / 81.8 %"),
     ),
     Headline(
-        "Abstention, German (held-out): answerable declined / unanswerable answered",
+        "Abstention, German questions on the German library (held-out)",
         "abstention.json",
-        _abstention("de"),
-        ("2.3 % / 18.2 %", "cosine 0.2: 0 % / 90.9 %"),
+        _library_abstention("xquad_de/de", "held-out"),
+        None,
+    ),
+    Headline(
+        "Abstention, a library never fitted on (SciFact papers, English, all)",
+        "abstention.json",
+        _library_abstention("scifact/en", "all"),
+        None,
     ),
     Headline(
         "Evidence quoted before the answer holds the gold answer, XQuAD-de (held-out)",
@@ -994,9 +1062,9 @@ HEADLINES = (
         None,
     ),
     Headline(
-        "Answers on the 10-Q filings: right figure stated",
-        "answers.json",
-        _answers,
+        "Evidence quoted before the answer holds the right figure, 10-Q filings (held-out)",
+        "evidence.json",
+        _evidence("sec10q held-out"),
         None,
     ),
     Headline(
