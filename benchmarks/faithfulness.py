@@ -7,14 +7,16 @@ guide), half faithful (copied or paraphrased) and half altered: a negation rever
 wrong year, a figure from the other column or another row, another subject, a changed
 figure. Each sentence is checked against its passage alone, as the answer check does
 (`quelle.engine.answers.citations.attribute`). The baseline is the same check on words and
-figures only (the meaning checks switched off), in the same run.
+figures only (the meaning checks switched off), in the same run. With --checker FOLDER an
+entailment model decides as well (a third column, with its cost per sentence).
 
-Usage: python benchmarks/faithfulness.py
+Usage: python benchmarks/faithfulness.py [--checker FOLDER]
 Writes benchmarks/results/faithfulness.json.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
@@ -27,7 +29,7 @@ from retrieval import RESULTS  # noqa: E402
 DATA = Path(__file__).resolve().parent / "data" / "faithfulness.jsonl"
 
 
-def run(rows: list[dict], meaning: bool) -> dict[str, dict[str, float]]:  # type: ignore[type-arg]
+def run(rows: list[dict], meaning: bool, entails=None) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def,type-arg]
     from quelle.engine.answers import citations
 
     real = citations._differs
@@ -37,7 +39,7 @@ def run(rows: list[dict], meaning: bool) -> dict[str, dict[str, float]]:  # type
         marks = []
         started = time.perf_counter()
         for row in rows:
-            result = citations.attribute(row["sentence"], [row["passage"]])
+            result = citations.attribute(row["sentence"], [row["passage"]], entails)
             marks.append(bool(result.unsupported))
         seconds = (time.perf_counter() - started) / len(rows)
     finally:
@@ -61,8 +63,16 @@ def run(rows: list[dict], meaning: bool) -> dict[str, dict[str, float]]:  # type
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checker", type=Path, help="an entailment model's folder")
+    args = parser.parse_args()
     rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line]
     results = {"meaning": run(rows, True), "words only": run(rows, False)}
+    if args.checker:
+        from quelle.engine.models.entailment import EntailmentModel
+
+        model = EntailmentModel(args.checker)
+        results[f"model {model.model_id}"] = run(rows, True, model.entails)
     order = ["all", "dev", "held-out", "lang en", "lang de"]
     order += sorted(k for k in results["meaning"] if k.startswith("kind"))
     print("altered sentences caught / faithful sentences flagged (meaning checks | words only)")

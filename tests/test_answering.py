@@ -9,7 +9,7 @@ import pytest
 
 from quelle.common.settings import Settings
 from quelle.engine.answers.abstention import EMPTY_LIBRARY
-from quelle.engine.answers.pipeline import ChatModel, answer
+from quelle.engine.answers.pipeline import ChatModel, Checker, answer
 from quelle.engine.index.catalog import Catalog, NewPassage
 from quelle.engine.search.language import passage_terms
 from quelle.engine.search.question import Question
@@ -60,7 +60,11 @@ class Library:
         return self.chat
 
     def ask(
-        self, text: str, history: list[Turn] | None = None, write: bool = True
+        self,
+        text: str,
+        history: list[Turn] | None = None,
+        write: bool = True,
+        checker: Checker | None = None,
     ) -> tuple[Answer, list[str]]:
         tokens: list[str] = []
         history = history or []
@@ -74,6 +78,7 @@ class Library:
             tokens.append,
             embed=self.embedder.embed,
             write=write,
+            checker=lambda: checker,
         )
         return result, tokens
 
@@ -92,6 +97,22 @@ def test_an_answer_streams_cites_its_passage_and_is_checked(library: Library) ->
     assert result.attribution.cited == {1} and not result.attribution.unsupported
     prompt = library.chat.prompts[-1][-1]["content"]
     assert "Question: Where does the team holiday go?" in prompt and "[1] (holiday.txt" in prompt
+
+
+class Doubter:
+    """An entailment model that finds no sentence entailed."""
+
+    def entails(self, premise: str, hypothesis: str) -> bool:
+        return False
+
+
+def test_an_entailment_model_decides_and_its_cost_is_shown(library: Library) -> None:
+    plain, _ = library.ask("Where does the team holiday go?")
+    assert plain.check_seconds is None and "check_seconds" not in plain.figures()
+    checked, _ = library.ask("Where does the team holiday go?", checker=Doubter())
+    assert checked.attribution is not None and checked.attribution.unsupported
+    assert checked.attribution.cited == frozenset()
+    assert checked.check_seconds is not None and "check_seconds" in checked.figures()
 
 
 def test_a_question_the_library_cannot_answer_is_declined_without_the_chat_model(

@@ -246,3 +246,49 @@ def test_a_german_sentence_about_an_english_table_is_checked_by_its_figures() ->
     assert attribute(wrong, [APPLE_TABLE]).unsupported
     words_only = attribute("Der Umsatz mit dem iPhone ist gestiegen.", [APPLE_TABLE])
     assert not words_only.unsupported and not words_only.sentences[0].checked
+
+
+# --- an entailment model decides --------------------------------------------------------------
+
+
+class FakeEntailment:
+    """Entails exactly the (passage, sentence) pairs it is given; remembers what it was asked."""
+
+    def __init__(self, *entailed: tuple[str, str]) -> None:
+        self.entailed = set(entailed)
+        self.asked: list[tuple[str, str]] = []
+
+    def __call__(self, premise: str, hypothesis: str) -> bool:
+        self.asked.append((premise, hypothesis))
+        return (premise, hypothesis.strip()) in self.entailed
+
+
+def test_with_an_entailment_model_it_decides_what_the_words_let_through() -> None:
+    claim = "iPad net sales decreased during the third quarter of 2022."
+    paraphrase = "Fewer iPad Pros were sold, so iPad revenue fell in that quarter."
+    model = FakeEntailment((PASSAGES[0], paraphrase))
+    result = attribute(f"{claim} {paraphrase}", PASSAGES, model)
+    # The words alone support the first sentence, and not the paraphrase; the model said the
+    # opposite, and it decides.
+    assert texts(result) == [
+        (claim, None, True),
+        (f"{paraphrase.removesuffix('.')} [1].", 1, True),
+    ]
+    assert result.unsupported == [claim]
+    assert [premise for premise, _ in model.asked] == [PASSAGES[0], PASSAGES[0]]
+
+
+def test_a_figure_no_passage_holds_is_unsupported_without_asking_the_model() -> None:
+    answer = "Total net sales for the three months ended June 25, 2022 were $91,317 million."
+    model = FakeEntailment()
+    result = attribute(answer, PASSAGES, model)
+    assert result.unsupported == [answer]
+    assert model.asked == []
+
+
+def test_the_model_reads_the_passage_the_sentence_cites_without_its_marker() -> None:
+    sentence = "Total net sales were 82,959 in the quarter."
+    model = FakeEntailment((PASSAGES[1], sentence))
+    result = attribute("Total net sales were 82,959 in the quarter [2].", PASSAGES, model)
+    assert model.asked == [(PASSAGES[1], sentence)]
+    assert result.cited == {2} and result.unsupported == []

@@ -26,7 +26,7 @@ LAPTOP = Machine(total_mb=16 * 1024, available_mb=10 * 1024, cores=4)
 
 def test_every_catalogue_entry_is_complete() -> None:
     kinds = {e.kind for e in catalog()}
-    assert kinds == {"chat", "embedder", "reranker"}
+    assert kinds == {"chat", "embedder", "reranker", "checker"}
     for e in catalog():
         assert e.bundled or (
             e.repo.count("/") == 1 and (e.kind != "chat" or e.file.endswith(".gguf"))

@@ -306,7 +306,7 @@ def test_the_engine_lists_imports_removes_and_describes_models(
     listed = last_event(conn, protocol.ModelsListed)
     assert listed.request == 3 and listed.imported == ""
     models = listed.models
-    assert {o.entry.kind for o in models.offers} == {"chat", "embedder", "reranker"}
+    assert {o.entry.kind for o in models.offers} == {"chat", "embedder", "reranker", "checker"}
     assert {o.fit.verdict for o in models.offers} <= {"runs well", "slow", "won't fit"}
     assert models.in_use["chat"].source == "built in" and models.machine.total_mb > 0
 

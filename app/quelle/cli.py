@@ -290,6 +290,8 @@ def _answer_footer(answer) -> str:  # type: ignore[no-untyped-def]
     if unsupported:
         lines += ["", "Not supported by your documents:"]
         lines += [f"- {sentence}" for sentence in unsupported]
+    if answer.check_seconds is not None:
+        lines += ["", f"Checked by the entailment model in {answer.check_seconds:.2f} s."]
     return "\n".join(lines) + "\n"
 
 

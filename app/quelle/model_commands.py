@@ -14,7 +14,12 @@ from quelle.common.paths import Paths
 from quelle.common.wording import duration_text
 from quelle.protocol.messages import Done, DownloadProgressed, Failed, Message, encode
 
-KIND_TITLES = {"chat": "Chat models", "embedder": "Embedders", "reranker": "Re-rankers"}
+KIND_TITLES = {
+    "chat": "Chat models",
+    "embedder": "Embedders",
+    "reranker": "Re-rankers",
+    "checker": "Answer checkers (entailment models)",
+}
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -30,6 +30,7 @@ class Settings:
     chat_model: str = ""
     embedding_model: str = ""
     reranker_model: str = ""  # a cross-encoder folder; empty: no re-ranking
+    checker_model: str = ""  # an entailment (NLI) model folder; empty: answers checked by rule
     # generation
     temperature: float = 0.2
     top_p: float = 0.9

@@ -56,6 +56,19 @@ GERMAN = {
     "The re-ranker '{path}' is gone; passages are ranked without it until you choose "
     "another.": "Der Re-Ranker „{path}“ ist nicht mehr da; die Textstellen werden ohne ihn "
     "geordnet, bis Sie einen anderen wählen.",
+    "The entailment model '{path}' is gone; answers are checked without it until you choose "
+    "another.": "Das Prüfmodell „{path}“ ist nicht mehr da; Antworten werden ohne es geprüft, "
+    "bis Sie ein anderes wählen.",
+    "'{folder}' is not a model folder: it has no config.json. Choose the folder of an "
+    "entailment model such as nli-deberta-v3-xsmall.": "„{folder}“ ist kein Modellordner: Es "
+    "fehlt die config.json. Wählen Sie den Ordner eines Prüfmodells wie "
+    "nli-deberta-v3-xsmall.",
+    "'{folder}' holds no entailment model: its labels name no \"entailment\". Choose one "
+    "such as nli-deberta-v3-xsmall.": "„{folder}“ enthält kein Prüfmodell: Keine seiner "
+    "Klassen heißt „entailment“. Wählen Sie eines wie nli-deberta-v3-xsmall.",
+    "Could not load the entailment model in '{folder}'. Choose another, or check answers "
+    "without one.": "Das Prüfmodell in „{folder}“ ließ sich nicht laden. Wählen Sie ein "
+    "anderes, oder prüfen Sie Antworten ohne eines.",
     "The embedding model this library was indexed with is gone ({path}). Download it again, "
     "or choose another embedder in Models: the library is then indexed again with it.": "Das "
     "Einbettungsmodell, mit dem diese Bibliothek indiziert wurde, ist nicht mehr da ({path}). "

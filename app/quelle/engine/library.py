@@ -36,6 +36,7 @@ from quelle.engine.models.bundled import (
 )
 from quelle.engine.models.chat import Generator
 from quelle.engine.models.embedder import TORCH, Embedder, TextEmbedder
+from quelle.engine.models.entailment import EntailmentModel
 from quelle.engine.models.fit import model_writes
 from quelle.engine.models.quantised import BACKEND as INT8
 from quelle.engine.owner import OwnerLock
@@ -77,6 +78,7 @@ class Library:
         self._embedder: TextEmbedder | None = None
         self._generator: tuple[tuple[str, int, int], Generator] | None = None
         self._reranker: tuple[str, PassageScorer | None] = ("", None)
+        self._checker: tuple[str, EntailmentModel | None] = ("", None)
         self._switching: VectorStore | None = None  # the index an embedder switch fills
         self.notices: list[str] = []  # what the user should hear about, once
         # Held while a component loads, so two threads asking at once get the same one; the
@@ -332,6 +334,27 @@ class Library:
                 self._reranker = (folder, scorer)
             return self._reranker[1]
 
+    def checker(self) -> EntailmentModel | None:
+        """The entailment model that checks answers, if the settings name one."""
+        folder = self._settings.checker_model
+        if folder and not Path(folder).expanduser().is_dir():
+            self._fall_back(
+                "checker_model",
+                say(
+                    "The entailment model '{path}' is gone; answers are checked without it "
+                    "until you choose another.",
+                    path=folder,
+                ),
+            )
+            folder = ""
+        with self._load_lock:
+            if self._checker[0] != folder:
+                model = None
+                if folder:
+                    model = EntailmentModel(Path(folder).expanduser())
+                self._checker = (folder, model)
+            return self._checker[1]
+
     def measure_machine(self) -> None:
         """Time the bundled chat model once on this computer (cached), for the speed advice
         of the model list."""
@@ -458,6 +481,7 @@ class Library:
             lambda texts: self.embedder().embed(texts),
             on_found,
             model_writes(self._settings) if write is None else write,
+            self.checker,
         )
 
     def close(self) -> None:

@@ -62,33 +62,33 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../ui/chat_view.py" line="590"/>
+        <location filename="../ui/chat_view.py" line="592"/>
         <source>Ask a question about your documents…  (Enter sends, Shift+Enter adds a line)</source>
         <translation>Frage zu den Dokumenten eingeben…  (Eingabetaste sendet, Umschalt+Eingabetaste für eine neue Zeile)</translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="593"/>
-        <location filename="../ui/chat_view.py" line="724"/>
+        <location filename="../ui/chat_view.py" line="595"/>
+        <location filename="../ui/chat_view.py" line="726"/>
         <source>Send</source>
         <translation>Senden</translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="690"/>
+        <location filename="../ui/chat_view.py" line="692"/>
         <source>Show earlier questions (%1)</source>
         <translation>Frühere Fragen anzeigen (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="724"/>
+        <location filename="../ui/chat_view.py" line="726"/>
         <source>Stop</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="726"/>
+        <location filename="../ui/chat_view.py" line="728"/>
         <source>Stop the answer (Esc)</source>
         <translation>Antwort anhalten (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="726"/>
+        <location filename="../ui/chat_view.py" line="728"/>
         <source>Send the question (Enter)</source>
         <translation>Frage senden (Eingabetaste)</translation>
     </message>
@@ -281,8 +281,8 @@
     <name>MainWindow</name>
     <message>
         <location filename="../ui/window.py" line="120"/>
-        <location filename="../ui/window.py" line="399"/>
-        <location filename="../ui/window.py" line="412"/>
+        <location filename="../ui/window.py" line="397"/>
+        <location filename="../ui/window.py" line="410"/>
         <source>Quelle</source>
         <translation>Quelle</translation>
     </message>
@@ -318,92 +318,92 @@
     </message>
     <message>
         <location filename="../ui/window.py" line="354"/>
-        <location filename="../ui/window.py" line="388"/>
+        <location filename="../ui/window.py" line="386"/>
         <source>Models ready</source>
         <translation>Modelle bereit</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="389"/>
+        <location filename="../ui/window.py" line="387"/>
         <source>The library now uses the new embedder.</source>
         <translation>Die Bibliothek verwendet jetzt das neue Einbettungsmodell.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="393"/>
+        <location filename="../ui/window.py" line="391"/>
         <source>Re-indexing with the new embedder: %1 of %2 passages</source>
         <translation>Neuindizierung mit dem neuen Einbettungsmodell: %1 von %2 Textstellen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="403"/>
+        <location filename="../ui/window.py" line="401"/>
         <source>%1 is downloaded and verified; choose it in Models.</source>
         <translation>%1 wurde heruntergeladen und geprüft und kann jetzt unter „Modelle“ ausgewählt werden.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="410"/>
+        <location filename="../ui/window.py" line="408"/>
         <source>The models could not be loaded</source>
         <translation>Die Modelle konnten nicht geladen werden</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="441"/>
+        <location filename="../ui/window.py" line="439"/>
         <source>Add documents</source>
         <translation>Dokumente hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="443"/>
+        <location filename="../ui/window.py" line="441"/>
         <source>Documents (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;All files (*)</source>
         <translation>Dokumente (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="449"/>
+        <location filename="../ui/window.py" line="447"/>
         <source>Add a folder</source>
         <translation>Ordner hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="503"/>
+        <location filename="../ui/window.py" line="501"/>
         <source>Waiting for the models to load…</source>
         <translation>Warten, bis die Modelle geladen sind…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="568"/>
+        <location filename="../ui/window.py" line="566"/>
         <source>[%1] %2, page %3</source>
         <translation>[%1] %2, Seite %3</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="632"/>
+        <location filename="../ui/window.py" line="630"/>
         <source>Delete conversation</source>
         <translation>Unterhaltung löschen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="633"/>
+        <location filename="../ui/window.py" line="631"/>
         <source>Delete “%1” and all its answers?</source>
         <translation>„%1“ mit allen Antworten löschen?</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="658"/>
+        <location filename="../ui/window.py" line="656"/>
         <source>Export conversation</source>
         <translation>Unterhaltung exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="660"/>
+        <location filename="../ui/window.py" line="658"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="668"/>
+        <location filename="../ui/window.py" line="666"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="673"/>
+        <location filename="../ui/window.py" line="671"/>
         <source>Exported to %1</source>
         <translation>Exportiert nach %1</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="702"/>
+        <location filename="../ui/window.py" line="700"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation>Einstellungen gespeichert. Sie gelten ab der nächsten Frage.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="706"/>
+        <location filename="../ui/window.py" line="704"/>
         <source>Settings not saved</source>
         <translation>Einstellungen nicht gespeichert</translation>
     </message>
@@ -521,243 +521,259 @@
 <context>
     <name>ModelsDialog</name>
     <message>
-        <location filename="../ui/models_dialog.py" line="64"/>
+        <location filename="../ui/models_dialog.py" line="65"/>
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="77"/>
+        <location filename="../ui/models_dialog.py" line="78"/>
         <source>&amp;Chat models</source>
         <translation>&amp;Sprachmodelle</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="78"/>
+        <location filename="../ui/models_dialog.py" line="79"/>
         <source>&amp;Embedders</source>
         <translation>&amp;Einbettungsmodelle</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="79"/>
+        <location filename="../ui/models_dialog.py" line="80"/>
         <source>&amp;Re-rankers</source>
         <translation>&amp;Re-Ranker</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="87"/>
+        <location filename="../ui/models_dialog.py" line="81"/>
+        <source>Answer &amp;checkers</source>
+        <translation>Antwort&amp;prüfer</translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="89"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="88"/>
+        <location filename="../ui/models_dialog.py" line="90"/>
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="89"/>
+        <location filename="../ui/models_dialog.py" line="91"/>
         <source>On this computer</source>
         <translation>Auf diesem Rechner</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="90"/>
+        <location filename="../ui/models_dialog.py" line="92"/>
         <source>Languages</source>
         <translation>Sprachen</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="91"/>
+        <location filename="../ui/models_dialog.py" line="93"/>
         <source>Licence</source>
         <translation>Lizenz</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="92"/>
+        <location filename="../ui/models_dialog.py" line="94"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="106"/>
+        <location filename="../ui/models_dialog.py" line="108"/>
         <source>&amp;Download</source>
         <translation>&amp;Herunterladen</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="107"/>
+        <location filename="../ui/models_dialog.py" line="109"/>
         <source>Cance&amp;l download</source>
         <translation>Herunterladen a&amp;bbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="108"/>
+        <location filename="../ui/models_dialog.py" line="110"/>
+        <location filename="../ui/models_dialog.py" line="322"/>
         <source>&amp;Use</source>
         <translation>&amp;Verwenden</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="109"/>
+        <location filename="../ui/models_dialog.py" line="111"/>
         <source>Re&amp;move</source>
         <translation>Ent&amp;fernen</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="110"/>
+        <location filename="../ui/models_dialog.py" line="112"/>
         <source>&amp;Import GGUF file…</source>
         <translation>GGUF-Datei &amp;importieren…</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="153"/>
+        <location filename="../ui/models_dialog.py" line="155"/>
         <source>This computer: %1 GB memory (%2 GB free), %3 cores.</source>
         <translation>Dieser Rechner: %1 GB Arbeitsspeicher (%2 GB frei), %3 Kerne.</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="160"/>
+        <location filename="../ui/models_dialog.py" line="162"/>
         <source>The built-in chat model writes %1 tokens per second here; the speeds below are scaled from it by model size.</source>
         <translation>Das integrierte Sprachmodell schreibt hier %1 Token pro Sekunde; die Geschwindigkeiten unten sind daraus anhand der Modellgröße hochgerechnet.</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="188"/>
-        <location filename="../ui/models_dialog.py" line="228"/>
+        <location filename="../ui/models_dialog.py" line="190"/>
+        <location filename="../ui/models_dialog.py" line="230"/>
         <source>In use</source>
         <translation>In Verwendung</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="191"/>
+        <location filename="../ui/models_dialog.py" line="193"/>
         <source>Indexing: %1 %</source>
         <translation>Indizierung: %1 %</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="195"/>
+        <location filename="../ui/models_dialog.py" line="197"/>
         <source>Downloading…</source>
         <translation>Wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="197"/>
+        <location filename="../ui/models_dialog.py" line="199"/>
         <source>Downloaded</source>
         <translation>Heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="197"/>
+        <location filename="../ui/models_dialog.py" line="199"/>
         <source>Built in</source>
         <translation>Integriert</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="199"/>
+        <location filename="../ui/models_dialog.py" line="201"/>
         <source>Partly downloaded</source>
         <translation>Teilweise heruntergeladen</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="228"/>
+        <location filename="../ui/models_dialog.py" line="230"/>
         <source>Imported</source>
         <translation>Importiert</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="242"/>
+        <location filename="../ui/models_dialog.py" line="244"/>
         <source>needs %1 of memory beside Quelle&apos;s %2; this computer has %3</source>
         <translation>braucht %1 Arbeitsspeicher zusätzlich zu den %2 für Quelle; dieser Rechner hat %3</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="250"/>
+        <location filename="../ui/models_dialog.py" line="252"/>
         <source>about %1 tokens/s</source>
         <translation>etwa %1 Token/s</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="253"/>
+        <location filename="../ui/models_dialog.py" line="255"/>
         <source>indexing about %1× slower than the built-in model</source>
         <translation>Indizierung etwa %1× langsamer als mit dem integrierten Modell</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="255"/>
+        <location filename="../ui/models_dialog.py" line="256"/>
+        <source>about %1× the work of the built-in embedder per text</source>
+        <translation>etwa %1-mal so viel Arbeit je Text wie das eingebaute Einbettungsmodell</translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="257"/>
         <source>re-ranking about %1× slower than the built-in model</source>
         <translation>Re-Ranking etwa %1× langsamer als mit dem integrierten Modell</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="260"/>
+        <location filename="../ui/models_dialog.py" line="261"/>
         <source>needs %1, %2 free now</source>
         <translation>braucht %1, derzeit %2 frei</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="265"/>
+        <location filename="../ui/models_dialog.py" line="266"/>
         <source>needs %1 of memory</source>
         <translation>braucht %1 Arbeitsspeicher</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="270"/>
+        <location filename="../ui/models_dialog.py" line="271"/>
         <source>runs well</source>
         <translation>läuft gut</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="271"/>
+        <location filename="../ui/models_dialog.py" line="272"/>
         <source>slow</source>
         <translation>langsam</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="272"/>
+        <location filename="../ui/models_dialog.py" line="273"/>
         <source>won&apos;t fit</source>
         <translation>zu groß</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="277"/>
+        <location filename="../ui/models_dialog.py" line="278"/>
         <source>(about %1 tokens/s)</source>
         <translation>(etwa %1 Token/s)</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="340"/>
+        <location filename="../ui/models_dialog.py" line="322"/>
+        <source>&amp;Stop using</source>
+        <translation>Nicht mehr &amp;verwenden</translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="344"/>
         <source>Reads up to %1 tokens. From %2.</source>
         <translation>Liest bis zu %1 Token. Herkunft: %2.</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="342"/>
+        <location filename="../ui/models_dialog.py" line="346"/>
         <source>Quelle itself</source>
         <translation>Quelle selbst</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="349"/>
+        <location filename="../ui/models_dialog.py" line="353"/>
         <source>Checking the download…</source>
         <translation>Heruntergeladene Datei wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="353"/>
+        <location filename="../ui/models_dialog.py" line="357"/>
         <source>%1 of %2 at %3/s, %4 left</source>
         <translation>%1 von %2 mit %3/s, noch %4</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="370"/>
+        <location filename="../ui/models_dialog.py" line="374"/>
         <source>Download anyway?</source>
         <translation>Trotzdem herunterladen?</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="371"/>
+        <location filename="../ui/models_dialog.py" line="375"/>
         <source>%1 will not fit in this computer&apos;s memory: %2. Download it anyway?</source>
         <translation>%1 passt nicht in den Arbeitsspeicher dieses Rechners: %2. Trotzdem herunterladen?</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="392"/>
+        <location filename="../ui/models_dialog.py" line="400"/>
         <source>Re-index the library?</source>
         <translation>Bibliothek neu indizieren?</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="394"/>
+        <location filename="../ui/models_dialog.py" line="402"/>
         <source>Every passage is embedded again with %1. Questions are answered from the current index until that has finished. Go ahead?</source>
         <translation>Alle Textstellen werden mit %1 neu eingebettet. Bis das abgeschlossen ist, werden Fragen mit dem bisherigen Index beantwortet. Fortfahren?</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="409"/>
+        <location filename="../ui/models_dialog.py" line="416"/>
         <source>Remove model</source>
         <translation>Modell entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="410"/>
+        <location filename="../ui/models_dialog.py" line="417"/>
         <source>Remove %1 from this computer?</source>
         <translation>%1 von diesem Rechner entfernen?</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="436"/>
+        <location filename="../ui/models_dialog.py" line="443"/>
         <source>Not removed</source>
         <translation>Nicht entfernt</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="419"/>
+        <location filename="../ui/models_dialog.py" line="426"/>
         <source>Import a GGUF model</source>
         <translation>GGUF-Modell importieren</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="434"/>
+        <location filename="../ui/models_dialog.py" line="441"/>
         <source>Not imported</source>
         <translation>Nicht importiert</translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="456"/>
+        <location filename="../ui/models_dialog.py" line="463"/>
         <source>Download failed</source>
         <translation>Herunterladen fehlgeschlagen</translation>
     </message>
@@ -1227,11 +1243,16 @@
     </message>
     <message>
         <location filename="../ui/chat_view.py" line="483"/>
+        <source>checked in %1 s</source>
+        <translation>geprüft in %1 s</translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="485"/>
         <source>no passage was relevant</source>
         <translation>keine Textstelle war relevant</translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="485"/>
+        <location filename="../ui/chat_view.py" line="487"/>
         <source>stopped</source>
         <translation>angehalten</translation>
     </message>
@@ -1244,47 +1265,47 @@
 <context>
     <name>WelcomePanel</name>
     <message>
-        <location filename="../ui/welcome.py" line="25"/>
+        <location filename="../ui/welcome.py" line="26"/>
         <source>&lt;h2&gt;Ask your documents&lt;/h2&gt;</source>
         <translation>&lt;h2&gt;Fragen an die eigenen Dokumente&lt;/h2&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="29"/>
+        <location filename="../ui/welcome.py" line="30"/>
         <source>&lt;b&gt;1. Add documents.&lt;/b&gt; Drop PDF, Word, text, Markdown or HTML files, or whole folders, anywhere on this window, or press &lt;b&gt;Ctrl+O&lt;/b&gt;.</source>
         <translation>&lt;b&gt;1. Dokumente hinzufügen.&lt;/b&gt; PDF-, Word-, Text-, Markdown- oder HTML-Dateien oder ganze Ordner irgendwo auf dieses Fenster ziehen oder &lt;b&gt;Strg+O&lt;/b&gt; drücken.</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="33"/>
+        <location filename="../ui/welcome.py" line="34"/>
         <source>&lt;b&gt;2. Ask a question&lt;/b&gt; in the box below, in English or German, and press Enter.</source>
         <translation>&lt;b&gt;2. Eine Frage stellen&lt;/b&gt; – auf Deutsch oder Englisch im Feld unten – und die Eingabetaste drücken.</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="36"/>
+        <location filename="../ui/welcome.py" line="37"/>
         <source>&lt;b&gt;3. Click a source&lt;/b&gt; such as &lt;b&gt;[1]&lt;/b&gt; in the answer to see the page and the passage it comes from.</source>
         <translation>&lt;b&gt;3. Auf eine Quelle klicken&lt;/b&gt;, etwa auf &lt;b&gt;[1]&lt;/b&gt; in der Antwort, um die Seite und die Textstelle zu sehen, auf der die Antwort beruht.</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="59"/>
+        <location filename="../ui/welcome.py" line="60"/>
         <source>Try it on the Quelle guide</source>
         <translation>Mit der Quelle-Anleitung ausprobieren</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="62"/>
+        <location filename="../ui/welcome.py" line="63"/>
         <source>Adds a one-page guide to Quelle to your library and asks a question about it</source>
         <translation>Fügt der Bibliothek eine einseitige Anleitung zu Quelle hinzu und stellt eine Frage dazu</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="94"/>
+        <location filename="../ui/welcome.py" line="95"/>
         <source>The built-in chat model is too small to write reliable answers, so it shows the sentences that answer. This computer runs &lt;b&gt;%1&lt;/b&gt; well: it writes an answer after them.</source>
         <translation>Das eingebaute Sprachmodell ist zu klein, um verlässliche Antworten zu schreiben; es zeigt deshalb die Sätze, die antworten. Dieser Rechner führt &lt;b&gt;%1&lt;/b&gt; gut aus: Es schreibt danach eine Antwort.</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="100"/>
+        <location filename="../ui/welcome.py" line="101"/>
         <source>Download %1 (%2 MB)</source>
         <translation>%1 herunterladen (%2 MB)</translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="106"/>
+        <location filename="../ui/welcome.py" line="107"/>
         <source>Does Quelle need an internet connection?</source>
         <translation>Braucht Quelle eine Internetverbindung?</translation>
     </message>

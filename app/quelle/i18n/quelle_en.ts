@@ -62,33 +62,33 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../ui/chat_view.py" line="590"/>
+        <location filename="../ui/chat_view.py" line="592"/>
         <source>Ask a question about your documents…  (Enter sends, Shift+Enter adds a line)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="593"/>
-        <location filename="../ui/chat_view.py" line="724"/>
+        <location filename="../ui/chat_view.py" line="595"/>
+        <location filename="../ui/chat_view.py" line="726"/>
         <source>Send</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="690"/>
+        <location filename="../ui/chat_view.py" line="692"/>
         <source>Show earlier questions (%1)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="724"/>
+        <location filename="../ui/chat_view.py" line="726"/>
         <source>Stop</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="726"/>
+        <location filename="../ui/chat_view.py" line="728"/>
         <source>Stop the answer (Esc)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/chat_view.py" line="726"/>
+        <location filename="../ui/chat_view.py" line="728"/>
         <source>Send the question (Enter)</source>
         <translation></translation>
     </message>
@@ -281,8 +281,8 @@
     <name>MainWindow</name>
     <message>
         <location filename="../ui/window.py" line="120"/>
-        <location filename="../ui/window.py" line="399"/>
-        <location filename="../ui/window.py" line="412"/>
+        <location filename="../ui/window.py" line="397"/>
+        <location filename="../ui/window.py" line="410"/>
         <source>Quelle</source>
         <translation></translation>
     </message>
@@ -428,92 +428,92 @@
     </message>
     <message>
         <location filename="../ui/window.py" line="354"/>
-        <location filename="../ui/window.py" line="388"/>
+        <location filename="../ui/window.py" line="386"/>
         <source>Models ready</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="389"/>
+        <location filename="../ui/window.py" line="387"/>
         <source>The library now uses the new embedder.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="393"/>
+        <location filename="../ui/window.py" line="391"/>
         <source>Re-indexing with the new embedder: %1 of %2 passages</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="403"/>
+        <location filename="../ui/window.py" line="401"/>
         <source>%1 is downloaded and verified; choose it in Models.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="410"/>
+        <location filename="../ui/window.py" line="408"/>
         <source>The models could not be loaded</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="441"/>
+        <location filename="../ui/window.py" line="439"/>
         <source>Add documents</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="443"/>
+        <location filename="../ui/window.py" line="441"/>
         <source>Documents (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;All files (*)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="449"/>
+        <location filename="../ui/window.py" line="447"/>
         <source>Add a folder</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="503"/>
+        <location filename="../ui/window.py" line="501"/>
         <source>Waiting for the models to load…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="568"/>
+        <location filename="../ui/window.py" line="566"/>
         <source>[%1] %2, page %3</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="632"/>
+        <location filename="../ui/window.py" line="630"/>
         <source>Delete conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="633"/>
+        <location filename="../ui/window.py" line="631"/>
         <source>Delete “%1” and all its answers?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="658"/>
+        <location filename="../ui/window.py" line="656"/>
         <source>Export conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="660"/>
+        <location filename="../ui/window.py" line="658"/>
         <source>Markdown (*.md)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="668"/>
+        <location filename="../ui/window.py" line="666"/>
         <source>Could not write %1: %2</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="673"/>
+        <location filename="../ui/window.py" line="671"/>
         <source>Exported to %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="702"/>
+        <location filename="../ui/window.py" line="700"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="706"/>
+        <location filename="../ui/window.py" line="704"/>
         <source>Settings not saved</source>
         <translation></translation>
     </message>
@@ -521,243 +521,259 @@
 <context>
     <name>ModelsDialog</name>
     <message>
-        <location filename="../ui/models_dialog.py" line="64"/>
+        <location filename="../ui/models_dialog.py" line="65"/>
         <source>Models</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="77"/>
+        <location filename="../ui/models_dialog.py" line="78"/>
         <source>&amp;Chat models</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="78"/>
+        <location filename="../ui/models_dialog.py" line="79"/>
         <source>&amp;Embedders</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="79"/>
+        <location filename="../ui/models_dialog.py" line="80"/>
         <source>&amp;Re-rankers</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="87"/>
-        <source>Model</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/models_dialog.py" line="88"/>
-        <source>Size</source>
+        <location filename="../ui/models_dialog.py" line="81"/>
+        <source>Answer &amp;checkers</source>
         <translation></translation>
     </message>
     <message>
         <location filename="../ui/models_dialog.py" line="89"/>
-        <source>On this computer</source>
+        <source>Model</source>
         <translation></translation>
     </message>
     <message>
         <location filename="../ui/models_dialog.py" line="90"/>
-        <source>Languages</source>
+        <source>Size</source>
         <translation></translation>
     </message>
     <message>
         <location filename="../ui/models_dialog.py" line="91"/>
-        <source>Licence</source>
+        <source>On this computer</source>
         <translation></translation>
     </message>
     <message>
         <location filename="../ui/models_dialog.py" line="92"/>
+        <source>Languages</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="93"/>
+        <source>Licence</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="94"/>
         <source>State</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="106"/>
+        <location filename="../ui/models_dialog.py" line="108"/>
         <source>&amp;Download</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="107"/>
+        <location filename="../ui/models_dialog.py" line="109"/>
         <source>Cance&amp;l download</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="108"/>
+        <location filename="../ui/models_dialog.py" line="110"/>
+        <location filename="../ui/models_dialog.py" line="322"/>
         <source>&amp;Use</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="109"/>
+        <location filename="../ui/models_dialog.py" line="111"/>
         <source>Re&amp;move</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="110"/>
+        <location filename="../ui/models_dialog.py" line="112"/>
         <source>&amp;Import GGUF file…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="153"/>
+        <location filename="../ui/models_dialog.py" line="155"/>
         <source>This computer: %1 GB memory (%2 GB free), %3 cores.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="160"/>
+        <location filename="../ui/models_dialog.py" line="162"/>
         <source>The built-in chat model writes %1 tokens per second here; the speeds below are scaled from it by model size.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="188"/>
-        <location filename="../ui/models_dialog.py" line="228"/>
+        <location filename="../ui/models_dialog.py" line="190"/>
+        <location filename="../ui/models_dialog.py" line="230"/>
         <source>In use</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="191"/>
+        <location filename="../ui/models_dialog.py" line="193"/>
         <source>Indexing: %1 %</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="195"/>
+        <location filename="../ui/models_dialog.py" line="197"/>
         <source>Downloading…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="197"/>
+        <location filename="../ui/models_dialog.py" line="199"/>
         <source>Downloaded</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="197"/>
+        <location filename="../ui/models_dialog.py" line="199"/>
         <source>Built in</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="199"/>
+        <location filename="../ui/models_dialog.py" line="201"/>
         <source>Partly downloaded</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="228"/>
+        <location filename="../ui/models_dialog.py" line="230"/>
         <source>Imported</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="242"/>
+        <location filename="../ui/models_dialog.py" line="244"/>
         <source>needs %1 of memory beside Quelle&apos;s %2; this computer has %3</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="250"/>
+        <location filename="../ui/models_dialog.py" line="252"/>
         <source>about %1 tokens/s</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="253"/>
+        <location filename="../ui/models_dialog.py" line="255"/>
         <source>indexing about %1× slower than the built-in model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="255"/>
+        <location filename="../ui/models_dialog.py" line="256"/>
+        <source>about %1× the work of the built-in embedder per text</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="257"/>
         <source>re-ranking about %1× slower than the built-in model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="260"/>
+        <location filename="../ui/models_dialog.py" line="261"/>
         <source>needs %1, %2 free now</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="265"/>
+        <location filename="../ui/models_dialog.py" line="266"/>
         <source>needs %1 of memory</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="270"/>
+        <location filename="../ui/models_dialog.py" line="271"/>
         <source>runs well</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="271"/>
+        <location filename="../ui/models_dialog.py" line="272"/>
         <source>slow</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="272"/>
+        <location filename="../ui/models_dialog.py" line="273"/>
         <source>won&apos;t fit</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="277"/>
+        <location filename="../ui/models_dialog.py" line="278"/>
         <source>(about %1 tokens/s)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="340"/>
+        <location filename="../ui/models_dialog.py" line="322"/>
+        <source>&amp;Stop using</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/models_dialog.py" line="344"/>
         <source>Reads up to %1 tokens. From %2.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="342"/>
+        <location filename="../ui/models_dialog.py" line="346"/>
         <source>Quelle itself</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="349"/>
+        <location filename="../ui/models_dialog.py" line="353"/>
         <source>Checking the download…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="353"/>
+        <location filename="../ui/models_dialog.py" line="357"/>
         <source>%1 of %2 at %3/s, %4 left</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="370"/>
+        <location filename="../ui/models_dialog.py" line="374"/>
         <source>Download anyway?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="371"/>
+        <location filename="../ui/models_dialog.py" line="375"/>
         <source>%1 will not fit in this computer&apos;s memory: %2. Download it anyway?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="392"/>
+        <location filename="../ui/models_dialog.py" line="400"/>
         <source>Re-index the library?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="394"/>
+        <location filename="../ui/models_dialog.py" line="402"/>
         <source>Every passage is embedded again with %1. Questions are answered from the current index until that has finished. Go ahead?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="409"/>
+        <location filename="../ui/models_dialog.py" line="416"/>
         <source>Remove model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="410"/>
+        <location filename="../ui/models_dialog.py" line="417"/>
         <source>Remove %1 from this computer?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="436"/>
+        <location filename="../ui/models_dialog.py" line="443"/>
         <source>Not removed</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="419"/>
+        <location filename="../ui/models_dialog.py" line="426"/>
         <source>Import a GGUF model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="434"/>
+        <location filename="../ui/models_dialog.py" line="441"/>
         <source>Not imported</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="456"/>
+        <location filename="../ui/models_dialog.py" line="463"/>
         <source>Download failed</source>
         <translation></translation>
     </message>
@@ -1232,11 +1248,16 @@
     </message>
     <message>
         <location filename="../ui/chat_view.py" line="483"/>
-        <source>no passage was relevant</source>
+        <source>checked in %1 s</source>
         <translation></translation>
     </message>
     <message>
         <location filename="../ui/chat_view.py" line="485"/>
+        <source>no passage was relevant</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/chat_view.py" line="487"/>
         <source>stopped</source>
         <translation></translation>
     </message>
@@ -1244,47 +1265,47 @@
 <context>
     <name>WelcomePanel</name>
     <message>
-        <location filename="../ui/welcome.py" line="25"/>
+        <location filename="../ui/welcome.py" line="26"/>
         <source>&lt;h2&gt;Ask your documents&lt;/h2&gt;</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="29"/>
+        <location filename="../ui/welcome.py" line="30"/>
         <source>&lt;b&gt;1. Add documents.&lt;/b&gt; Drop PDF, Word, text, Markdown or HTML files, or whole folders, anywhere on this window, or press &lt;b&gt;Ctrl+O&lt;/b&gt;.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="33"/>
+        <location filename="../ui/welcome.py" line="34"/>
         <source>&lt;b&gt;2. Ask a question&lt;/b&gt; in the box below, in English or German, and press Enter.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="36"/>
+        <location filename="../ui/welcome.py" line="37"/>
         <source>&lt;b&gt;3. Click a source&lt;/b&gt; such as &lt;b&gt;[1]&lt;/b&gt; in the answer to see the page and the passage it comes from.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="59"/>
+        <location filename="../ui/welcome.py" line="60"/>
         <source>Try it on the Quelle guide</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="62"/>
+        <location filename="../ui/welcome.py" line="63"/>
         <source>Adds a one-page guide to Quelle to your library and asks a question about it</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="94"/>
+        <location filename="../ui/welcome.py" line="95"/>
         <source>The built-in chat model is too small to write reliable answers, so it shows the sentences that answer. This computer runs &lt;b&gt;%1&lt;/b&gt; well: it writes an answer after them.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="100"/>
+        <location filename="../ui/welcome.py" line="101"/>
         <source>Download %1 (%2 MB)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/welcome.py" line="106"/>
+        <location filename="../ui/welcome.py" line="107"/>
         <source>Does Quelle need an internet connection?</source>
         <translation></translation>
     </message>

@@ -144,6 +144,7 @@ class Answer:
     rerank_seconds: float | None = None  # what the re-ranker cost, when one ran
     evidence: list[Quote] = field(default_factory=list)  # shown before the model's words
     written: bool = True  # False: the evidence is the answer; no chat model wrote
+    check_seconds: float | None = None  # what the entailment model's check cost, when one ran
 
     @property
     def evidence_only(self) -> bool:
@@ -174,6 +175,8 @@ class Answer:
         figures = {"retrieval_seconds": round(self.retrieval_seconds, 4)}
         if self.rerank_seconds is not None:
             figures["rerank_seconds"] = round(self.rerank_seconds, 4)
+        if self.check_seconds is not None:
+            figures["check_seconds"] = round(self.check_seconds, 4)
         t = self.timings
         if t is not None:
             figures |= {
@@ -269,14 +272,17 @@ class DownloadProgress:
 # The catalogue, what runs well on this computer and what is installed. The engine reads and
 # judges them (`quelle.engine.models`); the Models and Settings dialogs only draw them.
 
-Kind = Literal["chat", "embedder", "reranker"]
-KINDS: tuple[Kind, ...] = ("chat", "embedder", "reranker")
+Kind = Literal["chat", "embedder", "reranker", "checker"]
+KINDS: tuple[Kind, ...] = ("chat", "embedder", "reranker", "checker")
 # Settings fields that name the model of each kind in use.
 MODEL_SETTING: dict[Kind, str] = {
     "chat": "chat_model",
     "embedder": "embedding_model",
     "reranker": "reranker_model",
+    "checker": "checker_model",
 }
+# Kinds Quelle works without: none is built in, and one in use can be switched off.
+OPTIONAL_KINDS: tuple[Kind, ...] = ("reranker", "checker")
 
 Verdict = Literal["runs well", "slow", "won't fit"]
 # What the rest of Quelle needs beside the model: the window, the embedder, Chroma.

@@ -479,6 +479,8 @@ class TurnWidget(QFrame):
             parts.append(self.tr("retrieval %1 s").replace("%1", number(t["retrieval_seconds"], 2)))
         if "rerank_seconds" in t:
             parts.append(self.tr("re-ranked in %1 s").replace("%1", number(t["rerank_seconds"], 2)))
+        if "check_seconds" in t:
+            parts.append(self.tr("checked in %1 s").replace("%1", number(t["check_seconds"], 2)))
         if not turn.sources:
             parts.append(self.tr("no passage was relevant"))
         if turn.stopped:

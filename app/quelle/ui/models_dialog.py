@@ -37,6 +37,7 @@ from quelle.common.wording import duration_text
 from quelle.protocol.values import (
     KINDS,
     MODEL_SETTING,
+    OPTIONAL_KINDS,
     OTHERS_MB,
     DownloadProgress,
     Fit,
@@ -77,6 +78,7 @@ class ModelsDialog(QDialog):
             "chat": self.tr("&Chat models"),
             "embedder": self.tr("&Embedders"),
             "reranker": self.tr("&Re-rankers"),
+            "checker": self.tr("Answer &checkers"),
         }
         for kind in KINDS:
             tree = QTreeWidget()
@@ -249,11 +251,10 @@ class ModelsDialog(QDialog):
             shown = number(rate) if rate >= 10 else number(rate, 1)
             parts.append(self.tr("about %1 tokens/s").replace("%1", shown))
         if fit.slower_by is not None and fit.slower_by > 1.5:
-            slower = (
-                self.tr("indexing about %1× slower than the built-in model")
-                if kind == "embedder"
-                else self.tr("re-ranking about %1× slower than the built-in model")
-            )
+            slower = {
+                "embedder": self.tr("indexing about %1× slower than the built-in model"),
+                "checker": self.tr("about %1× the work of the built-in embedder per text"),
+            }.get(kind, self.tr("re-ranking about %1× slower than the built-in model"))
             parts.append(slower.replace("%1", number(fit.slower_by)))
         if fit.short_of_free_memory:
             parts.append(
@@ -316,7 +317,10 @@ class ModelsDialog(QDialog):
             entry is not None and not entry.bundled and installed is None and not downloading
         )
         self.cancel_button.setEnabled(downloading)
-        self.use_button.setEnabled(installed is not None and not used)
+        # A re-ranker or a checker in use can be switched off; the other kinds are replaced.
+        leave = used and self.selected_kind() in OPTIONAL_KINDS
+        self.use_button.setText(self.tr("&Stop using") if leave else self.tr("&Use"))
+        self.use_button.setEnabled(installed is not None and (not used or leave))
         self.remove_button.setEnabled(
             installed is not None and installed.source != "built in" and not used
         )
@@ -386,6 +390,10 @@ class ModelsDialog(QDialog):
         model = self._selected_installed()
         if model is None:
             return
+        field = MODEL_SETTING[model.kind]
+        if model.kind in OPTIONAL_KINDS and getattr(self._settings, field) == model.setting:
+            self._engine.update_settings(self._settings.replace(**{field: ""}))
+            return
         if model.kind == "embedder":
             answer = QMessageBox.question(
                 self,
@@ -397,8 +405,7 @@ class ModelsDialog(QDialog):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        setting = {MODEL_SETTING[model.kind]: model.setting}
-        self._engine.update_settings(self._settings.replace(**setting))
+        self._engine.update_settings(self._settings.replace(**{field: model.setting}))
 
     def remove_selected(self) -> None:
         model = self._selected_installed()

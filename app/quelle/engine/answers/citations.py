@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from quelle.engine.answers.figures import (
@@ -41,15 +41,20 @@ NUMBER_WEIGHT = 3.0  # figures decide which passage a sentence comes from
 MIN_WORDS = 2  # a sentence with fewer content words and no figure claims nothing to check
 
 
-def attribute(answer: str, passages: Sequence[str]) -> Attribution:
+# Whether a passage (the premise) entails a sentence (the hypothesis).
+Entails = Callable[[str, str], bool]
+
+
+def attribute(answer: str, passages: Sequence[str], entails: Entails | None = None) -> Attribution:
     """Check each sentence of `answer` against `passages` (numbered from 1, as in the prompt)
-    and mark the answer's text accordingly."""
+    and mark the answer's text accordingly. With `entails` (an entailment model), the model
+    decides whether the passage the words point to supports the sentence."""
     evidence = [_Evidence.of(p) for p in passages]
     pieces: list[str] = []
     sentences: list[Sentence] = []
     last = length = 0
     for start, end in sentence_spans(answer):
-        passage, checked, rewritten = _judge(answer[start:end], evidence)
+        passage, checked, rewritten = _judge(answer[start:end], evidence, entails)
         length += start - last
         sentences.append(Sentence(length, length + len(rewritten), passage, checked))
         pieces += [answer[last:start], rewritten]
@@ -202,18 +207,22 @@ def _abstains(sentence: str) -> bool:
     return bool(_ABSTENTION.search(sentence) and _ABOUT_SOURCES.search(sentence))
 
 
-def _judge(sentence: str, evidence: Sequence[_Evidence]) -> tuple[int | None, bool, str]:
+def _judge(
+    sentence: str, evidence: Sequence[_Evidence], entails: Entails | None = None
+) -> tuple[int | None, bool, str]:
     """(supporting passage, checked, the sentence with its markers added or corrected)."""
     markers = list(MARKER.finditer(sentence))
     claim = _Claim.of(MARKER.sub(" ", sentence))
     if claim.claims_nothing(sentence):
         return None, False, sentence
-    if claim.across(evidence) and all(f.context for f in claim.figures):
+    if claim.across(evidence) and all(f.context for f in claim.figures) and entails is None:
         return None, False, sentence  # nothing it says can be checked
     if any(not any(e.holds_figure(f) for e in evidence) for f in claim.figures):
         return None, not _abstains(sentence), sentence  # a figure no passage holds
     named = {int(n) for m in markers for n in re.split(r"\s*,\s*", m.group(1))}
     valid = sorted(n for n in named if 1 <= n <= len(evidence))
+    if entails is not None:
+        return _entailed(sentence, claim, markers, valid, evidence, entails)
     if valid and claim.supported_by([evidence[n - 1] for n in valid]):
         cited = max(valid, key=lambda n: claim.score([evidence[n - 1]]))
         if _differs(sentence, claim, evidence[cited - 1], evidence):
@@ -406,6 +415,28 @@ def _names(sentence: str) -> set[str]:
         for n in found
         if n.lower() not in STOPWORDS | REFERENCES | MONTHS and not _NOT_A_NAME.fullmatch(n)
     }
+
+
+def _entailed(
+    sentence: str,
+    claim: _Claim,
+    markers: list[re.Match[str]],
+    valid: list[int],
+    evidence: Sequence[_Evidence],
+    entails: Entails,
+) -> tuple[int | None, bool, str]:
+    """The entailment model decides: the passage the sentence cites (else the one holding
+    most of its words) supports it only if it entails it."""
+    candidates = valid or list(range(1, len(evidence) + 1))
+    if not candidates or _abstains(sentence):
+        return None, False, sentence
+    best = max(candidates, key=lambda n: claim.score([evidence[n - 1]]))
+    plain = re.sub(r"\s+(?=[.!?;:,])", "", " ".join(MARKER.sub(" ", sentence).split()))
+    if not entails(evidence[best - 1].text, plain):
+        return None, True, sentence
+    if markers:
+        return best, True, _replace_markers(sentence, markers, best)
+    return best, True, _add_marker(sentence, best)
 
 
 def _supporting(claim: _Claim, evidence: Sequence[_Evidence]) -> int | None:

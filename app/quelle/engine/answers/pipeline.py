@@ -9,6 +9,7 @@ real ones and hands them in.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Protocol
@@ -27,6 +28,12 @@ from quelle.protocol.values import Answer, Hit, Quote, Turn
 
 OnToken = Callable[[str], None]
 OnFound = Callable[[list[Hit], list[Quote]], None]
+
+
+class Checker(Protocol):
+    """What checking needs of an entailment model (`quelle.engine.models.entailment`)."""
+
+    def entails(self, premise: str, hypothesis: str) -> bool: ...
 
 
 class ChatModel(Protocol):
@@ -57,12 +64,15 @@ def answer(
     embed: evidence.Embed | None = None,
     on_found: OnFound | None = None,
     write: bool = True,
+    checker: Callable[[], Checker | None] = lambda: None,
 ) -> Answer:
     """Retrieve, then stream an answer drawn only from the passages found. `chat_model` is
     asked for only when a model is to write: a declined question loads none. `on_found`
     hears the sources and the evidence quoted from them before the model reads its prompt;
     `embed` (the embedder) helps choose that evidence. Without `write` the evidence is the
-    answer and no chat model runs (unless no sentence was found to quote)."""
+    answer and no chat model runs (unless no sentence was found to quote). `checker` gives
+    the entailment model that decides whether a passage supports each sentence, if one is
+    set (asked for once the model has written)."""
     if not catalog.passage_count():
         return _declined(question, EMPTY_LIBRARY[question.language], 0.0, on_token)
     retrieval = search(question)
@@ -101,10 +111,13 @@ def answer(
     params = SamplingParams(s.temperature, s.top_p, s.top_k, s.repeat_penalty, answer_budget)
     completion = model.stream(messages, params, on_token, cancel)
     text = without_repeats(completion.text.strip())
-    attribution = None
+    attribution = check_seconds = None
     if not completion.stopped:
-        attribution = attribute(text, [p.text for p in kept])
+        started = time.perf_counter()
+        nli = checker()
+        attribution = attribute(text, [p.text for p in kept], nli.entails if nli else None)
         text = attribution.text
+        check_seconds = time.perf_counter() - started if nli else None
     return Answer(
         question.text,
         text,
@@ -115,6 +128,7 @@ def answer(
         attribution,
         retrieval.rerank_seconds,
         quotes,
+        check_seconds=check_seconds,
     )
 
 
