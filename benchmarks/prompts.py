@@ -12,7 +12,13 @@ Dev and held-out shares are reported apart.
 "Around the evidence" is what Quelle sends with `passage_chars` set: each quoted source
 shown around its evidence sentences, the others excerpted as before.
 
-Usage: python benchmarks/prompts.py [--limits 300 400 600]
+With --first-token N, the built-in chat model reads the prompts of N XQuAD-de questions, whole
+and around the evidence, in turns, and the time to its first word is reported for each; the
+time a 1.5B model would take is estimated from it by the ratio of their weights (reading a
+prompt costs about two operations per weight and token), not measured: no such model is on
+this machine.
+
+Usage: python benchmarks/prompts.py [--limits 300 400 600] [--first-token 24]
 Writes benchmarks/results/prompts.json.
 """
 
@@ -34,6 +40,7 @@ from retrieval import RESULTS, library_for  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limits", type=int, nargs="+", default=[300, 400, 600])
+    parser.add_argument("--first-token", type=int, default=0, metavar="N")
     args = parser.parse_args()
     from llama_cpp import Llama
 
@@ -90,6 +97,8 @@ def main() -> int:
     sec = sec_items()
     de = xquad_items(xquad.queries)
     table = {"sec10q": measure(library, sec), "xquad_de": measure(german, de)}
+    if args.first_token:
+        table["first_token"] = first_token(german, de[: args.first_token], min(args.limits), system)
     library.close()
     german.close()
     for name, label in (("sec10q", "a gold figure"), ("xquad_de", "the gold answer")):
@@ -102,6 +111,58 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "prompts.json").write_text(json.dumps(table, indent=2), encoding="utf-8")
     return 0
+
+
+BUILT_IN_PARAMETERS = 135e6  # SmolLM2-135M
+LARGER_PARAMETERS = 1.54e9  # a 1.5B model such as Qwen2.5-1.5B-Instruct
+
+
+def first_token(lib, items, limit: int, system: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Seconds to the built-in model's first word, prompts whole and around the evidence."""
+    from quelle.engine.answers.evidence import choose
+    from quelle.engine.answers.prompts import build_messages, prompt_passages
+    from quelle.engine.models.bundled import bundled_chat_model_path
+    from quelle.engine.models.chat import Generator, SamplingParams
+    from quelle.engine.search.question import Question
+
+    model = Generator(bundled_chat_model_path(), context_size=4096)
+    once = SamplingParams(max_tokens=1)
+    seconds: dict[str, list[float]] = {"whole": [], "around": []}
+    tokens: dict[str, list[int]] = {"whole": [], "around": []}
+    for i, (text, _, _) in enumerate(items):
+        question = Question.analyse(text)
+        hits = lib.search(question).hits
+        quotes = choose(question, hits, lib.embedder().embed)
+        whole = [h.passage for h in hits]
+        prompts = {
+            "whole": build_messages(question, whole, [], system),
+            "around": build_messages(
+                question, prompt_passages(whole, quotes, question, limit), [], system
+            ),
+        }
+        for name in sorted(prompts, reverse=i % 2 == 1):  # in turns: neither always goes first
+            timings = model.stream(prompts[name], once).timings
+            seconds[name].append(timings.first_token_seconds)
+            tokens[name].append(timings.prompt_tokens)
+    whole_s, around_s = (statistics.median(seconds[k]) for k in ("whole", "around"))
+    scale = LARGER_PARAMETERS / BUILT_IN_PARAMETERS
+    result = {
+        "questions": len(items),
+        "around_chars": limit,
+        "median_tokens_whole": statistics.median(tokens["whole"]),
+        "median_tokens_around": statistics.median(tokens["around"]),
+        "median_seconds_whole": round(whole_s, 3),
+        "median_seconds_around": round(around_s, 3),
+        "ratio_around_to_whole": round(around_s / whole_s, 3),
+        "estimated_seconds_whole_1_5b": round(whole_s * scale, 1),
+        "estimated_seconds_around_1_5b": round(around_s * scale, 1),
+    }
+    print(
+        f"first word, built-in model: whole {whole_s:.2f} s, around the evidence "
+        f"{around_s:.2f} s (x{around_s / whole_s:.2f}); estimated for 1.5B: "
+        f"{whole_s * scale:.1f} s and {around_s * scale:.1f} s"
+    )
+    return result
 
 
 def _with_text(p, text: str, cls):  # type: ignore[no-untyped-def]

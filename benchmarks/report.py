@@ -271,6 +271,8 @@ def render_prompts(data: Data) -> Lines:
     what = {"sec10q": "a gold figure", "xquad_de": "the gold answer"}
     lines: Lines = []
     for name, variants in data.items():
+        if name == "first_token":
+            continue
         if lines:
             lines.append("")
         lines += [f"**{SET_NAMES.get(name, name)}**: prompts holding {what.get(name, 'it')}", ""]
@@ -294,6 +296,33 @@ def render_prompts(data: Data) -> Lines:
                 "questions",
             ],
             rows,
+        )
+    if first := data.get("first_token"):
+        lines += [
+            "",
+            f"**Time to the first word**, built-in model, {first['questions']} XQuAD-de "
+            "questions read in turns; the 1.5B figures are estimated from the ratio of the "
+            "weights (reading a prompt costs about two operations per weight and token), not "
+            "measured:",
+            "",
+        ]
+        lines += table(
+            ["prompt", "median tokens", "first word, built-in", "first word, 1.5B (estimate)"],
+            [
+                [
+                    "whole passages",
+                    cell(first["median_tokens_whole"]),
+                    f"{first['median_seconds_whole']:.2f} s",
+                    f"{first['estimated_seconds_whole_1_5b']:.0f} s",
+                ],
+                [
+                    f"around the evidence, {first['around_chars']} chars",
+                    cell(first["median_tokens_around"]),
+                    f"{first['median_seconds_around']:.2f} s "
+                    f"(×{first['ratio_around_to_whole']:.2f})",
+                    f"{first['estimated_seconds_around_1_5b']:.0f} s",
+                ],
+            ],
         )
     return lines
 

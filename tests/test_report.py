@@ -219,6 +219,17 @@ PROMPTS: dict[str, Any] = {
     }
     for name in ("sec10q", "xquad_de")
 }
+PROMPTS["first_token"] = {
+    "questions": 24,
+    "around_chars": 250,
+    "median_tokens_whole": 1099.5,
+    "median_tokens_around": 671.5,
+    "median_seconds_whole": 3.96,
+    "median_seconds_around": 2.6,
+    "ratio_around_to_whole": 0.657,
+    "estimated_seconds_whole_1_5b": 45.1,
+    "estimated_seconds_around_1_5b": 29.6,
+}
 
 FOLLOWUPS: dict[str, Any] = {
     "dialogues": 190,
@@ -511,6 +522,7 @@ def test_every_benchmark_reads_what_its_script_writes(tmp_path: Path) -> None:
     assert "| `answers.py --questions 20` | exit 1 | 30 s |" in docs
     assert "| on its own | 81.8 % / 79.2 % | 54.0 % / – |" in docs
     assert "| whole passages | 1,340 / 1,340 | 96.0 % / 96.0 % | 70 / 70 |" in docs
+    assert "| around the evidence, 250 chars | 671.5 | 2.60 s (×0.66) | 30 s |" in docs
     assert "| questions whose top 10 equal FTS5's | 300/300 |" in docs
     assert "| xquad_de held-out | 353 | 73.4 % | 96.0 % | 99.7 % | 207 | 61.5 / 120.0 |" in docs
     assert "| all | 70.5 % | 5.0 % | 18.1 % | 5.0 % |" in docs
