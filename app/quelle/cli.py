@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import json
 import logging
+import os
 import sys
 import threading
 import time
@@ -154,7 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.chroma_url is not None and library.settings.chroma_url != args.chroma_url:
             library.update_settings(library.settings.replace(chroma_url=args.chroma_url))
-        return handlers[args.command](library, args)
+        status = handlers[args.command](library, args)
+        sys.stdout.flush()  # here, where a reader gone away is caught, not at exit
+        return status
     except QuelleError as exc:
         log.info("Command failed: %s", exc)
         print(f"quelle: {exc}", file=sys.stderr)
@@ -162,6 +165,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nquelle: stopped.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of the output has gone (`quelle docs | head -1`): it read what it wanted.
+        # What is still buffered goes nowhere, so the exit does not fail on it again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception:
         log.exception("Unexpected error in 'quelle %s'", args.command)
         print(f"quelle: unexpected error; details are in {library.paths.log_file}", file=sys.stderr)

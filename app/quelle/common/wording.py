@@ -49,6 +49,11 @@ GERMAN = {
     "Could not index '{name}' (an unexpected {error}; details are in the log file).": "„{name}“ "
     "ließ sich nicht indizieren (ein unerwarteter Fehler: {error}; Einzelheiten stehen in der "
     "Protokolldatei).",
+    "The question is {length} characters long; Quelle answers questions of up to {limit} "
+    "characters. Ask about one thing at a time.": "Die Frage ist {length} Zeichen lang; Quelle "
+    "beantwortet Fragen mit bis zu {limit} Zeichen. Fragen Sie nach einer Sache auf einmal.",
+    "'{name}' is not a text file: it holds binary data.": "„{name}“ ist keine Textdatei: Sie "
+    "enthält Binärdaten.",
     # models
     "The chat model '{path}' is gone; Quelle answers with its built-in model until you choose "
     "another.": "Das Sprachmodell „{path}“ ist nicht mehr da; Quelle antwortet mit seinem "

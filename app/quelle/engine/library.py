@@ -45,6 +45,7 @@ from quelle.engine.search.reranking import PassageScorer
 from quelle.engine.search.retrieval import Mode, Retrieval, Retriever
 from quelle.protocol.client import EngineClient, connect
 from quelle.protocol.values import (
+    MAX_QUESTION_CHARS,
     Answer,
     CheckReport,
     DocumentInfo,
@@ -468,6 +469,15 @@ class Library:
         chat model writes (None: as the settings say for this model, `model_writes`)."""
         if not question.strip():
             raise QuelleError(say("The question is empty. Type a question about your documents."))
+        if len(question) > MAX_QUESTION_CHARS:
+            raise QuelleError(
+                say(
+                    "The question is {length} characters long; Quelle answers questions of up "
+                    "to {limit} characters. Ask about one thing at a time.",
+                    length=len(question),
+                    limit=MAX_QUESTION_CHARS,
+                )
+            )
         self.sync()
         return answer(
             Question.analyse(question, history),

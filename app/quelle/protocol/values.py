@@ -131,6 +131,11 @@ class Quote:
     reading: str = ""
 
 
+# A longer question is refused: reading and searching it would take minutes, and it is
+# never one question (about 300 words).
+MAX_QUESTION_CHARS = 2000
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     question: str

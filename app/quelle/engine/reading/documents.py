@@ -83,6 +83,8 @@ def read_pages(path: Path, pdf_text: PdfText = DEFAULT_PDF_TEXT) -> list[Page]:
             )
         )
     try:
+        if path.stat().st_size == 0:
+            raise DocumentError(say("'{name}' is empty (0 bytes).", name=path.name))
         pages = reader(path)
     except DocumentError:
         raise
@@ -127,8 +129,6 @@ def _read_pdf(path: Path, mode: PdfText = DEFAULT_PDF_TEXT) -> list[Page]:
 
     import pypdf
 
-    if path.stat().st_size == 0:
-        raise DocumentError(say("'{name}' is empty (0 bytes).", name=path.name))
     configure = getattr(pypdf, "apply_configuration", None)  # pypdf >= 7
     with configure(**_PDF_LIMITS) if configure else contextlib.nullcontext():
         return _extract_pdf(path, mode)
@@ -266,8 +266,32 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+# Bytes that no text holds (all control characters but tab, line feed, form feed and
+# carriage return, and the escape some terminals' logs keep).
+_BINARY = bytes(set(range(32)) - {9, 10, 12, 13, 27})
+_BINARY_SAMPLE = 1 << 16
+_BINARY_SHARE = 0.01
+
+
+def looks_binary(data: bytes) -> bool:
+    """A program or an image named `.txt`: its first 64 KB hold control bytes no text has.
+    UTF-16 (which Quelle reads only with its byte-order mark) is text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    sample = data[:_BINARY_SAMPLE]
+    if not sample:
+        return False
+    controls = len(sample) - len(sample.translate(None, _BINARY))
+    return controls / len(sample) > _BINARY_SHARE
+
+
 def _read_text(path: Path) -> list[Page]:
-    return [Page(1, _clean(decode_text(path.read_bytes())))]
+    data = path.read_bytes()
+    if looks_binary(data):
+        raise DocumentError(
+            say("'{name}' is not a text file: it holds binary data.", name=path.name)
+        )
+    return [Page(1, _clean(decode_text(data)))]
 
 
 # --- HTML ----------------------------------------------------------------------------------
