@@ -267,6 +267,22 @@ def _library_language(key: str) -> str:
     return f"{library}, {LANGUAGES.get(language, language)}"
 
 
+def render_awkward(data: Data) -> Lines:
+    return table(
+        ["file", "passages", "seconds", "peak memory", "peak / file size"],
+        (
+            [
+                name,
+                cell(row["passages"]),
+                cell(row["seconds"]),
+                f"{row['peak_mb']:,} MB",
+                f"{row['peak_mb'] / row['file_mb']:.0f}×",
+            ]
+            for name, row in data.items()
+        ),
+    )
+
+
 def render_prompts(data: Data) -> Lines:
     what = {"sec10q": "a gold figure", "xquad_de": "the gold answer"}
     lines: Lines = []
@@ -794,6 +810,15 @@ BENCHMARKS = (
         "A model download from a stand-in hub on 127.0.0.1 against huggingface_hub's own "
         "`hf_hub_download`; loopback shows Quelle's own cost per byte, not a real line.",
         render_downloads,
+    ),
+    Benchmark(
+        "awkward.json",
+        "Huge text files",
+        f"{PY} benchmarks/awkward.py",
+        "A generated text export cut into passages as the reader process does it, each run in "
+        "a fresh process reporting its peak memory: Quelle's pages of 50,000 characters against "
+        "the whole file as one page (as before), at the smaller size.",
+        render_awkward,
     ),
     Benchmark(
         "trust.json",

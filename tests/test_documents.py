@@ -177,3 +177,25 @@ def test_words_stay_whole_on_a_page_layout_mode_would_break() -> None:
     """Layout mode splits words on this page of charts ("wh ile"); its plain text is kept."""
     page = next(p for p in read_pages(INTEL_Q1_2023, pdf_text="tables") if p.number == 5)
     assert "while notebook ASPs decreased" in page.text
+
+
+def test_a_long_text_file_is_cut_into_pages_at_paragraph_line_or_word_ends(
+    tmp_path: Path,
+) -> None:
+    from quelle.engine.reading.documents import TEXT_PAGE_CHARS
+
+    paragraph = "The tenants met on Thursday to talk about the heating bill. " * 20
+    long = tmp_path / "minutes.txt"
+    long.write_text("\n\n".join([paragraph.strip()] * 200), encoding="utf-8")  # about 240 KB
+    pages = read_pages(long)
+    assert len(pages) > 1 and [p.number for p in pages] == list(range(1, len(pages) + 1))
+    assert all(len(p.text) <= TEXT_PAGE_CHARS for p in pages)
+    assert all(p.text.startswith("The tenants") for p in pages)  # cut between paragraphs
+    line = tmp_path / "one-line.txt"
+    line.write_text("word " * 60_000, encoding="utf-8")  # 300 KB without a line break
+    pages = read_pages(line)
+    assert len(pages) > 1 and all(len(p.text) <= TEXT_PAGE_CHARS for p in pages)
+    assert all(p.text.startswith("word") for p in pages)  # never inside a word
+    short = tmp_path / "note.txt"
+    short.write_text("Call the landlord on Monday.", encoding="utf-8")
+    assert [p.number for p in read_pages(short)] == [1]

@@ -399,6 +399,15 @@ EVERY_RESULT: dict[str, Any] = {
     "window.json": WINDOW,
     "downloads.json": DOWNLOADS,
     "trust.json": TRUST,
+    "awkward.json": {
+        "10 MB, pages": {
+            "passages": 20698,
+            "pages": 210,
+            "seconds": 11.2,
+            "peak_mb": 272,
+            "file_mb": 10,
+        },
+    },
 }
 
 
@@ -526,6 +535,7 @@ def test_every_benchmark_reads_what_its_script_writes(tmp_path: Path) -> None:
     assert "| questions whose top 10 equal FTS5's | 300/300 |" in docs
     assert "| xquad_de held-out | 353 | 73.4 % | 96.0 % | 99.7 % | 207 | 61.5 / 120.0 |" in docs
     assert "| all | 70.5 % | 5.0 % | 18.1 % | 5.0 % |" in docs
+    assert "| 10 MB, pages | 20,698 | 11.2 | 272 MB | 27× |" in docs
 
 
 def test_a_results_file_of_another_shape_is_reported_not_fatal(tmp_path: Path) -> None:

@@ -27,6 +27,9 @@ from quelle.engine.reading.documents import read_pages
 log = logging.getLogger(__name__)
 
 READ_TIMEOUT_SECONDS = 180.0
+# A big file may take longer: a 100 MB text export is cut into passages in about two
+# minutes on two busy cores. A file built to loop is small, and still stopped in time.
+READ_SECONDS_PER_MB = 4.0
 T = TypeVar("T")
 
 
@@ -42,6 +45,13 @@ def _exit_with_parent() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _megabytes(path: Path) -> float:
+    try:
+        return path.stat().st_size / 2**20
+    except OSError:
+        return 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,18 +104,19 @@ class IsolatedReader(Generic[T]):
         if reading.pool != self._pools or self._pool is None:
             reading = self.submit(reading.path)
         path = reading.path
+        timeout = self._timeout + READ_SECONDS_PER_MB * _megabytes(path)
         try:
-            result: T = reading.future.result(timeout=self._timeout)
+            result: T = reading.future.result(timeout=timeout)
             return result
         except concurrent.futures.TimeoutError as exc:
-            log.warning("Reading %s timed out after %.0f s", path, self._timeout)
+            log.warning("Reading %s timed out after %.0f s", path, timeout)
             self._kill()
             raise DocumentError(
                 say(
                     "Reading '{name}' took longer than {seconds} seconds; "
                     "the file may be damaged or built to never end.",
                     name=path.name,
-                    seconds=f"{self._timeout:.0f}",
+                    seconds=f"{timeout:.0f}",
                 )
             ) from exc
         except BrokenProcessPool as exc:

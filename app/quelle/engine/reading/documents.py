@@ -291,7 +291,30 @@ def _read_text(path: Path) -> list[Page]:
         raise DocumentError(
             say("'{name}' is not a text file: it holds binary data.", name=path.name)
         )
-    return [Page(1, _clean(decode_text(data)))]
+    return text_pages(_clean(decode_text(data)))
+
+
+# A text file has no pages; a long one is cut into pieces of about this many characters
+# (some 25 printed pages), at a paragraph, line or word end, and they are its pages. The
+# passages of one page are cut in one go, so a 100 MB export costs memory by the piece, and
+# the source view shows a piece, not the whole file.
+TEXT_PAGE_CHARS = 50_000
+
+
+def text_pages(text: str, limit: int = TEXT_PAGE_CHARS) -> list[Page]:
+    pages: list[Page] = []
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        for gap in ("\n\n", "\n", " "):
+            cut = text.rfind(gap, start + limit // 2, end)
+            if cut > start:
+                end = cut + len(gap)
+                break
+        pages.append(Page(len(pages) + 1, text[start:end]))
+        start = end
+    pages.append(Page(len(pages) + 1, text[start:]))
+    return pages
 
 
 # --- HTML ----------------------------------------------------------------------------------
