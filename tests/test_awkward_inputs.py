@@ -83,3 +83,125 @@ def test_output_into_a_closed_pipe_ends_quietly(
     errors = process.stderr.read()
     assert process.wait(timeout=600) == 0, errors
     assert "unexpected error" not in errors and "Traceback" not in errors
+
+
+@pytest.mark.parametrize("shape", ["paragraphs", "one line"])
+def test_a_huge_text_file_moves_on_and_stops_when_cancelled(
+    home: Path, tmp_path: Path, shape: str
+) -> None:
+    import threading
+
+    from quelle.engine.library import Library
+    from quelle.protocol.values import Progress
+
+    sentence = "Rent {n} rose by {n} euros in March while the heating bill fell again. "
+    joiner = "\n\n" if shape == "paragraphs" else ""
+    text = joiner.join(sentence.format(n=n) for n in range(80_000))  # about 5.5 MB
+    huge = tmp_path / "export.txt"
+    huge.write_text(text, encoding="utf-8")
+    library = Library(home)
+    cancel = threading.Event()
+    seen: list[Progress] = []
+
+    def watch(progress: Progress) -> None:
+        seen.append(progress)
+        if progress.event.state == "embedding" and progress.event.embedded >= 256:
+            cancel.set()  # the passages are coming in: enough to know it moves
+
+    report = library.ingest([huge], on_progress=watch, cancel=cancel)
+    assert report.cancelled and not report.added and not report.failed
+    embedded = [p.event.embedded for p in seen if p.event.state == "embedding"]
+    assert embedded[-1] >= 256 and embedded == sorted(embedded)
+    assert 0 < seen[-1].fraction < 1
+    assert library.documents() == []
+    consistent = library.check()
+    assert consistent.documents == 0 and consistent.vectors == 0
+    library.close()
+
+
+REBUILD_HINT = "'quelle check --rebuild' sets them aside and builds the library again"
+
+
+def library_of_notes(home: Path, tmp_path: Path) -> Path:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "key.txt").write_text(
+        "The spare key is under the blue flower pot by the door.", encoding="utf-8"
+    )
+    (notes / "rent.md").write_text("The rent rises by 40 euros in March.", encoding="utf-8")
+    assert quelle(home, "ingest", str(notes)).returncode == 0
+    return home / "data" / "index"
+
+
+def halve(file: Path) -> None:
+    with file.open("r+b") as handle:
+        handle.truncate(file.stat().st_size // 2)
+
+
+def test_a_damaged_catalogue_is_named_and_rebuilt_from_the_files(
+    home: Path, tmp_path: Path
+) -> None:
+    index = library_of_notes(home, tmp_path)
+    halve(index / "catalog.sqlite")
+    for command in (["docs"], ["ask", "Where is the spare key?"], ["check"]):
+        result = quelle(home, *command)
+        assert result.returncode == 1
+        assert REBUILD_HINT in one_line(result.stderr), command
+    rebuilt = quelle(home, "check", "--rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    assert "set aside in" in rebuilt.stdout and "Added 2 documents" in rebuilt.stdout
+    assert [p.name for p in index.glob("damaged-*/catalog.sqlite")] == ["catalog.sqlite"]
+    docs = quelle(home, "docs").stdout
+    assert "key.txt" in docs and "rent.md" in docs
+    assert "blue flower pot" in quelle(home, "ask", "--json", "Where is the spare key?").stdout
+    intact(home)
+
+
+def test_a_damaged_vector_store_is_named_and_a_missing_one_embedded_again(
+    home: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    index = library_of_notes(home, tmp_path)
+    shutil.copytree(index / "chroma", tmp_path / "chroma")
+    halve(index / "chroma" / "chroma.sqlite3")
+    result = quelle(home, "ask", "Where is the spare key?")
+    assert result.returncode == 1 and REBUILD_HINT in one_line(result.stderr)
+    shutil.rmtree(index / "chroma")  # the vectors folder gone altogether
+    mended = quelle(home, "check")
+    assert mended.returncode == 0 and "Passages without a vector: 2 (embedded again)" in (
+        mended.stdout
+    )
+    intact(home)
+
+
+def test_a_full_disk_while_adding_says_so_and_leaves_the_library_intact(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from quelle.engine.index.catalog import Catalog
+    from quelle.engine.library import Library
+
+    library = Library(home)
+    kept = tmp_path / "kept.txt"
+    kept.write_text("The spare key is under the blue flower pot by the door.", encoding="utf-8")
+    assert library.ingest([kept]).added
+    big = tmp_path / "big.txt"
+    big.write_text("The boiler was serviced in May by the plumber. " * 400, encoding="utf-8")
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Catalog, "begin_document", full)
+    report = library.ingest([big])
+    [(path, reason)] = report.failed
+    assert reason == (
+        "Could not index 'big.txt': The disk holding the library is full. Free some space, "
+        "then add the files again; 'quelle check' mends anything cut off."
+    )
+    monkeypatch.undo()
+    assert [d.title for d in library.documents()] == ["kept.txt"]
+    assert not library.check().problems
+    assert library.ingest([big]).added  # with room again, it goes in
+    library.close()

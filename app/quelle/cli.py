@@ -22,7 +22,7 @@ from quelle import __version__
 from quelle.common.errors import QuelleError
 from quelle.common.wording import duration_text
 from quelle.model_commands import add_parser as add_models_parser
-from quelle.protocol.values import DocumentInfo, Hit, Quote
+from quelle.protocol.values import DocumentInfo, Hit, IngestReport, Quote
 
 log = logging.getLogger("quelle.cli")
 
@@ -74,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--dry-run", action="store_true", help="only report, change nothing")
     check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="after damage: set the library's files aside and index your documents again",
+    )
 
     add_models_parser(commands)
 
@@ -170,8 +175,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # What is still buffered goes nowhere, so the exit does not fail on it again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception:
+    except Exception as exc:
         log.exception("Unexpected error in 'quelle %s'", args.command)
+        from quelle.engine.index.faults import explained
+
+        if (known := explained(exc)) is not None:  # a full disk, a damaged library
+            print(f"quelle: {known}", file=sys.stderr)
+            return 1
         print(f"quelle: unexpected error; details are in {library.paths.log_file}", file=sys.stderr)
         return 1
     finally:
@@ -219,6 +229,10 @@ def _ingest(library, args) -> int:  # type: ignore[no-untyped-def]
         report = library.ingest(args.paths, on_progress=bar)
     finally:
         bar.close()
+    return _ingested(report)
+
+
+def _ingested(report: IngestReport) -> int:
     print(
         f"Added {len(report.added)} documents ({report.passages} passages), "
         f"{len(report.unchanged)} unchanged, {len(report.failed)} failed "
@@ -371,8 +385,32 @@ _PROBLEMS = (
 )
 
 
+def _rebuild(library) -> int:  # type: ignore[no-untyped-def]
+    from quelle.engine.library import Library
+
+    if not isinstance(library, Library):
+        raise QuelleError(
+            "Close Quelle's window first: the library is rebuilt by this command alone."
+        )
+    bar = _ProgressBar(sys.stderr)
+    try:
+        report, gone = library.rebuild(on_progress=bar)
+    finally:
+        bar.close()
+    aside = sorted(library.paths.index_dir.glob("damaged-*"))[-1]
+    print(f"The damaged files are set aside in {aside}.")
+    for path in gone:
+        print(f"  gone, not added again: {path}")
+    if not (report.added or report.unchanged or report.failed or gone):
+        print("No list of the library's files was left to rebuild from: add them again.")
+        return 1
+    return _ingested(report)
+
+
 def _check(library, args) -> int:  # type: ignore[no-untyped-def]
     """Exit status 0 when the library is consistent (or was mended), 1 when problems stay."""
+    if args.rebuild:
+        return _rebuild(library)
     report = library.check(repair=not args.dry_run)
     if args.json:
         print(json.dumps({**dataclasses.asdict(report), "problems": report.problems}))

@@ -54,6 +54,18 @@ GERMAN = {
     "beantwortet Fragen mit bis zu {limit} Zeichen. Fragen Sie nach einer Sache auf einmal.",
     "'{name}' is not a text file: it holds binary data.": "„{name}“ ist keine Textdatei: Sie "
     "enthält Binärdaten.",
+    "Could not index '{name}': {reason}": "„{name}“ ließ sich nicht indizieren: {reason}",
+    "The disk holding the library is full. Free some space, then add the files again; "
+    "'quelle check' mends anything cut off.": "Der Datenträger der Bibliothek ist voll. "
+    "Schaffen Sie Platz und fügen Sie die Dateien dann erneut hinzu; „quelle check“ repariert, "
+    "was abgebrochen wurde.",
+    "The library's files are damaged ({error}). '{command}' sets them aside and builds the "
+    "library again from your documents.": "Die Dateien der Bibliothek sind beschädigt "
+    "({error}). „{command}“ legt sie beiseite und baut die Bibliothek aus Ihren Dokumenten "
+    "neu auf.",
+    "A shared library is kept on its server; rebuild it there, or add the files again.": "Eine "
+    "geteilte Bibliothek liegt auf ihrem Server; bauen Sie sie dort neu auf oder fügen Sie die "
+    "Dateien erneut hinzu.",
     # models
     "The chat model '{path}' is gone; Quelle answers with its built-in model until you choose "
     "another.": "Das Sprachmodell „{path}“ ist nicht mehr da; Quelle antwortet mit seinem "

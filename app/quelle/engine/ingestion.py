@@ -23,6 +23,7 @@ from pathlib import Path
 from quelle.common.errors import QuelleError, ServerUnavailable
 from quelle.common.wording import say
 from quelle.engine.index.catalog import Catalog, passage_id
+from quelle.engine.index.faults import explained
 from quelle.engine.index.vectors import PassageVectors
 from quelle.engine.index.writer import IndexWriter
 from quelle.engine.models.embedder import TextEmbedder
@@ -500,9 +501,24 @@ class _Job:
             for doc in self._docs.values():
                 if doc.state in ("embedding", "finishing") and doc.path:
                     self._ingestor.forget_path(doc.path)
+        for doc in self._docs.values():
+            if doc.state == "failed" and doc.path:
+                self._drop_unbegun(doc)
+
+    def _drop_unbegun(self, doc: _Doc) -> None:
+        """A document whose record could not be written (a full disk) leaves neither its
+        path nor vectors behind: nothing would ever finish them."""
+        try:
+            if self._catalog.document(doc.doc_id) is None:
+                self._ingestor.forget_path(doc.path)
+                self._store.delete_document(doc.doc_id)
+        except Exception:  # the disk is still full: 'quelle check' mends it later
+            log.warning("Could not drop what is left of %s", doc.path, exc_info=True)
 
 
 def _unexpected(name: str, error: Exception) -> str:
+    if (known := explained(error)) is not None:  # a full disk, a damaged library
+        return say("Could not index '{name}': {reason}", name=name, reason=known)
     return say(
         "Could not index '{name}' (an unexpected {error}; details are in the log file).",
         name=name,

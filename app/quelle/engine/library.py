@@ -8,7 +8,10 @@ the re-ranker. `quelle.engine.owner` makes sure no second process opens the same
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+import os
 import threading
 import time
 import uuid
@@ -154,6 +157,8 @@ class Library:
         with self._catalog_lock:
             if self._catalog is None:
                 self._catalog = Catalog(self.paths.index_dir / "catalog.sqlite")
+                if not self._file_list.exists():  # a library from before the list was kept
+                    self._save_file_list(self._catalog)
             return self._catalog
 
     def _indexed_with(self) -> tuple[str, str]:
@@ -385,7 +390,69 @@ class Library:
         cancel: threading.Event | None = None,
     ) -> IngestReport:
         self.sync()  # what others added already is not indexed again
-        return self._ingestor().run([Path(p) for p in paths], on_progress, cancel)
+        try:
+            return self._ingestor().run([Path(p) for p in paths], on_progress, cancel)
+        finally:
+            self._save_file_list()
+
+    # --- the way back from damaged files ------------------------------------------------------
+
+    @property
+    def _file_list(self) -> Path:
+        return self.paths.index_dir / "files.json"
+
+    def _save_file_list(self, catalog: Catalog | None = None) -> None:
+        """The paths of the library's files, beside the catalogue: what a rebuild reads
+        when the catalogue itself is damaged."""
+        try:
+            paths = (catalog or self.catalog).source_paths()
+            fresh = self._file_list.with_suffix(".tmp")
+            fresh.write_text(json.dumps(paths, ensure_ascii=False), encoding="utf-8")
+            os.replace(fresh, self._file_list)
+        except Exception:  # a full disk or a damaged catalogue: the list stays as it was
+            log.warning("Could not save the list of the library's files", exc_info=True)
+
+    def _known_files(self) -> list[str]:
+        known: set[str] = set()
+        with contextlib.suppress(OSError, ValueError):
+            known.update(json.loads(self._file_list.read_text(encoding="utf-8")))
+        with contextlib.suppress(Exception):  # what a damaged catalogue still gives
+            known.update(self.catalog.source_paths())
+        return sorted(known)
+
+    def rebuild(
+        self,
+        on_progress: Callable[[Progress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> tuple[IngestReport, list[str]]:
+        """Set the library's files aside (in the index folder, `damaged-<time>`) and index
+        its documents again from their files: the way back from a damaged catalogue or
+        vector store. Returns the report and the files that are gone."""
+        if self.shared:
+            raise QuelleError(
+                say(
+                    "A shared library is kept on its server; rebuild it there, or add the files "
+                    "again."
+                )
+            )
+        files = self._known_files()
+        with self._load_lock, self._catalog_lock:
+            if self._catalog is not None:
+                with contextlib.suppress(Exception):
+                    self._catalog.close()
+            if isinstance(self._store, VectorStore):
+                self._store.close()
+            self._catalog = self._store = None
+            index = self.paths.index_dir
+            aside = index / f"damaged-{time.strftime('%Y%m%d-%H%M%S')}"
+            aside.mkdir()
+            for part in index.iterdir():
+                if part.name.startswith("catalog.sqlite") or part.name in ("chroma", "files.json"):
+                    part.rename(aside / part.name)
+        log.warning("Set the library's files aside in %s to rebuild it", aside)
+        present = [f for f in files if Path(f).is_file()]
+        report = self.ingest(present, on_progress, cancel)
+        return report, [f for f in files if f not in present]
 
     def resume(self, cancel: threading.Event | None = None) -> int:
         """Finish indexing that a crash interrupted."""
@@ -415,11 +482,15 @@ class Library:
         self._ingestor().remove(doc_id)
         if (switching := self._switching) is not None:
             switching.delete_document(doc_id)
+        self._save_file_list()
 
     def check(self, repair: bool = True, cancel: threading.Event | None = None) -> CheckReport:
         """Find where the catalogue, keyword index and vectors disagree, and mend it."""
         self.sync()
-        return check(self.catalog, self._vector_store(), repair, lambda: self.resume(cancel))
+        report = check(self.catalog, self._vector_store(), repair, lambda: self.resume(cancel))
+        if report.repaired:
+            self._save_file_list()
+        return report
 
     def passage(self, passage_id: str) -> Passage | None:
         return self.catalog.passages([passage_id]).get(passage_id)

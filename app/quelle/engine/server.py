@@ -35,6 +35,7 @@ from quelle.common.errors import QuelleError, bug_message
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings
 from quelle.common.wording import say
+from quelle.engine.index.faults import explained
 from quelle.engine.ingestion import JobStop
 from quelle.engine.library import Library
 from quelle.engine.models.downloads import Download
@@ -371,9 +372,11 @@ class Engine:
         except QuelleError as exc:
             client.send(Failed(request, str(exc)))
             return False
-        except Exception:
+        except Exception as exc:
             log.exception("Request %d failed", request)
-            client.send(Failed(request, bug_message(what, self.library.paths.log_file)))
+            known = explained(exc)  # a full disk or a damaged library is no bug
+            message = str(known) if known else bug_message(what, self.library.paths.log_file)
+            client.send(Failed(request, message))
             return False
         client.send(event)
         return True

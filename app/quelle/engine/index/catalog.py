@@ -276,6 +276,11 @@ class Catalog:
 
     # --- consistency -----------------------------------------------------------------------
 
+    def source_paths(self) -> list[str]:
+        """Every file the library holds, by path."""
+        with self._db() as db:
+            return [row[0] for row in db.execute("SELECT path FROM sources ORDER BY path")]
+
     def dangling_sources(self) -> list[str]:
         """Paths recorded for a document the catalogue no longer has."""
         rows = self._db().execute(

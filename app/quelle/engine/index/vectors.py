@@ -148,6 +148,12 @@ class VectorStore(ChromaPassages):
     def publish(self, doc_ids: Sequence[str]) -> None:
         """The catalogue alone lists a local library's documents."""
 
+    def close(self) -> None:
+        """Let go of the store's files (before they are set aside)."""
+        close = getattr(self._client, "close", None)  # Chroma >= 1.1
+        if close is not None:
+            close()
+
     def ids(self) -> list[str]:
         return list(self._collection.get(include=[])["ids"])
 
