@@ -205,3 +205,34 @@ def test_a_full_disk_while_adding_says_so_and_leaves_the_library_intact(
     assert not library.check().problems
     assert library.ingest([big]).added  # with room again, it goes in
     library.close()
+
+
+def test_a_kill_in_the_middle_of_a_file_is_named_and_check_finishes_it(
+    home: Path, tmp_path: Path
+) -> None:
+    import signal
+    import sys
+
+    sentence = "Meter reading {n}: the heating used {n} kilowatt hours in week {n}. "
+    big = tmp_path / "readings.txt"
+    big.write_text("\n\n".join(sentence.format(n=n) * 3 for n in range(4000)), encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "quelle", "--home", str(home), "ingest", str(big)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    for line in process.stderr:  # the progress bar, a line per step
+        if "%" in line and " 0%" not in line:
+            break  # passages are being stored
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    docs = quelle(home, "docs").stdout
+    assert "readings.txt" in docs and "indexing was cut off; 'quelle check' finishes it" in docs
+    mended = quelle(home, "check")
+    assert mended.returncode == 0
+    assert "Documents whose indexing was cut off: 1 (finished)" in mended.stdout
+    docs = quelle(home, "docs").stdout
+    assert "readings.txt" in docs and "indexing" not in docs
+    intact(home)

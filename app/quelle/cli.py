@@ -350,13 +350,20 @@ def _answer_json(answer) -> dict:  # type: ignore[no-untyped-def,type-arg]
 
 
 def _docs(library, args) -> int:  # type: ignore[no-untyped-def]
+    from quelle.engine.library import Library
+
     docs = library.documents()
     if not docs:
         print("The library is empty.")
         return 0
+    # Owned by this command, the library is indexed by nobody else: one still "indexing"
+    # was cut off.
+    cut_off = isinstance(library, Library)
     for d in docs:
         added = time.strftime("%Y-%m-%d %H:%M", time.localtime(d.added))
         state = "" if d.state == "ready" else f"  ({d.state})"
+        if cut_off and d.state == "indexing":
+            state = "  (indexing was cut off; 'quelle check' finishes it)"
         print(
             f"{d.doc_id[:10]}  {d.title}  {d.pages} pages, {d.passages} passages, "
             f"added {added}{state}"
@@ -382,6 +389,7 @@ _PROBLEMS = (
     ("missing_terms", "Passages missing from keyword search", "indexed again"),
     ("dangling_paths", "File paths of documents that are gone", "forgotten"),
     ("pathless_documents", "Documents no file path leads to", "removed"),
+    ("unfinished_documents", "Documents whose indexing was cut off", "finished"),
 )
 
 

@@ -34,7 +34,7 @@ from quelle.protocol.values import (
     Turn,
 )
 
-PROTOCOL_VERSION = 7
+PROTOCOL_VERSION = 8
 
 
 class ProtocolError(QuelleError):

@@ -246,6 +246,7 @@ class CheckReport:
     dangling_paths: int = 0  # paths recorded for a document that is gone
     pathless_documents: int = 0  # documents no path holds any more
     short_documents: list[str] = field(default_factory=list)  # titles: add the files again
+    unfinished_documents: int = 0  # documents whose indexing was cut off (a kill, a crash)
     repaired: bool = False
 
     @property
@@ -258,6 +259,7 @@ class CheckReport:
             + self.dangling_paths
             + self.pathless_documents
             + len(self.short_documents)
+            + self.unfinished_documents
         )
 
 

@@ -21,7 +21,8 @@ def check(
     catalog: Catalog, store: PassageVectors, repair: bool, resume: Callable[[], object]
 ) -> CheckReport:
     """What disagrees; with `repair`, mended in the catalogue in one transaction, orphan
-    vectors deleted, and passages without vectors embedded again (`resume`)."""
+    vectors deleted, passages without vectors embedded again and documents whose indexing
+    was cut off finished (`resume`)."""
     documents = catalog.documents()
     unfinished = {d.doc_id for d in documents if d.state != "ready"}
     passage_ids = catalog.all_passage_ids()
@@ -45,6 +46,7 @@ def check(
         dangling_paths=len(dangling),
         pathless_documents=len(pathless),
         short_documents=[d.title for d in catalog.short_documents()],
+        unfinished_documents=len(unfinished),
     )
     if not repair or not report.problems:
         return report
@@ -52,6 +54,6 @@ def check(
     redo = sorted({document_of(pid) for pid in missing} - gone)
     catalog.repair(dangling, pathless, unindexed, redo)
     store.delete(orphans + [pid for pid in vector_ids if document_of(pid) in gone])
-    if redo:
-        resume()
+    if redo or unfinished - gone:
+        resume()  # embeds what is missing and finishes what was cut off
     return replace(report, repaired=True)
