@@ -175,3 +175,24 @@ def test_german_inflections_are_found_by_keyword_search(engine: Engine, tmp_path
     assert ids, "the stem 'umsatz' matches 'Umsätze'"
     titles = {p.title for p in engine.catalog.passages(ids).values()}
     assert titles == {"bericht.txt"}
+
+
+def test_the_time_left_is_reckoned_from_when_work_first_moved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quelle.engine import ingestion
+    from quelle.protocol.values import FileEvent
+
+    clock = [100.0]
+    monkeypatch.setattr(ingestion.time, "monotonic", lambda: clock[0])
+    doc = write(tmp_path / "notes.txt", LONG)
+    seen: list[Progress] = []
+    tracker = ingestion._Tracker([doc], seen.append)
+    step = FileEvent(str(doc), "embedding")
+    clock[0] += 20  # the embedder loading: nothing moves
+    tracker.emit(step, 0.01)
+    clock[0] += 3
+    tracker.emit(step, 0.25)  # a quarter of the job in 3 s: about 9 s left
+    assert seen[0].eta_seconds is None
+    eta = seen[1].eta_seconds
+    assert eta is not None and 8 < eta < 10  # not 69 s, as counted from the start

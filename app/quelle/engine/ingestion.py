@@ -81,6 +81,12 @@ class JobStop(threading.Event):
         self.set()
 
 
+# An estimate of the time left waits for this much of the job, and these many seconds, at
+# the pace it is measured by.
+ETA_AFTER_SHARE = 0.03
+ETA_AFTER_SECONDS = 2.0
+
+
 class _Tracker:
     """Turns per-file steps into overall progress with an ETA. Several files are under way
     at once; each counts with its own share done."""
@@ -91,7 +97,7 @@ class _Tracker:
         self._done_bytes = 0.0
         self._partial: dict[str, float] = {}  # bytes' worth done of files under way
         self._partial_sum = 0.0
-        self._started = time.monotonic()
+        self._moved: tuple[float, float] | None = None  # when and where work first moved
         self._report = report
         self.files_total = len(files)
         self.files_done = 0
@@ -110,9 +116,24 @@ class _Tracker:
         if self._report is None:
             return
         fraction = min(1.0, (self._done_bytes + self._partial_sum) / self._total)
-        elapsed = time.monotonic() - self._started
-        eta = elapsed * (1 - fraction) / fraction if fraction > 0.01 and elapsed > 1 else None
-        self._report(Progress(event, self.files_done, self.files_total, fraction, eta))
+        self._report(
+            Progress(event, self.files_done, self.files_total, fraction, self._eta(fraction))
+        )
+
+    def _eta(self, fraction: float) -> float | None:
+        """Seconds left at the pace since work first moved: the seconds before that (a model
+        loading, the first file read) say nothing about the pace, and on a short job they
+        would stretch the estimate many times over."""
+        now = time.monotonic()
+        if self._moved is None:
+            if fraction > 0:
+                self._moved = (now, fraction)
+            return None
+        since, at = self._moved
+        gained = fraction - at
+        if gained < ETA_AFTER_SHARE or now - since < ETA_AFTER_SECONDS:
+            return None
+        return (now - since) * (1 - fraction) / gained
 
 
 def _sizes(files: Sequence[Path]) -> Iterator[tuple[str, int]]:
