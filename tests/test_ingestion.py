@@ -180,11 +180,13 @@ def test_german_inflections_are_found_by_keyword_search(engine: Engine, tmp_path
 def test_the_time_left_is_reckoned_from_when_work_first_moved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import time
+
     from quelle.engine import ingestion
     from quelle.protocol.values import FileEvent
 
     clock = [100.0]
-    monkeypatch.setattr(ingestion.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
     doc = write(tmp_path / "notes.txt", LONG)
     seen: list[Progress] = []
     tracker = ingestion._Tracker([doc], seen.append)
