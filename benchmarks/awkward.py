@@ -62,7 +62,7 @@ def measure_one(path: Path, mode: str) -> None:
         from quelle.engine.reading.preparation import prepare_file
 
         started = time.perf_counter()
-        prepared = prepare_file(path, cutting)
+        prepared = prepare_file(path, cutting=cutting)
         seconds = time.perf_counter() - started
         library.close()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -54,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="add files and folders to the library")
     ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest.add_argument(
+        "--password-file",
+        type=Path,
+        metavar="FILE",
+        help="passwords for protected PDFs, one a line, tried in turn; never stored",
+    )
 
     ask = commands.add_parser("ask", help="ask a question about the library")
     ask.add_argument("question")
@@ -224,12 +230,22 @@ class _ProgressBar:
 
 
 def _ingest(library, args) -> int:  # type: ignore[no-untyped-def]
+    passwords = _passwords(args.password_file) if args.password_file else []
     bar = _ProgressBar(sys.stderr)
     try:
-        report = library.ingest(args.paths, on_progress=bar)
+        report = library.ingest(args.paths, on_progress=bar, passwords=passwords)
     finally:
         bar.close()
     return _ingested(report)
+
+
+def _passwords(file: Path) -> list[str]:
+    """The lines of `file`, as typed (only the line ends dropped)."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuelleError(f"Could not read the password file '{file}': {exc}") from exc
+    return [line for line in text.splitlines() if line]
 
 
 def _ingested(report: IngestReport) -> int:

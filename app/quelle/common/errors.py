@@ -18,7 +18,11 @@ class UnsupportedFile(DocumentError):
 
 
 class EncryptedDocument(DocumentError):
-    """The PDF needs a password."""
+    """The PDF is encrypted in a way Quelle cannot open."""
+
+
+class PasswordNeeded(EncryptedDocument):
+    """The PDF opens only with its password, and none given fits."""
 
 
 class EmptyDocument(DocumentError):

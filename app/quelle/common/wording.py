@@ -35,9 +35,11 @@ GERMAN = {
     "Could not open '{name}': it uses an encryption Quelle cannot undo ({error}).": "„{name}“ "
     "ließ sich nicht öffnen: Es ist auf eine Weise verschlüsselt, die Quelle nicht aufheben "
     "kann ({error}).",
-    "Could not open '{name}': it is protected by a password. "
-    "Save an unprotected copy and add that.": "„{name}“ ließ sich nicht öffnen: Es ist durch "
-    "ein Passwort geschützt. Speichern Sie eine ungeschützte Kopie und fügen Sie diese hinzu.",
+    "Could not open '{name}': it is protected by a password. Add it again with its "
+    "password.": "„{name}“ ließ sich nicht öffnen: Es ist durch ein Passwort geschützt. Fügen "
+    "Sie es mit seinem Passwort erneut hinzu.",
+    "Could not open '{name}': none of the passwords given opens it.": "„{name}“ ließ sich "
+    "nicht öffnen: Keines der angegebenen Passwörter passt.",
     "Could not read '{name}': it is not a valid Word file.": "„{name}“ ließ sich nicht lesen: "
     "Es ist keine gültige Word-Datei.",
     "Reading '{name}' took longer than {seconds} seconds; "

@@ -202,7 +202,9 @@ class Ingestor:
         paths: Iterable[Path],
         on_progress: Callable[[Progress], None] | None = None,
         cancel: threading.Event | None = None,
+        passwords: Sequence[str] = (),
     ) -> IngestReport:
+        """Add `paths` (files and folders); `passwords` are tried on protected PDFs."""
         started = time.monotonic()
         cancel = cancel or threading.Event()
         report = IngestReport()
@@ -212,7 +214,7 @@ class Ingestor:
         tracker = _Tracker(files, on_progress)
         for path in files:
             tracker.emit(FileEvent(str(path), "queued"))
-        job = _Job(self, cancel, report, tracker)
+        job = _Job(self, cancel, report, tracker, tuple(passwords))
         try:
             job.ingest(files)
         finally:
@@ -268,8 +270,10 @@ class _Job:
         cancel: threading.Event,
         report: IngestReport,
         tracker: _Tracker | None,
+        passwords: tuple[str, ...] = (),
     ) -> None:
         self._ingestor = ingestor
+        self._passwords = passwords
         self._catalog = ingestor._catalog  # noqa: SLF001 - the job is the ingestor's own part
         self._store = ingestor._store  # noqa: SLF001
         self._embedder = ingestor._embedder  # noqa: SLF001
@@ -328,7 +332,8 @@ class _Job:
             if info and info.state == "ready":
                 self._unchanged(name, info.pages, info.passages)
                 return None
-        return _Handed(self._reader.submit(path), stat, known)
+        extra = (self._passwords,) if self._passwords else ()
+        return _Handed(self._reader.submit(path, *extra), stat, known)
 
     def _take(self, handed: _Handed) -> None:
         path, name, stat = handed.reading.path, str(handed.reading.path), handed.stat

@@ -388,10 +388,13 @@ class Library:
         paths: Iterable[str | Path],
         on_progress: Callable[[Progress], None] | None = None,
         cancel: threading.Event | None = None,
+        passwords: Sequence[str] = (),
     ) -> IngestReport:
+        """Add files and folders; `passwords` are tried on protected PDFs."""
         self.sync()  # what others added already is not indexed again
         try:
-            return self._ingestor().run([Path(p) for p in paths], on_progress, cancel)
+            files = [Path(p) for p in paths]
+            return self._ingestor().run(files, on_progress, cancel, passwords)
         finally:
             self._save_file_list()
 

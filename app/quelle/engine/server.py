@@ -496,7 +496,10 @@ class Engine:
                 self._documents_changed(now=False)
 
         return Ingested(
-            job.request, self.library.ingest(job.paths, on_progress=progress, cancel=cancel)
+            job.request,
+            self.library.ingest(
+                job.paths, on_progress=progress, cancel=cancel, passwords=job.passwords
+            ),
         )
 
     def _check(self, job: Check, cancel: threading.Event) -> Checked:

@@ -132,6 +132,7 @@ class EngineClient:
         paths: Iterable[str | Path],
         on_progress: Callable[[Progress], None] | None = None,
         cancel: threading.Event | None = None,
+        passwords: Sequence[str] = (),
     ) -> IngestReport:
         request = next(self._ids)
         absolute = [str(Path(p).expanduser().absolute()) for p in paths]
@@ -140,7 +141,9 @@ class EngineClient:
             if isinstance(e, Progressed) and on_progress is not None:
                 on_progress(e.progress)
 
-        reply = self._call(Ingest(request, absolute), event, cancel, Cancel(request))
+        reply = self._call(
+            Ingest(request, absolute, list(passwords)), event, cancel, Cancel(request)
+        )
         assert isinstance(reply, Ingested)
         return reply.report
 

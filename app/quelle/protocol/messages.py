@@ -34,7 +34,7 @@ from quelle.protocol.values import (
     Turn,
 )
 
-PROTOCOL_VERSION = 8
+PROTOCOL_VERSION = 9
 
 
 class ProtocolError(QuelleError):
@@ -63,6 +63,7 @@ class Stop:
 class Ingest:
     request: int
     paths: list[str]
+    passwords: list[str] = field(default_factory=list)  # tried on protected PDFs; never kept
 
 
 @dataclass(frozen=True, slots=True)

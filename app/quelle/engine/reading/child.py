@@ -61,6 +61,7 @@ class Reading:
     path: Path
     future: concurrent.futures.Future  # type: ignore[type-arg]
     pool: int  # which child process it was given to
+    args: tuple[object, ...] = ()  # what `function` takes after the path
 
     def done(self) -> bool:
         return self.future.done()
@@ -86,7 +87,7 @@ class IsolatedReader(Generic[T]):
     def read(self, path: Path) -> T:
         return self.result(self.submit(path))
 
-    def submit(self, path: Path) -> Reading:
+    def submit(self, path: Path, *args: object) -> Reading:
         if self._pool is None:
             # spawn, not fork: forking a process that runs torch and llama.cpp threads is unsafe
             self._pool = concurrent.futures.ProcessPoolExecutor(
@@ -95,14 +96,14 @@ class IsolatedReader(Generic[T]):
                 initializer=_exit_with_parent,
             )
             self._pools += 1
-        return Reading(path, self._pool.submit(self._function, path), self._pools)
+        return Reading(path, self._pool.submit(self._function, path, *args), self._pools, args)
 
     def result(self, reading: Reading) -> T:
         """The file's result, or a `DocumentError` that names it. Taken in order, the file
         whose result breaks the child is the one it was reading; files handed over after it
         go to the next child."""
         if reading.pool != self._pools or self._pool is None:
-            reading = self.submit(reading.path)
+            reading = self.submit(reading.path, *reading.args)
         path = reading.path
         timeout = self._timeout + READ_SECONDS_PER_MB * _megabytes(path)
         try:

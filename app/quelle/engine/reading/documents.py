@@ -16,14 +16,20 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Literal
 
-from quelle.common.errors import DocumentError, EmptyDocument, EncryptedDocument, UnsupportedFile
+from quelle.common.errors import (
+    DocumentError,
+    EmptyDocument,
+    EncryptedDocument,
+    PasswordNeeded,
+    UnsupportedFile,
+)
 from quelle.common.wording import say
 
 log = logging.getLogger(__name__)
@@ -64,13 +70,16 @@ def source_page(path: Path, page: int) -> tuple[Page, int]:
     return chosen, max(p.number for p in pages)
 
 
-def read_pages(path: Path, pdf_text: PdfText = DEFAULT_PDF_TEXT) -> list[Page]:
-    """All pages of `path` that hold text. Raises `DocumentError` for anything unreadable."""
+def read_pages(
+    path: Path, pdf_text: PdfText = DEFAULT_PDF_TEXT, passwords: Sequence[str] = ()
+) -> list[Page]:
+    """All pages of `path` that hold text; a protected PDF is opened with the first of
+    `passwords` that fits. Raises `DocumentError` for anything unreadable."""
     suffix = path.suffix.lower()
     if pdf_text not in PDF_TEXT_MODES:
         raise ValueError(f"unknown PDF text mode {pdf_text!r}")
     reader: Callable[[Path], list[Page]] | None = (
-        partial(_read_pdf, mode=pdf_text) if suffix == ".pdf" else None
+        partial(_read_pdf, mode=pdf_text, passwords=passwords) if suffix == ".pdf" else None
     )
     reader = reader or _READERS.get(suffix) or _reader_for_family(suffix)
     if reader is None:
@@ -124,19 +133,21 @@ def _reader_for_family(suffix: str) -> Callable[[Path], list[Page]] | None:
 # --- PDF ---------------------------------------------------------------------------------
 
 
-def _read_pdf(path: Path, mode: PdfText = DEFAULT_PDF_TEXT) -> list[Page]:
+def _read_pdf(
+    path: Path, mode: PdfText = DEFAULT_PDF_TEXT, passwords: Sequence[str] = ()
+) -> list[Page]:
     import contextlib
 
     import pypdf
 
     configure = getattr(pypdf, "apply_configuration", None)  # pypdf >= 7
     with configure(**_PDF_LIMITS) if configure else contextlib.nullcontext():
-        return _extract_pdf(path, mode)
+        return _extract_pdf(path, mode, passwords)
 
 
-def _extract_pdf(path: Path, mode: PdfText) -> list[Page]:
+def _extract_pdf(path: Path, mode: PdfText, passwords: Sequence[str] = ()) -> list[Page]:
     import pypdf
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
+    from pypdf.errors import PdfReadError
 
     try:
         reader = pypdf.PdfReader(path)
@@ -149,24 +160,7 @@ def _extract_pdf(path: Path, mode: PdfText) -> list[Page]:
             )
         ) from exc
     if reader.is_encrypted:
-        try:
-            unlocked = reader.decrypt("")
-        except (NotImplementedError, FileNotDecryptedError) as exc:
-            raise EncryptedDocument(
-                say(
-                    "Could not open '{name}': it uses an encryption Quelle cannot undo ({error}).",
-                    name=path.name,
-                    error=exc,
-                )
-            ) from exc
-        if not unlocked:
-            raise EncryptedDocument(
-                say(
-                    "Could not open '{name}': it is protected by a password. "
-                    "Save an unprotected copy and add that.",
-                    name=path.name,
-                )
-            )
+        _unlock(reader, path, passwords)
     pages: list[Page] = []
     for number, page in enumerate(reader.pages, start=1):
         try:
@@ -180,6 +174,35 @@ def _extract_pdf(path: Path, mode: PdfText) -> list[Page]:
             text = _clean(text)
         pages.append(Page(number, text))
     return pages
+
+
+def _unlock(reader: Any, path: Path, passwords: Sequence[str]) -> None:
+    """Open a protected PDF with no password (many only stop printing) or one given."""
+    from pypdf.errors import FileNotDecryptedError
+
+    for password in ("", *passwords):
+        try:
+            if reader.decrypt(password):
+                return
+        except (NotImplementedError, FileNotDecryptedError) as exc:
+            raise EncryptedDocument(
+                say(
+                    "Could not open '{name}': it uses an encryption Quelle cannot undo ({error}).",
+                    name=path.name,
+                    error=exc,
+                )
+            ) from exc
+    if passwords:
+        raise PasswordNeeded(
+            say("Could not open '{name}': none of the passwords given opens it.", name=path.name)
+        )
+    raise PasswordNeeded(
+        say(
+            "Could not open '{name}': it is protected by a password. Add it again with its "
+            "password.",
+            name=path.name,
+        )
+    )
 
 
 # A table cell: an amount, a percentage or a dash for "none" ("$ 63,355", "(1,897)", "8 %").

@@ -25,7 +25,7 @@ class Cutting:
     token_starts: TokenStarts
     max_tokens: int
     overlap: int
-    read: Callable[[Path], list[Page]] = read_pages
+    read: Callable[..., list[Page]] = read_pages  # (path) or (path, passwords=...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +43,10 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def prepare_file(path: Path, cutting: Cutting) -> PreparedFile:
+def prepare_file(path: Path, passwords: tuple[str, ...] = (), *, cutting: Cutting) -> PreparedFile:
+    """`passwords`: tried in turn on a protected PDF."""
     doc_id = file_hash(path)
-    pages = cutting.read(path)
+    pages = cutting.read(path, passwords=passwords) if passwords else cutting.read(path)
     chunks = chunk_pages(pages, cutting.token_starts, cutting.max_tokens, cutting.overlap)
     passages = [
         NewPassage(
