@@ -68,6 +68,9 @@ GERMAN = {
     "A shared library is kept on its server; rebuild it there, or add the files again.": "Eine "
     "geteilte Bibliothek liegt auf ihrem Server; bauen Sie sie dort neu auf oder fügen Sie die "
     "Dateien erneut hinzu.",
+    "This computer has no system keyring Quelle can use, so the password was used once and "
+    "not kept.": "Dieser Rechner hat keinen Systemschlüsselbund, den Quelle nutzen kann; das "
+    "Passwort wurde daher nur einmal verwendet und nicht gespeichert.",
     # models
     "The chat model '{path}' is gone; Quelle answers with its built-in model until you choose "
     "another.": "Das Sprachmodell „{path}“ ist nicht mehr da; Quelle antwortet mit seinem "

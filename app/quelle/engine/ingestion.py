@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from quelle.common.errors import QuelleError, ServerUnavailable
+from quelle.common.errors import PasswordNeeded, QuelleError, ServerUnavailable
 from quelle.common.wording import say
 from quelle.engine.index.catalog import Catalog, passage_id
 from quelle.engine.index.faults import explained
@@ -29,6 +29,7 @@ from quelle.engine.index.writer import IndexWriter
 from quelle.engine.models.embedder import TextEmbedder
 from quelle.engine.reading.child import IsolatedReader, Reading
 from quelle.engine.reading.documents import Page, is_supported, read_pages
+from quelle.engine.reading.passwords import remember
 from quelle.engine.reading.preparation import Cutting, PreparedFile, prepare_file
 from quelle.protocol.values import FileEvent, IngestReport, Progress
 
@@ -203,8 +204,10 @@ class Ingestor:
         on_progress: Callable[[Progress], None] | None = None,
         cancel: threading.Event | None = None,
         passwords: Sequence[str] = (),
+        remember: bool = False,
     ) -> IngestReport:
-        """Add `paths` (files and folders); `passwords` are tried on protected PDFs."""
+        """Add `paths` (files and folders); `passwords` are tried on protected PDFs, and with
+        `remember` the first is kept in the system keyring for each file it opens."""
         started = time.monotonic()
         cancel = cancel or threading.Event()
         report = IngestReport()
@@ -214,7 +217,7 @@ class Ingestor:
         tracker = _Tracker(files, on_progress)
         for path in files:
             tracker.emit(FileEvent(str(path), "queued"))
-        job = _Job(self, cancel, report, tracker, tuple(passwords))
+        job = _Job(self, cancel, report, tracker, tuple(passwords), remember)
         try:
             job.ingest(files)
         finally:
@@ -271,9 +274,11 @@ class _Job:
         report: IngestReport,
         tracker: _Tracker | None,
         passwords: tuple[str, ...] = (),
+        remember: bool = False,
     ) -> None:
         self._ingestor = ingestor
         self._passwords = passwords
+        self._remember = remember
         self._catalog = ingestor._catalog  # noqa: SLF001 - the job is the ingestor's own part
         self._store = ingestor._store  # noqa: SLF001
         self._embedder = ingestor._embedder  # noqa: SLF001
@@ -340,12 +345,18 @@ class _Job:
         try:
             prepared = self._reader.result(handed.reading)
         except QuelleError as exc:
+            if isinstance(exc, PasswordNeeded):
+                self._report.locked.append(name)
             self._fail(name, str(exc))
             return
         except Exception as exc:  # a bug must cost one file, not the whole run
             log.exception("Reading %s failed", path)
             self._fail(name, _unexpected(path.name, exc))
             return
+        if self._remember and self._passwords:  # the password given opened it
+            note = remember(prepared.doc_id, self._passwords[0])
+            if note and note not in self._report.notices:
+                self._report.notices.append(note)
         doc_id = prepared.doc_id
         existing = self._catalog.document(doc_id)
         if doc_id in self._docs or (existing and existing.state == "ready"):

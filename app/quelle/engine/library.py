@@ -389,12 +389,14 @@ class Library:
         on_progress: Callable[[Progress], None] | None = None,
         cancel: threading.Event | None = None,
         passwords: Sequence[str] = (),
+        remember: bool = False,
     ) -> IngestReport:
-        """Add files and folders; `passwords` are tried on protected PDFs."""
+        """Add files and folders; `passwords` are tried on protected PDFs (with `remember`,
+        the first is kept in the system keyring for the files it opens)."""
         self.sync()  # what others added already is not indexed again
         try:
             files = [Path(p) for p in paths]
-            return self._ingestor().run(files, on_progress, cancel, passwords)
+            return self._ingestor().run(files, on_progress, cancel, passwords, remember)
         finally:
             self._save_file_list()
 

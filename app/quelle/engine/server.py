@@ -498,7 +498,7 @@ class Engine:
         return Ingested(
             job.request,
             self.library.ingest(
-                job.paths, on_progress=progress, cancel=cancel, passwords=job.passwords
+                job.paths, progress, cancel, passwords=job.passwords, remember=job.remember
             ),
         )
 

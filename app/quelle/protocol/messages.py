@@ -34,7 +34,7 @@ from quelle.protocol.values import (
     Turn,
 )
 
-PROTOCOL_VERSION = 9
+PROTOCOL_VERSION = 10
 
 
 class ProtocolError(QuelleError):
@@ -63,7 +63,8 @@ class Stop:
 class Ingest:
     request: int
     paths: list[str]
-    passwords: list[str] = field(default_factory=list)  # tried on protected PDFs; never kept
+    passwords: list[str] = field(default_factory=list)  # tried on protected PDFs
+    remember: bool = False  # keep the password in the system keyring once it opened the file
 
 
 @dataclass(frozen=True, slots=True)

@@ -232,6 +232,8 @@ class IngestReport:
     passages: int = 0
     cancelled: bool = False
     seconds: float = 0.0
+    locked: list[str] = field(default_factory=list)  # protected PDFs no password given opens
+    notices: list[str] = field(default_factory=list)  # for the user, beside the failures
 
 
 @dataclass(frozen=True, slots=True)

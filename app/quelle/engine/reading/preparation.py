@@ -12,9 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from quelle.common.errors import PasswordNeeded
 from quelle.engine.index.catalog import NewPassage
 from quelle.engine.reading.chunking import TokenStarts, chunk_pages
 from quelle.engine.reading.documents import Page, read_pages
+from quelle.engine.reading.passwords import remembered
 from quelle.engine.search.language import passage_terms
 
 
@@ -44,9 +46,15 @@ def file_hash(path: Path) -> str:
 
 
 def prepare_file(path: Path, passwords: tuple[str, ...] = (), *, cutting: Cutting) -> PreparedFile:
-    """`passwords`: tried in turn on a protected PDF."""
+    """`passwords`: tried in turn on a protected PDF, then the one the keyring remembers."""
     doc_id = file_hash(path)
-    pages = cutting.read(path, passwords=passwords) if passwords else cutting.read(path)
+    try:
+        pages = cutting.read(path, passwords=passwords) if passwords else cutting.read(path)
+    except PasswordNeeded:
+        saved = remembered(doc_id)
+        if saved is None:
+            raise
+        pages = cutting.read(path, passwords=(saved,))
     chunks = chunk_pages(pages, cutting.token_starts, cutting.max_tokens, cutting.overlap)
     passages = [
         NewPassage(
