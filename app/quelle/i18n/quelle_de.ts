@@ -4,57 +4,57 @@
 <context>
     <name>AddingStatus</name>
     <message>
-        <location filename="../ui/adding.py" line="39"/>
+        <location filename="../ui/adding.py" line="45"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/adding.py" line="40"/>
+        <location filename="../ui/adding.py" line="46"/>
         <source>Stop adding documents</source>
         <translation>Hinzufügen der Dokumente abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/adding.py" line="59"/>
+        <location filename="../ui/adding.py" line="66"/>
         <source>Looking for documents…</source>
         <translation>Dokumente werden gesucht…</translation>
     </message>
     <message>
-        <location filename="../ui/adding.py" line="69"/>
+        <location filename="../ui/adding.py" line="76"/>
         <source>Stopping…</source>
         <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-        <location filename="../ui/adding.py" line="75"/>
+        <location filename="../ui/adding.py" line="82"/>
         <source>Adding file %1 of %2</source>
         <translation>Datei %1 von %2 wird hinzugefügt</translation>
     </message>
     <message>
-        <location filename="../ui/adding.py" line="80"/>
+        <location filename="../ui/adding.py" line="87"/>
         <source>about %1 left</source>
         <translation>noch etwa %1</translation>
     </message>
     <message>
-        <location filename="../ui/adding.py" line="97"/>
+        <location filename="../ui/adding.py" line="130"/>
         <source>No documents Quelle can read were found there.</source>
         <translation>Dort wurden keine Dokumente gefunden, die Quelle lesen kann.</translation>
     </message>
     <message>
-        <location filename="../ui/adding.py" line="99"/>
+        <location filename="../ui/adding.py" line="132"/>
         <source>Documents added: %1 (%2 passages)</source>
         <translation>Dokumente hinzugefügt: %1 (%2 Textstellen)</translation>
     </message>
     <message>
-        <location filename="../ui/adding.py" line="104"/>
+        <location filename="../ui/adding.py" line="137"/>
         <source>already in the library: %1</source>
         <translation>bereits in der Bibliothek: %1</translation>
     </message>
     <message>
-        <location filename="../ui/adding.py" line="108"/>
+        <location filename="../ui/adding.py" line="141"/>
         <source>failed: %1</source>
         <translation>fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/adding.py" line="110"/>
+        <location filename="../ui/adding.py" line="143"/>
         <source>Stopped adding documents. </source>
         <translation>Hinzufügen der Dokumente abgebrochen. </translation>
     </message>
@@ -144,17 +144,17 @@
 <context>
     <name>EngineLink</name>
     <message>
-        <location filename="../ui/engine_link.py" line="259"/>
+        <location filename="../ui/engine_link.py" line="261"/>
         <source>The Quelle engine could not start. Details are in %1.</source>
         <translation>Die Quelle-Engine konnte nicht gestartet werden. Einzelheiten stehen in %1.</translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="396"/>
+        <location filename="../ui/engine_link.py" line="398"/>
         <source>The Quelle engine stopped unexpectedly; it is starting again.</source>
         <translation>Die Quelle-Engine wurde unerwartet beendet und wird neu gestartet.</translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="400"/>
+        <location filename="../ui/engine_link.py" line="402"/>
         <source>Documents it was adding are completed first; add any others again.</source>
         <translation>Dokumente, die sie gerade hinzugefügt hat, werden zuerst fertiggestellt; alle anderen bitte erneut hinzufügen.</translation>
     </message>
@@ -363,47 +363,47 @@
         <translation>Warten, bis die Modelle geladen sind…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="566"/>
+        <location filename="../ui/window.py" line="567"/>
         <source>[%1] %2, page %3</source>
         <translation>[%1] %2, Seite %3</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="630"/>
+        <location filename="../ui/window.py" line="631"/>
         <source>Delete conversation</source>
         <translation>Unterhaltung löschen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="631"/>
+        <location filename="../ui/window.py" line="632"/>
         <source>Delete “%1” and all its answers?</source>
         <translation>„%1“ mit allen Antworten löschen?</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="656"/>
+        <location filename="../ui/window.py" line="657"/>
         <source>Export conversation</source>
         <translation>Unterhaltung exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="658"/>
+        <location filename="../ui/window.py" line="659"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="666"/>
+        <location filename="../ui/window.py" line="667"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="671"/>
+        <location filename="../ui/window.py" line="672"/>
         <source>Exported to %1</source>
         <translation>Exportiert nach %1</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="700"/>
+        <location filename="../ui/window.py" line="701"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation>Einstellungen gespeichert. Sie gelten ab der nächsten Frage.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="704"/>
+        <location filename="../ui/window.py" line="705"/>
         <source>Settings not saved</source>
         <translation>Einstellungen nicht gespeichert</translation>
     </message>
@@ -779,6 +779,49 @@
     </message>
 </context>
 <context>
+    <name>PasswordDialog</name>
+    <message>
+        <location filename="../ui/password_dialog.py" line="22"/>
+        <source>Password needed</source>
+        <translation>Passwort nötig</translation>
+    </message>
+    <message>
+        <location filename="../ui/password_dialog.py" line="25"/>
+        <source>That password does not open “%1”. Try another, or skip the file.</source>
+        <translation>Dieses Passwort öffnet „%1“ nicht. Versuchen Sie ein anderes, oder überspringen Sie die Datei.</translation>
+    </message>
+    <message>
+        <location filename="../ui/password_dialog.py" line="27"/>
+        <source>“%1” is protected by a password. Type it to add the document.</source>
+        <translation>„%1“ ist durch ein Passwort geschützt. Geben Sie es ein, um das Dokument hinzuzufügen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/password_dialog.py" line="33"/>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <location filename="../ui/password_dialog.py" line="34"/>
+        <source>Remember it in the system keyring</source>
+        <translation>Im Schlüsselbund des Systems merken</translation>
+    </message>
+    <message>
+        <location filename="../ui/password_dialog.py" line="36"/>
+        <source>Otherwise Quelle keeps the password only until it is closed.</source>
+        <translation>Sonst behält Quelle das Passwort nur, bis es geschlossen wird.</translation>
+    </message>
+    <message>
+        <location filename="../ui/password_dialog.py" line="39"/>
+        <source>&amp;Add</source>
+        <translation>&amp;Hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../ui/password_dialog.py" line="41"/>
+        <source>&amp;Skip</source>
+        <translation>Ü&amp;berspringen</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../ui/settings_dialog.py" line="55"/>
@@ -1059,107 +1102,107 @@
 <context>
     <name>SourceView</name>
     <message>
-        <location filename="../ui/source_view.py" line="346"/>
+        <location filename="../ui/source_view.py" line="347"/>
         <source>Previous page</source>
         <translation>Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="351"/>
+        <location filename="../ui/source_view.py" line="352"/>
         <source>Next page</source>
         <translation>Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="354"/>
+        <location filename="../ui/source_view.py" line="355"/>
         <source>Zoom out (Ctrl+-)</source>
         <translation>Verkleinern (Strg+-)</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="355"/>
+        <location filename="../ui/source_view.py" line="356"/>
         <source>Zoom in (Ctrl++)</source>
         <translation>Vergrößern (Strg++)</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="357"/>
+        <location filename="../ui/source_view.py" line="358"/>
         <source>Fit the page width (Ctrl+0)</source>
         <translation>An die Seitenbreite anpassen (Strg+0)</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="357"/>
+        <location filename="../ui/source_view.py" line="358"/>
         <source>Fit width</source>
         <translation>Seitenbreite</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="361"/>
+        <location filename="../ui/source_view.py" line="362"/>
         <source>Open the file in its usual application</source>
         <translation>Datei im Standardprogramm öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="363"/>
+        <location filename="../ui/source_view.py" line="364"/>
         <source>Open original</source>
         <translation>Original öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="438"/>
+        <location filename="../ui/source_view.py" line="439"/>
         <source>Choose a citation to see the passage in its source.</source>
         <translation>Einen Quellenverweis auswählen, um die Textstelle in ihrer Quelle zu sehen.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="473"/>
+        <location filename="../ui/source_view.py" line="474"/>
         <source>&apos;{name}&apos; can no longer be found at {folder}. It may have been moved, renamed or deleted.</source>
         <translation>„{name}“ ist nicht mehr in {folder} zu finden. Die Datei wurde möglicherweise verschoben, umbenannt oder gelöscht.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="486"/>
+        <location filename="../ui/source_view.py" line="487"/>
         <source>&apos;{name}&apos; could not be shown (see the log file for details).</source>
         <translation>„{name}“ konnte nicht angezeigt werden (Einzelheiten in der Protokolldatei).</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="558"/>
+        <location filename="../ui/source_view.py" line="560"/>
         <source>The file has {count} pages, not {page}; it may have changed since it was indexed.</source>
         <translation>Die Datei hat {count} Seiten, nicht {page}; sie hat sich seit der Indizierung möglicherweise geändert.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="595"/>
+        <location filename="../ui/source_view.py" line="597"/>
         <source>The passage could not be found in this page&apos;s text layer; it is somewhere on this page.</source>
         <translation>Die Textstelle wurde in der Textebene dieser Seite nicht gefunden; sie steht irgendwo auf dieser Seite.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="602"/>
+        <location filename="../ui/source_view.py" line="604"/>
         <source>The page&apos;s text differs slightly from the indexed text; the parts of the passage found on it are highlighted.</source>
         <translation>Der Text der Seite weicht leicht vom indizierten Text ab; die darauf gefundenen Teile der Textstelle sind hervorgehoben.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="622"/>
+        <location filename="../ui/source_view.py" line="624"/>
         <source>&apos;{name}&apos; is protected by a password, so it cannot be shown here. Use “Open original” to view it.</source>
         <translation>„{name}“ ist durch ein Passwort geschützt und kann hier nicht angezeigt werden. Mit „Original öffnen“ lässt sich die Datei ansehen.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="626"/>
+        <location filename="../ui/source_view.py" line="628"/>
         <source>&apos;{name}&apos; could not be opened as a PDF; the file may be damaged. Use “Open original” to try another application.</source>
         <translation>„{name}“ konnte nicht als PDF geöffnet werden; die Datei ist möglicherweise beschädigt. Mit „Original öffnen“ lässt sie sich in einem anderen Programm versuchen.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="715"/>
+        <location filename="../ui/source_view.py" line="717"/>
         <source>page {page} of {count}</source>
         <translation>Seite {page} von {count}</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="726"/>
+        <location filename="../ui/source_view.py" line="728"/>
         <source>Reading &apos;{name}&apos;…</source>
         <translation>„{name}“ wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="804"/>
+        <location filename="../ui/source_view.py" line="806"/>
         <source>This source cannot be shown: {reason}</source>
         <translation>Diese Quelle kann nicht angezeigt werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="754"/>
+        <location filename="../ui/source_view.py" line="756"/>
         <source>The passage could not be found in this file; it may have changed since it was indexed.</source>
         <translation>Die Textstelle wurde in dieser Datei nicht gefunden; die Datei hat sich seit der Indizierung möglicherweise geändert.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="762"/>
+        <location filename="../ui/source_view.py" line="764"/>
         <source>The file&apos;s text differs slightly from the indexed text; the parts of the passage found in it are highlighted.</source>
         <translation>Der Text der Datei weicht leicht vom indizierten Text ab; die darin gefundenen Teile der Textstelle sind hervorgehoben.</translation>
     </message>

@@ -4,6 +4,8 @@ this only hands over paths and draws what comes back."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
@@ -11,6 +13,7 @@ from quelle.common.wording import duration_text
 from quelle.protocol.values import FileEvent, IngestReport, Progress
 from quelle.ui.engine_link import EngineLink, IngestJob
 from quelle.ui.library_panel import LibraryPanel
+from quelle.ui.password_dialog import PasswordDialog
 
 
 class AddingStatus(QWidget):
@@ -28,6 +31,9 @@ class AddingStatus(QWidget):
         self._engine = engine
         self._library = library
         self._jobs: list[IngestJob] = []
+        self.passwords: dict[str, str] = {}  # of protected PDFs, typed this session; by path
+        self.password_dialog: PasswordDialog | None = None  # the protected PDF asked about
+        self._locked: list[tuple[str, bool]] = []  # (path, a password failed) still to ask
         box = QHBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(8)
@@ -47,12 +53,13 @@ class AddingStatus(QWidget):
         engine.job_finished.connect(self._finished)
         engine.job_failed.connect(self._failed)
 
-    def add(self, paths: list[str]) -> None:
+    def add(self, paths: list[str], password: str = "", remember: bool = False) -> None:
         """Hand files and folders to the engine: it walks the folders, says which files it
-        queued (they appear in the library list) and takes them in as soon as it can."""
+        queued (they appear in the library list) and takes them in as soon as it can.
+        `password` opens protected PDFs; with `remember` the system keyring keeps it."""
         if not paths:
             return
-        job = IngestJob(list(paths))
+        job = IngestJob(list(paths), passwords=[password] if password else [], remember=remember)
         self._jobs.append(job)
         if len(self._jobs) == 1:
             self.progress.setValue(0)
@@ -91,6 +98,32 @@ class AddingStatus(QWidget):
         for path, reason in report.failed:
             self._library.apply_event(FileEvent(path, "failed", reason))
         self._after_job(report)
+        if report.locked:
+            self._locked += [(path, bool(job.passwords)) for path in report.locked]
+            if self.password_dialog is None:
+                self._ask_next_password()
+
+    def _ask_next_password(self) -> None:
+        """Protected PDFs: ask for each one's password in turn (or skip it) and add it with
+        it. The password stays in this window's memory, for the source view, until it
+        closes; the system keyring keeps it only when the user ticks the box."""
+        if not self._locked:
+            self.password_dialog = None
+            return
+        path, wrong = self._locked.pop(0)
+        dialog = PasswordDialog(Path(path).name, wrong, self.window())
+        self.password_dialog = dialog
+
+        def answered(result: int) -> None:
+            if result == PasswordDialog.DialogCode.Accepted:
+                password = dialog.password.text()
+                self.passwords[path] = password
+                self.add([path], password, dialog.remember.isChecked())
+            dialog.deleteLater()
+            self._ask_next_password()
+
+        dialog.finished.connect(answered)
+        dialog.open()
 
     def _summary(self, report: IngestReport) -> str:
         if not (report.added or report.unchanged or report.failed or report.cancelled):
@@ -108,7 +141,7 @@ class AddingStatus(QWidget):
             message += " · " + self.tr("failed: %1").replace("%1", str(len(report.failed)))
         if report.cancelled:
             message = self.tr("Stopped adding documents. ") + message
-        return message + "."
+        return " ".join([message + ".", *report.notices])
 
     def _failed(self, job: IngestJob, message: str) -> None:
         if job in self._jobs:

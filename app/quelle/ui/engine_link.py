@@ -15,7 +15,7 @@ import logging
 import os
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any, Literal
 
@@ -58,6 +58,8 @@ class AnswerRequest:
 class IngestJob:
     paths: list[str]
     request: int = 0
+    passwords: list[str] = field(default_factory=list)  # tried on protected PDFs
+    remember: bool = False  # keep the password in the system keyring
 
 
 def engine_environment() -> dict[str, str]:
@@ -141,7 +143,7 @@ class EngineLink(QObject):
 
     def ingest(self, job: IngestJob) -> None:
         job.request = self._expect("job", job)
-        self._send(protocol.Ingest(job.request, job.paths))
+        self._send(protocol.Ingest(job.request, job.paths, job.passwords, job.remember))
 
     def cancel_job(self, job: IngestJob) -> None:
         """Stop adding documents after the current batch of passages."""

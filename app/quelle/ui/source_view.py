@@ -323,6 +323,7 @@ class SourceView(QWidget):
         self._selections: list[QPdfSelection] = []
         self._text_span: tuple[int, int] | None = None  # highlighted UTF-16 range of a text file
         self._document: QPdfDocument | None = None
+        self.passwords: dict[str, str] = {}  # of protected PDFs, by path (the window's)
         self._loaded_pdf = ""  # the file `_document` holds, to turn pages without reloading
         self._waiting_text: tuple[str, str] | None = None  # (path, passage) asked of the engine
         self._build()
@@ -545,6 +546,7 @@ class SourceView(QWidget):
         if str(file) != self._loaded_pdf or document.pageCount() == 0:
             self._canvas.clear()
             self._loaded_pdf = ""
+            document.setPassword(self.passwords.get(str(file), ""))
             error = document.load(str(file))
             if error != QPdfDocument.Error.None_ or document.pageCount() == 0:
                 self._show_message(self._pdf_error(file.name, error))

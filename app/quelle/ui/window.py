@@ -546,6 +546,7 @@ class MainWindow(QMainWindow):
             from quelle.ui.source_view import SourceView
 
             self._source_view = SourceView(self.source_panel)
+            self._source_view.passwords = self.ingest_box.passwords
             self._source_layout.addWidget(self._source_view, 1)
             self._source_view.text_requested.connect(self.engine.read_source)
             self.engine.source_read.connect(self._source_view.show_text_page)
