@@ -283,6 +283,18 @@ def render_awkward(data: Data) -> Lines:
     )
 
 
+def render_robustness(data: Data) -> Lines:
+    outcomes = ("read", "needs a password", "damaged", "no text")
+    return table(
+        ["passwords", *outcomes, "seconds"],
+        (
+            [name, *(cell(row[o]) for o in outcomes), cell(row["seconds"])]
+            for name, row in data.items()
+            if isinstance(row, dict)
+        ),
+    ) + ["", f"{data['files']} files; each may take {data['timeout_seconds']:.0f} s."]
+
+
 def render_prompts(data: Data) -> Lines:
     what = {"sec10q": "a gold figure", "xquad_de": "the gold answer"}
     lines: Lines = []
@@ -819,6 +831,15 @@ BENCHMARKS = (
         "a fresh process reporting its peak memory: Quelle's pages of 50,000 characters against "
         "the whole file as one page (as before), at the smaller size.",
         render_awkward,
+    ),
+    Benchmark(
+        "robustness.json",
+        "Awkward PDFs",
+        f"{PY} benchmarks/robustness.py",
+        "The 206 PDFs of the robustness set (encrypted, scanned, broken, looping) read as "
+        "ingestion reads them, in the reader process under its time limit: without passwords, "
+        "and with the set's passwords given as a password file would give them.",
+        render_robustness,
     ),
     Benchmark(
         "trust.json",

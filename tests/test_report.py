@@ -399,6 +399,18 @@ EVERY_RESULT: dict[str, Any] = {
     "window.json": WINDOW,
     "downloads.json": DOWNLOADS,
     "trust.json": TRUST,
+    "robustness.json": {
+        "files": 206,
+        "timeout_seconds": 60.0,
+        "with the password file": {
+            "read": 179,
+            "needs a password": 0,
+            "damaged": 5,
+            "no text": 22,
+            "seconds": 20,
+            "files": {},
+        },
+    },
     "awkward.json": {
         "10 MB, pages": {
             "passages": 20698,
@@ -536,6 +548,7 @@ def test_every_benchmark_reads_what_its_script_writes(tmp_path: Path) -> None:
     assert "| xquad_de held-out | 353 | 73.4 % | 96.0 % | 99.7 % | 207 | 61.5 / 120.0 |" in docs
     assert "| all | 70.5 % | 5.0 % | 18.1 % | 5.0 % |" in docs
     assert "| 10 MB, pages | 20,698 | 11.2 | 272 MB | 27× |" in docs
+    assert "| with the password file | 179 | 0 | 5 | 22 | 20 |" in docs
 
 
 def test_a_results_file_of_another_shape_is_reported_not_fatal(tmp_path: Path) -> None:
