@@ -283,6 +283,22 @@ def render_awkward(data: Data) -> Lines:
     )
 
 
+def render_ocr(data: Data) -> Lines:
+    accuracy = data["word_accuracy"]
+    return table(
+        ["pages", "languages", "seconds", "pages per second", "words right, German / English"],
+        [
+            [
+                data["pages"],
+                data["languages"],
+                cell(data["seconds"]),
+                cell(data["pages_per_second"]),
+                f"{pct(accuracy.get('de'))} / {pct(accuracy.get('en'))}",
+            ]
+        ],
+    )
+
+
 def render_robustness(data: Data) -> Lines:
     outcomes = ("read", "needs a password", "damaged", "no text")
     return table(
@@ -840,6 +856,15 @@ BENCHMARKS = (
         "ingestion reads them, in the reader process under its time limit: without passwords, "
         "and with the set's passwords given as a password file would give them.",
         render_robustness,
+    ),
+    Benchmark(
+        "ocr.json",
+        "Scanned pages",
+        f"{PY} benchmarks/ocr.py",
+        "Pages made from known prose (XQuAD-de and SciFact), drawn as images only and read "
+        "back by Tesseract as ingestion reads them: pages per second on this machine and the "
+        "share of the words read right.",
+        render_ocr,
     ),
     Benchmark(
         "trust.json",

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs Quelle into ./.venv (and, as root on Debian/Ubuntu, the system libraries Qt needs).
+# Installs Quelle into ./.venv (and, as root on Debian/Ubuntu, the system libraries Qt needs
+# and the Tesseract OCR engine).
 #   bash packaging/install.sh          # to run Quelle
 #   bash packaging/install.sh --test   # also the test tools and the bundle's build tools
 # Versions and hashes come from packaging/lock/. A second run with an unchanged lock takes a
@@ -14,7 +15,9 @@ extras=""
 qt_libs=(libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0
          libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0
          libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
-         libxcb-xkb1 libnss3 fonts-dejavu-core xvfb)
+         libxcb-xkb1 libnss3 fonts-dejavu-core xvfb
+         # The Tesseract OCR engine with English and German data, for scanned PDF pages.
+         tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu)
 # The test suite also validates the desktop files (packaging/test-packages.txt).
 if [[ -n "$extras" && -f packaging/test-packages.txt ]]; then
     mapfile -t test_pkgs < <(grep -v '^#' packaging/test-packages.txt | grep .)

@@ -118,9 +118,9 @@ def test_aes_256_pdf_with_empty_password_opens() -> None:
 
 
 @needs_eval(ROBUST)
-def test_scanned_pdf_without_text_layer_explains_itself() -> None:
-    with pytest.raises(EmptyDocument, match="git.pdf.*scanned"):
-        read_pages(ROBUST / "git.pdf")
+def test_a_pdf_of_images_without_words_explains_itself() -> None:
+    with pytest.raises(EmptyDocument, match="git.pdf' contains no text .* not even on its page"):
+        read_pages(ROBUST / "git.pdf")  # a picture: nothing for OCR to read either
 
 
 def _income_statement(pdf_text: PdfText = DEFAULT_PDF_TEXT) -> list[str]:

@@ -399,6 +399,14 @@ EVERY_RESULT: dict[str, Any] = {
     "window.json": WINDOW,
     "downloads.json": DOWNLOADS,
     "trust.json": TRUST,
+    "ocr.json": {
+        "pages": 6,
+        "languages": "deu+eng",
+        "seconds": 14.4,
+        "pages_per_second": 0.416,
+        "word_accuracy": {"de": 0.9873, "en": 0.999},
+        "words": {"de": 900, "en": 800},
+    },
     "robustness.json": {
         "files": 206,
         "timeout_seconds": 60.0,
@@ -549,6 +557,7 @@ def test_every_benchmark_reads_what_its_script_writes(tmp_path: Path) -> None:
     assert "| all | 70.5 % | 5.0 % | 18.1 % | 5.0 % |" in docs
     assert "| 10 MB, pages | 20,698 | 11.2 | 272 MB | 27× |" in docs
     assert "| with the password file | 179 | 0 | 5 | 22 | 20 |" in docs
+    assert "| 6 | deu+eng | 14.4 | 0.416 | 98.7 % / 99.9 % |" in docs
 
 
 def test_a_results_file_of_another_shape_is_reported_not_fatal(tmp_path: Path) -> None:

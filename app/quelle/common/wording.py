@@ -27,8 +27,11 @@ GERMAN = {
     "lesen: Die Datei scheint beschädigt ({error}).",
     "'{name}' contains no text to index.": "„{name}“ enthält keinen Text, der sich indizieren "
     "lässt.",
-    "'{name}' contains no text to index (a scanned image without a text layer?).": "„{name}“ "
-    "enthält keinen Text, der sich indizieren lässt (ein gescanntes Bild ohne Textebene?).",
+    "'{name}' contains no text to index, not even on its page images.": "„{name}“ enthält "
+    "keinen Text, der sich indizieren lässt, auch nicht auf den Bildern seiner Seiten.",
+    "'{name}' has no text layer (a scan?) and needs OCR: install Tesseract ({command}) and add "
+    "it again.": "„{name}“ hat keine Textebene (ein Scan?) und braucht Texterkennung: "
+    "Installieren Sie Tesseract ({command}) und fügen Sie es erneut hinzu.",
     "'{name}' is empty (0 bytes).": "„{name}“ ist leer (0 Byte).",
     "Could not read '{name}': it is not a valid PDF ({error}).": "„{name}“ ließ sich nicht "
     "lesen: Es ist kein gültiges PDF ({error}).",

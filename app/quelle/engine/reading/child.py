@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 
 READ_TIMEOUT_SECONDS = 180.0
 # A big file may take longer: a 100 MB text export is cut into passages in about two
-# minutes on two busy cores. A file built to loop is small, and still stopped in time.
-READ_SECONDS_PER_MB = 4.0
+# minutes on two busy cores, and a scanned page (a few hundred KB) takes Tesseract about
+# 2.5 s. A file built to loop is small, and still stopped in time.
+READ_SECONDS_PER_MB = 10.0
 T = TypeVar("T")
 
 

@@ -31,6 +31,7 @@ from quelle.common.errors import (
     UnsupportedFile,
 )
 from quelle.common.wording import say
+from quelle.engine.reading import ocr
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +115,19 @@ def read_pages(
         ) from exc
     pages = [Page(p.number, p.text) for p in pages if p.text.strip()]
     if not pages:
-        if suffix == ".pdf":
-            empty = "'{name}' contains no text to index (a scanned image without a text layer?)."
-        else:
+        if suffix != ".pdf":
             empty = "'{name}' contains no text to index."
+        elif ocr.languages():
+            empty = "'{name}' contains no text to index, not even on its page images."
+        else:
+            raise EmptyDocument(
+                say(
+                    "'{name}' has no text layer (a scan?) and needs OCR: install Tesseract "
+                    "({command}) and add it again.",
+                    name=path.name,
+                    command=ocr.INSTALL_HINT,
+                )
+            )
         raise EmptyDocument(say(empty, name=path.name))
     return pages
 
@@ -159,8 +169,7 @@ def _extract_pdf(path: Path, mode: PdfText, passwords: Sequence[str] = ()) -> li
                 error=exc,
             )
         ) from exc
-    if reader.is_encrypted:
-        _unlock(reader, path, passwords)
+    password = _unlock(reader, path, passwords) if reader.is_encrypted else ""
     pages: list[Page] = []
     for number, page in enumerate(reader.pages, start=1):
         try:
@@ -173,17 +182,25 @@ def _extract_pdf(path: Path, mode: PdfText, passwords: Sequence[str] = ()) -> li
         else:
             text = _clean(text)
         pages.append(Page(number, text))
+    blank = [p.number for p in pages if not p.text.strip()]
+    if blank and ocr.languages():  # scanned pages: their words are read from the image
+        recognised = dict(ocr.recognise(path, blank, password))
+        pages = [
+            Page(p.number, _clean(recognised[p.number]) if p.number in recognised else p.text)
+            for p in pages
+        ]
     return pages
 
 
-def _unlock(reader: Any, path: Path, passwords: Sequence[str]) -> None:
-    """Open a protected PDF with no password (many only stop printing) or one given."""
+def _unlock(reader: Any, path: Path, passwords: Sequence[str]) -> str:
+    """Open a protected PDF with no password (many only stop printing) or one given;
+    returns the password that opened it."""
     from pypdf.errors import FileNotDecryptedError
 
     for password in ("", *passwords):
         try:
             if reader.decrypt(password):
-                return
+                return password
         except (NotImplementedError, FileNotDecryptedError) as exc:
             raise EncryptedDocument(
                 say(

@@ -1,0 +1,67 @@
+"""Scanned pages: a PDF whose page is only an image of text is read by Tesseract, German
+umlauts included, and found by a question; without Tesseract it is named as needing OCR,
+with how to install it. The scans are made here from known text (Pillow, DejaVu Sans)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quelle.common.errors import EmptyDocument
+from quelle.engine.reading import ocr
+from quelle.engine.reading.documents import read_pages
+
+LINES = [
+    "Die Heizkostenabrechnung für 2023 ergab eine Nachzahlung von 412 Euro.",
+    "The landlord will repaint the stairwell in April, weather permitting.",
+    "Der Vermieter bittet um Zahlung bis zum 15. März auf das bekannte Konto.",
+]
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def scan(path: Path, lines: list[str], dpi: int = 200) -> Path:
+    """A one-page PDF holding `lines` as an image only, as a scanner makes it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    page = Image.new("L", (int(8.27 * dpi), int(11.69 * dpi)), 255)  # A4
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(str(FONT), int(dpi * 0.18))
+    for n, line in enumerate(lines):
+        draw.text((dpi * 0.6, dpi * (1 + 0.35 * n)), line, font=font, fill=0)
+    page.save(path, resolution=dpi)
+    return path
+
+
+def test_a_scanned_page_is_read_with_its_umlauts(tmp_path: Path) -> None:
+    assert ocr.languages() == "deu+eng", "the set-up installs tesseract-ocr-deu and -eng"
+    [page] = read_pages(scan(tmp_path / "Abrechnung.pdf", LINES))
+    assert page.number == 1
+    for line in LINES:
+        assert line in " ".join(page.text.split()), page.text
+
+
+def test_without_tesseract_a_scan_is_named_as_needing_ocr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ocr, "languages", lambda: "")
+    with pytest.raises(EmptyDocument) as error:
+        read_pages(scan(tmp_path / "Abrechnung.pdf", LINES))
+    assert str(error.value) == (
+        "'Abrechnung.pdf' has no text layer (a scan?) and needs OCR: install Tesseract "
+        "(apt install tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu) and add it again."
+    )
+
+
+@pytest.mark.slow
+def test_a_question_finds_the_scanned_sentence_on_its_page(home: Path, tmp_path: Path) -> None:
+    from quelle.engine.library import Library
+
+    library = Library(home)
+    report = library.ingest([scan(tmp_path / "Abrechnung.pdf", LINES)])
+    assert report.added and not report.failed
+    answer = library.ask("Wie hoch war die Nachzahlung der Heizkostenabrechnung?", write=False)
+    library.close()
+    quoted = answer.evidence[0]
+    assert "412 Euro" in quoted.text
+    assert answer.sources[quoted.n - 1].passage.page == 1
