@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from quelle.common.errors import IndexMismatch, ModelError, QuelleError, ServerUnavailable
 from quelle.common.offline import enforce_offline
@@ -59,6 +59,7 @@ from quelle.protocol.values import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Library:
@@ -81,8 +82,7 @@ class Library:
         self._store: PassageVectors | None = None
         self._embedder: TextEmbedder | None = None
         self._generator: tuple[tuple[str, int, int], Generator] | None = None
-        self._reranker: tuple[str, PassageScorer | None] = ("", None)
-        self._checker: tuple[str, EntailmentModel | None] = ("", None)
+        self._optional_models: dict[str, tuple[str, Any]] = {}  # field: (folder, model)
         self._switching: VectorStore | None = None  # the index an embedder switch fills
         self.notices: list[str] = []  # what the user should hear about, once
         # Held while a component loads, so two threads asking at once get the same one; the
@@ -319,47 +319,38 @@ class Library:
 
     def reranker(self) -> PassageScorer | None:
         """The cross-encoder, if the settings name one."""
-        folder = self._settings.reranker_model
-        if folder and not Path(folder).expanduser().is_dir():
-            self._fall_back(
-                "reranker_model",
-                say(
-                    "The re-ranker '{path}' is gone; passages are ranked without it until you "
-                    "choose another.",
-                    path=folder,
-                ),
-            )
-            folder = ""
-        with self._load_lock:
-            if self._reranker[0] != folder:
-                scorer = None
-                if folder:
-                    from quelle.engine.search.reranking import Reranker
+        from quelle.engine.search.reranking import Reranker
 
-                    scorer = Reranker(Path(folder).expanduser())
-                self._reranker = (folder, scorer)
-            return self._reranker[1]
+        return self._optional(
+            "reranker_model",
+            Reranker,
+            "The re-ranker '{path}' is gone; passages are ranked without it until you choose "
+            "another.",
+        )
 
     def checker(self) -> EntailmentModel | None:
         """The entailment model that checks answers, if the settings name one."""
-        folder = self._settings.checker_model
+        return self._optional(
+            "checker_model",
+            EntailmentModel,
+            "The entailment model '{path}' is gone; answers are checked without it until you "
+            "choose another.",
+        )
+
+    def _optional(self, field: str, load: Callable[[Path], T], gone: str) -> T | None:
+        """The model of a kind Quelle works without, from the folder the settings' `field`
+        names, loaded once until the setting changes. A folder that has gone is forgotten,
+        and the user told `gone`."""
+        folder = getattr(self._settings, field)
         if folder and not Path(folder).expanduser().is_dir():
-            self._fall_back(
-                "checker_model",
-                say(
-                    "The entailment model '{path}' is gone; answers are checked without it "
-                    "until you choose another.",
-                    path=folder,
-                ),
-            )
+            self._fall_back(field, say(gone, path=folder))
             folder = ""
         with self._load_lock:
-            if self._checker[0] != folder:
-                model = None
-                if folder:
-                    model = EntailmentModel(Path(folder).expanduser())
-                self._checker = (folder, model)
-            return self._checker[1]
+            cached = self._optional_models.get(field)
+            if cached is None or cached[0] != folder:
+                cached = (folder, load(Path(folder).expanduser()) if folder else None)
+                self._optional_models[field] = cached
+            return cast("T | None", cached[1])
 
     def measure_machine(self) -> None:
         """Time the bundled chat model once on this computer (cached), for the speed advice
