@@ -34,8 +34,8 @@ def main() -> int:
     args = parser.parse_args()
     steps = [
         ["retrieval.py"],
-        ["abstention.py", "--libraries", "xquad_de", "sec10q"],
-        ["prompts.py"],
+        ["abstention.py"],  # fitted on XQuAD-de and the filings, SciFact never fitted on
+        ["prompts.py", "--limits", "250", "400", "600", "--first-token", "24"],
         ["evidence.py", "--fit", "--answers", "15"],
         ["faithfulness.py"],
         ["followups.py", "--ttft", "3"],
