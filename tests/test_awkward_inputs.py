@@ -236,3 +236,84 @@ def test_a_kill_in_the_middle_of_a_file_is_named_and_check_finishes_it(
     docs = quelle(home, "docs").stdout
     assert "readings.txt" in docs and "indexing" not in docs
     intact(home)
+
+
+def test_odd_names_a_copy_and_a_symlink_loop_in_one_folder(home: Path, tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "Ablage mit Leerzeichen"
+    (folder / "tief").mkdir(parents=True)
+    (folder / "Grüße an Ökonomen – Notiz.txt").write_text(
+        "Die Ökonomen treffen sich am Dienstag in Würzburg.", encoding="utf-8"
+    )
+    long = "a" * 236 + ".txt"  # 240 bytes, near the 255 a file name may have
+    (folder / long).write_text("The long-named note says the boiler is serviced in May.")
+    original = folder / "key.txt"
+    original.write_text("The spare key is under the blue flower pot by the door.")
+    (folder / "tief" / "copy of key.txt").write_text(original.read_text())
+    os.symlink(folder, folder / "tief" / "loop")  # a folder that contains itself
+    result = quelle(home, "ingest", str(folder))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Added 3 documents" in result.stdout and "1 unchanged" in result.stdout
+    docs = quelle(home, "docs").stdout
+    assert "Grüße an Ökonomen – Notiz.txt" in docs and long in docs
+    answer = quelle(home, "ask", "--json", "Wo treffen sich die Ökonomen?").stdout
+    assert "Würzburg" in answer and "Grüße an Ökonomen" in answer
+    intact(home)
+
+
+def test_a_file_deleted_while_queued_and_one_changed_while_read(home: Path, tmp_path: Path) -> None:
+    from quelle.engine.library import Library
+    from quelle.protocol.values import Progress
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for n in range(6):
+        (folder / f"note{n}.txt").write_text(f"Note {n}: the meter read {n * 111} units.")
+    changing = folder / "note0.txt"
+    gone = folder / "note5.txt"
+    library = Library(home)
+
+    def meddle(progress: Progress) -> None:
+        if progress.event.state == "queued" and gone.exists():
+            gone.unlink()  # deleted after it was queued
+        if progress.event.path == str(changing) and progress.event.state == "embedding":
+            changing.write_text("Note 0, rewritten: the meter now reads 999 units.")
+
+    report = library.ingest([folder], on_progress=meddle)
+    assert [(Path(p).name, "no longer exists" in r) for p, r in report.failed] == [
+        ("note5.txt", True)
+    ]
+    assert len(report.added) == 5
+    again = library.ingest([folder])  # the change is seen: read again, the old text gone
+    assert [Path(p).name for p in again.added] == ["note0.txt"]
+    hits = library.search("meter reads 999 units").hits
+    assert hits[0].passage.path == str(changing) and "999" in hits[0].passage.text
+    assert not any("read 0 units" in h.passage.text for h in hits)
+    assert not library.check().problems
+    library.close()
+
+
+def test_two_ingestions_of_one_library_at_once_both_land(home: Path, tmp_path: Path) -> None:
+    import sys
+
+    files = []
+    for n in range(2):
+        file = tmp_path / f"doc{n}.txt"
+        file.write_text(f"Document {n} says the rent is paid on day {n + 1}. " * 200)
+        files.append(file)
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "quelle", "--home", str(home), "ingest", str(file)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for file in files
+    ]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert sum("another Quelle process is working on this library" in e for _, e in outputs) == 1
+    docs = quelle(home, "docs").stdout
+    assert "doc0.txt" in docs and "doc1.txt" in docs
+    intact(home)
