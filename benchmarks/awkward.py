@@ -1,13 +1,14 @@
-"""Huge text files: the memory and time of cutting one into passages, as the reader process
-does it (`quelle.engine.reading.preparation.prepare_file`, the embedder's own tokenizer).
+"""Huge files: the memory and time of cutting one into passages, as the reader process does
+it (`quelle.engine.reading.preparation.prepare_file`, the embedder's own tokenizer).
 
 Quelle cuts a long text file into pages of `TEXT_PAGE_CHARS` and each page into passages;
 before, the whole file was one page, tokenised in one go. Each measurement runs in a fresh
 process, which reports its own peak resident memory; the file is generated (varied
 paragraphs of English prose). The whole-file baseline runs at the smaller size only: at
-100 MB it needs more memory than a laptop has.
+100 MB it needs more memory than a laptop has. A PDF of 1,500 pages is made from the pages
+of a real 10-Q filing, repeated.
 
-Usage: python benchmarks/awkward.py [--sizes 10 100]
+Usage: python benchmarks/awkward.py [--sizes 10 100] [--pdf-pages 1500]
 Writes benchmarks/results/awkward.json.
 """
 
@@ -41,6 +42,16 @@ def write_text(path: Path, megabytes: float) -> None:
             written += len(paragraph)
 
 
+def write_pdf(path: Path, pages: int) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    filing = PdfReader(ROOT.parent / "shared" / "eval" / "sec10q" / "docs" / "2022 Q3 AAPL.pdf")
+    writer = PdfWriter()
+    for n in range(pages):
+        writer.add_page(filing.pages[n % len(filing.pages)])
+    writer.write(path)
+
+
 def whole_file(path: Path):  # type: ignore[no-untyped-def]
     """The file as one page, as Quelle read text files before."""
     from quelle.engine.reading.documents import Page, decode_text
@@ -70,9 +81,26 @@ def measure_one(path: Path, mode: str) -> None:
                       "seconds": round(seconds, 1), "peak_mb": round(peak_mb)}))  # fmt: skip
 
 
+def measure(path: Path, mode: str) -> dict[str, float]:
+    """Cut `path` into passages in a fresh process; what it cost."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--one", str(path), mode],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    figures: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    figures["file_mb"] = round(path.stat().st_size / 2**20, 2)
+    print(
+        f"{path.name}, {mode}: {figures['passages']} passages in {figures['seconds']} s, "
+        f"peak {figures['peak_mb']} MB",
+        flush=True,
+    )
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=float, nargs="+", default=[10, 100])
+    parser.add_argument("--pdf-pages", type=int, default=1500)
     parser.add_argument("--one", nargs=2, metavar=("FILE", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -85,19 +113,11 @@ def main() -> int:
             write_text(path, megabytes)
             modes = ["pages"] + (["whole file"] if megabytes == min(args.sizes) else [])
             for mode in modes:
-                out = subprocess.run(
-                    [sys.executable, __file__, "--one", str(path), mode],
-                    capture_output=True, text=True, check=True,
-                ).stdout  # fmt: skip
-                figures = json.loads(out.strip().splitlines()[-1])
-                figures["file_mb"] = megabytes
-                results[f"{megabytes:g} MB, {mode}"] = figures
-                print(
-                    f"{megabytes:g} MB text, {mode}: {figures['passages']} passages in "
-                    f"{figures['seconds']} s, peak {figures['peak_mb']} MB "
-                    f"({figures['peak_mb'] / megabytes:.0f}x the file)",
-                    flush=True,
-                )
+                results[f"{megabytes:g} MB, {mode}"] = measure(path, mode)
+        if args.pdf_pages:
+            pdf = Path(folder) / f"filing-{args.pdf_pages}-pages.pdf"
+            write_pdf(pdf, args.pdf_pages)
+            results[f"PDF of {args.pdf_pages:,} pages"] = measure(pdf, "pages")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "awkward.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0

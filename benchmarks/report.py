@@ -276,7 +276,7 @@ def render_awkward(data: Data) -> Lines:
                 cell(row["passages"]),
                 cell(row["seconds"]),
                 f"{row['peak_mb']:,} MB",
-                f"{row['peak_mb'] / row['file_mb']:.0f}×",
+                f"{row['peak_mb'] / row['file_mb']:.0f}×" if "MB" in name else "–",
             ]
             for name, row in data.items()
         ),
