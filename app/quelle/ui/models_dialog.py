@@ -310,9 +310,7 @@ class ModelsDialog(QDialog):
         entry = offer.entry if offer is not None else None
         installed = self._selected_installed()
         downloading = entry is not None and entry.id in self._engine.downloading()
-        models = self._models
-        in_use = models.in_use.get(self.selected_kind()) if models is not None else None
-        used = installed is not None and in_use is not None and installed.path == in_use.path
+        used = self._in_use(installed)
         self.download_button.setEnabled(
             entry is not None and not entry.bundled and installed is None and not downloading
         )
@@ -331,6 +329,12 @@ class ModelsDialog(QDialog):
         self.progress_label.setVisible(downloading)
         if downloading and progress is not None:
             self._show_progress(progress)
+
+    def _in_use(self, installed: InstalledModel | None) -> bool:
+        """Whether `installed` is the model of the selected kind the engine uses."""
+        models = self._models
+        in_use = models.in_use.get(self.selected_kind()) if models is not None else None
+        return installed is not None and in_use is not None and installed.path == in_use.path
 
     def _details(self, offer: ModelOffer | None, installed: InstalledModel | None) -> str:
         if offer is None:
@@ -391,7 +395,7 @@ class ModelsDialog(QDialog):
         if model is None:
             return
         field = MODEL_SETTING[model.kind]
-        if model.kind in OPTIONAL_KINDS and getattr(self._settings, field) == model.setting:
+        if model.kind in OPTIONAL_KINDS and self._in_use(model):  # the button says Stop using
             self._engine.update_settings(self._settings.replace(**{field: ""}))
             return
         if model.kind == "embedder":
