@@ -365,16 +365,20 @@ def _answer_json(answer) -> dict:  # type: ignore[no-untyped-def,type-arg]
     }
 
 
-def _docs(library, args) -> int:  # type: ignore[no-untyped-def]
+def _owned(library) -> bool:  # type: ignore[no-untyped-def]
+    """Whether this command opened the library itself, not through a window's engine: then
+    nobody else is indexing it."""
     from quelle.engine.library import Library
 
+    return isinstance(library, Library)
+
+
+def _docs(library, args) -> int:  # type: ignore[no-untyped-def]
     docs = library.documents()
     if not docs:
         print("The library is empty.")
         return 0
-    # Owned by this command, the library is indexed by nobody else: one still "indexing"
-    # was cut off.
-    cut_off = isinstance(library, Library)
+    cut_off = _owned(library)  # a document still "indexing" was cut off
     for d in docs:
         added = time.strftime("%Y-%m-%d %H:%M", time.localtime(d.added))
         state = "" if d.state == "ready" else f"  ({d.state})"
@@ -410,9 +414,7 @@ _PROBLEMS = (
 
 
 def _rebuild(library) -> int:  # type: ignore[no-untyped-def]
-    from quelle.engine.library import Library
-
-    if not isinstance(library, Library):
+    if not _owned(library):
         raise QuelleError(
             "Close Quelle's window first: the library is rebuilt by this command alone."
         )
