@@ -114,22 +114,22 @@ def read_pages(
             )
         ) from exc
     pages = [Page(p.number, p.text) for p in pages if p.text.strip()]
-    if not pages:
-        if suffix != ".pdf":
-            empty = "'{name}' contains no text to index."
-        elif ocr.languages():
-            empty = "'{name}' contains no text to index, not even on its page images."
-        else:
-            raise EmptyDocument(
-                say(
-                    "'{name}' has no text layer (a scan?) and needs OCR: install Tesseract "
-                    "({command}) and add it again.",
-                    name=path.name,
-                    command=ocr.INSTALL_HINT,
-                )
+    if pages:
+        return pages
+    if suffix != ".pdf":
+        raise EmptyDocument(say("'{name}' contains no text to index.", name=path.name))
+    if not ocr.languages():
+        raise EmptyDocument(
+            say(
+                "'{name}' has no text layer (a scan?) and needs OCR: install Tesseract "
+                "({command}) and add it again.",
+                name=path.name,
+                command=ocr.INSTALL_HINT,
             )
-        raise EmptyDocument(say(empty, name=path.name))
-    return pages
+        )
+    raise EmptyDocument(
+        say("'{name}' contains no text to index, not even on its page images.", name=path.name)
+    )
 
 
 def _reader_for_family(suffix: str) -> Callable[[Path], list[Page]] | None:
