@@ -44,6 +44,12 @@ class FakeEngineLink(EngineLink):
     def remove_document(self, doc_id: str) -> None:
         self.requests.append(("remove", doc_id))
 
+    def watch(self, folder: str) -> None:
+        self.requests.append(("watch", folder))
+
+    def unwatch(self, folder: str) -> None:
+        self.requests.append(("unwatch", folder))
+
     def read_source(self, path: str, page: int) -> None:
         self.requests.append(("read source", path))
         read_source(path, page, self.source_read.emit, self.source_failed.emit)

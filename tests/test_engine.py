@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -14,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from engines import Engines
 from quelle.cli import find_document
-from quelle.common.paths import Paths
 from quelle.engine.library import Library, open_library
-from quelle.protocol.client import EngineClient, EngineLost, connect
+from quelle.protocol.client import EngineClient, EngineLost
 from quelle.protocol.values import Progress
 
 pytestmark = pytest.mark.slow
@@ -33,37 +31,6 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-class Engines:
-    """Starts engine processes on one home, as the window does, and clients of them."""
-
-    def __init__(self, home: Path) -> None:
-        self.home = home
-        self.paths = Paths.resolve(home).ensure()
-        self.processes: list[subprocess.Popen[bytes]] = []
-
-    def start(self) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "quelle", "--home", str(self.home), "engine"]
-        )
-        self.processes.append(process)
-        return process
-
-    def client(self, timeout: float = 120) -> EngineClient:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = connect(self.paths)
-            if found is not None:
-                return EngineClient(self.paths, *found)
-            time.sleep(0.1)
-        raise AssertionError("no engine answered")
-
-    def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=60)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from quelle.common.errors import QuelleError
 from quelle.common.wording import duration_text
 from quelle.model_commands import add_parser as add_models_parser
 from quelle.protocol.values import DocumentInfo, Hit, IngestReport, Quote
+from quelle.watch_command import add_parser as add_watch_parser
 
 log = logging.getLogger("quelle.cli")
 
@@ -87,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     add_models_parser(commands)
+    add_watch_parser(commands)
 
     gui = commands.add_parser("gui", help="open the window (the default), adding any PATHs")
     gui.add_argument("paths", nargs="*", metavar="PATH")
@@ -117,7 +119,7 @@ def _with_command(argv: Sequence[str]) -> list[str]:
     return argv
 
 
-COMMANDS = ("ingest", "ask", "docs", "remove", "check", "models", "gui", "engine")
+COMMANDS = ("ingest", "ask", "docs", "remove", "check", "models", "watch", "gui", "engine")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -139,6 +141,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         setup_logging(Paths.resolve(args.home).ensure().log_file)
         return model_commands.run(args)
+    if args.command == "watch":
+        from quelle import watch_command
+
+        setup_logging(Paths.resolve(args.home).ensure().log_file)
+        try:
+            return watch_command.run(args)
+        except QuelleError as exc:
+            print(f"quelle: {exc}", file=sys.stderr)
+            return 1
     if args.command == "engine":
         from quelle.engine.server import serve
 

@@ -46,16 +46,19 @@ from quelle.engine.owner import OwnerLock
 from quelle.engine.search.question import Question
 from quelle.engine.search.reranking import PassageScorer
 from quelle.engine.search.retrieval import Mode, Retrieval, Retriever
+from quelle.engine.watching.observer import Changes
 from quelle.protocol.client import EngineClient, connect
 from quelle.protocol.values import (
     MAX_QUESTION_CHARS,
     Answer,
     CheckReport,
     DocumentInfo,
+    FolderChanges,
     IngestReport,
     Passage,
     Progress,
     Turn,
+    WatchedFolder,
 )
 
 log = logging.getLogger(__name__)
@@ -475,10 +478,37 @@ class Library:
         return self.catalog.documents()
 
     def remove(self, doc_id: str) -> None:
+        self._drop(doc_id)
+        self._save_file_list()
+
+    def _drop(self, doc_id: str) -> None:
         self._ingestor().remove(doc_id)
         if (switching := self._switching) is not None:
             switching.delete_document(doc_id)
-        self._save_file_list()
+
+    def _forget(self, path: str) -> None:
+        """Forget one path, and its document if no other path holds that content."""
+        orphan = self.catalog.remove_source(path)
+        if orphan:
+            self._drop(orphan)
+
+    def take_in(
+        self,
+        changes: Changes,
+        folders: list[WatchedFolder],
+        on_progress: Callable[[Progress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> FolderChanges:
+        """Bring the library in line with what changed in the watched `folders`."""
+        from quelle.engine.watching.changes import take_in
+
+        def ingest(files: list[Path]) -> IngestReport:
+            return self.ingest(files, on_progress, cancel)
+
+        try:
+            return take_in(changes, folders, self.catalog, ingest, self._forget)
+        finally:
+            self._save_file_list()
 
     def check(self, repair: bool = True, cancel: threading.Event | None = None) -> CheckReport:
         """Find where the catalogue, keyword index and vectors disagree, and mend it."""

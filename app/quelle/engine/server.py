@@ -46,6 +46,8 @@ from quelle.engine.models.overview import (
     remove_model,
 )
 from quelle.engine.owner import OwnerLock
+from quelle.engine.watching.folders import WatchList
+from quelle.engine.watching.observer import FolderObserver
 from quelle.protocol import rendezvous
 from quelle.protocol.messages import (
     Answered,
@@ -60,6 +62,7 @@ from quelle.protocol.messages import (
     DownloadProgressed,
     Event,
     Failed,
+    FoldersSynced,
     Found,
     GetPassage,
     ImportModel,
@@ -67,6 +70,7 @@ from quelle.protocol.messages import (
     Ingested,
     ListDocuments,
     ListModels,
+    ListWatched,
     Message,
     ModelDescribed,
     ModelsFailed,
@@ -84,7 +88,10 @@ from quelle.protocol.messages import (
     SourceRead,
     Stop,
     Token,
+    Unwatch,
     UpdateSettings,
+    Watch,
+    WatchedFolders,
     Welcome,
     decode,
     encode,
@@ -102,6 +109,7 @@ DOCUMENTS_EVERY = 1.0
 DOCUMENTS_PER_SECOND = 1000
 RESUME = "resume"
 SWITCH = "switch"  # re-index with the embedder the settings name
+WATCH = "watch"  # take in what changed in the watched folders
 PROGRESS_EVERY = 0.5  # seconds between re-indexing progress broadcasts
 SYNC_SECONDS = 5.0  # how often a shared library asks its server what others changed
 
@@ -164,6 +172,11 @@ class Engine:
         self._last_sync = 0.0
         self._sync_failed = False
         self._unheard: list[Notice] = []  # notices from before any client was connected
+        self._watched = WatchList(library.paths.index_dir / "watched.json")
+        self._observer = FolderObserver(
+            partial(self._jobs.put, WATCH), ignore=str(library.paths.index_dir)
+        )
+        self._watch_stop = JobStop()  # a round of watching, interrupted when the engine stops
         self._workers = [
             threading.Thread(target=self._answer_loop, name="quelle-answers"),
             threading.Thread(target=self._ingest_loop, name="quelle-ingestion"),
@@ -176,6 +189,7 @@ class Engine:
         """Serve until asked to stop (SIGTERM, or idle with `until_idle`)."""
         for worker in self._workers:
             worker.start()
+        self._start_watching()
         threading.Thread(target=self._accept_loop, name="quelle-accept", daemon=True).start()
         while not self._stopping.wait(0.2):
             if until_idle and self._idle_for() > IDLE_SECONDS:
@@ -217,6 +231,8 @@ class Engine:
     def stop(self) -> None:
         """Cancel what runs, let the workers end, close the library."""
         self._stopping.set()
+        self._observer.stop()
+        self._watch_stop.interrupt()
         with self._clients_lock:
             clients = list(self._clients)
         for client in clients:
@@ -337,6 +353,11 @@ class Engine:
                     self._broadcast(SettingsApplied(0, message.settings), but=client)
                 if self.library.switch_pending:
                     self._jobs.put(SWITCH)
+            case Watch() | Unwatch() | ListWatched():
+                if self._reply(
+                    client, message.request, partial(self._watch, message), "Watching the folder"
+                ) and not isinstance(message, ListWatched):
+                    self._broadcast(WatchedFolders(0, self._watched.folders), but=client)
             case ListModels() | ImportModel() | RemoveModel() | DescribeModel():
                 self._model_requests.put((client, message))
             case DownloadModel():
@@ -352,6 +373,16 @@ class Engine:
 
         page, pages = source_page(Path(message.path), message.page)
         return SourceRead(message.request, message.path, page.number, pages, page.text)
+
+    def _watch(self, message: Watch | Unwatch | ListWatched) -> WatchedFolders:
+        if isinstance(message, Watch):
+            folder = self._watched.add(message.folder)
+            if notice := self._observer.watch(folder):
+                self._broadcast(Notice(notice))
+            self._observer.look_again(folder.folder)  # what it holds now
+        elif isinstance(message, Unwatch):
+            self._observer.unwatch(self._watched.remove(message.folder).folder)
+        return WatchedFolders(message.request, self._watched.folders, self._observer.waiting)
 
     def _remove(self, message: Remove) -> Done:
         self.library.remove(message.doc_id)
@@ -476,6 +507,9 @@ class Engine:
             if item == SWITCH:
                 self._switch()
                 continue
+            if item == WATCH:
+                self._take_in()
+                continue
             assert not isinstance(item, str)
             client, job = item
             cancel = client.cancels[job.request]
@@ -511,6 +545,52 @@ class Engine:
                 self._documents_changed()
         except Exception:  # the next job meets the same problem and reports it
             log.exception("Finishing interrupted documents failed")
+
+    # --- watched folders -------------------------------------------------------------------
+
+    def _start_watching(self) -> None:
+        """Watch the folders of earlier sessions, and catch up on what changed meanwhile."""
+        self._observer.start()
+        for folder in self._watched.folders:
+            if not Path(folder.folder).is_dir():
+                self._unheard.append(
+                    Notice(say("The watched folder '{name}' is not there.", name=folder.folder))
+                )
+                continue
+            if notice := self._observer.watch(folder):
+                self._unheard.append(Notice(notice))
+            self._observer.look_again(folder.folder)
+
+    def _take_in(self) -> None:
+        """One round of the watched folders' settled changes."""
+        changes = self._observer.take()
+        if not changes or self._stopping.is_set():
+            return
+        folders = list(self._watched.folders)
+        self._broadcast(WatchedFolders(0, folders, len(changes) + self._observer.waiting))
+
+        def progress(value: Progress) -> None:
+            if value.event.state == "ready":
+                self._documents_changed(now=False)
+
+        try:
+            done = self.library.take_in(changes, folders, progress, self._watch_stop)
+        except QuelleError as exc:
+            log.warning("Taking in the watched folders' changes failed: %s", exc)
+            self._broadcast(Failed(0, str(exc)))
+        except Exception as exc:
+            log.exception("Taking in the watched folders' changes failed")
+            known = explained(exc)
+            what = "Taking in the watched folders' changes"
+            self._broadcast(
+                Failed(0, str(known) if known else bug_message(what, self.library.paths.log_file))
+            )
+        else:
+            if done.count:
+                self._broadcast(FoldersSynced(done))
+                self._documents_changed()
+        self._broadcast(WatchedFolders(0, folders, self._observer.waiting))
+        release_memory()
 
     def _switch(self) -> None:
         """Re-index with the embedder the settings name, if it is not the index's; the answer

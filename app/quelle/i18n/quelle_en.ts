@@ -144,17 +144,17 @@
 <context>
     <name>EngineLink</name>
     <message>
-        <location filename="../ui/engine_link.py" line="261"/>
+        <location filename="../ui/engine_link.py" line="276"/>
         <source>The Quelle engine could not start. Details are in %1.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="398"/>
+        <location filename="../ui/engine_link.py" line="420"/>
         <source>The Quelle engine stopped unexpectedly; it is starting again.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="402"/>
+        <location filename="../ui/engine_link.py" line="424"/>
         <source>Documents it was adding are completed first; add any others again.</source>
         <translation></translation>
     </message>
@@ -280,240 +280,240 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/window.py" line="120"/>
-        <location filename="../ui/window.py" line="397"/>
-        <location filename="../ui/window.py" line="410"/>
+        <location filename="../ui/window.py" line="121"/>
+        <location filename="../ui/window.py" line="401"/>
+        <location filename="../ui/window.py" line="414"/>
         <source>Quelle</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="178"/>
+        <location filename="../ui/window.py" line="182"/>
         <source>Source</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="181"/>
+        <location filename="../ui/window.py" line="185"/>
         <source>Close</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="182"/>
+        <location filename="../ui/window.py" line="186"/>
         <source>Close the source (Ctrl+W)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="207"/>
+        <location filename="../ui/window.py" line="211"/>
         <source>Loading the models…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="241"/>
+        <location filename="../ui/window.py" line="245"/>
         <source>&amp;Add documents…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="244"/>
+        <location filename="../ui/window.py" line="248"/>
         <source>Add &amp;folder…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="246"/>
+        <location filename="../ui/window.py" line="250"/>
         <source>&amp;Cancel adding</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="249"/>
+        <location filename="../ui/window.py" line="253"/>
         <source>&amp;Settings…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="251"/>
+        <location filename="../ui/window.py" line="255"/>
         <source>&amp;Models…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="251"/>
+        <location filename="../ui/window.py" line="255"/>
         <source>Download and choose models</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="253"/>
+        <location filename="../ui/window.py" line="257"/>
         <source>&amp;Quit</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="256"/>
+        <location filename="../ui/window.py" line="260"/>
         <source>&amp;New conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="259"/>
+        <location filename="../ui/window.py" line="263"/>
         <source>&amp;Rename conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="262"/>
+        <location filename="../ui/window.py" line="266"/>
         <source>&amp;Delete conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="265"/>
+        <location filename="../ui/window.py" line="269"/>
         <source>&amp;Export as Markdown…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="267"/>
+        <location filename="../ui/window.py" line="271"/>
         <source>&amp;Stop answer</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="270"/>
+        <location filename="../ui/window.py" line="274"/>
         <source>Ask a &amp;question</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="274"/>
+        <location filename="../ui/window.py" line="278"/>
         <source>&amp;Remove selected documents</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="277"/>
+        <location filename="../ui/window.py" line="281"/>
         <source>&amp;Open original file</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="280"/>
+        <location filename="../ui/window.py" line="284"/>
         <source>Go to &amp;conversations</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="283"/>
+        <location filename="../ui/window.py" line="287"/>
         <source>Go to &amp;library</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="286"/>
+        <location filename="../ui/window.py" line="290"/>
         <source>Close &amp;source</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="290"/>
+        <location filename="../ui/window.py" line="294"/>
         <source>&amp;File</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="298"/>
+        <location filename="../ui/window.py" line="302"/>
         <source>&amp;Conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="304"/>
+        <location filename="../ui/window.py" line="308"/>
         <source>&amp;Library</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="307"/>
+        <location filename="../ui/window.py" line="311"/>
         <source>&amp;View</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="339"/>
+        <location filename="../ui/window.py" line="343"/>
         <source>Waiting for another Quelle process to finish with this library…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="346"/>
+        <location filename="../ui/window.py" line="350"/>
         <source>Restarting the engine…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="354"/>
-        <location filename="../ui/window.py" line="386"/>
+        <location filename="../ui/window.py" line="358"/>
+        <location filename="../ui/window.py" line="390"/>
         <source>Models ready</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="387"/>
+        <location filename="../ui/window.py" line="391"/>
         <source>The library now uses the new embedder.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="391"/>
+        <location filename="../ui/window.py" line="395"/>
         <source>Re-indexing with the new embedder: %1 of %2 passages</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="401"/>
+        <location filename="../ui/window.py" line="405"/>
         <source>%1 is downloaded and verified; choose it in Models.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="408"/>
+        <location filename="../ui/window.py" line="412"/>
         <source>The models could not be loaded</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="439"/>
+        <location filename="../ui/window.py" line="443"/>
         <source>Add documents</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="441"/>
+        <location filename="../ui/window.py" line="445"/>
         <source>Documents (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;All files (*)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="447"/>
+        <location filename="../ui/window.py" line="451"/>
         <source>Add a folder</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="501"/>
+        <location filename="../ui/window.py" line="505"/>
         <source>Waiting for the models to load…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="567"/>
+        <location filename="../ui/window.py" line="571"/>
         <source>[%1] %2, page %3</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="631"/>
+        <location filename="../ui/window.py" line="635"/>
         <source>Delete conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="632"/>
+        <location filename="../ui/window.py" line="636"/>
         <source>Delete “%1” and all its answers?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="657"/>
+        <location filename="../ui/window.py" line="661"/>
         <source>Export conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="659"/>
+        <location filename="../ui/window.py" line="663"/>
         <source>Markdown (*.md)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="667"/>
+        <location filename="../ui/window.py" line="671"/>
         <source>Could not write %1: %2</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="672"/>
+        <location filename="../ui/window.py" line="676"/>
         <source>Exported to %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="701"/>
+        <location filename="../ui/window.py" line="705"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="705"/>
+        <location filename="../ui/window.py" line="709"/>
         <source>Settings not saved</source>
         <translation></translation>
     </message>
@@ -587,7 +587,7 @@
     </message>
     <message>
         <location filename="../ui/models_dialog.py" line="110"/>
-        <location filename="../ui/models_dialog.py" line="322"/>
+        <location filename="../ui/models_dialog.py" line="320"/>
         <source>&amp;Use</source>
         <translation></translation>
     </message>
@@ -703,77 +703,77 @@
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="322"/>
+        <location filename="../ui/models_dialog.py" line="320"/>
         <source>&amp;Stop using</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="344"/>
+        <location filename="../ui/models_dialog.py" line="348"/>
         <source>Reads up to %1 tokens. From %2.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="346"/>
+        <location filename="../ui/models_dialog.py" line="350"/>
         <source>Quelle itself</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="353"/>
+        <location filename="../ui/models_dialog.py" line="357"/>
         <source>Checking the download…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="357"/>
+        <location filename="../ui/models_dialog.py" line="361"/>
         <source>%1 of %2 at %3/s, %4 left</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="374"/>
+        <location filename="../ui/models_dialog.py" line="378"/>
         <source>Download anyway?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="375"/>
+        <location filename="../ui/models_dialog.py" line="379"/>
         <source>%1 will not fit in this computer&apos;s memory: %2. Download it anyway?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="400"/>
+        <location filename="../ui/models_dialog.py" line="404"/>
         <source>Re-index the library?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="402"/>
+        <location filename="../ui/models_dialog.py" line="406"/>
         <source>Every passage is embedded again with %1. Questions are answered from the current index until that has finished. Go ahead?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="416"/>
+        <location filename="../ui/models_dialog.py" line="420"/>
         <source>Remove model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="417"/>
+        <location filename="../ui/models_dialog.py" line="421"/>
         <source>Remove %1 from this computer?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="443"/>
+        <location filename="../ui/models_dialog.py" line="447"/>
         <source>Not removed</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="426"/>
+        <location filename="../ui/models_dialog.py" line="430"/>
         <source>Import a GGUF model</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="441"/>
+        <location filename="../ui/models_dialog.py" line="445"/>
         <source>Not imported</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/models_dialog.py" line="463"/>
+        <location filename="../ui/models_dialog.py" line="467"/>
         <source>Download failed</source>
         <translation></translation>
     </message>
@@ -1302,6 +1302,89 @@
     <message>
         <location filename="../ui/chat_view.py" line="487"/>
         <source>stopped</source>
+        <translation></translation>
+    </message>
+</context>
+<context>
+    <name>WatchedFoldersBox</name>
+    <message>
+        <location filename="../ui/watched_folders.py" line="36"/>
+        <source>Watched folders</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/watched_folders.py" line="43"/>
+        <source>New and changed files in these folders are added, deleted ones removed.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/watched_folders.py" line="46"/>
+        <source>Watch a folder…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/watched_folders.py" line="48"/>
+        <source>Keep the library in step with a folder, now and whenever Quelle runs</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/watched_folders.py" line="51"/>
+        <source>Stop watching</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/watched_folders.py" line="52"/>
+        <source>Its documents stay in the library</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/watched_folders.py" line="74"/>
+        <source>Watch a folder</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/watched_folders.py" line="79"/>
+        <source>Starting to watch %1…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/watched_folders.py" line="96"/>
+        <source>only %1</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/watched_folders.py" line="98"/>
+        <source>not %1</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/watched_folders.py" line="105"/>
+        <source>Changes being taken in: %1</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/watched_folders.py" line="112"/>
+        <source>added: %1</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/watched_folders.py" line="113"/>
+        <source>moved: %1</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/watched_folders.py" line="114"/>
+        <source>removed: %1</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/watched_folders.py" line="115"/>
+        <source>failed: %1</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/watched_folders.py" line="107"/>
+        <source>Watch a folder to keep the library in step with it.</source>
         <translation></translation>
     </message>
 </context>

@@ -34,6 +34,7 @@ from quelle.protocol.messages import (
     Ingest,
     Ingested,
     ListDocuments,
+    ListWatched,
     Message,
     PassageFound,
     Progressed,
@@ -43,7 +44,10 @@ from quelle.protocol.messages import (
     SettingsApplied,
     Stop,
     Token,
+    Unwatch,
     UpdateSettings,
+    Watch,
+    WatchedFolders,
     Welcome,
     decode,
     encode,
@@ -58,6 +62,7 @@ from quelle.protocol.values import (
     Progress,
     Quote,
     Turn,
+    WatchedFolder,
 )
 
 log = logging.getLogger(__name__)
@@ -169,6 +174,28 @@ class EngineClient:
         self._call(UpdateSettings(next(self._ids), settings))
         self._settings = settings
 
+    def watch(self, folder: WatchedFolder) -> list[WatchedFolder]:
+        return self._folders(Watch(next(self._ids), folder))
+
+    def unwatch(self, folder: str) -> list[WatchedFolder]:
+        return self._folders(Unwatch(next(self._ids), folder))
+
+    def watched(self) -> list[WatchedFolder]:
+        return self._folders(ListWatched(next(self._ids)))
+
+    def _folders(self, request: Watch | Unwatch | ListWatched) -> list[WatchedFolder]:
+        reply = self._call(request)
+        assert isinstance(reply, WatchedFolders)
+        return reply.folders
+
+    def follow(self, on_event: Callable[[Message], None]) -> None:
+        """Pass on what the engine tells every client, until it ends (or Ctrl+C)."""
+        try:
+            while True:
+                on_event(decode(self._conn.recv_bytes()))
+        except (EOFError, OSError) as exc:
+            raise EngineLost("The Quelle engine serving this library stopped.") from exc
+
     def close(self) -> None:
         self._conn.close()
 
@@ -211,6 +238,7 @@ class EngineClient:
                     | Checked
                     | PassageFound
                     | SettingsApplied
+                    | WatchedFolders
                     | Done,
                 ):
                     return event

@@ -24,6 +24,7 @@ from quelle.protocol.values import (
     CheckReport,
     DocumentInfo,
     DownloadProgress,
+    FolderChanges,
     GgufInfo,
     Hit,
     IngestReport,
@@ -32,9 +33,10 @@ from quelle.protocol.values import (
     Progress,
     Quote,
     Turn,
+    WatchedFolder,
 )
 
-PROTOCOL_VERSION = 10
+PROTOCOL_VERSION = 11
 
 
 class ProtocolError(QuelleError):
@@ -144,6 +146,29 @@ class DescribeModel:
 
     request: int
     path: str  # as a setting names it: empty for the built-in model
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """Follow a folder from now on, in every session: its files are indexed at once, and
+    then as they change. Watching it again replaces its patterns. Answered, and told to
+    every client, with `WatchedFolders`."""
+
+    request: int
+    folder: WatchedFolder
+
+
+@dataclass(frozen=True, slots=True)
+class Unwatch:
+    """Stop following a folder; its documents stay in the library."""
+
+    request: int
+    folder: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListWatched:
+    request: int
 
 
 # --- events ------------------------------------------------------------------------------
@@ -284,6 +309,23 @@ class Reindexing:
 
 
 @dataclass(frozen=True, slots=True)
+class WatchedFolders:
+    """The folders the library follows, and how many changes in them are being taken in
+    now; to every client (request 0) whenever either changes."""
+
+    request: int
+    folders: list[WatchedFolder]
+    taking_in: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FoldersSynced:
+    """To every client: what one round of watching changed in the library."""
+
+    changes: FolderChanges
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
     """Something every client should tell its user once (a missing model was replaced)."""
 
@@ -321,6 +363,9 @@ Request = (
     | ImportModel
     | RemoveModel
     | DescribeModel
+    | Watch
+    | Unwatch
+    | ListWatched
 )
 Event = (
     Welcome
@@ -340,6 +385,8 @@ Event = (
     | SettingsApplied
     | DownloadProgressed
     | Reindexing
+    | WatchedFolders
+    | FoldersSynced
     | Notice
     | Done
     | Failed

@@ -237,6 +237,32 @@ class IngestReport:
 
 
 @dataclass(frozen=True, slots=True)
+class WatchedFolder:
+    """A folder whose files the library follows: new and changed ones are indexed, deleted
+    ones leave. `include` and `exclude` are glob patterns matched against each file's name
+    and its path inside the folder ("*.pdf", "drafts/*"); no `include` means every file."""
+
+    folder: str
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FolderChanges:
+    """What one round of watching took into the library."""
+
+    added: list[str] = field(default_factory=list)  # new or changed files, indexed
+    moved: list[tuple[str, str]] = field(default_factory=list)  # kept their passages
+    removed: list[str] = field(default_factory=list)  # deleted, or no longer wanted
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.added) + len(self.moved) + len(self.removed) + len(self.failed)
+
+
+@dataclass(frozen=True, slots=True)
 class CheckReport:
     documents: int
     passages: int

@@ -27,7 +27,7 @@ from quelle.common.settings import Settings
 from quelle.common.wording import LANGUAGE_ENV
 from quelle.protocol import messages as protocol
 from quelle.protocol.client import connect
-from quelle.protocol.values import Turn
+from quelle.protocol.values import Turn, WatchedFolder
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ MAX_FAILED_STARTS = 3
 WAITING_SECONDS = 5.0
 
 
-Kind = Literal["answer", "job", "settings", "download", "source", "models", "describe"]
+Kind = Literal["answer", "job", "settings", "download", "source", "models", "describe", "watch"]
 
 
 @dataclass(eq=False)
@@ -100,6 +100,9 @@ class EngineLink(QObject):
     model_request_failed = Signal(str, str)  # "list", "import" or "remove"; message
     model_described = Signal(str, object)  # path as asked, GgufInfo
     model_description_failed = Signal(str, str)  # path, message
+    watched_changed = Signal(list, int)  # list[WatchedFolder], changes being taken in now
+    folders_synced = Signal(object)  # FolderChanges: one round of watching, taken in
+    watch_failed = Signal(str)  # message
 
     def __init__(self, paths: Paths, home: str | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -188,6 +191,14 @@ class EngineLink(QObject):
         """Ask what a chat model file is (`model_described`); "" is the built-in model."""
         self._send(protocol.DescribeModel(self._expect("describe", path), path))
 
+    def watch(self, folder: str) -> None:
+        """Have the engine follow `folder` (`watched_changed` lists it once it does)."""
+        watched = WatchedFolder(folder)
+        self._send(protocol.Watch(self._expect("watch", folder), watched))
+
+    def unwatch(self, folder: str) -> None:
+        self._send(protocol.Unwatch(self._expect("watch", folder), folder))
+
     def _expect(self, kind: Kind, subject: Any) -> int:
         """A new request number, remembered with what it is about until its end."""
         request = next(self._ids)
@@ -241,7 +252,11 @@ class EngineLink(QObject):
         self._reader.start(BUSY_READ_MS)
         log.info("Connected to engine %d", welcome.pid)
         outbox, self._outbox = self._outbox, []
-        for message in [protocol.ListDocuments(next(self._ids)), *outbox]:
+        greeting: list[protocol.Request] = [
+            protocol.ListDocuments(next(self._ids)),
+            protocol.ListWatched(next(self._ids)),
+        ]
+        for message in [*greeting, *outbox]:
             self._send(message)
         if welcome.models_ready:
             self.models_loaded.emit()
@@ -341,6 +356,11 @@ class EngineLink(QObject):
             case protocol.ModelDescribed():
                 if self._subject(event.request, "describe", end=True) is not None:
                     self.model_described.emit(event.path, event.info)
+            case protocol.WatchedFolders():
+                self._subject(event.request, "watch", end=True)
+                self.watched_changed.emit(event.folders, event.taking_in)
+            case protocol.FoldersSynced():
+                self.folders_synced.emit(event.changes)
             case protocol.PassageFound() | protocol.Welcome():
                 pass
             case _:
@@ -370,6 +390,8 @@ class EngineLink(QObject):
                 self.model_request_failed.emit(subject, message)
             case "describe":
                 self.model_description_failed.emit(subject, message)
+            case "watch":
+                self.watch_failed.emit(message)
 
     # --- the engine died -----------------------------------------------------------------
 

@@ -61,6 +61,7 @@ from quelle.ui.conversations_panel import ConversationsPanel
 from quelle.ui.engine_link import AnswerRequest, EngineLink
 from quelle.ui.library_panel import LibraryPanel
 from quelle.ui.numbers import number
+from quelle.ui.watched_folders import WatchedFoldersBox
 
 if TYPE_CHECKING:
     from quelle.ui.models_dialog import ModelsDialog
@@ -148,13 +149,16 @@ class MainWindow(QMainWindow):
         self.library_panel.add_folder_requested.connect(self.choose_folder)
         self.library_panel.set_server(self.settings.chroma_url)
 
+        self.watched = WatchedFoldersBox(self.engine)
+
         left = QSplitter(Qt.Orientation.Vertical)
         left.setChildrenCollapsible(False)
-        for panel in (self.conversations, self.library_panel):
+        for panels in ((self.conversations,), (self.library_panel, self.watched)):
             holder = QWidget()
             box = QVBoxLayout(holder)
             box.setContentsMargins(12, 10, 8, 10)
-            box.addWidget(panel)
+            for panel in panels:
+                box.addWidget(panel, 1 if panel is not self.watched else 0)
             left.addWidget(holder)
         left.setStretchFactor(0, 2)
         left.setStretchFactor(1, 3)

@@ -7,6 +7,7 @@ between is found and repaired on the next start.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -259,6 +260,26 @@ class Catalog:
             db.execute("DELETE FROM sources WHERE path=?", (path,))
             left = db.execute("SELECT 1 FROM sources WHERE doc_id=?", (found[0],)).fetchone()
         return None if left else found[0]
+
+    def move_source(self, old: str, new: str) -> None:
+        """A file renamed or moved: its document stays, under the new path (and, where it
+        bore the old file's name, the new name)."""
+        with self._db() as db:
+            db.execute("UPDATE OR REPLACE sources SET path=? WHERE path=?", (new, old))
+            db.execute(
+                "UPDATE documents SET title=? WHERE title=? AND doc_id="
+                "(SELECT doc_id FROM sources WHERE path=?)",
+                (os.path.basename(new), os.path.basename(old), new),
+            )
+
+    def sources_under(self, folder: str) -> list[str]:
+        """The paths recorded inside `folder`, at any depth."""
+        start = folder.rstrip(os.sep) + os.sep
+        end = start[:-1] + chr(ord(os.sep) + 1)
+        rows = self._db().execute(
+            "SELECT path FROM sources WHERE path >= ? AND path < ? ORDER BY path", (start, end)
+        )
+        return [r[0] for r in rows]
 
     @classmethod
     def _delete_document(cls, db: sqlite3.Connection, doc_id: str) -> None:
