@@ -75,3 +75,17 @@ def test_an_empty_index_or_an_unknown_term_finds_nothing(db: sqlite3.Connection)
 def test_varints_read_sqlite_variable_length_integers() -> None:
     assert varints(bytes([0x05])) == [5]
     assert varints(bytes([0x81, 0x00, 0x7F])) == [128, 127]
+
+
+def test_a_document_edited_to_the_same_length_is_ranked_with_its_new_rows(
+    db: sqlite3.Connection,
+) -> None:
+    """A file changed without changing its word count (a date corrected) replaces its rows
+    by new ones while the totals stay the same; the lengths must follow all the same."""
+    bm25 = Bm25("t")
+    db.execute("INSERT INTO t(rowid, terms) VALUES (1, 'lease ends march')")
+    db.execute("INSERT INTO t(rowid, terms) VALUES (2, 'boat shed seven')")
+    assert ours(db, bm25, ["march"])[0][0] == 1
+    db.execute("DELETE FROM t WHERE rowid=1")
+    db.execute("INSERT INTO t(rowid, terms) VALUES (3, 'lease ends april')")
+    assert_same(ours(db, bm25, ["april", "lease"]), fts5_ranking(db, ["april", "lease"]))

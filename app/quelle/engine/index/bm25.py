@@ -55,6 +55,20 @@ class Bm25:
         rows that hold it), best first; rows holding none of them are left out."""
         cursor = db.cursor()
         cursor.row_factory = None  # plain tuples, whatever the connection's rows are
+        # One snapshot for the totals, the lengths and the postings: a document written
+        # meanwhile by the ingestion thread would otherwise bring rows the lengths lack.
+        snapshot = not db.in_transaction
+        if snapshot:
+            cursor.execute("BEGIN")
+        try:
+            return self._best(cursor, holding, limit)
+        finally:
+            if snapshot:
+                cursor.execute("COMMIT")
+
+    def _best(
+        self, cursor: sqlite3.Cursor, holding: Mapping[str, int], limit: int
+    ) -> list[tuple[int, float]]:
         rows, tokens = self.totals(cursor)
         if not rows or not tokens or limit <= 0:
             return []
@@ -96,7 +110,7 @@ class Bm25:
         """Every row's length in tokens, by rowid, for an index of `rows` rows and `tokens`
         tokens: what was added since last time is read, and all of it after a removal."""
         with self._lock:
-            if (rows, tokens) == (self._rows, self._tokens):
+            if (rows, tokens) == (self._rows, self._tokens) and self._newest(db) == self._last:
                 return self._lengths
             new = self._read(db, self._last)
             added = sum(length for _, length in new)
@@ -116,6 +130,12 @@ class Bm25:
             self._rows += len(new)
             self._tokens += added
             return self._lengths
+
+    def _newest(self, db: sqlite3.Cursor) -> int:
+        """The largest rowid: with the totals, it tells a removal followed by an addition of
+        the same size from no change at all."""
+        row = db.execute(f"SELECT max(id) FROM {self._table}_docsize").fetchone()
+        return int(row[0] or 0)
 
     def _read(self, db: sqlite3.Cursor, after: int) -> list[tuple[int, int]]:
         return [
