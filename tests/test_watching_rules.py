@@ -121,9 +121,7 @@ def test_a_burst_of_200_files_comes_as_one_or_two_rounds(rounds: Rounds, tmp_pat
     assert count <= 2
 
 
-def test_a_file_still_being_written_waits_until_it_is_quiet(
-    rounds: Rounds, tmp_path: Path
-) -> None:
+def test_a_file_still_being_written_waits_until_it_is_quiet(rounds: Rounds, tmp_path: Path) -> None:
     growing = tmp_path / "growing.md"
     started = time.monotonic()
     with growing.open("w", encoding="utf-8") as out:
