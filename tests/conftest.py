@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 if TYPE_CHECKING:
     from transformers import BertModel
 
+    from engines import Engines
     from hub import Hub
     from quelle.protocol.values import CatalogEntry
     from quelle.ui.window import MainWindow
@@ -39,6 +40,16 @@ def needs_eval(path: Path) -> pytest.MarkDecorator:
 def home(tmp_path: Path) -> Path:
     """A fresh, empty Quelle home."""
     return tmp_path / "home"
+
+
+@pytest.fixture
+def engines(home: Path) -> Iterator[Engines]:
+    """Engine processes on the test's home, stopped at its end."""
+    from engines import Engines
+
+    engines = Engines(home)
+    yield engines
+    engines.stop()
 
 
 @pytest.fixture(scope="session")

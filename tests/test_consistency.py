@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from engines import Engines
 from quelle.cli import find_document
 from quelle.engine.library import Library
-from test_engine import Engines
 
 pytestmark = pytest.mark.slow
 

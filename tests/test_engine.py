@@ -7,7 +7,6 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,13 +30,6 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def engines(home: Path) -> Iterator[Engines]:
-    engines = Engines(home)
-    yield engines
-    engines.stop()
 
 
 def test_a_command_hands_its_work_to_the_running_engine(engines: Engines, tmp_path: Path) -> None:

@@ -3,11 +3,11 @@ client as the progress and outcome of that one request."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from engines import Engines
 from hub import Hub
 from quelle.protocol.messages import (
     Done,
@@ -18,18 +18,10 @@ from quelle.protocol.messages import (
     decode,
     encode,
 )
-from test_engine import Engines
 
 from conftest import HUB_CHAT
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def engines(home: Path) -> Iterator[Engines]:
-    engines = Engines(home)
-    yield engines
-    engines.stop()
 
 
 def download(engines: Engines, request: int, model_id: str) -> list[Message]:

@@ -220,10 +220,10 @@ def test_server_addresses() -> None:
 def test_an_open_window_is_shown_what_another_machine_adds(
     server: ChromaServer, tmp_path: Path
 ) -> None:
+    from engines import Engines
     from quelle.common.settings import save_settings
     from quelle.protocol.client import connect
     from quelle.protocol.messages import Documents, decode
-    from test_engine import Engines
 
     engines = Engines(tmp_path / "home-a")
     save_settings(Settings(chroma_url=server.url), engines.paths.settings_file)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -56,13 +56,6 @@ class Rounds:
         while not done(rounds):
             rounds.append(self.next())
         return rounds
-
-
-@pytest.fixture
-def engines(home: Path) -> Iterator[Engines]:
-    engines = Engines(home)
-    yield engines
-    engines.stop()
 
 
 def write(path: Path, text: str) -> None:

@@ -108,7 +108,7 @@ class WatchedFoldersBox(QWidget):
         self._selection_changed()
 
     def _synced(self, changes: FolderChanges) -> None:
-        counts = [
+        counts: list[tuple[str, list[str] | list[tuple[str, str]]]] = [
             (self.tr("added: %1"), changes.added),
             (self.tr("moved: %1"), changes.moved),
             (self.tr("removed: %1"), changes.removed),
