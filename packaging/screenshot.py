@@ -3,7 +3,7 @@
 Starts Quelle on a temporary home, adds a few 10-Q filings, asks about a company the filings
 never mention, waits for the reply and saves the window as assets/screenshot.png. With
 `--language de` the window speaks German and works on German Wikipedia articles (XQuAD)
-instead: it answers a question, opens the first cited source, declines one the articles
+instead, from a watched folder: it answers a question, opens the first cited source, declines one the articles
 cannot answer, and is saved as assets/screenshot-de.png. Runs on the offscreen platform
 unless a display is set.
 
@@ -119,13 +119,19 @@ def main() -> int:
             return window.models_ready
 
         def indexed() -> bool:
+            if german:  # a watched folder: its three articles in the library
+                rows = window.library_panel.rows()
+                return len(rows) == len(ARTICLES_DE) and all(r.state == "ready" for r in rows)
             return not window.ingest_box.isVisible()
 
         def answered() -> bool:
             return not window.chat.answering
 
-        if german:
-            window.add_paths(german_articles(Path(tmp)))
+        if german:  # the articles' folder is watched, as a user keeps notes
+            articles = Path(tmp) / "Artikel"
+            articles.mkdir()
+            german_articles(articles)
+            window.watched.watch(str(articles))
         else:
             window.add_paths([str(SEC10Q / name) for name in FILINGS])
         wait_for(models_ready, 300)

@@ -407,6 +407,22 @@ EVERY_RESULT: dict[str, Any] = {
         "word_accuracy": {"de": 0.9873, "en": 0.999},
         "words": {"de": 900, "en": 800},
     },
+    "watching.json": {
+        "trials": 8,
+        "new_file": {"median": 0.597, "p90": 0.7},
+        "explicit_add": {"median": 0.376, "p90": 0.5},
+        "ratio_median": 1.59,
+        "answerable": {"watched": 8, "explicit": 8, "edited": 8},
+        "edited_file": {"median": 0.655, "p90": 0.8},
+        "renamed_file": {"median": 0.255, "p90": 0.3},
+        "burst": {
+            "files": 200,
+            "seconds": 1.94,
+            "rounds": 1,
+            "explicit_seconds": 0.91,
+            "ratio": 2.13,
+        },
+    },
     "robustness.json": {
         "files": 206,
         "timeout_seconds": 60.0,

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from engines import Engines
 from quelle.common.paths import Paths
@@ -22,6 +23,7 @@ from quelle.engine.owner import OwnerLock
 from quelle.protocol.client import EngineClient, EngineLost
 from quelle.protocol.messages import FoldersSynced, Message
 from quelle.protocol.values import FolderChanges, WatchedFolder
+from quelle.ui.window import MainWindow
 
 pytestmark = pytest.mark.slow
 
@@ -214,3 +216,20 @@ def test_quelle_watch_catches_up_on_what_changed_while_it_was_closed(
         check=True,
     )
     assert listed.stdout.splitlines() == [f"  {folder}  (only *.md, *.txt)"]
+
+
+def test_the_window_watches_a_folder_through_its_engine(
+    qtbot: QtBot, open_window: Callable[[Path], MainWindow], home: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "Belege"
+    write(folder / "miete.md", LEASE)
+    window = open_window(home)
+    with qtbot.waitSignal(window.engine.folders_synced, timeout=ROUND_SECONDS * 1000):
+        window.watched.watch(str(folder))
+    assert window.watched.folders() == [str(folder)]
+    assert window.library_panel.row_for("miete.md") is not None
+
+    with qtbot.waitSignal(window.engine.folders_synced, timeout=ROUND_SECONDS * 1000):
+        write(folder / "boot.txt", BOAT)
+    qtbot.waitUntil(lambda: window.library_panel.row_for("boot.txt") is not None)
+    assert "added: 1" in window.watched.status.text()

@@ -7,7 +7,10 @@ watches), the folder is polled instead.
 
 Events arrive by the hundred for one saved file or copied folder. A path is handed on only
 once it has been quiet for `quiet` seconds, so a file still being written is read once,
-when it is complete, and a burst of files becomes one round of work.
+when it is complete; where the system says that a file was closed after writing (inotify
+does), a fifth of that wait is enough. A round begins when every path waiting has settled,
+so a burst of files becomes one round of work; under changes that never stop, it begins
+once the oldest has waited `MAX_WAIT_SECONDS`, with the paths settled by then.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from quelle.protocol.values import WatchedFolder
 log = logging.getLogger(__name__)
 
 QUIET_SECONDS = 1.0  # a path is handed on once nothing happened to it for this long
-TICK_SECONDS = 0.25
+CLOSED_SHARE = 0.2  # ... or this share of it, once it was closed after writing
+MAX_WAIT_SECONDS = 5.0
 
 
 @dataclass(slots=True)
@@ -61,7 +65,10 @@ class FolderObserver:
         self._quiet = quiet
         self._lock = threading.Lock()
         self._moves: list[tuple[str, str]] = []
-        self._paths: dict[str, float] = {}  # path -> when it last changed
+        self._moved_at = 0.0
+        self._since = 0.0  # when the oldest change still waiting happened
+        # path -> when it last changed, and whether that was its writer closing it
+        self._paths: dict[str, tuple[float, bool]] = {}
         self._told = False
         self._watches: dict[str, tuple[Any, Any]] = {}  # folder -> (observer, watch)
         self._observer: Any = None
@@ -126,13 +133,14 @@ class FolderObserver:
 
     def take(self) -> Changes:
         """The moves, and the paths that have been quiet long enough."""
-        settled = time.monotonic() - self._quiet
+        now = time.monotonic()
         with self._lock:
-            ready = {p for p, when in self._paths.items() if when <= settled}
+            ready = {p for p, last in self._paths.items() if self._settled(last, now)}
             for path in ready:
                 del self._paths[path]
             changes = Changes(self._moves, ready)
             self._moves = []
+            self._since = min((when for when, _ in self._paths.values()), default=0.0)
             self._told = False
         return changes
 
@@ -157,6 +165,8 @@ class FolderObserver:
             return
         if kind == "moved":
             with self._lock:
+                self._moved_at = time.monotonic()
+                self._since = self._since or self._moved_at
                 self._moves.append((source, os.fsdecode(event.dest_path)))
             return
         if event.is_directory:
@@ -165,19 +175,32 @@ class FolderObserver:
             return
         name = os.path.basename(source)
         if not is_scratch(name) and is_supported(Path(name)):
-            self._note(source)
+            self._note(source, closed=kind == "closed")
 
-    def _note(self, path: str) -> None:
+    def _note(self, path: str, closed: bool = False) -> None:
         with self._lock:
-            self._paths[path] = time.monotonic()
+            now = time.monotonic()
+            self._since = self._since or now
+            self._paths[path] = (now, closed)
+
+    def _due(self, now: float) -> bool:
+        """Whether a round should begin: all that waits has settled, or waited too long."""
+        if not (self._moves or self._paths):
+            return False
+        settled = [self._settled(last, now) for last in self._paths.values()]
+        moves_settled = now - self._moved_at >= self._quiet * CLOSED_SHARE
+        if all(settled) and moves_settled:
+            return True
+        return now - self._since >= MAX_WAIT_SECONDS and (any(settled) or bool(self._moves))
+
+    def _settled(self, last: tuple[float, bool], now: float) -> bool:
+        when, closed = last
+        return now - when >= self._quiet * (CLOSED_SHARE if closed else 1.0)
 
     def _tick(self) -> None:
-        while not self._stop.wait(TICK_SECONDS):
-            settled = time.monotonic() - self._quiet
+        while not self._stop.wait(self._quiet * CLOSED_SHARE / 2):
             with self._lock:
-                due = not self._told and (
-                    bool(self._moves) or any(w <= settled for w in self._paths.values())
-                )
+                due = not self._told and self._due(time.monotonic())
                 if due:
                     self._told = True
             if due:
