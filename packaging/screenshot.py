@@ -2,10 +2,10 @@
 
 Starts Quelle on a temporary home, adds a few 10-Q filings, asks about a company the filings
 never mention, waits for the reply and saves the window as assets/screenshot.png. With
-`--language de` the window speaks German and works on German Wikipedia articles (XQuAD)
-instead, from a watched folder: it answers a question, opens the first cited source, declines one the articles
-cannot answer, and is saved as assets/screenshot-de.png. Runs on the offscreen platform
-unless a display is set.
+`--language de` the window speaks German and watches a folder of German Wikipedia articles
+(XQuAD) instead: it answers a question, opens the first cited source, declines one the
+articles cannot answer, and is saved as assets/screenshot-de.png. Runs on the offscreen
+platform unless a display is set.
 
     .venv/bin/python packaging/screenshot.py [--dark] [--language de] [--out PATH]
 """
