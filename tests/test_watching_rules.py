@@ -264,3 +264,16 @@ def test_an_editor_saving_through_a_temporary_file_updates_the_document(tmp_path
     done = library.take_in(folder, Changes(moves=moves, paths={str(folder / "a.md.tmp")}))
     assert done.added == [str(folder / "a.md")] and not done.removed
     assert [d.doc_id for d in library.catalog.documents()] == ["doc-a, edited"]
+
+
+def test_a_watched_folder_gone_as_a_whole_keeps_its_documents(tmp_path: Path) -> None:
+    """An unplugged drive looks like a deleted folder; its documents wait for it."""
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    (folder / "a.md").write_text("doc-a", encoding="utf-8")
+    library = Library(tmp_path)
+    library.take_in(folder, Changes(paths={str(folder)}))
+    (folder / "a.md").rename(tmp_path / "elsewhere.md")
+    folder.rmdir()
+    done = library.take_in(folder, Changes(paths={str(folder), str(folder / "a.md")}))
+    assert done.removed == [] and list(library.titles()) == [str(folder / "a.md")]

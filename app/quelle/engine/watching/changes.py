@@ -5,7 +5,8 @@ A moved or renamed file whose size and modification time are still those recorde
 its passages and vectors: only its path changes. Anything else is read again; a file whose
 content the library already holds (a rename seen as a delete and a create) is then
 recognised by its content and not embedded again either. Files are indexed before any
-path is forgotten, so a document is never dropped on the way to its new name.
+path is forgotten, so a document is never dropped on the way to its new name. While a
+watched folder itself is missing, nothing of it is forgotten.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def take_in(
             to_read.update(dict.fromkeys(files_in(folder, Path(path))))
         elif os.path.isfile(path) and folder is not None and wanted(folder, path):
             to_read[path] = None
-        elif catalog.source(path) is not None:
+        elif catalog.source(path) is not None and _present(folder):
             to_forget.append(path)  # deleted, moved away, or no longer wanted
 
     if to_read:
@@ -85,6 +86,12 @@ def take_in(
             done.seconds,
         )
     return done
+
+
+def _present(folder: WatchedFolder | None) -> bool:
+    """Whether a watched folder is there at all: one that is not (an unplugged drive, a
+    network share away) keeps its documents until it is back."""
+    return folder is None or os.path.isdir(folder.folder)
 
 
 def _moved(catalog: Catalog, old: str, new: str) -> list[tuple[str, str]]:
