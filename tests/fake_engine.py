@@ -8,6 +8,7 @@ from pathlib import Path
 from quelle.common.paths import Paths
 from quelle.common.settings import Settings, load_settings
 from quelle.protocol import messages as protocol
+from quelle.protocol.values import WordBox
 from quelle.ui.engine_link import AnswerRequest, EngineLink, IngestJob
 
 
@@ -43,6 +44,10 @@ class FakeEngineLink(EngineLink):
 
     def remove_document(self, doc_id: str) -> None:
         self.requests.append(("remove", doc_id))
+
+    def read_scan(self, path: str, page: int, password: str = "") -> None:
+        self.requests.append(("read scan", path))
+        read_scan(path, page, password, self.scan_read.emit, self.scan_failed.emit)
 
     def watch(self, folder: str) -> None:
         self.requests.append(("watch", folder))
@@ -131,3 +136,22 @@ def read_source(
         on_failed(path, str(exc))
         return
     on_read(path, shown.number, pages, shown.text)
+
+
+def read_scan(
+    path: str,
+    page: int,
+    password: str,
+    on_read: Callable[[str, int, str, list[WordBox]], None],
+    on_failed: Callable[[str, str], None],
+) -> None:
+    """A `ReadScan` request answered as the engine answers it: Tesseract reads the page."""
+    from quelle.common.errors import QuelleError
+    from quelle.engine.server import read_scan as engine_read_scan
+
+    try:
+        reply = engine_read_scan(protocol.ReadScan(0, path, page, password))
+    except QuelleError as exc:
+        on_failed(path, str(exc))
+        return
+    on_read(reply.path, reply.page, reply.text, reply.words)

@@ -13,9 +13,10 @@ from pytestqt.qtbot import QtBot
 from quelle.engine.reading.documents import read_pages
 from quelle.ui.passage_location import locate_passage
 from quelle.ui.source_view import SourceView
+from test_ocr import LINES, scan
 
 from conftest import APPLE_INCOME_STATEMENT_PAGE, APPLE_Q3_2022, EVAL, needs_eval
-from fake_engine import read_source
+from fake_engine import read_scan, read_source
 
 ENCRYPTION = EVAL / "pdf_robustness" / "pypdf_resources" / "encryption"
 
@@ -25,6 +26,11 @@ def view(qtbot: QtBot) -> SourceView:
     widget = SourceView()
     widget.text_requested.connect(
         lambda path, page: read_source(path, page, widget.show_text_page, widget.show_text_failed)
+    )
+    widget.scan_requested.connect(
+        lambda path, page, password: read_scan(
+            path, page, password, widget.show_scan, widget.show_scan_failed
+        )
     )
     qtbot.addWidget(widget)
     widget.resize(900, 800)
@@ -288,3 +294,19 @@ def test_page_beyond_the_document_opens_the_first_page_with_a_note(view: SourceV
     note = view.findChild(QLabel, "sourceNote")
     assert note is not None
     assert note.isVisible() and "28 pages, not 99" in note.text()
+
+
+def test_a_passage_of_a_scanned_page_is_highlighted_on_its_image(
+    qtbot: QtBot, view: SourceView, tmp_path: Path
+) -> None:
+    """A page with no text layer: the passage Tesseract read when the file was added is
+    found again among the words it reads now, and marked where they stand."""
+    scanned = scan(tmp_path / "Abrechnung.pdf", LINES)
+    with qtbot.waitSignal(view.scan_requested):
+        view.show_passage(str(scanned), 1, LINES[1])
+    [line] = view._canvas.highlights[0]  # one line, the second: 97 points from the top
+    assert 90 < line.top() < 105 and line.width() > 200
+    assert view.note() == (
+        "This page is a scanned image; the passage is highlighted where it was read."
+    )
+    qtbot.waitUntil(lambda: _highlight_pixels(_pdf_viewport(view)) > 500)

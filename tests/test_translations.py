@@ -395,3 +395,25 @@ def test_compiled_german_translates(
     assert translator.load(str(qm)), f"QTranslator cannot load {qm}"
     assert translator.language() == "de_DE"
     assert translator.translate(context, source) == expected
+
+
+def test_every_message_of_the_engine_has_its_german() -> None:
+    """Each literal the engine passes to `say` (its messages to the user) is in the German
+    table, so a German window never shows an English reason."""
+    import ast
+
+    from quelle.common.wording import GERMAN
+
+    missing = []
+    for file in sorted((Path(__file__).parents[1] / "app" / "quelle").rglob("*.py")):
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "say"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and node.args[0].value not in GERMAN
+            ):
+                missing.append(f"{file.name}: {node.args[0].value!r}")
+    assert not missing, "\n".join(missing)

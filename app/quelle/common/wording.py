@@ -21,6 +21,14 @@ GERMAN = {
     "HTML-Dateien hinzu.",
     "extension-less": "endungslose",
     "'{name}' no longer exists.": "„{name}“ gibt es nicht mehr.",
+    "'{name}' is not a folder.": "„{name}“ ist kein Ordner.",
+    "'{name}' is not watched.": "„{name}“ wird nicht beobachtet.",
+    "The watched folder '{name}' is not there.": "Der beobachtete Ordner „{name}“ ist nicht da.",
+    "The system allows no more folder watches, so '{name}' is checked every few seconds "
+    "instead.": "Das System erlaubt keine weiteren Ordnerbeobachtungen; „{name}“ wird "
+    "stattdessen alle paar Sekunden geprüft.",
+    "Showing where a scanned page says this needs Tesseract ({command}).": "Um zu zeigen, wo "
+    "eine gescannte Seite das sagt, wird Tesseract gebraucht ({command}).",
     "Could not open '{name}': permission denied.": "„{name}“ ließ sich nicht öffnen: Zugriff "
     "verweigert.",
     "Could not read '{name}': the file seems damaged ({error}).": "„{name}“ ließ sich nicht "

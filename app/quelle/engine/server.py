@@ -15,6 +15,7 @@ completes half-indexed documents before it takes new work.
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import os
 import queue
@@ -80,10 +81,12 @@ from quelle.protocol.messages import (
     PassageFound,
     Progressed,
     ProtocolError,
+    ReadScan,
     ReadSource,
     Reindexing,
     Remove,
     RemoveModel,
+    ScanRead,
     SettingsApplied,
     SourceRead,
     Stop,
@@ -96,7 +99,7 @@ from quelle.protocol.messages import (
     decode,
     encode,
 )
-from quelle.protocol.values import Hit, Progress, Quote
+from quelle.protocol.values import Hit, Progress, Quote, WordBox
 
 log = logging.getLogger(__name__)
 
@@ -332,10 +335,11 @@ class Engine:
                     lambda: PassageFound(message.request, self.library.passage(message.passage_id)),
                     "Reading the passage",
                 )
-            case ReadSource():
+            case ReadSource() | ReadScan():
+                read = self._read_source if isinstance(message, ReadSource) else read_scan
                 threading.Thread(
                     target=self._reply,
-                    args=(client, message.request, partial(self._read_source, message)),
+                    args=(client, message.request, partial(read, message)),  # type: ignore[arg-type]
                     kwargs={"what": "Reading the source"},
                     name="quelle-source",
                     daemon=True,
@@ -680,6 +684,28 @@ class Engine:
         else:
             failed = say("The download of {model} failed.", model=found.name)
             client.send(outcome if isinstance(outcome, Failed) else Failed(message.request, failed))
+
+
+def read_scan(message: ReadScan) -> ScanRead:
+    """A scanned page's words and their places, read once for each version of the file."""
+    path = Path(message.path)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise QuelleError(say("'{name}' no longer exists.", name=path.name)) from exc
+    text, words = _scanned_page(
+        path, stat.st_mtime_ns, stat.st_size, message.page, message.password
+    )
+    return ScanRead(message.request, message.path, message.page, text, words)
+
+
+@functools.lru_cache(maxsize=16)
+def _scanned_page(
+    path: Path, _mtime: int, _size: int, page: int, password: str
+) -> tuple[str, list[WordBox]]:
+    from quelle.engine.reading.ocr import read_scan as recognise
+
+    return recognise(path, page, password)
 
 
 def models_reply(message: ModelRequest, paths: Paths, settings: Settings) -> Event:

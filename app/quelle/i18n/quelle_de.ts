@@ -144,17 +144,17 @@
 <context>
     <name>EngineLink</name>
     <message>
-        <location filename="../ui/engine_link.py" line="276"/>
+        <location filename="../ui/engine_link.py" line="284"/>
         <source>The Quelle engine could not start. Details are in %1.</source>
         <translation>Die Quelle-Engine konnte nicht gestartet werden. Einzelheiten stehen in %1.</translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="420"/>
+        <location filename="../ui/engine_link.py" line="433"/>
         <source>The Quelle engine stopped unexpectedly; it is starting again.</source>
         <translation>Die Quelle-Engine wurde unerwartet beendet und wird neu gestartet.</translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="424"/>
+        <location filename="../ui/engine_link.py" line="437"/>
         <source>Documents it was adding are completed first; add any others again.</source>
         <translation>Dokumente, die sie gerade hinzugefügt hat, werden zuerst fertiggestellt; alle anderen bitte erneut hinzufügen.</translation>
     </message>
@@ -363,47 +363,47 @@
         <translation>Warten, bis die Modelle geladen sind…</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="571"/>
+        <location filename="../ui/window.py" line="574"/>
         <source>[%1] %2, page %3</source>
         <translation>[%1] %2, Seite %3</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="635"/>
+        <location filename="../ui/window.py" line="638"/>
         <source>Delete conversation</source>
         <translation>Unterhaltung löschen</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="636"/>
+        <location filename="../ui/window.py" line="639"/>
         <source>Delete “%1” and all its answers?</source>
         <translation>„%1“ mit allen Antworten löschen?</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="661"/>
+        <location filename="../ui/window.py" line="664"/>
         <source>Export conversation</source>
         <translation>Unterhaltung exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="663"/>
+        <location filename="../ui/window.py" line="666"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="671"/>
+        <location filename="../ui/window.py" line="674"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="676"/>
+        <location filename="../ui/window.py" line="679"/>
         <source>Exported to %1</source>
         <translation>Exportiert nach %1</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="705"/>
+        <location filename="../ui/window.py" line="708"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation>Einstellungen gespeichert. Sie gelten ab der nächsten Frage.</translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="709"/>
+        <location filename="../ui/window.py" line="712"/>
         <source>Settings not saved</source>
         <translation>Einstellungen nicht gespeichert</translation>
     </message>
@@ -1102,107 +1102,122 @@
 <context>
     <name>SourceView</name>
     <message>
-        <location filename="../ui/source_view.py" line="347"/>
+        <location filename="../ui/source_view.py" line="352"/>
         <source>Previous page</source>
         <translation>Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="352"/>
+        <location filename="../ui/source_view.py" line="357"/>
         <source>Next page</source>
         <translation>Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="355"/>
+        <location filename="../ui/source_view.py" line="360"/>
         <source>Zoom out (Ctrl+-)</source>
         <translation>Verkleinern (Strg+-)</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="356"/>
+        <location filename="../ui/source_view.py" line="361"/>
         <source>Zoom in (Ctrl++)</source>
         <translation>Vergrößern (Strg++)</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="358"/>
+        <location filename="../ui/source_view.py" line="363"/>
         <source>Fit the page width (Ctrl+0)</source>
         <translation>An die Seitenbreite anpassen (Strg+0)</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="358"/>
+        <location filename="../ui/source_view.py" line="363"/>
         <source>Fit width</source>
         <translation>Seitenbreite</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="362"/>
+        <location filename="../ui/source_view.py" line="367"/>
         <source>Open the file in its usual application</source>
         <translation>Datei im Standardprogramm öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="364"/>
+        <location filename="../ui/source_view.py" line="369"/>
         <source>Open original</source>
         <translation>Original öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="439"/>
+        <location filename="../ui/source_view.py" line="444"/>
         <source>Choose a citation to see the passage in its source.</source>
         <translation>Einen Quellenverweis auswählen, um die Textstelle in ihrer Quelle zu sehen.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="474"/>
+        <location filename="../ui/source_view.py" line="480"/>
         <source>&apos;{name}&apos; can no longer be found at {folder}. It may have been moved, renamed or deleted.</source>
         <translation>„{name}“ ist nicht mehr in {folder} zu finden. Die Datei wurde möglicherweise verschoben, umbenannt oder gelöscht.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="487"/>
+        <location filename="../ui/source_view.py" line="493"/>
         <source>&apos;{name}&apos; could not be shown (see the log file for details).</source>
         <translation>„{name}“ konnte nicht angezeigt werden (Einzelheiten in der Protokolldatei).</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="560"/>
+        <location filename="../ui/source_view.py" line="570"/>
         <source>The file has {count} pages, not {page}; it may have changed since it was indexed.</source>
         <translation>Die Datei hat {count} Seiten, nicht {page}; sie hat sich seit der Indizierung möglicherweise geändert.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="597"/>
+        <location filename="../ui/source_view.py" line="606"/>
+        <source>This page is a scanned image; finding the passage on it…</source>
+        <translation>Diese Seite ist ein gescanntes Bild; die Textstelle wird darauf gesucht…</translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="611"/>
         <source>The passage could not be found in this page&apos;s text layer; it is somewhere on this page.</source>
         <translation>Die Textstelle wurde in der Textebene dieser Seite nicht gefunden; sie steht irgendwo auf dieser Seite.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="604"/>
+        <location filename="../ui/source_view.py" line="618"/>
         <source>The page&apos;s text differs slightly from the indexed text; the parts of the passage found on it are highlighted.</source>
         <translation>Der Text der Seite weicht leicht vom indizierten Text ab; die darauf gefundenen Teile der Textstelle sind hervorgehoben.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="624"/>
+        <location filename="../ui/source_view.py" line="647"/>
+        <source>This page is a scanned image, and the passage was not found where Tesseract read it; it is somewhere on this page.</source>
+        <translation>Diese Seite ist ein gescanntes Bild, und die Textstelle wurde in dem von Tesseract gelesenen Text nicht gefunden; sie steht irgendwo auf dieser Seite.</translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="654"/>
+        <source>This page is a scanned image; the passage is highlighted where it was read.</source>
+        <translation>Diese Seite ist ein gescanntes Bild; die Textstelle ist dort hervorgehoben, wo sie gelesen wurde.</translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="673"/>
         <source>&apos;{name}&apos; is protected by a password, so it cannot be shown here. Use “Open original” to view it.</source>
         <translation>„{name}“ ist durch ein Passwort geschützt und kann hier nicht angezeigt werden. Mit „Original öffnen“ lässt sich die Datei ansehen.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="628"/>
+        <location filename="../ui/source_view.py" line="677"/>
         <source>&apos;{name}&apos; could not be opened as a PDF; the file may be damaged. Use “Open original” to try another application.</source>
         <translation>„{name}“ konnte nicht als PDF geöffnet werden; die Datei ist möglicherweise beschädigt. Mit „Original öffnen“ lässt sie sich in einem anderen Programm versuchen.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="717"/>
+        <location filename="../ui/source_view.py" line="766"/>
         <source>page {page} of {count}</source>
         <translation>Seite {page} von {count}</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="728"/>
+        <location filename="../ui/source_view.py" line="777"/>
         <source>Reading &apos;{name}&apos;…</source>
         <translation>„{name}“ wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="806"/>
+        <location filename="../ui/source_view.py" line="855"/>
         <source>This source cannot be shown: {reason}</source>
         <translation>Diese Quelle kann nicht angezeigt werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="756"/>
+        <location filename="../ui/source_view.py" line="805"/>
         <source>The passage could not be found in this file; it may have changed since it was indexed.</source>
         <translation>Die Textstelle wurde in dieser Datei nicht gefunden; die Datei hat sich seit der Indizierung möglicherweise geändert.</translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="764"/>
+        <location filename="../ui/source_view.py" line="813"/>
         <source>The file&apos;s text differs slightly from the indexed text; the parts of the passage found in it are highlighted.</source>
         <translation>Der Text der Datei weicht leicht vom indizierten Text ab; die darin gefundenen Teile der Textstelle sind hervorgehoben.</translation>
     </message>

@@ -144,17 +144,17 @@
 <context>
     <name>EngineLink</name>
     <message>
-        <location filename="../ui/engine_link.py" line="276"/>
+        <location filename="../ui/engine_link.py" line="284"/>
         <source>The Quelle engine could not start. Details are in %1.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="420"/>
+        <location filename="../ui/engine_link.py" line="433"/>
         <source>The Quelle engine stopped unexpectedly; it is starting again.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/engine_link.py" line="424"/>
+        <location filename="../ui/engine_link.py" line="437"/>
         <source>Documents it was adding are completed first; add any others again.</source>
         <translation></translation>
     </message>
@@ -473,47 +473,47 @@
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="571"/>
+        <location filename="../ui/window.py" line="574"/>
         <source>[%1] %2, page %3</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="635"/>
+        <location filename="../ui/window.py" line="638"/>
         <source>Delete conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="636"/>
+        <location filename="../ui/window.py" line="639"/>
         <source>Delete “%1” and all its answers?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="661"/>
+        <location filename="../ui/window.py" line="664"/>
         <source>Export conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="663"/>
+        <location filename="../ui/window.py" line="666"/>
         <source>Markdown (*.md)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="671"/>
+        <location filename="../ui/window.py" line="674"/>
         <source>Could not write %1: %2</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="676"/>
+        <location filename="../ui/window.py" line="679"/>
         <source>Exported to %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="705"/>
+        <location filename="../ui/window.py" line="708"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="709"/>
+        <location filename="../ui/window.py" line="712"/>
         <source>Settings not saved</source>
         <translation></translation>
     </message>
@@ -1102,107 +1102,122 @@
 <context>
     <name>SourceView</name>
     <message>
-        <location filename="../ui/source_view.py" line="347"/>
+        <location filename="../ui/source_view.py" line="352"/>
         <source>Previous page</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="352"/>
+        <location filename="../ui/source_view.py" line="357"/>
         <source>Next page</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="355"/>
+        <location filename="../ui/source_view.py" line="360"/>
         <source>Zoom out (Ctrl+-)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="356"/>
+        <location filename="../ui/source_view.py" line="361"/>
         <source>Zoom in (Ctrl++)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="358"/>
+        <location filename="../ui/source_view.py" line="363"/>
         <source>Fit the page width (Ctrl+0)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="358"/>
+        <location filename="../ui/source_view.py" line="363"/>
         <source>Fit width</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="362"/>
+        <location filename="../ui/source_view.py" line="367"/>
         <source>Open the file in its usual application</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="364"/>
+        <location filename="../ui/source_view.py" line="369"/>
         <source>Open original</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="439"/>
+        <location filename="../ui/source_view.py" line="444"/>
         <source>Choose a citation to see the passage in its source.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="474"/>
+        <location filename="../ui/source_view.py" line="480"/>
         <source>&apos;{name}&apos; can no longer be found at {folder}. It may have been moved, renamed or deleted.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="487"/>
+        <location filename="../ui/source_view.py" line="493"/>
         <source>&apos;{name}&apos; could not be shown (see the log file for details).</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="560"/>
+        <location filename="../ui/source_view.py" line="570"/>
         <source>The file has {count} pages, not {page}; it may have changed since it was indexed.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="597"/>
+        <location filename="../ui/source_view.py" line="606"/>
+        <source>This page is a scanned image; finding the passage on it…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="611"/>
         <source>The passage could not be found in this page&apos;s text layer; it is somewhere on this page.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="604"/>
+        <location filename="../ui/source_view.py" line="618"/>
         <source>The page&apos;s text differs slightly from the indexed text; the parts of the passage found on it are highlighted.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="624"/>
+        <location filename="../ui/source_view.py" line="647"/>
+        <source>This page is a scanned image, and the passage was not found where Tesseract read it; it is somewhere on this page.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="654"/>
+        <source>This page is a scanned image; the passage is highlighted where it was read.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/source_view.py" line="673"/>
         <source>&apos;{name}&apos; is protected by a password, so it cannot be shown here. Use “Open original” to view it.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="628"/>
+        <location filename="../ui/source_view.py" line="677"/>
         <source>&apos;{name}&apos; could not be opened as a PDF; the file may be damaged. Use “Open original” to try another application.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="717"/>
+        <location filename="../ui/source_view.py" line="766"/>
         <source>page {page} of {count}</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="728"/>
+        <location filename="../ui/source_view.py" line="777"/>
         <source>Reading &apos;{name}&apos;…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="806"/>
+        <location filename="../ui/source_view.py" line="855"/>
         <source>This source cannot be shown: {reason}</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="756"/>
+        <location filename="../ui/source_view.py" line="805"/>
         <source>The passage could not be found in this file; it may have changed since it was indexed.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/source_view.py" line="764"/>
+        <location filename="../ui/source_view.py" line="813"/>
         <source>The file&apos;s text differs slightly from the indexed text; the parts of the passage found in it are highlighted.</source>
         <translation></translation>
     </message>

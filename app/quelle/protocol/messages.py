@@ -34,9 +34,10 @@ from quelle.protocol.values import (
     Quote,
     Turn,
     WatchedFolder,
+    WordBox,
 )
 
-PROTOCOL_VERSION = 11
+PROTOCOL_VERSION = 12
 
 
 class ProtocolError(QuelleError):
@@ -109,6 +110,17 @@ class ReadSource:
     request: int
     path: str
     page: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReadScan:
+    """The words of a scanned PDF page as Tesseract reads them, with their places, for the
+    source view to highlight a passage on the page's image."""
+
+    request: int
+    path: str
+    page: int
+    password: str = ""  # a protected PDF's, as the user typed it this session
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +269,17 @@ class PassageFound:
 
 
 @dataclass(frozen=True, slots=True)
+class ScanRead:
+    """The reply to `ReadScan`: the page's recognised text and where each word stands."""
+
+    request: int
+    path: str
+    page: int
+    text: str
+    words: list[WordBox]
+
+
+@dataclass(frozen=True, slots=True)
 class SourceRead:
     """The reply to `ReadSource`: `page` is the page shown (the first where the one asked
     for does not exist), of `pages`."""
@@ -357,6 +380,7 @@ Request = (
     | Check
     | GetPassage
     | ReadSource
+    | ReadScan
     | UpdateSettings
     | DownloadModel
     | ListModels
@@ -380,6 +404,7 @@ Event = (
     | Checked
     | PassageFound
     | SourceRead
+    | ScanRead
     | ModelsListed
     | ModelDescribed
     | SettingsApplied

@@ -216,6 +216,19 @@ class FileEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class WordBox:
+    """A word Tesseract read on a scanned page: its characters in the page's text and its
+    place on the page, in points from the page's top left corner."""
+
+    start: int
+    end: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True, slots=True)
 class Progress:
     event: FileEvent
     files_done: int

@@ -41,7 +41,9 @@ MAX_FAILED_STARTS = 3
 WAITING_SECONDS = 5.0
 
 
-Kind = Literal["answer", "job", "settings", "download", "source", "models", "describe", "watch"]
+Kind = Literal[
+    "answer", "job", "settings", "download", "source", "models", "describe", "watch", "scan"
+]
 
 
 @dataclass(eq=False)
@@ -96,6 +98,8 @@ class EngineLink(QObject):
     notice = Signal(str)  # a one-line message the user should see once
     source_read = Signal(str, int, int, str)  # path, page, pages, the page's text
     source_failed = Signal(str, str)  # path, message
+    scan_read = Signal(str, int, str, list)  # path, page, its text, list[WordBox]
+    scan_failed = Signal(str, str)  # path, message
     models_listed = Signal(object, str)  # ModelsOverview, the path of a model just imported
     model_request_failed = Signal(str, str)  # "list", "import" or "remove"; message
     model_described = Signal(str, object)  # path as asked, GgufInfo
@@ -174,6 +178,10 @@ class EngineLink(QObject):
     def read_source(self, path: str, page: int) -> None:
         """Ask for the text of a page of a document that is not a PDF (`source_read`)."""
         self._send(protocol.ReadSource(self._expect("source", path), path, page))
+
+    def read_scan(self, path: str, page: int, password: str = "") -> None:
+        """Ask for a scanned PDF page's words and their places (`scan_read`)."""
+        self._send(protocol.ReadScan(self._expect("scan", path), path, page, password))
 
     def list_models(self) -> None:
         """Ask what the Models dialog shows (`models_listed`)."""
@@ -350,6 +358,9 @@ class EngineLink(QObject):
             case protocol.SourceRead():
                 if self._subject(event.request, "source", end=True) is not None:
                     self.source_read.emit(event.path, event.page, event.pages, event.text)
+            case protocol.ScanRead():
+                if self._subject(event.request, "scan", end=True) is not None:
+                    self.scan_read.emit(event.path, event.page, event.text, event.words)
             case protocol.ModelsListed():
                 if self._subject(event.request, "models", end=True) is not None:
                     self.models_listed.emit(event.models, event.imported)
@@ -392,6 +403,8 @@ class EngineLink(QObject):
                 self.model_description_failed.emit(subject, message)
             case "watch":
                 self.watch_failed.emit(message)
+            case "scan":
+                self.scan_failed.emit(subject, message)
 
     # --- the engine died -----------------------------------------------------------------
 

@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from quelle.protocol.values import WordBox
 from quelle.ui.passage_location import locate_passage
 
 if TYPE_CHECKING:
@@ -307,6 +308,9 @@ class SourceView(QWidget):
     # Asks for a page of a file that is not a PDF (path, page): the engine reads it and the
     # window hands the reply to `show_text_page`.
     text_requested = Signal(str, int)
+    # Asks for the words of a scanned PDF page and their places (path, page, password): the
+    # window hands the engine's reply to `show_scan`.
+    scan_requested = Signal(str, int, str)
 
     _PDF, _TEXT, _MESSAGE = range(3)
     _ZOOM_STEP = 1.25
@@ -326,6 +330,7 @@ class SourceView(QWidget):
         self.passwords: dict[str, str] = {}  # of protected PDFs, by path (the window's)
         self._loaded_pdf = ""  # the file `_document` holds, to turn pages without reloading
         self._waiting_text: tuple[str, str] | None = None  # (path, passage) asked of the engine
+        self._waiting_scan: tuple[str, int, str] | None = None  # (path, page, passage)
         self._build()
 
     # --- construction -------------------------------------------------------------------------
@@ -463,6 +468,7 @@ class SourceView(QWidget):
         self._canvas.highlights = {}
         self._text.setExtraSelections([])
         self._text_span = None
+        self._waiting_scan = None
         self._note.setVisible(False)
         file = Path(path)
         self._title.set_full_text(file.name)
@@ -510,6 +516,10 @@ class SourceView(QWidget):
     def message(self) -> str:
         """The explanation shown instead of a document, or '' while a document is shown."""
         return self._message.text() if self._stack.currentIndex() == self._MESSAGE else ""
+
+    def note(self) -> str:
+        """The remark shown above a document (where its passage was found, or not), or ''."""
+        return self._note.text() if self._note.isVisibleTo(self) else ""
 
     def zoom_in(self) -> None:
         """Larger pages (or text), for small print in tables and footnotes."""
@@ -591,7 +601,11 @@ class SourceView(QWidget):
         ]
         lines = merge_lines(boxes)
         self._canvas.highlights = {index: lines} if lines else {}
-        if not lines:
+        if not lines and not page_text.strip():  # a scanned page: Tesseract tells where
+            self._waiting_scan = (self._path, index + 1, text)
+            self._show_note(self.tr("This page is a scanned image; finding the passage on it…"))
+            self.scan_requested.emit(self._path, index + 1, self.passwords.get(self._path, ""))
+        elif not lines:
             self._show_note(
                 self.tr(
                     "The passage could not be found in this page's text layer; "
@@ -612,6 +626,41 @@ class SourceView(QWidget):
             len(location.spans),
             location.coverage,
         )
+
+    def show_scan(self, path: str, page: int, text: str, words: list[WordBox]) -> None:
+        """The engine's reply to `scan_requested`: the scanned page's words as Tesseract
+        read them, with their places; the passage is highlighted over the page's image."""
+        if self._waiting_scan is None or self._waiting_scan[:2] != (path, page):
+            return  # another source or page is shown since
+        passage = self._waiting_scan[2]
+        self._waiting_scan = None
+        location = locate_passage(text, passage)
+        boxes = [
+            QRectF(w.x, w.y, w.width, w.height)
+            for w in words
+            if any(w.start < end and start < w.end for start, end in location.spans)
+        ]
+        lines = merge_lines(boxes)
+        if not lines:
+            self._show_note(
+                self.tr(
+                    "This page is a scanned image, and the passage was not found where "
+                    "Tesseract read it; it is somewhere on this page."
+                )
+            )
+            return
+        self._canvas.highlights = {page - 1: lines}
+        self._show_note(
+            self.tr("This page is a scanned image; the passage is highlighted where it was read.")
+        )
+        corner = QPointF(min(b.left() for b in lines) - 12, min(b.top() for b in lines))
+        self._anchor = _Anchor(page - 1, corner, 0.0, 1 / 3)
+        self._relayout()
+
+    def show_scan_failed(self, path: str, message: str) -> None:
+        if self._waiting_scan is not None and self._waiting_scan[0] == path:
+            self._waiting_scan = None
+            self._show_note(message)
 
     def _pdf_error(self, name: str, error: object) -> str:
         from PySide6.QtPdf import QPdfDocument

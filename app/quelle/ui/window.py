@@ -555,6 +555,9 @@ class MainWindow(QMainWindow):
             self._source_view.text_requested.connect(self.engine.read_source)
             self.engine.source_read.connect(self._source_view.show_text_page)
             self.engine.source_failed.connect(self._source_view.show_text_failed)
+            self._source_view.scan_requested.connect(self.engine.read_scan)
+            self.engine.scan_read.connect(self._source_view.show_scan)
+            self.engine.scan_failed.connect(self._source_view.show_scan_failed)
         return self._source_view
 
     def open_source(self, turn_index: int, n: int, text: str | None = None) -> None:
