@@ -54,6 +54,19 @@ def read_forever(path: Path) -> None:
         time.sleep(0.05)
 
 
+def read_scan_slowly(path: Path) -> list[Page]:
+    """A scan of six pages, each read in 0.4 s and reported, as OCR reports them."""
+    import time
+
+    from quelle.engine.reading import progress
+    from quelle.engine.reading.documents import Page
+
+    for done in range(1, 7):
+        time.sleep(0.4)
+        progress.report(str(path), done, 6)
+    return [Page(1, "Six scanned pages.")]
+
+
 def read_and_crash(path: Path) -> None:
     """A reader that takes its process down, as a parser bug in native code would."""
     import os

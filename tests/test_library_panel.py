@@ -31,12 +31,14 @@ def test_a_files_progress_changes_its_row_in_place(qtbot: QtBot) -> None:
     panel.tree.model().modelReset.connect(lambda: resets.append(None))
     panel.tree.model().dataChanged.connect(lambda first, last: changed.append(first.row()))
 
+    panel.apply_event(FileEvent(NOTES[6], "recognising", pages=12, scanned=3))
     panel.apply_event(FileEvent(NOTES[7], "embedding", pages=1, passages=2, embedded=1))
     panel.apply_event(FileEvent(NOTES[8], "ready", pages=1, passages=1))
     qtbot.wait(10)
+    assert shown(panel, 6) == ("note-00006.txt", "Reading scanned page 3 of 12")
     assert shown(panel, 7) == ("note-00007.txt", "Embedding 50%")
     assert shown(panel, 8) == ("note-00008.txt", "Ready")
-    assert changed == [7, 8] and not resets, "one row each, not the whole list again"
+    assert changed == [6, 7, 8] and not resets, "one row each, not the whole list again"
     qtbot.waitUntil(lambda: panel._summary.text().startswith("1 document"))
 
 

@@ -11,6 +11,7 @@ import pytest
 from quelle.common.errors import EmptyDocument
 from quelle.engine.reading import ocr
 from quelle.engine.reading.documents import read_pages
+from quelle.protocol.values import Progress
 
 LINES = [
     "Die Heizkostenabrechnung für 2023 ergab eine Nachzahlung von 412 Euro.",
@@ -76,3 +77,24 @@ def test_a_question_finds_the_scanned_sentence_on_its_page(home: Path, tmp_path:
     quoted = answer.evidence[0]
     assert "412 Euro" in quoted.text
     assert answer.sources[quoted.n - 1].passage.page == 1
+
+
+@pytest.mark.slow
+def test_adding_a_scan_tells_each_page_read(home: Path, tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    from quelle.engine.library import Library
+
+    pages = PdfWriter()
+    for n in range(3):
+        pages.append(str(scan(tmp_path / f"page-{n}.pdf", [f"Seite {n + 1}: {LINES[n]}"])))
+    pages.write(tmp_path / "Scan.pdf")
+    library = Library(home)
+    events: list[Progress] = []
+    report = library.ingest([tmp_path / "Scan.pdf"], on_progress=events.append)
+    library.close()
+    assert report.added and not report.failed
+    read = [(p.event.scanned, p.event.pages) for p in events if p.event.state == "recognising"]
+    assert read == [(1, 3), (2, 3), (3, 3)]
+    fractions = [p.fraction for p in events if p.event.state == "recognising"]
+    assert fractions == sorted(fractions) and 0 < fractions[0] < fractions[-1] < 1

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from quelle.common.errors import DocumentError
-from quelle.engine.reading.child import IsolatedReader
+from quelle.engine.reading.child import IsolatedReader, ReadingStopped
 from quelle.engine.reading.documents import Page
 
-from fakes import read_and_crash, read_forever, read_unless_bad
+from fakes import read_and_crash, read_forever, read_scan_slowly, read_unless_bad
 
 
 def test_a_hanging_file_times_out_and_the_next_file_is_read(tmp_path: Path) -> None:
@@ -121,3 +121,27 @@ def alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
     except (FileNotFoundError, ProcessLookupError):  # gone while its entry was read
         return os.name != "posix"
+
+
+def test_a_scan_that_keeps_reporting_pages_outlives_its_time_limit(tmp_path: Path) -> None:
+    """Six pages in 2.4 s under a 1-second limit: each page read gives it more time, and
+    every page is told on the way."""
+    reader = IsolatedReader(timeout=1, function=read_scan_slowly)
+    heard: list[tuple[int, int]] = []
+    pages = reader.result(reader.submit(tmp_path / "scan.pdf"), lambda d, t: heard.append((d, t)))
+    reader.close()
+    assert pages[0].text == "Six scanned pages."
+    assert heard == [(n, 6) for n in range(1, 7)]
+
+
+def test_a_cancel_stops_the_reader_in_the_middle_of_a_file(tmp_path: Path) -> None:
+    import threading
+
+    reader = IsolatedReader(timeout=60, function=read_forever)
+    cancel = threading.Event()
+    threading.Timer(0.5, cancel.set).start()
+    started = time.monotonic()
+    with pytest.raises(ReadingStopped):
+        reader.result(reader.submit(tmp_path / "loop.pdf"), cancel=cancel)
+    assert time.monotonic() - started < 5
+    reader.close()

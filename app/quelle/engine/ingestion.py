@@ -27,7 +27,7 @@ from quelle.engine.index.faults import explained
 from quelle.engine.index.vectors import PassageVectors
 from quelle.engine.index.writer import IndexWriter
 from quelle.engine.models.embedder import TextEmbedder
-from quelle.engine.reading.child import IsolatedReader, Reading
+from quelle.engine.reading.child import IsolatedReader, Reading, ReadingStopped
 from quelle.engine.reading.documents import Page, is_supported, read_pages
 from quelle.engine.reading.passwords import remember
 from quelle.engine.reading.preparation import Cutting, PreparedFile, prepare_file
@@ -342,9 +342,16 @@ class _Job:
 
     def _take(self, handed: _Handed) -> None:
         path, name, stat = handed.reading.path, str(handed.reading.path), handed.stat
+
+        def scanned(done: int, total: int) -> None:
+            event = FileEvent(name, "recognising", pages=total, scanned=done)
+            self._emit(event, READ_SHARE * done / total)
+
         try:
-            prepared = self._reader.result(handed.reading)
+            prepared = self._reader.result(handed.reading, scanned, self._cancel)
         except QuelleError as exc:
+            if isinstance(exc, ReadingStopped):
+                return  # cancelled: not a failure of the file
             if isinstance(exc, PasswordNeeded):
                 self._report.locked.append(name)
             self._fail(name, str(exc))

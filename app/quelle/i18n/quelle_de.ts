@@ -162,117 +162,122 @@
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../ui/library_panel.py" line="146"/>
+        <location filename="../ui/library_panel.py" line="147"/>
         <source>Library</source>
         <translation>Bibliothek</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="152"/>
+        <location filename="../ui/library_panel.py" line="153"/>
         <source>Document</source>
         <translation>Dokument</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="152"/>
+        <location filename="../ui/library_panel.py" line="153"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="152"/>
+        <location filename="../ui/library_panel.py" line="153"/>
         <source>Pages</source>
         <translation>Seiten</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="152"/>
+        <location filename="../ui/library_panel.py" line="153"/>
         <source>Passages</source>
         <translation>Textstellen</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="182"/>
+        <location filename="../ui/library_panel.py" line="183"/>
         <source>Add…</source>
         <translation>Hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="183"/>
+        <location filename="../ui/library_panel.py" line="184"/>
         <source>Add documents (Ctrl+O)</source>
         <translation>Dokumente hinzufügen (Strg+O)</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="185"/>
+        <location filename="../ui/library_panel.py" line="186"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="187"/>
+        <location filename="../ui/library_panel.py" line="188"/>
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="188"/>
+        <location filename="../ui/library_panel.py" line="189"/>
         <source>Open the original file (Enter)</source>
         <translation>Originaldatei öffnen (Eingabetaste)</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="190"/>
+        <location filename="../ui/library_panel.py" line="191"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="191"/>
+        <location filename="../ui/library_panel.py" line="192"/>
         <source>Remove from the library (Delete)</source>
         <translation>Aus der Bibliothek entfernen (Entf)</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="289"/>
+        <location filename="../ui/library_panel.py" line="291"/>
         <source>Queued</source>
         <translation>Wartet</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="292"/>
+        <location filename="../ui/library_panel.py" line="294"/>
+        <source>Reading scanned page %1 of %2</source>
+        <translation>Gescannte Seite %1 von %2 wird gelesen</translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="300"/>
         <source>Embedding %1%</source>
         <translation>Einbettung %1 %</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="294"/>
+        <location filename="../ui/library_panel.py" line="302"/>
         <source>Unfinished; completes on start</source>
         <translation>Unvollständig; wird beim nächsten Start abgeschlossen</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="296"/>
+        <location filename="../ui/library_panel.py" line="304"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="297"/>
+        <location filename="../ui/library_panel.py" line="305"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="329"/>
+        <location filename="../ui/library_panel.py" line="337"/>
         <source>1 document</source>
         <translation>1 Dokument</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="331"/>
+        <location filename="../ui/library_panel.py" line="339"/>
         <source>%1 documents</source>
         <translation>%1 Dokumente</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="333"/>
+        <location filename="../ui/library_panel.py" line="341"/>
         <source>%1 passages</source>
         <translation>%1 Textstellen</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="335"/>
+        <location filename="../ui/library_panel.py" line="343"/>
         <source>shared on %1</source>
         <translation>gemeinsam auf %1</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="354"/>
+        <location filename="../ui/library_panel.py" line="362"/>
         <source>Some files could not be added; select one to see why.</source>
         <translation>Einige Dateien konnten nicht hinzugefügt werden. Eine davon auswählen, um den Grund zu sehen.</translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="356"/>
+        <location filename="../ui/library_panel.py" line="364"/>
         <source>Drop files or folders anywhere on the window to add them.</source>
         <translation>Zum Hinzufügen Dateien oder Ordner einfach irgendwo auf das Fenster ziehen.</translation>
     </message>

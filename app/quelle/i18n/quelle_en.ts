@@ -162,117 +162,122 @@
 <context>
     <name>LibraryPanel</name>
     <message>
-        <location filename="../ui/library_panel.py" line="146"/>
+        <location filename="../ui/library_panel.py" line="147"/>
         <source>Library</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="152"/>
+        <location filename="../ui/library_panel.py" line="153"/>
         <source>Document</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="152"/>
+        <location filename="../ui/library_panel.py" line="153"/>
         <source>State</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="152"/>
+        <location filename="../ui/library_panel.py" line="153"/>
         <source>Pages</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="152"/>
+        <location filename="../ui/library_panel.py" line="153"/>
         <source>Passages</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="182"/>
+        <location filename="../ui/library_panel.py" line="183"/>
         <source>Add…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="183"/>
+        <location filename="../ui/library_panel.py" line="184"/>
         <source>Add documents (Ctrl+O)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="185"/>
+        <location filename="../ui/library_panel.py" line="186"/>
         <source>Add folder…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="187"/>
+        <location filename="../ui/library_panel.py" line="188"/>
         <source>Open</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="188"/>
+        <location filename="../ui/library_panel.py" line="189"/>
         <source>Open the original file (Enter)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="190"/>
+        <location filename="../ui/library_panel.py" line="191"/>
         <source>Remove</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="191"/>
+        <location filename="../ui/library_panel.py" line="192"/>
         <source>Remove from the library (Delete)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="289"/>
+        <location filename="../ui/library_panel.py" line="291"/>
         <source>Queued</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="292"/>
+        <location filename="../ui/library_panel.py" line="294"/>
+        <source>Reading scanned page %1 of %2</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/library_panel.py" line="300"/>
         <source>Embedding %1%</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="294"/>
+        <location filename="../ui/library_panel.py" line="302"/>
         <source>Unfinished; completes on start</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="296"/>
+        <location filename="../ui/library_panel.py" line="304"/>
         <source>Failed: %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="297"/>
+        <location filename="../ui/library_panel.py" line="305"/>
         <source>Ready</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="329"/>
+        <location filename="../ui/library_panel.py" line="337"/>
         <source>1 document</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="331"/>
+        <location filename="../ui/library_panel.py" line="339"/>
         <source>%1 documents</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="333"/>
+        <location filename="../ui/library_panel.py" line="341"/>
         <source>%1 passages</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="335"/>
+        <location filename="../ui/library_panel.py" line="343"/>
         <source>shared on %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="354"/>
+        <location filename="../ui/library_panel.py" line="362"/>
         <source>Some files could not be added; select one to see why.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="356"/>
+        <location filename="../ui/library_panel.py" line="364"/>
         <source>Drop files or folders anywhere on the window to add them.</source>
         <translation></translation>
     </message>

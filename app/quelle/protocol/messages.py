@@ -37,7 +37,7 @@ from quelle.protocol.values import (
     WordBox,
 )
 
-PROTOCOL_VERSION = 12
+PROTOCOL_VERSION = 13
 
 
 class ProtocolError(QuelleError):

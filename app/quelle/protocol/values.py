@@ -205,7 +205,8 @@ class Turn:
 
 @dataclass(frozen=True, slots=True)
 class FileEvent:
-    """A change of one file's state: queued, embedding, ready, unchanged, failed."""
+    """A change of one file's state: queued, recognising (its scanned pages, `scanned` of
+    `pages`), embedding, ready, unchanged, failed."""
 
     path: str
     state: str
@@ -213,6 +214,7 @@ class FileEvent:
     pages: int = 0
     passages: int = 0
     embedded: int = 0
+    scanned: int = 0
 
 
 @dataclass(frozen=True, slots=True)

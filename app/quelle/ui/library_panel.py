@@ -51,12 +51,13 @@ class Row:
 
     path: str
     title: str
-    state: str  # queued, embedding, ready, indexing, failed
+    state: str  # queued, recognising, embedding, ready, indexing, failed
     reason: str = ""
     pages: int = 0
     passages: int = 0
     embedded: int = 0
     doc_id: str = ""
+    scanned: int = 0  # scanned pages read, while recognising
 
     def order(self) -> tuple[bool, str]:
         """Failed files first, then by name."""
@@ -251,6 +252,7 @@ class LibraryPanel(QWidget):
                 event.pages,
                 event.passages,
                 event.embedded,
+                scanned=event.scanned,
             )
         shown = self._shown(path)
         if shown is not None and self.model.replace(shown):
@@ -268,7 +270,7 @@ class LibraryPanel(QWidget):
     def forget_pending(self) -> None:
         """After a cancel: files that never started are no longer waiting."""
         for path, row in list(self._active.items()):
-            if row.state in ("queued", "embedding", "ready"):
+            if row.state in ("queued", "recognising", "embedding", "ready"):
                 del self._active[path]
         self._rebuild_soon.start()
 
@@ -287,6 +289,12 @@ class LibraryPanel(QWidget):
     def state_text(self, row: Row) -> str:
         if row.state == "queued":
             return self.tr("Queued")
+        if row.state == "recognising":
+            return (
+                self.tr("Reading scanned page %1 of %2")
+                .replace("%1", str(row.scanned))
+                .replace("%2", str(row.pages))
+            )
         if row.state == "embedding":
             percent = int(100 * row.embedded / row.passages) if row.passages else 0
             return self.tr("Embedding %1%").replace("%1", str(percent))

@@ -14,14 +14,16 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from quelle.common.errors import DocumentError
 from quelle.common.wording import say
+from quelle.engine.reading import progress
 from quelle.engine.reading.documents import read_pages
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,10 @@ READ_TIMEOUT_SECONDS = 180.0
 # minutes on two busy cores, and a scanned page (a few hundred KB) takes Tesseract about
 # 2.5 s. A file built to loop is small, and still stopped in time.
 READ_SECONDS_PER_MB = 10.0
+# A scan read by Tesseract reports each page: every report gives the file this long again,
+# so a long scan runs as long as its pages keep coming, and a stuck one is still stopped.
+PAGE_SECONDS = 60.0
+WAIT_SLICE = 0.25  # seconds between looks at the reader's reports while waiting for a file
 T = TypeVar("T")
 
 
@@ -48,11 +54,21 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def _start(channel: object) -> None:
+    """The reader process's first words: end with the engine, report on `channel`."""
+    _exit_with_parent()
+    progress.listen(channel)
+
+
 def _megabytes(path: Path) -> float:
     try:
         return path.stat().st_size / 2**20
     except OSError:
         return 0.0
+
+
+class ReadingStopped(DocumentError):
+    """The job was cancelled while the reader was on this file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +100,7 @@ class IsolatedReader(Generic[T]):
         self._function = function
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._pools = 0  # child processes started so far
+        self._channel: Any = None  # the current child's reports: (path, done, total)
 
     def read(self, path: Path) -> T:
         return self.result(self.submit(path))
@@ -91,34 +108,55 @@ class IsolatedReader(Generic[T]):
     def submit(self, path: Path, *args: object) -> Reading:
         if self._pool is None:
             # spawn, not fork: forking a process that runs torch and llama.cpp threads is unsafe
+            context = multiprocessing.get_context("spawn")
+            self._channel = context.SimpleQueue()
             self._pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_exit_with_parent,
+                mp_context=context,
+                initializer=_start,
+                initargs=(self._channel,),
             )
             self._pools += 1
         return Reading(path, self._pool.submit(self._function, path, *args), self._pools, args)
 
-    def result(self, reading: Reading) -> T:
+    def result(
+        self,
+        reading: Reading,
+        on_pages: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> T:
         """The file's result, or a `DocumentError` that names it. Taken in order, the file
         whose result breaks the child is the one it was reading; files handed over after it
-        go to the next child."""
+        go to the next child. `on_pages(done, total)` hears of the scanned pages read; once
+        `cancel` is set, the child is stopped and `ReadingStopped` raised."""
         if reading.pool != self._pools or self._pool is None:
             reading = self.submit(reading.path, *reading.args)
         path = reading.path
-        timeout = self._timeout + READ_SECONDS_PER_MB * _megabytes(path)
+        started = time.monotonic()
+        deadline = started + self._timeout + READ_SECONDS_PER_MB * _megabytes(path)
         try:
-            result: T = reading.future.result(timeout=timeout)
-            return result
+            while True:
+                try:
+                    result: T = reading.future.result(timeout=WAIT_SLICE)
+                    self._heard(path, on_pages)  # the last pages, reported with the end
+                    return result
+                except concurrent.futures.TimeoutError:
+                    if self._heard(path, on_pages):
+                        deadline = max(deadline, time.monotonic() + PAGE_SECONDS)
+                    if cancel is not None and cancel.is_set():
+                        self._kill()
+                        raise ReadingStopped(path.name) from None
+                    if time.monotonic() > deadline:
+                        raise
         except concurrent.futures.TimeoutError as exc:
-            log.warning("Reading %s timed out after %.0f s", path, timeout)
+            log.warning("Reading %s timed out", path)
             self._kill()
             raise DocumentError(
                 say(
                     "Reading '{name}' took longer than {seconds} seconds; "
                     "the file may be damaged or built to never end.",
                     name=path.name,
-                    seconds=f"{timeout:.0f}",
+                    seconds=f"{time.monotonic() - started:.0f}",
                 )
             ) from exc
         except BrokenProcessPool as exc:
@@ -131,7 +169,19 @@ class IsolatedReader(Generic[T]):
                 )
             ) from exc
 
+    def _heard(self, path: Path, on_pages: Callable[[int, int], None] | None) -> bool:
+        """Pass on the child's reports about `path`; True if there were any."""
+        heard = False
+        while self._channel is not None and not self._channel.empty():
+            about, done, total = self._channel.get()
+            if about == str(path):
+                heard = True
+                if on_pages is not None:
+                    on_pages(done, total)
+        return heard
+
     def _kill(self) -> None:
+        self._channel = None
         pool, self._pool = self._pool, None
         if pool is None:
             return

@@ -31,7 +31,7 @@ from quelle.common.errors import (
     UnsupportedFile,
 )
 from quelle.common.wording import say
-from quelle.engine.reading import ocr
+from quelle.engine.reading import ocr, progress
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,10 @@ def _extract_pdf(path: Path, mode: PdfText, passwords: Sequence[str] = ()) -> li
         pages.append(Page(number, text))
     blank = [p.number for p in pages if not p.text.strip()]
     if blank and ocr.languages():  # scanned pages: their words are read from the image
-        recognised = dict(ocr.recognise(path, blank, password))
+        recognised = {}
+        for number, text in ocr.recognise(path, blank, password):
+            recognised[number] = text
+            progress.report(str(path), len(recognised), len(blank))
         pages = [
             Page(p.number, _clean(recognised[p.number]) if p.number in recognised else p.text)
             for p in pages
