@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pytestqt.qtbot import QtBot
 
 from quelle.protocol.values import DocumentInfo, FileEvent
@@ -80,3 +82,18 @@ def test_a_shared_library_names_its_server_beside_its_size(qtbot: QtBot) -> None
     assert panel._summary.text() == "1 document · 3 passages · shared on team-server:8000"
     panel.set_server("")
     assert panel._summary.text() == "1 document · 3 passages"
+
+
+def test_a_list_sent_mid_job_does_not_call_a_finished_file_unfinished(qtbot: QtBot) -> None:
+    """The engine's document list, sent while the job runs, may still say 'indexing' of a
+    file whose 'ready' comes before or after it: the row stays Ready."""
+    panel = LibraryPanel()
+    qtbot.addWidget(panel)
+    panel.apply_event(FileEvent(NOTES[0], "ready", pages=1, passages=1))
+    stale = DocumentInfo("d0", "note-00000.txt", "txt", NOTES[0], 1, 1, 10, 0.0, "indexing")
+    panel.set_documents([stale])
+    assert shown(panel, 0) == ("note-00000.txt", "Ready")
+    panel.apply_event(FileEvent(NOTES[0], "ready", pages=1, passages=1))  # after the list
+    assert shown(panel, 0) == ("note-00000.txt", "Ready")
+    panel.set_documents([replace(stale, state="ready")])
+    assert shown(panel, 0) == ("note-00000.txt", "Ready") and panel.rows()[0].doc_id == "d0"

@@ -230,7 +230,10 @@ class LibraryPanel(QWidget):
             for d in documents
         }
         for path, row in list(self._active.items()):
-            if row.state == "ready" and path in self._documents:
+            listed = self._documents.get(path)
+            # A list sent while the job ran may still call a document just finished
+            # 'indexing': the job's own "ready" stays until the catalogue says so too.
+            if row.state == "ready" and listed is not None and listed.state == "ready":
                 del self._active[path]
         self._rebuild()
 
@@ -238,8 +241,9 @@ class LibraryPanel(QWidget):
         path = event.path
         if event.state in ("ready", "unchanged"):
             self._active.pop(path, None)
-            if event.state == "ready" and path not in self._documents:
-                # shown until the catalogue's list arrives with it
+            listed = self._documents.get(path)
+            if event.state == "ready" and (listed is None or listed.state != "ready"):
+                # shown until the catalogue's list holds it, ready
                 self._active[path] = Row(
                     path, Path(path).name, "ready", pages=event.pages, passages=event.passages
                 )
