@@ -115,6 +115,6 @@ def test_a_pdf_of_fifteen_hundred_pages_is_added_and_cited_by_page(
     window.ask("Wie viele Kisten stehen im Lager Nummer 1234?")
     qtbot.waitUntil(lambda: not window.chat.answering, timeout=LOAD)
     turn = window.chat.turns()[-1]
-    assert turn.quotes and "8641 Kisten" in turn.quotes[0].text
+    assert turn.saved is not None and turn.quotes and "8641 Kisten" in turn.quotes[0].text
     cited = turn.saved.sources[turn.quotes[0].n - 1]
     assert cited.page == 1234
