@@ -147,11 +147,11 @@ def read_scan(
 ) -> None:
     """A `ReadScan` request answered as the engine answers it: Tesseract reads the page."""
     from quelle.common.errors import QuelleError
-    from quelle.engine.server import read_scan as engine_read_scan
+    from quelle.engine.reading.ocr import read_scan as recognise
 
     try:
-        reply = engine_read_scan(protocol.ReadScan(0, path, page, password))
+        text, words = recognise(Path(path), page, password)
     except QuelleError as exc:
         on_failed(path, str(exc))
         return
-    on_read(reply.path, reply.page, reply.text, reply.words)
+    on_read(path, page, text, words)

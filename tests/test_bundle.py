@@ -96,3 +96,34 @@ def test_a_pdf_is_read_in_a_reader_process_of_the_bundle(executable: Path, tmp_p
     assert ingested.returncode == 0, explain(ingested)
     assert "0 failed" in ingested.stdout, explain(ingested)
     assert APPLE_Q3_2022.name in listed.stdout, explain(listed)
+
+
+def test_the_bundle_watches_a_folder_and_reads_a_scan(executable: Path, tmp_path: Path) -> None:
+    """watchdog's system watcher, pdfium and the system's Tesseract, as the bundle carries
+    or finds them: a scanned page in a watched folder is taken in."""
+    import signal
+
+    from test_ocr import LINES, scan
+
+    folder = tmp_path / "Scans"
+    folder.mkdir()
+    scan(folder / "Abrechnung.pdf", LINES)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    watching = subprocess.Popen(
+        [str(executable), "--home", str(tmp_path / "home"), "watch", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**env, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert watching.stdout is not None
+    lines = []
+    for line in watching.stdout:
+        lines.append(line.rstrip())
+        if " failed in " in line:
+            break
+    watching.send_signal(signal.SIGINT)
+    watching.wait(timeout=60)
+    said = "\n".join(lines)
+    assert f"added {folder / 'Abrechnung.pdf'}" in said, said
+    assert "1 added, 0 moved, 0 removed, 0 failed" in said, said

@@ -15,7 +15,6 @@ completes half-indexed documents before it takes new work.
 from __future__ import annotations
 
 import ctypes
-import functools
 import logging
 import os
 import queue
@@ -99,7 +98,7 @@ from quelle.protocol.messages import (
     decode,
     encode,
 )
-from quelle.protocol.values import Hit, Progress, Quote, WordBox
+from quelle.protocol.values import Hit, Progress, Quote
 
 log = logging.getLogger(__name__)
 
@@ -336,10 +335,14 @@ class Engine:
                     "Reading the passage",
                 )
             case ReadSource() | ReadScan():
-                read = self._read_source if isinstance(message, ReadSource) else read_scan
+                read: Callable[[], Event] = (
+                    partial(self._read_source, message)
+                    if isinstance(message, ReadSource)
+                    else partial(self._read_scan, message)
+                )
                 threading.Thread(
                     target=self._reply,
-                    args=(client, message.request, partial(read, message)),  # type: ignore[arg-type]
+                    args=(client, message.request, read),
                     kwargs={"what": "Reading the source"},
                     name="quelle-source",
                     daemon=True,
@@ -378,6 +381,12 @@ class Engine:
         page, pages = source_page(Path(message.path), message.page)
         return SourceRead(message.request, message.path, page.number, pages, page.text)
 
+    def _read_scan(self, message: ReadScan) -> ScanRead:
+        from quelle.engine.reading.ocr import read_scan
+
+        text, words = read_scan(Path(message.path), message.page, message.password)
+        return ScanRead(message.request, message.path, message.page, text, words)
+
     def _watch(self, message: Watch | Unwatch | ListWatched) -> WatchedFolders:
         if isinstance(message, Watch):
             folder = self._watched.add(message.folder)
@@ -404,17 +413,22 @@ class Engine:
         names the work in the message a bug leaves the user."""
         try:
             event = work()
-        except QuelleError as exc:
-            client.send(Failed(request, str(exc)))
-            return False
         except Exception as exc:
-            log.exception("Request %d failed", request)
-            known = explained(exc)  # a full disk or a damaged library is no bug
-            message = str(known) if known else bug_message(what, self.library.paths.log_file)
-            client.send(Failed(request, message))
+            client.send(Failed(request, self._failure(exc, what)))
             return False
         client.send(event)
         return True
+
+    def _failure(self, exc: Exception, what: str) -> str:
+        """What the user reads when `what` failed with `exc`: its own words for a
+        `QuelleError`, a full disk or a damaged library; otherwise a bug, logged, and the
+        log file named."""
+        if isinstance(exc, QuelleError):
+            log.info("%s failed: %s", what, exc)
+            return str(exc)
+        log.error("%s failed", what, exc_info=exc)
+        known = explained(exc)
+        return str(known) if known else bug_message(what, self.library.paths.log_file)
 
     # --- the workers ---------------------------------------------------------------------
 
@@ -449,15 +463,8 @@ class Engine:
         try:
             self.library.load_models(chat=True)
             self._warm_up()
-        except QuelleError as exc:
-            log.warning("Loading models failed: %s", exc)
-            self._broadcast(ModelsFailed(str(exc)))
-            return
-        except Exception:
-            log.exception("Loading models failed")
-            self._broadcast(
-                ModelsFailed(bug_message("Loading the models", self.library.paths.log_file))
-            )
+        except Exception as exc:
+            self._broadcast(ModelsFailed(self._failure(exc, "Loading the models")))
             return
         self._models_ready = True
         self._broadcast(ModelsReady())
@@ -579,16 +586,9 @@ class Engine:
 
         try:
             done = self.library.take_in(changes, folders, progress, self._watch_stop)
-        except QuelleError as exc:
-            log.warning("Taking in the watched folders' changes failed: %s", exc)
-            self._broadcast(Failed(0, str(exc)))
         except Exception as exc:
-            log.exception("Taking in the watched folders' changes failed")
-            known = explained(exc)
             what = "Taking in the watched folders' changes"
-            self._broadcast(
-                Failed(0, str(known) if known else bug_message(what, self.library.paths.log_file))
-            )
+            self._broadcast(Failed(0, self._failure(exc, what)))
         else:
             if done.count:
                 self._broadcast(FoldersSynced(done))
@@ -613,14 +613,8 @@ class Engine:
             if self.library.switch_embedder(progress, cancel=self._stopping):
                 count = self.library.catalog.passage_count()
                 self._broadcast(Reindexing(count, count))
-        except QuelleError as exc:
-            log.warning("Changing the embedder failed: %s", exc)
-            self._broadcast(Failed(0, str(exc)))
-        except Exception:
-            log.exception("Changing the embedder failed")
-            self._broadcast(
-                Failed(0, bug_message("Changing the embedder", self.library.paths.log_file))
-            )
+        except Exception as exc:
+            self._broadcast(Failed(0, self._failure(exc, "Changing the embedder")))
         release_memory()
 
     def _models_loop(self) -> None:
@@ -684,28 +678,6 @@ class Engine:
         else:
             failed = say("The download of {model} failed.", model=found.name)
             client.send(outcome if isinstance(outcome, Failed) else Failed(message.request, failed))
-
-
-def read_scan(message: ReadScan) -> ScanRead:
-    """A scanned page's words and their places, read once for each version of the file."""
-    path = Path(message.path)
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise QuelleError(say("'{name}' no longer exists.", name=path.name)) from exc
-    text, words = _scanned_page(
-        path, stat.st_mtime_ns, stat.st_size, message.page, message.password
-    )
-    return ScanRead(message.request, message.path, message.page, text, words)
-
-
-@functools.lru_cache(maxsize=16)
-def _scanned_page(
-    path: Path, _mtime: int, _size: int, page: int, password: str
-) -> tuple[str, list[WordBox]]:
-    from quelle.engine.reading.ocr import read_scan as recognise
-
-    return recognise(path, page, password)
 
 
 def models_reply(message: ModelRequest, paths: Paths, settings: Settings) -> Event:
