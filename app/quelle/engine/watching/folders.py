@@ -108,11 +108,11 @@ class WatchList:
         return found
 
     def _save(self) -> None:
-        data = {"version": 1, "folders": [vars_of(f) for f in self.folders]}
+        data = {"version": 1, "folders": [_plain(f) for f in self.folders]}
         fresh = self._file.with_suffix(".tmp")
         fresh.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(fresh, self._file)
 
 
-def vars_of(folder: WatchedFolder) -> dict[str, object]:
+def _plain(folder: WatchedFolder) -> dict[str, object]:
     return {"folder": folder.folder, "include": folder.include, "exclude": folder.exclude}

@@ -96,10 +96,8 @@ class FolderObserver:
 
     def watch(self, folder: WatchedFolder) -> str | None:
         """Start watching `folder`; returns a notice for the user if it can only be polled."""
-        from watchdog.events import FileSystemEventHandler
-
         self.unwatch(folder.folder)
-        handler = type("Handler", (FileSystemEventHandler,), {"on_any_event": self._event})()
+        handler = _handler(self._event)
         notice = None
         try:
             watch = self._observer.schedule(handler, folder.folder, recursive=True)
@@ -205,3 +203,14 @@ class FolderObserver:
                     self._told = True
             if due:
                 self._on_ready()
+
+
+def _handler(on_event: Callable[[Any], None]) -> Any:
+    """A watchdog event handler that passes every event to `on_event`."""
+    from watchdog.events import FileSystemEventHandler
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event: Any) -> None:
+            on_event(event)
+
+    return Handler()
