@@ -277,3 +277,24 @@ def test_a_watched_folder_gone_as_a_whole_keeps_its_documents(tmp_path: Path) ->
     folder.rmdir()
     done = library.take_in(folder, Changes(paths={str(folder), str(folder / "a.md")}))
     assert done.removed == [] and list(library.titles()) == [str(folder / "a.md")]
+
+
+def test_a_folder_the_system_will_not_watch_is_polled_instead(tmp_path: Path) -> None:
+    """Linux allows a fixed number of inotify watches; past it, the folder is polled and
+    the user told so."""
+    ready = threading.Event()
+    observer = FolderObserver(ready.set, quiet=0.5)
+    observer.start()
+    try:
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise OSError(28, "inotify watch limit reached")
+
+        observer._observer.schedule = refuse  # noqa: SLF001 - the system's refusal
+        notice = observer.watch(WatchedFolder(str(tmp_path)))
+        assert notice is not None and "checked every few seconds" in notice
+        (tmp_path / "a.md").write_text("text", encoding="utf-8")
+        assert ready.wait(30), "the poller saw no change"
+        assert observer.take().paths == {str(tmp_path / "a.md")}
+    finally:
+        observer.stop()
