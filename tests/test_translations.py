@@ -380,7 +380,7 @@ def test_lrelease_compiles(ts: Path, compiled: Compiled) -> None:
     ("context", "source", "expected"),
     [
         ("SettingsDialog", "Settings", "Einstellungen"),
-        ("MainWindow", "Models ready", "Modelle bereit"),
+        ("EngineStatus", "Models ready", "Modelle bereit"),
         ("LibraryPanel", "%1 passages", "%1 Textstellen"),
         ("MainWindow", "&Settings…", "&Einstellungen…"),
         ("app", "Quelle cannot start", "Quelle kann nicht starten"),

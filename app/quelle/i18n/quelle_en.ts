@@ -160,6 +160,45 @@
     </message>
 </context>
 <context>
+    <name>EngineStatus</name>
+    <message>
+        <location filename="../ui/engine_status.py" line="35"/>
+        <source>Loading the models…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/engine_status.py" line="49"/>
+        <source>Waiting for another Quelle process to finish with this library…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/engine_status.py" line="56"/>
+        <source>Restarting the engine…</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/engine_status.py" line="64"/>
+        <location filename="../ui/engine_status.py" line="79"/>
+        <source>Models ready</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/engine_status.py" line="71"/>
+        <source>The models could not be loaded</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/engine_status.py" line="80"/>
+        <source>The library now uses the new embedder.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <location filename="../ui/engine_status.py" line="84"/>
+        <source>Re-indexing with the new embedder: %1 of %2 passages</source>
+        <translation></translation>
+    </message>
+</context>
+<context>
     <name>LibraryPanel</name>
     <message>
         <location filename="../ui/library_panel.py" line="147"/>
@@ -222,62 +261,62 @@
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="291"/>
+        <location filename="../ui/library_panel.py" line="295"/>
         <source>Queued</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="294"/>
+        <location filename="../ui/library_panel.py" line="298"/>
         <source>Reading scanned page %1 of %2</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="300"/>
+        <location filename="../ui/library_panel.py" line="304"/>
         <source>Embedding %1%</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="302"/>
+        <location filename="../ui/library_panel.py" line="306"/>
         <source>Unfinished; completes on start</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="304"/>
+        <location filename="../ui/library_panel.py" line="308"/>
         <source>Failed: %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="305"/>
+        <location filename="../ui/library_panel.py" line="309"/>
         <source>Ready</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="337"/>
+        <location filename="../ui/library_panel.py" line="341"/>
         <source>1 document</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="339"/>
+        <location filename="../ui/library_panel.py" line="343"/>
         <source>%1 documents</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="341"/>
+        <location filename="../ui/library_panel.py" line="345"/>
         <source>%1 passages</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="343"/>
+        <location filename="../ui/library_panel.py" line="347"/>
         <source>shared on %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="362"/>
+        <location filename="../ui/library_panel.py" line="366"/>
         <source>Some files could not be added; select one to see why.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/library_panel.py" line="364"/>
+        <location filename="../ui/library_panel.py" line="368"/>
         <source>Drop files or folders anywhere on the window to add them.</source>
         <translation></translation>
     </message>
@@ -285,240 +324,204 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/window.py" line="121"/>
-        <location filename="../ui/window.py" line="401"/>
-        <location filename="../ui/window.py" line="414"/>
+        <location filename="../ui/window.py" line="117"/>
+        <location filename="../ui/window.py" line="364"/>
+        <location filename="../ui/window.py" line="373"/>
         <source>Quelle</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="182"/>
+        <location filename="../ui/window.py" line="178"/>
         <source>Source</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="185"/>
+        <location filename="../ui/window.py" line="181"/>
         <source>Close</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="186"/>
+        <location filename="../ui/window.py" line="182"/>
         <source>Close the source (Ctrl+W)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="211"/>
-        <source>Loading the models…</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="245"/>
+        <location filename="../ui/window.py" line="233"/>
         <source>&amp;Add documents…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="248"/>
+        <location filename="../ui/window.py" line="236"/>
         <source>Add &amp;folder…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="250"/>
+        <location filename="../ui/window.py" line="238"/>
         <source>&amp;Cancel adding</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="253"/>
+        <location filename="../ui/window.py" line="241"/>
         <source>&amp;Settings…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="255"/>
+        <location filename="../ui/window.py" line="243"/>
         <source>&amp;Models…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="255"/>
+        <location filename="../ui/window.py" line="243"/>
         <source>Download and choose models</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="257"/>
+        <location filename="../ui/window.py" line="245"/>
         <source>&amp;Quit</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="260"/>
+        <location filename="../ui/window.py" line="248"/>
         <source>&amp;New conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="263"/>
+        <location filename="../ui/window.py" line="251"/>
         <source>&amp;Rename conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="266"/>
+        <location filename="../ui/window.py" line="254"/>
         <source>&amp;Delete conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="269"/>
+        <location filename="../ui/window.py" line="257"/>
         <source>&amp;Export as Markdown…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="271"/>
+        <location filename="../ui/window.py" line="259"/>
         <source>&amp;Stop answer</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="274"/>
+        <location filename="../ui/window.py" line="262"/>
         <source>Ask a &amp;question</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="278"/>
+        <location filename="../ui/window.py" line="266"/>
         <source>&amp;Remove selected documents</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="281"/>
+        <location filename="../ui/window.py" line="269"/>
         <source>&amp;Open original file</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="284"/>
+        <location filename="../ui/window.py" line="272"/>
         <source>Go to &amp;conversations</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="287"/>
+        <location filename="../ui/window.py" line="275"/>
         <source>Go to &amp;library</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="290"/>
+        <location filename="../ui/window.py" line="278"/>
         <source>Close &amp;source</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="294"/>
+        <location filename="../ui/window.py" line="282"/>
         <source>&amp;File</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="302"/>
+        <location filename="../ui/window.py" line="290"/>
         <source>&amp;Conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="308"/>
+        <location filename="../ui/window.py" line="296"/>
         <source>&amp;Library</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="311"/>
+        <location filename="../ui/window.py" line="299"/>
         <source>&amp;View</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="343"/>
-        <source>Waiting for another Quelle process to finish with this library…</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="350"/>
-        <source>Restarting the engine…</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="358"/>
-        <location filename="../ui/window.py" line="390"/>
-        <source>Models ready</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="391"/>
-        <source>The library now uses the new embedder.</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="395"/>
-        <source>Re-indexing with the new embedder: %1 of %2 passages</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="405"/>
+        <location filename="../ui/window.py" line="368"/>
         <source>%1 is downloaded and verified; choose it in Models.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="412"/>
-        <source>The models could not be loaded</source>
-        <translation></translation>
-    </message>
-    <message>
-        <location filename="../ui/window.py" line="443"/>
+        <location filename="../ui/window.py" line="402"/>
         <source>Add documents</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="445"/>
+        <location filename="../ui/window.py" line="404"/>
         <source>Documents (*.pdf *.docx *.md *.markdown *.txt *.html *.htm);;All files (*)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="451"/>
+        <location filename="../ui/window.py" line="410"/>
         <source>Add a folder</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="505"/>
+        <location filename="../ui/window.py" line="464"/>
         <source>Waiting for the models to load…</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="574"/>
+        <location filename="../ui/window.py" line="533"/>
         <source>[%1] %2, page %3</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="638"/>
+        <location filename="../ui/window.py" line="597"/>
         <source>Delete conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="639"/>
+        <location filename="../ui/window.py" line="598"/>
         <source>Delete “%1” and all its answers?</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="664"/>
+        <location filename="../ui/window.py" line="623"/>
         <source>Export conversation</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="666"/>
+        <location filename="../ui/window.py" line="625"/>
         <source>Markdown (*.md)</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="674"/>
+        <location filename="../ui/window.py" line="633"/>
         <source>Could not write %1: %2</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="679"/>
+        <location filename="../ui/window.py" line="638"/>
         <source>Exported to %1</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="708"/>
+        <location filename="../ui/window.py" line="667"/>
         <source>Settings saved. They apply from the next question on.</source>
         <translation></translation>
     </message>
     <message>
-        <location filename="../ui/window.py" line="712"/>
+        <location filename="../ui/window.py" line="671"/>
         <source>Settings not saved</source>
         <translation></translation>
     </message>

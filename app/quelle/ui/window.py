@@ -9,7 +9,6 @@ loaded and queues added documents until they are.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,8 +58,8 @@ from quelle.ui.conversations import (
 )
 from quelle.ui.conversations_panel import ConversationsPanel
 from quelle.ui.engine_link import AnswerRequest, EngineLink
+from quelle.ui.engine_status import EngineStatus
 from quelle.ui.library_panel import LibraryPanel
-from quelle.ui.numbers import number
 from quelle.ui.watched_folders import WatchedFoldersBox
 
 if TYPE_CHECKING:
@@ -107,8 +106,6 @@ class MainWindow(QMainWindow):
         self.paths = Paths.resolve(home).ensure()
         self.settings = load_settings(self.paths.settings_file)
         self.store = ConversationStore(self.paths.conversations_file)
-        self.models_ready = False
-        self.models_error = ""
         self.conv_id: int | None = None
         self._request: AnswerRequest | None = None
         self._request_conv: int | None = None
@@ -116,7 +113,6 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._source_view: SourceView | None = None  # created on first use: QtPdf loads lazily
         self.models_dialog: ModelsDialog | None = None  # kept: downloads outlive its closing
-        self.started = time.monotonic()
 
         self.setWindowTitle(self.tr("Quelle"))
         self.setAcceptDrops(True)
@@ -203,18 +199,10 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.model_busy = QProgressBar()
-        self.model_busy.setRange(0, 0)
-        self.model_busy.setFixedWidth(70)
-        self.model_busy.setMaximumHeight(14)
-        self.model_busy.setTextVisible(False)
-        self.model_status = QLabel(self.tr("Loading the models…"))
-        models = QWidget()
-        models_box = QHBoxLayout(models)
-        models_box.setContentsMargins(12, 0, 4, 0)
-        models_box.setSpacing(6)
-        models_box.addWidget(self.model_busy)
-        models_box.addWidget(self.model_status)
+        self.engine_status = EngineStatus(self.engine)
+        self.engine_status.reported.connect(lambda message: bar.showMessage(message, 15000))
+        self.engine_status.loaded.connect(self._models_loaded)
+        self.engine_status.failed.connect(self._models_failed)
 
         self.ingest_box = AddingStatus(self.engine, self.library_panel)
         self.ingest_box.reported.connect(lambda message: bar.showMessage(message, 15000))
@@ -222,7 +210,7 @@ class MainWindow(QMainWindow):
         self.ingest_box.all_done.connect(self.ingestion_done)
         self.ingest_box.job_ended.connect(self._job_ended)
         bar.addPermanentWidget(self.ingest_box)
-        bar.addPermanentWidget(models)
+        bar.addPermanentWidget(self.engine_status)
 
     def _action(
         self,
@@ -319,10 +307,6 @@ class MainWindow(QMainWindow):
 
     def _connect_engine(self) -> None:
         engine = self.engine
-        engine.engine_lost.connect(self._engine_lost)
-        engine.waiting.connect(self._engine_waiting)
-        engine.models_loaded.connect(self._models_loaded)
-        engine.models_failed.connect(self._models_failed)
         engine.documents_changed.connect(self._documents_changed)
         engine.token_received.connect(self._token_received)
         engine.answer_found.connect(self._answer_found)
@@ -331,32 +315,25 @@ class MainWindow(QMainWindow):
         engine.settings_applied.connect(self._settings_applied)
         engine.settings_failed.connect(self._settings_failed)
         engine.error_occurred.connect(self._show_error)
-        engine.reindexing.connect(self._reindexing)
         engine.notice.connect(self._notice)
         engine.download_finished.connect(self._download_finished)
         engine.models_listed.connect(self._models_listed)
 
     # --- models ---
 
-    def _engine_waiting(self) -> None:
-        self.model_status.setText(
-            self.tr("Waiting for another Quelle process to finish with this library…")
-        )
+    @property
+    def models_ready(self) -> bool:
+        return self.engine_status.ready
 
-    def _engine_lost(self, message: str) -> None:
-        """The engine died; the link is starting a new one, which loads the models again."""
-        self.models_ready = False
-        self.model_busy.show()
-        self.model_status.setText(self.tr("Restarting the engine…"))
-        self.statusBar().showMessage(message, 15000)
+    @property
+    def model_status(self) -> QLabel:
+        return self.engine_status.label
+
+    @property
+    def model_busy(self) -> QProgressBar:
+        return self.engine_status.busy
 
     def _models_loaded(self) -> None:
-        if self.models_ready:
-            return
-        self.models_ready = True
-        self.model_busy.hide()
-        self.model_status.setText(self.tr("Models ready"))
-        log.info("Models ready %.1f s after the window opened", time.monotonic() - self.started)
         if not self.settings.chat_model:  # the built-in model: is a better one at hand?
             self.engine.list_models()
 
@@ -383,20 +360,6 @@ class MainWindow(QMainWindow):
         self.models_dialog.select(model_id)
         self.models_dialog.download_selected()
 
-    def _reindexing(self, done: int, total: int) -> None:
-        """The library moves to another embedder; answers come from the old index meanwhile."""
-        if done >= total:
-            self.model_busy.hide()
-            self.model_status.setText(self.tr("Models ready"))
-            self.statusBar().showMessage(self.tr("The library now uses the new embedder."), 15000)
-            return
-        self.model_busy.show()
-        self.model_status.setText(
-            self.tr("Re-indexing with the new embedder: %1 of %2 passages")
-            .replace("%1", number(done))
-            .replace("%2", number(total))
-        )
-
     def _notice(self, message: str) -> None:
         QMessageBox.information(self, self.tr("Quelle"), message)
 
@@ -407,10 +370,6 @@ class MainWindow(QMainWindow):
         )
 
     def _models_failed(self, message: str) -> None:
-        self.models_error = message
-        self.model_busy.hide()
-        self.model_status.setText(self.tr("The models could not be loaded"))
-        self.model_status.setToolTip(message)
         QMessageBox.warning(self, self.tr("Quelle"), message)
 
     # --- documents ---
@@ -501,7 +460,7 @@ class MainWindow(QMainWindow):
         self._request = request
         self._request_conv = self.conv_id
         turn = self.chat.begin_turn(question)
-        if not self.models_ready and not self.models_error:
+        if not self.models_ready and not self.engine_status.error:
             turn.status.setText(self.tr("Waiting for the models to load…"))
         self.stop_action.setEnabled(True)
         self._load_conversations()
