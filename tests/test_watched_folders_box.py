@@ -53,6 +53,18 @@ def test_a_chosen_folder_is_handed_to_the_engine_and_listed_once_watched(
     assert box.status.toolTip() == "d.pdf: x"
 
 
+def test_a_file_a_round_could_not_take_in_is_listed_with_why_until_it_is_taken(
+    window: MainWindow,
+) -> None:
+    panel = window.library_panel
+    failed = FolderChanges(failed=[("/data/scan.pdf", "Could not read 'scan.pdf'.")])
+    link(window).folders_synced.emit(failed)
+    row = panel.row_for("scan.pdf")
+    assert row is not None and row.state == "failed" and row.reason == "Could not read 'scan.pdf'."
+    link(window).folders_synced.emit(FolderChanges(added=["/data/scan.pdf"]))
+    assert panel.row_for("scan.pdf") is None  # the failure is gone; the engine's list follows
+
+
 def test_stop_watching_asks_the_engine_for_the_selected_folder(window: MainWindow) -> None:
     box = window.watched
     link(window).watched_changed.emit([WatchedFolder("/data/a"), WatchedFolder("/data/b")], 0)

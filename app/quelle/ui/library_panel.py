@@ -11,7 +11,7 @@ file, a failure) rebuilds the list, at most once per turn of the event loop.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -270,6 +270,13 @@ class LibraryPanel(QWidget):
         job's "ready" row never stands beside the catalogue's: it is kept only until the
         catalogue's list holds the document.)"""
         return self._active.get(path) or self._documents.get(path)
+
+    def forget_rows(self, paths: Iterable[str]) -> None:
+        """Files taken in since (a watched folder's round): the catalogue's rows show them,
+        not a failure from before."""
+        for path in paths:
+            self._active.pop(path, None)
+        self._rebuild_soon.start()
 
     def forget_pending(self) -> None:
         """After a cancel: files that never started are no longer waiting."""

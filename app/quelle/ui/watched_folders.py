@@ -21,18 +21,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quelle.protocol.values import FolderChanges, WatchedFolder
+from quelle.protocol.values import FileEvent, FolderChanges, WatchedFolder
 from quelle.ui.engine_link import EngineLink
+from quelle.ui.library_panel import LibraryPanel
 
 ROWS_SHOWN = 3  # the list's height, in folders; more scroll
 
 
 class WatchedFoldersBox(QWidget):
-    """The folders the engine watches, with their last news."""
+    """The folders the engine watches, with their last news; the files a round could not
+    take in are listed, with why, in `library`'s list."""
 
-    def __init__(self, engine: EngineLink) -> None:
+    def __init__(self, engine: EngineLink, library: LibraryPanel) -> None:
         super().__init__()
         self._engine = engine
+        self._library = library
         title = QLabel(self.tr("Watched folders"))
         title.setObjectName("panelTitle")
         self.status = QLabel()
@@ -108,6 +111,9 @@ class WatchedFoldersBox(QWidget):
         self._selection_changed()
 
     def _synced(self, changes: FolderChanges) -> None:
+        self._library.forget_rows([*changes.added, *(new for _, new in changes.moved)])
+        for path, reason in changes.failed:
+            self._library.apply_event(FileEvent(path, "failed", reason))
         counts: list[tuple[str, list[str] | list[tuple[str, str]]]] = [
             (self.tr("added: %1"), changes.added),
             (self.tr("moved: %1"), changes.moved),

@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         self.library_panel.add_folder_requested.connect(self.choose_folder)
         self.library_panel.set_server(self.settings.chroma_url)
 
-        self.watched = WatchedFoldersBox(self.engine)
+        self.watched = WatchedFoldersBox(self.engine, self.library_panel)
 
         left = QSplitter(Qt.Orientation.Vertical)
         left.setChildrenCollapsible(False)
