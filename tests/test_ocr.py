@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from engines import Engines
 from quelle.common.errors import EmptyDocument
 from quelle.engine.reading import ocr
 from quelle.engine.reading.documents import read_pages
@@ -98,3 +99,35 @@ def test_adding_a_scan_tells_each_page_read(home: Path, tmp_path: Path) -> None:
     assert read == [(1, 3), (2, 3), (3, 3)]
     fractions = [p.fraction for p in events if p.event.state == "recognising"]
     assert fractions == sorted(fractions) and 0 < fractions[0] < fractions[-1] < 1
+
+
+@pytest.mark.slow
+def test_the_engine_reads_a_scanned_page_in_a_reader_process(
+    engines: Engines, tmp_path: Path
+) -> None:
+    """The source view's `ReadScan`: pdfium and Tesseract run beside the engine, not in it,
+    and a file gone meanwhile is named."""
+    from quelle.protocol.client import connect
+    from quelle.protocol.messages import Failed, Message, ReadScan, ScanRead, decode, encode
+
+    scanned = scan(tmp_path / "Abrechnung.pdf", LINES)
+    engine = engines.start()
+    engines.client().close()  # it serves
+    found = connect(engines.paths)
+    assert found is not None
+    conn = found[0]
+
+    def ask(request: int, path: Path) -> Message:
+        conn.send_bytes(encode(ReadScan(request, str(path), 1)))
+        while True:
+            event = decode(conn.recv_bytes())
+            if getattr(event, "request", None) == request:
+                return event
+
+    read = ask(1, scanned)
+    assert isinstance(read, ScanRead) and read.text.splitlines() == LINES
+    maps = Path(f"/proc/{engine.pid}/maps").read_text(encoding="utf-8")
+    assert "pdfium" not in maps
+    gone = ask(2, tmp_path / "Weg.pdf")
+    assert isinstance(gone, Failed) and gone.message == "'Weg.pdf' no longer exists."
+    conn.close()

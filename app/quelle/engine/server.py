@@ -15,6 +15,7 @@ completes half-indexed documents before it takes new work.
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import os
 import queue
@@ -46,6 +47,8 @@ from quelle.engine.models.overview import (
     remove_model,
 )
 from quelle.engine.owner import OwnerLock
+from quelle.engine.reading.child import IsolatedReader
+from quelle.engine.reading.ocr import read_scan
 from quelle.engine.watching.folders import WatchList
 from quelle.engine.watching.observer import FolderObserver
 from quelle.protocol import rendezvous
@@ -98,7 +101,7 @@ from quelle.protocol.messages import (
     decode,
     encode,
 )
-from quelle.protocol.values import Hit, Progress, Quote
+from quelle.protocol.values import Hit, Progress, Quote, WordBox
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +182,10 @@ class Engine:
             partial(self._jobs.put, WATCH), ignore=str(library.paths.index_dir)
         )
         self._watch_stop = JobStop()  # a round of watching, interrupted when the engine stops
+        # Scanned pages read for the source view, each version of a page once.
+        self._scans: IsolatedReader[tuple[str, list[WordBox]]] = IsolatedReader(function=read_scan)
+        self._scan_lock = threading.Lock()
+        self._scanned = functools.lru_cache(maxsize=16)(self._scan)
         self._workers = [
             threading.Thread(target=self._answer_loop, name="quelle-answers"),
             threading.Thread(target=self._ingest_loop, name="quelle-ingestion"),
@@ -235,6 +242,7 @@ class Engine:
         self._stopping.set()
         self._observer.stop()
         self._watch_stop.interrupt()
+        self._scans.close(at_once=True)
         with self._clients_lock:
             clients = list(self._clients)
         for client in clients:
@@ -382,10 +390,23 @@ class Engine:
         return SourceRead(message.request, message.path, page.number, pages, page.text)
 
     def _read_scan(self, message: ReadScan) -> ScanRead:
-        from quelle.engine.reading.ocr import read_scan
-
-        text, words = read_scan(Path(message.path), message.page, message.password)
+        path = Path(message.path)
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            raise QuelleError(say("'{name}' no longer exists.", name=path.name)) from exc
+        version = (stat.st_mtime_ns, stat.st_size)
+        text, words = self._scanned(message.path, version, message.page, message.password)
         return ScanRead(message.request, message.path, message.page, text, words)
+
+    def _scan(
+        self, path: str, _version: tuple[int, int], page: int, password: str
+    ) -> tuple[str, list[WordBox]]:
+        """A scanned page read by pdfium and Tesseract in a reader process of its own, as
+        ingestion reads files: a damaged file costs only that process, and Tesseract's
+        thread limit stays out of the engine's (llama.cpp's) OpenMP."""
+        with self._scan_lock:
+            return self._scans.result(self._scans.submit(Path(path), page, password))
 
     def _watch(self, message: Watch | Unwatch | ListWatched) -> WatchedFolders:
         if isinstance(message, Watch):

@@ -85,7 +85,8 @@ class Reading:
 
 
 class IsolatedReader(Generic[T]):
-    """`function(path)` in a long-lived child process, restarted after a crash or a time-out.
+    """`function(path, *args)` in a long-lived child process, restarted after a crash or a
+    time-out.
 
     Files may be handed over ahead of time (`submit`), so the child reads the next ones while
     the engine embeds; their results are taken in the order they were handed over.
@@ -94,7 +95,7 @@ class IsolatedReader(Generic[T]):
     def __init__(
         self,
         timeout: float = READ_TIMEOUT_SECONDS,
-        function: Callable[[Path], T] = read_pages,  # type: ignore[assignment]
+        function: Callable[..., T] = read_pages,  # type: ignore[assignment]
     ) -> None:
         self._timeout = timeout
         self._function = function

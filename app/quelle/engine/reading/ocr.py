@@ -54,19 +54,7 @@ def recognise(path: Path, numbers: Sequence[int], password: str = "") -> Iterato
 
 def read_scan(path: Path, number: int, password: str = "") -> tuple[str, list[WordBox]]:
     """Page `number` of a scanned PDF as Tesseract reads it: the text, a line of it for each
-    line read, and each word's place on the page, for a passage to be shown where it is.
-    Each version of a page is read once."""
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise DocumentError(say("'{name}' no longer exists.", name=path.name)) from exc
-    return _read_scan(path, stat.st_mtime_ns, stat.st_size, number, password)
-
-
-@functools.lru_cache(maxsize=16)
-def _read_scan(
-    path: Path, _mtime: int, _size: int, number: int, password: str
-) -> tuple[str, list[WordBox]]:
+    line read, and each word's place on the page, for a passage to be shown where it is."""
     import pytesseract
 
     if not languages():
