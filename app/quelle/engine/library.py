@@ -387,12 +387,21 @@ class Library:
     ) -> IngestReport:
         """Add files and folders; `passwords` are tried on protected PDFs (with `remember`,
         the first is kept in the system keyring for the files it opens)."""
-        self.sync()  # what others added already is not indexed again
         try:
-            files = [Path(p) for p in paths]
-            return self._ingestor().run(files, on_progress, cancel, passwords, remember)
+            return self._add([Path(p) for p in paths], on_progress, cancel, passwords, remember)
         finally:
             self._save_file_list()
+
+    def _add(
+        self,
+        files: list[Path],
+        on_progress: Callable[[Progress], None] | None,
+        cancel: threading.Event | None,
+        passwords: Sequence[str] = (),
+        remember: bool = False,
+    ) -> IngestReport:
+        self.sync()  # what others added already is not indexed again
+        return self._ingestor().run(files, on_progress, cancel, passwords, remember)
 
     # --- the way back from damaged files ------------------------------------------------------
 
@@ -503,9 +512,9 @@ class Library:
         from quelle.engine.watching.changes import take_in
 
         def ingest(files: list[Path]) -> IngestReport:
-            return self.ingest(files, on_progress, cancel)
+            return self._add(files, on_progress, cancel)
 
-        try:
+        try:  # the list of files is saved once, after the additions and the removals
             return take_in(changes, folders, self.catalog, ingest, self._forget)
         finally:
             self._save_file_list()
