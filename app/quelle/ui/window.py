@@ -200,13 +200,13 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.engine_status = EngineStatus(self.engine)
-        self.engine_status.reported.connect(lambda message: bar.showMessage(message, 15000))
+        self.engine_status.reported.connect(self._show_message)
         self.engine_status.loaded.connect(self._models_loaded)
         self.engine_status.failed.connect(self._models_failed)
 
         self.ingest_box = AddingStatus(self.engine, self.library_panel)
-        self.ingest_box.reported.connect(lambda message: bar.showMessage(message, 15000))
-        self.ingest_box.failed.connect(self._show_error)
+        self.ingest_box.reported.connect(self._show_message)
+        self.ingest_box.failed.connect(self._show_message)
         self.ingest_box.all_done.connect(self.ingestion_done)
         self.ingest_box.job_ended.connect(self._job_ended)
         bar.addPermanentWidget(self.ingest_box)
@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
         engine.answer_failed.connect(self._answer_failed)
         engine.settings_applied.connect(self._settings_applied)
         engine.settings_failed.connect(self._settings_failed)
-        engine.error_occurred.connect(self._show_error)
+        engine.error_occurred.connect(self._show_message)
         engine.notice.connect(self._notice)
         engine.download_finished.connect(self._download_finished)
         engine.models_listed.connect(self._models_listed)
@@ -364,9 +364,8 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, self.tr("Quelle"), message)
 
     def _download_finished(self, model_id: str) -> None:
-        self.statusBar().showMessage(
-            self.tr("%1 is downloaded and verified; choose it in Models.").replace("%1", model_id),
-            15000,
+        self._show_message(
+            self.tr("%1 is downloaded and verified; choose it in Models.").replace("%1", model_id)
         )
 
     def _models_failed(self, message: str) -> None:
@@ -629,7 +628,7 @@ class MainWindow(QMainWindow):
         try:
             Path(path).write_text(self.store.export_markdown(conv_id), encoding="utf-8")
         except OSError as exc:
-            self._show_error(
+            self._show_message(
                 self.tr("Could not write %1: %2")
                 .replace("%1", path)
                 .replace("%2", exc.strerror or str(exc))
@@ -672,7 +671,8 @@ class MainWindow(QMainWindow):
 
     # --- errors, geometry, closing ---
 
-    def _show_error(self, message: str) -> None:
+    def _show_message(self, message: str) -> None:
+        """A report or an error, in the status bar for a while."""
         self.statusBar().showMessage(message, 15000)
 
     def _window_settings(self) -> QSettings:
